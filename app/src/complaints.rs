@@ -1,0 +1,16 @@
+//! Complaints and suggestions: filing, following to a decision, rating the outcome.
+
+use crate::i18n::*;
+use crate::layout::AreaPage;
+use leptos::prelude::*;
+
+#[component]
+pub fn ComplaintsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <AreaPage
+            title=Signal::derive(move || t_string!(i18n, nav.complaints).to_string())
+            lead=Signal::derive(move || t_string!(i18n, area.complaints_lead).to_string())
+        />
+    }
+}

@@ -1,0 +1,49 @@
+//! The error policy, one type for every server function.
+//!
+//! What the user sees: a message in their language naming the problem (a field, a missing
+//! resource, a limit) or, for anything unexpected, a generic message with the request id.
+//! What the log gets: the cause, with the same request id. Internals never reach the page.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The resource does not exist, or belongs to someone else: both answer the same.
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    /// A field failed validation; `problem` is a stable key the UI translates.
+    #[error("invalid {field}: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("too many requests, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Anything unexpected. The cause was logged under `request_id`.
+    #[error("internal error (request {request_id})")]
+    Internal { request_id: String },
+    /// The request did not reach the server or its answer could not be read.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs `cause` with the current request's id and returns the error the user may see.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let request_id = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get("x-request-id")?.to_str().ok().map(str::to_owned))
+            .unwrap_or_else(|| "-".to_owned());
+        tracing::error!(%request_id, %cause, "internal error in a server function");
+        AppError::Internal { request_id }
+    }
+}

@@ -1,0 +1,155 @@
+//! The chrome around every page: skip link, header with brand, language switch and main
+//! navigation, the `<main>` landmark, the footer, and the not-found page.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_location};
+
+/// Sets the document title to "<page> · <bank>".
+#[component]
+pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let full = move || format!("{} · {}", text.get(), t_string!(i18n, bank_name));
+    view! { <Title text=full /> }
+}
+
+#[component]
+pub fn AppFrame(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <SiteHeader />
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer.hotline)}</p>
+            <p>"© 2026 " {t!(i18n, footer.rights)}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    // Before hydration (or without WASM) the navigation is simply shown in full; once the app is
+    // live in the browser, narrow screens fold it behind a menu button.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Following a link closes the menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+
+    view! {
+        <header class="site-header">
+            <div class="header-bar">
+                <a class="brand" href="/">
+                    <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+                        <rect width="32" height="32" rx="6" fill="currentColor" />
+                        <path d="M8 22h16M10 20v-7M16 20v-7M22 20v-7M7 12l9-5 9 5z" stroke="#fff" stroke-width="2" fill="none" />
+                    </svg>
+                    <span class="brand-text">
+                        <span class="brand-name">{t!(i18n, bank_name)}</span>
+                        <span class="brand-sub">{t!(i18n, portal_name)}</span>
+                    </span>
+                </a>
+                <div class="header-tools">
+                    <LanguageSwitch />
+                    <button
+                        type="button"
+                        class="menu-toggle"
+                        hidden=move || !hydrated.get()
+                        aria-controls="main-nav"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                    >
+                        <span aria-hidden="true" class="menu-icon"></span>
+                        {move || if menu_open.get() { t_string!(i18n, menu.close) } else { t_string!(i18n, menu.open) }}
+                    </button>
+                </div>
+            </div>
+            <nav
+                id="main-nav"
+                class="main-nav"
+                class:collapsible=move || hydrated.get()
+                class:open=move || menu_open.get()
+                aria-label=move || t_string!(i18n, menu.main)
+            >
+                <ul>
+                    <li><A href="/accounts">{t!(i18n, nav.accounts)}</A></li>
+                    <li><A href="/appointments">{t!(i18n, nav.appointments)}</A></li>
+                    <li><A href="/complaints">{t!(i18n, nav.complaints)}</A></li>
+                    <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
+                    <li><A href="/messages">{t!(i18n, nav.messages)}</A></li>
+                    <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
+                    <li class="nav-sign-in"><A href="/sign-in">{t!(i18n, nav.sign_in)}</A></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// Switches between Chinese and English. A plain form (works without WASM: the server sets the
+/// cookie and sends the visitor back); once hydrated it switches in place without a reload.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let other = move || match i18n.get_locale() {
+        Locale::zh_CN => Locale::en,
+        Locale::en => Locale::zh_CN,
+    };
+    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    view! {
+        <form class="lang-switch" method="get" action="/locale">
+            <input type="hidden" name="to" value=move || other().as_str() />
+            <input type="hidden" name="back" value=back />
+            <button
+                type="submit"
+                lang=move || other().as_str()
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    i18n.set_locale(other());
+                }
+            >
+                <span aria-hidden="true" class="globe">"🌐"</span>
+                " "
+                {t!(i18n, language.switch_to)}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
+        <section class="page narrow">
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p>{t!(i18n, not_found.body)}</p>
+            <p><a class="button" href="/">{t!(i18n, not_found.back_home)}</a></p>
+        </section>
+    }
+}
+
+/// The page of an area whose feature has not been built yet: its title and what it will hold.
+#[component]
+pub fn AreaPage(#[prop(into)] title: Signal<String>, #[prop(into)] lead: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=title />
+        <section class="page">
+            <h1>{title}</h1>
+            <p class="lead">{lead}</p>
+            <p class="notice">{t!(i18n, area.coming)}</p>
+        </section>
+    }
+}

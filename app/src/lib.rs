@@ -1,0 +1,34 @@
+//! The customer self-service portal: everything that renders, on the server and in the browser.
+//!
+//! One module per job (accounts, appointments, complaints, wealth, messages, settings, auth),
+//! each holding its shared types, server functions and pages. `shell` wires them into routes;
+//! `layout` is the chrome around every page; `format`, `money` and `error` are shared by all.
+
+pub mod accounts;
+pub mod appointments;
+pub mod auth;
+pub mod complaints;
+pub mod error;
+pub mod format;
+pub mod landing;
+pub mod layout;
+pub mod messages;
+pub mod money;
+pub mod settings;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod wealth;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+/// Name of the cookie that remembers the customer's language (read on the server first).
+pub const LOCALE_COOKIE: &str = "portal_locale";
+
+/// The browser entry point: attaches the reactive app to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(shell::App);
+}

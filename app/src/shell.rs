@@ -1,0 +1,120 @@
+//! The HTML document, the routes, and the response headers every page carries.
+
+use crate::i18n::*;
+use crate::layout::{AppFrame, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The document around the app. Rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security_policy::set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: i18n context, meta tags and routes. Mounted by `hydrate()` in the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider cookie_name=crate::LOCALE_COOKIE cookie_options=locale_cookie_options()>
+            <Stylesheet id="portal-css" href="/pkg/portal.css" />
+            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+            <Link rel="manifest" href="/manifest.webmanifest" />
+            <Meta name="theme-color" content="#9b1c1c" />
+            <Router>
+                <AppFrame>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=crate::landing::LandingPage />
+                        <Route path=path!("/sign-in") view=crate::auth::SignInPage />
+                        <Route path=path!("/accounts") view=crate::accounts::AccountsPage />
+                        <Route path=path!("/appointments") view=crate::appointments::AppointmentsPage />
+                        <Route path=path!("/complaints") view=crate::complaints::ComplaintsPage />
+                        <Route path=path!("/wealth") view=crate::wealth::WealthPage />
+                        <Route path=path!("/messages") view=crate::messages::MessagesPage />
+                        <Route path=path!("/settings") view=crate::settings::SettingsPage />
+                    </Routes>
+                </AppFrame>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).
+fn locale_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
+    const ONE_YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+    leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(ONE_YEAR_MS)
+}
+
+/// Parses a language tag the way the locale switch and the server's `/locale` route receive it.
+pub fn parse_locale(tag: &str) -> Option<Locale> {
+    use leptos_i18n::Locale as _;
+    Locale::get_all().iter().copied().find(|l| l.as_str().eq_ignore_ascii_case(tag))
+}
+
+#[cfg(feature = "ssr")]
+mod security_policy {
+    use leptos::nonce::use_nonce;
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    /// The page's Content-Security-Policy. It must carry this response's nonce, which Leptos
+    /// also puts on its inline hydration scripts; a fixed header would break hydration.
+    pub fn content_security_policy(nonce: &str) -> String {
+        format!(
+            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+
+    pub fn set_content_security_policy() {
+        let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
+            return;
+        };
+        if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_tags_parse_case_insensitively_and_unknown_tags_are_refused() {
+        assert_eq!(parse_locale("zh-CN"), Some(Locale::zh_CN));
+        assert_eq!(parse_locale("EN"), Some(Locale::en));
+        assert_eq!(parse_locale("fr"), None);
+        assert_eq!(parse_locale(""), None);
+    }
+
+    #[test]
+    fn the_policy_allows_only_nonced_scripts_and_no_framing() {
+        let csp = security_policy::content_security_policy("abc123");
+        assert!(csp.contains("script-src 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

@@ -1,0 +1,61 @@
+//! Server-side state handed to every handler and server function: the pool, the settings.
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Development generates missing secrets and writes messages to an outbox file; production
+/// refuses to start without configured secrets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// The runtime settings the application reads (loaded and checked by the server's config).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub mode: Mode,
+    pub default_locale: String,
+    pub outbox_path: PathBuf,
+    /// Served over HTTPS (directly or behind a TLS-terminating proxy): HSTS and `Secure` cookies.
+    pub https: bool,
+    pub access_token_minutes: u32,
+    pub idle_timeout_minutes: u32,
+    pub absolute_session_hours: u32,
+    pub one_time_code_minutes: u32,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: sqlx::AnyPool,
+    pub settings: Arc<Settings>,
+    pub signing_key: SigningKey,
+}
+
+/// The key that signs session tokens. Never printed, never serialised.
+#[derive(Clone)]
+pub struct SigningKey(Arc<[u8]>);
+
+impl SigningKey {
+    /// Keys shorter than 32 bytes are refused: HS256 wants at least the hash's size.
+    pub fn new(bytes: Vec<u8>) -> Result<Self, String> {
+        if bytes.len() < 32 {
+            return Err(format!("the signing key has {} bytes; at least 32 are needed", bytes.len()));
+        }
+        Ok(SigningKey(bytes.into()))
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}

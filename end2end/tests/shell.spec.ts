@@ -1,0 +1,132 @@
+// The app shell: server rendering, hydration, languages, accessibility, layout at 360 px.
+import { expect, test } from '@playwright/test';
+import { PAGES, baseUrl, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
+
+test('the landing page is rendered on the server, before any WASM runs', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const response = await page.goto(`${baseUrl()}/`);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PAGES[0].zh);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('link', { name: '登录网上银行' })).toBeVisible();
+  // Without script every navigation link is reachable (nothing hidden behind a dead menu button).
+  await expect(page.getByRole('navigation').getByRole('link', { name: '账户' })).toBeVisible();
+  await context.close();
+});
+
+test('the page hydrates and its controls work', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await page.goto(`${baseUrl()}/`);
+  await waitForHydration(page);
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  if (testInfo.project.name === 'phone-360') {
+    const menu = page.getByRole('button', { name: '打开菜单' });
+    await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await expect(nav).toBeHidden();
+    await menu.click();
+    await expect(page.getByRole('button', { name: '关闭菜单' })).toHaveAttribute('aria-expanded', 'true');
+    await expect(nav.getByRole('link', { name: '预约' })).toBeVisible();
+  } else {
+    await expect(page.getByRole('button', { name: '打开菜单' })).toBeHidden();
+    await expect(nav.getByRole('link', { name: '预约' })).toBeVisible();
+  }
+  // Client-side navigation after hydration: no full reload, the link is marked current.
+  await nav.getByRole('link', { name: '预约' }).click();
+  await expect(page).toHaveURL(/\/appointments$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('预约');
+  await expect(nav.getByRole('link', { name: '预约' })).toHaveAttribute('aria-current', 'page');
+  expect(errors).toEqual([]);
+});
+
+test('the sign-in form says in words which fields are missing', async ({ page }) => {
+  await page.goto(`${baseUrl()}/sign-in`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText('请输入手机号或客户号。')).toBeVisible();
+  await expect(page.getByText('请输入登录密码。')).toBeVisible();
+  await expect(page.getByLabel('手机号或客户号')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('手机号或客户号').fill('C000001');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText('请输入手机号或客户号。')).toBeHidden();
+  await expect(page.getByText('请输入登录密码。')).toBeVisible();
+});
+
+test('the language switch changes the page in place and is remembered', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(`${baseUrl()}/accounts`);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('账户');
+  let navigations = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accounts');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveTitle(/Accounts · Anxin Bank/);
+  expect(navigations, 'switching language after hydration does not reload').toBe(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accounts');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('账户');
+  expect(errors).toEqual([]);
+});
+
+test('the language switch works without WASM too', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl()}/complaints`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page).toHaveURL(/\/complaints$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Complaints');
+  await context.close();
+});
+
+test('the browser language is honoured when there is no choice yet', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl()}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PAGES[0].en);
+  await context.close();
+});
+
+test('an unknown address shows a not-found page with status 404', async ({ page }) => {
+  const response = await page.goto(`${baseUrl()}/no-such-page`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('找不到该页面');
+  await expect(page.getByRole('link', { name: '返回首页' })).toBeVisible();
+});
+
+test('keyboard users can skip to the content', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === 'phone-360', 'phones have no Tab key');
+  await page.goto(`${baseUrl()}/`);
+  await waitForHydration(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: '跳到主要内容' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+});
+
+for (const locale of ['zh-CN', 'en'] as const) {
+  test(`every page is accessible, fits the screen and logs no errors (${locale})`, async ({ browser }, testInfo) => {
+    const { viewport, hasTouch, isMobile } = testInfo.project.use;
+    const context = await browser.newContext({ viewport, hasTouch, isMobile, locale });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    for (const p of PAGES) {
+      const response = await page.goto(`${baseUrl()}${p.path}`);
+      expect(response?.status(), p.path).toBe(200);
+      await waitForHydration(page);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(locale === 'en' ? p.en : p.zh);
+      await expect(page.locator('html')).toHaveAttribute('lang', locale);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${p.path} scrolls sideways`).toBeLessThanOrEqual(0);
+      await expectNoAxeViolations(page);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}

@@ -1,0 +1,62 @@
+# Installs what building, running and testing the portal need, skipping what is already there.
+# Sourced by scripts/run.sh and scripts/test.sh; every step is idempotent.
+# Nothing is downloaded outside the package registries (crates.io, npm, Debian).
+
+CARGO_LEPTOS_VERSION=0.3.10
+
+say() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  # apt_install PACKAGE... : installs the Debian packages that are missing.
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+wasm_bindgen_version() {
+  # The exact wasm-bindgen version the workspace pins (the CLI must match it).
+  grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p' | head -n1
+}
+
+setup_build_tools() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 16 minutes on 2 cores, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  local wb
+  wb=$(wasm_bindgen_version)
+  if [ -z "$wb" ]; then echo "cannot find the wasm-bindgen version in Cargo.lock" >&2; return 1; fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
+    say "installing wasm-bindgen-cli $wb (matches Cargo.lock)"
+    # Not --locked: one of its locked dependency versions is missing from the registry.
+    cargo install wasm-bindgen-cli --version "$wb" --force
+  fi
+}
+
+setup_release_tools() {
+  # Debian's binaryen is too old for current rustc output; npm's is current.
+  local v
+  v=$(wasm-opt --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')
+  if [ -z "$v" ] || [ "$v" -lt 116 ]; then
+    say "installing wasm-opt (binaryen from npm)"
+    npm install -g binaryen@132 >/dev/null
+  fi
+}
+
+setup_test_tools() {
+  # Debian's Chromium: Playwright never downloads a browser of its own here.
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "installing the browser-test packages (npm ci)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}

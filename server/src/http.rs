@@ -1,0 +1,190 @@
+//! The HTTP surface: `router(state)` builds the whole axum app (pages, server functions,
+//! static files, probes, the language switch) with its middleware, so tests can call it
+//! in-process and `serve` only binds it to a socket.
+
+use crate::locale::{negotiate_locale, safe_return_path};
+use app::LOCALE_COOKIE;
+use app::i18n::Locale;
+use leptos_i18n::Locale as _;
+use app::shell::{App, shell};
+use app::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use futures::FutureExt;
+use http::header::{self, HeaderName, HeaderValue};
+use http::StatusCode;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Limits the HTTP layer applies, from the settings.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpLimits {
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+}
+
+pub fn router(state: AppState, limits: HttpLimits) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/locale", get(switch_locale))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || leptos::prelude::provide_context(context_state.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || leptos::prelude::provide_context(fallback_state.clone()),
+            shell,
+        ))
+        // Layers run outside-in from the bottom: request id first, then tracing, ...
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
+        .layer(middleware::from_fn_with_state((state.clone(), limits), guard_and_negotiate))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %request_id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The process is alive.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the database answers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if crate::db::is_reachable(&state.pool).await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LocaleSwitch {
+    to: String,
+    back: Option<String>,
+}
+
+/// The language switch without WASM: remembers the choice in the cookie and goes back.
+async fn switch_locale(State(state): State<AppState>, Query(query): Query<LocaleSwitch>) -> Response {
+    let Some(locale) = app::shell::parse_locale(&query.to) else {
+        return (StatusCode::BAD_REQUEST, format!("unsupported language {:?}: use zh-CN or en", query.to)).into_response();
+    };
+    let secure = if state.settings.https { "; Secure" } else { "" };
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
+    let back = safe_return_path(query.back.as_deref());
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, back)
+        .header(header::SET_COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Decides the request's language once (cookie, then Accept-Language, then the configured
+/// default) and hands it on as the only Accept-Language, so the pages agree with it; then runs
+/// the request under the time limit, turning a panic or a timeout into a page in that language
+/// with the request id, never internals.
+async fn guard_and_negotiate(State((state, limits)): State<(AppState, HttpLimits)>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let cookie_locale = crate::locale::cookie_value(headers, LOCALE_COOKIE);
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let default = app::shell::parse_locale(&state.settings.default_locale).unwrap_or(Locale::zh_CN);
+    let locale = negotiate_locale(cookie_locale.as_deref(), accept, default);
+    if cookie_locale.is_none() {
+        req.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale.as_str()));
+    }
+    let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+
+    match tokio::time::timeout(limits.request_timeout, AssertUnwindSafe(next.run(req)).catch_unwind()).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(panic)) => {
+            let cause = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            tracing::error!(%request_id, %cause, "request handler panicked");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, locale, &request_id)
+        }
+        Err(_) => {
+            tracing::error!(%request_id, timeout = ?limits.request_timeout, "request timed out");
+            error_page(StatusCode::SERVICE_UNAVAILABLE, locale, &request_id)
+        }
+    }
+}
+
+/// A self-contained error page: no WASM, no script, the message in the visitor's language.
+pub fn error_page(status: StatusCode, locale: Locale, request_id: &str) -> Response {
+    use leptos_i18n::td_string;
+    let title = td_string!(locale, error.title);
+    let body = td_string!(locale, error.generic);
+    let reference = td_string!(locale, error.reference, id = request_id.to_owned());
+    let home = td_string!(locale, not_found.back_home);
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
+         <body><main id=\"main\" class=\"page narrow\"><h1>{title}</h1><p>{body}</p><p>{reference}</p>\
+         <p><a class=\"button\" href=\"/\">{home}</a></p></main></body></html>",
+        lang = locale.as_str(),
+        reference = escape_html(&reference),
+    );
+    let mut response = (status, Html(html)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    );
+    response
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Headers every response carries. Pages set their own CSP (with the render's nonce); anything
+/// else gets the strictest policy. Pages and data are never cached; built assets briefly.
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/icons/") || req.uri().path() == "/favicon.svg";
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let fixed: [(HeaderName, &'static str); 6] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    ];
+    for (name, value) in fixed {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    if state.settings.https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    let cache = if is_asset { "public, max-age=3600" } else { "no-store" };
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(cache));
+    response
+}

@@ -1,0 +1,93 @@
+//! The portal server: settings, database, HTTP wiring, demo data and the command line behind
+//! `main.rs`. Exposed as a library so integration tests build the same router in-process.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod locale;
+
+use anyhow::{Context, Result};
+use app::state::AppState;
+use config::{Config, LogFormat};
+use std::sync::Arc;
+
+/// Opens and migrates the database and assembles the state every request shares.
+/// On first run with demo data enabled, an empty database is filled.
+pub async fn build_state(config: &Config) -> Result<AppState> {
+    let signing_key = config::load_signing_key(&config.portal, |name| std::env::var(name).ok())?;
+    let pool = db::connect(&config.portal.database_url, config.portal.database_max_connections).await?;
+    db::migrate(&pool, &config.portal.database_url).await?;
+    if config.portal.demo_data && demo::is_empty(&pool).await? {
+        let as_of = chrono::Utc::now().date_naive();
+        tracing::info!(%as_of, "empty database: loading the demo data");
+        let summary = demo::generate(&pool, &demo::DemoSize::standard(as_of)).await.context("loading the demo data")?;
+        tracing::info!(?summary, "demo data loaded");
+    }
+    Ok(AppState {
+        leptos_options: config.leptos_options.clone(),
+        pool,
+        settings: Arc::new(config.settings()),
+        signing_key,
+    })
+}
+
+pub fn http_limits(config: &Config) -> http::HttpLimits {
+    http::HttpLimits {
+        request_timeout: std::time::Duration::from_secs(config.portal.request_timeout_seconds),
+        body_limit_bytes: config.portal.request_body_limit_kib * 1024,
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+pub async fn serve(config: Config) -> Result<()> {
+    let state = build_state(&config).await?;
+    let pool = state.pool.clone();
+    let app = http::router(state, http_limits(&config));
+    let addr = config.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!("listening on http://{local}");
+    // Streamed pages are written in pieces: without TCP_NODELAY each waits on a delayed ACK.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Structured logs: text for people, JSON for collectors; `RUST_LOG` refines the filter.
+pub fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}

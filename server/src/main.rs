@@ -1,0 +1,68 @@
+//! The portal's command line: `serve` (the default), `migrate`, `seed`.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::{db, demo};
+
+#[derive(Parser)]
+#[command(name = "server", about = "The bank's customer self-service portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (migrates first; loads demo data into an empty database when enabled).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill an empty database with deterministic demo data (any size, for benchmarks).
+    Seed {
+        #[arg(long, default_value_t = 50)]
+        customers: u32,
+        /// Exactly this many transactions per demand account instead of the realistic pattern.
+        #[arg(long)]
+        transactions_per_account: Option<u32>,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// The last day of the generated history (YYYY-MM-DD); today when omitted.
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load()?;
+    server::init_logging(config.portal.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(config).await,
+        Command::Migrate => {
+            let pool = db::connect(&config.portal.database_url, 1).await?;
+            db::migrate(&pool, &config.portal.database_url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { customers, transactions_per_account, seed, as_of } => {
+            let pool = db::connect(&config.portal.database_url, 2).await?;
+            db::migrate(&pool, &config.portal.database_url).await?;
+            if !demo::is_empty(&pool).await? {
+                bail!("the database already has customers; seed only fills an empty database (nothing was changed)");
+            }
+            let size = demo::DemoSize {
+                customers,
+                transactions_per_account,
+                seed,
+                as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            };
+            let started = std::time::Instant::now();
+            let summary = demo::generate(&pool, &size).await?;
+            tracing::info!(?summary, elapsed = ?started.elapsed(), "demo data written");
+            Ok(())
+        }
+    }
+}
