@@ -1,0 +1,173 @@
+//! The database on both backends: migrations, the demo data's promises, its determinism,
+//! the schema's own guards (append-only audit trail, checked enumerations).
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{TestApp, TestDb, test_config};
+use server::{db, demo};
+use sqlx::AnyPool;
+
+async fn scalar(pool: &AnyPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[tokio::test]
+async fn first_start_migrates_and_loads_the_promised_demo_data() {
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM customers").await, 50);
+    for tier in ["regular", "gold", "platinum", "diamond"] {
+        let n = scalar(pool, &format!("SELECT COUNT(*) FROM customers WHERE tier = '{tier}'")).await;
+        assert!(n >= 1, "no {tier} customer");
+    }
+    let today = chrono::Utc::now().date_naive();
+    let cutoff = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 65, 12, 31).unwrap();
+    let elderly = scalar(pool, &format!("SELECT COUNT(*) FROM customers WHERE birth_date < '{cutoff}'")).await;
+    assert!(elderly >= 5, "only {elderly} customers aged 65 or more");
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM customers WHERE ebanking_suspended = 1").await, 1);
+    assert!(scalar(pool, "SELECT COUNT(*) FROM accounts WHERE status = 'frozen'").await >= 1);
+    for kind in ["demand", "time_deposit", "credit_card", "loan", "wealth"] {
+        let n = scalar(pool, &format!("SELECT COUNT(*) FROM accounts WHERE kind = '{kind}'")).await;
+        assert!(n >= 1, "no {kind} account");
+    }
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM branches").await, 8);
+    assert!(scalar(pool, "SELECT COUNT(DISTINCT opens || closes) FROM branch_hours").await >= 3, "branches keep different hours");
+    for role in ["agent", "branch_staff", "supervisor"] {
+        let n = scalar(pool, &format!("SELECT COUNT(*) FROM staff_users WHERE role = '{role}'")).await;
+        assert!(n >= 1, "no {role}");
+    }
+    // 24 months of history with the expected kinds of movement.
+    let span_days = scalar(pool, "SELECT (MAX(booked_at) - MIN(booked_at)) / 86400 FROM transactions").await;
+    assert!(span_days >= 700, "history spans only {span_days} days");
+    for category in ["salary", "housing", "utilities", "groceries", "dining", "interest", "transfer_out"] {
+        let n = scalar(pool, &format!("SELECT COUNT(*) FROM transactions WHERE category = '{category}'")).await;
+        assert!(n > 0, "no {category} transactions");
+    }
+    // Every account's balance equals its last running balance (demand accounts never overdraw).
+    let overdrawn = scalar(pool, "SELECT COUNT(*) FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.kind = 'demand' AND t.balance_after_minor < 0").await;
+    assert_eq!(overdrawn, 0);
+    let masked_leak = scalar(pool, "SELECT COUNT(*) FROM accounts WHERE masked_number = number OR masked_number NOT LIKE '% **** **** %'").await;
+    assert_eq!(masked_leak, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_second_start_neither_reloads_nor_duplicates_the_demo_data() {
+    let db = TestDb::fresh().await;
+    let config = test_config(&db, &[]);
+    let first = server::build_state(&config).await.unwrap();
+    let n = scalar(&first.pool, "SELECT COUNT(*) FROM transactions").await;
+    first.pool.close().await;
+    let second = server::build_state(&config).await.unwrap();
+    assert_eq!(scalar(&second.pool, "SELECT COUNT(*) FROM transactions").await, n);
+    assert_eq!(scalar(&second.pool, "SELECT COUNT(*) FROM customers").await, 50);
+    second.pool.close().await;
+    db.cleanup().await;
+}
+
+async fn fingerprint(pool: &AnyPool) -> Vec<String> {
+    sqlx::query_as::<_, (String, String, i64, i64)>(
+        "SELECT c.customer_no, a.number, a.ledger_balance_minor, \
+         (SELECT COUNT(*) FROM transactions t WHERE t.account_id = a.id) \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id ORDER BY a.number",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(c, n, b, t)| format!("{c} {n} {b} {t}"))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_generator_gives_the_same_data_for_the_same_seed_and_date() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let mut prints = Vec::new();
+    let mut dbs = Vec::new();
+    for seed in [7, 7, 8] {
+        let db = TestDb::fresh().await;
+        let pool = db::connect(&db.url, 2).await.unwrap();
+        db::migrate(&pool, &db.url).await.unwrap();
+        let size = demo::DemoSize { customers: 12, transactions_per_account: None, seed, as_of };
+        let summary = demo::generate(&pool, &size).await.unwrap();
+        assert_eq!(summary.customers, 12);
+        prints.push(fingerprint(&pool).await);
+        pool.close().await;
+        dbs.push(db);
+    }
+    assert_eq!(prints[0], prints[1], "same seed, same data");
+    assert_ne!(prints[0], prints[2], "another seed, other data");
+    for db in dbs {
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn benchmark_sizes_give_exactly_the_requested_transactions() {
+    let db = TestDb::fresh().await;
+    let pool = db::connect(&db.url, 2).await.unwrap();
+    db::migrate(&pool, &db.url).await.unwrap();
+    let size = demo::DemoSize {
+        customers: 3,
+        transactions_per_account: Some(1500),
+        seed: 1,
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+    };
+    demo::generate(&pool, &size).await.unwrap();
+    let per_account: Vec<i64> = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM transactions t JOIN accounts a ON a.id = t.account_id \
+         WHERE a.kind = 'demand' AND a.currency = 'CNY' GROUP BY a.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!per_account.is_empty());
+    assert!(per_account.iter().all(|n| *n == 1500), "{per_account:?}");
+    pool.close().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_audit_trail_cannot_be_changed_or_deleted() {
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    let pool = &app.state.pool;
+    sqlx::query("INSERT INTO audit_events (occurred_at, kind, actor_kind, detail) VALUES ($1, $2, $3, $4)")
+        .bind(1_700_000_000_i64)
+        .bind("sign_in_succeeded")
+        .bind("system")
+        .bind("{}")
+        .execute(pool)
+        .await
+        .unwrap();
+    let update = sqlx::query("UPDATE audit_events SET kind = 'tampered'").execute(pool).await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM audit_events").execute(pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM audit_events WHERE kind = 'sign_in_succeeded'").await, 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_schema_refuses_values_outside_its_enumerations() {
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    let insert = sqlx::query(
+        "INSERT INTO customers (customer_no, mobile, name, tier, birth_date, password_hash, created_at) \
+         VALUES ('C9', '1', 'x', 'titanium', '1980-01-01', 'h', 0)",
+    )
+    .execute(&app.state.pool)
+    .await;
+    assert!(insert.is_err(), "an unknown tier was stored");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn migrating_twice_is_harmless() {
+    let db = TestDb::fresh().await;
+    let pool = db::connect(&db.url, 1).await.unwrap();
+    db::migrate(&pool, &db.url).await.unwrap();
+    db::migrate(&pool, &db.url).await.unwrap();
+    assert!(demo::is_empty(&pool).await.unwrap());
+    pool.close().await;
+    db.cleanup().await;
+}

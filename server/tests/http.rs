@@ -1,0 +1,146 @@
+//! The HTTP surface, in-process through the real router: pages render on the server in the
+//! right language, every response carries the security headers, probes answer, limits hold.
+
+mod common;
+
+use axum::body::Body;
+use common::{TestApp, split};
+use http::{Request, StatusCode};
+
+#[tokio::test]
+async fn the_landing_page_is_server_rendered_in_chinese_by_default() {
+    let app = TestApp::spawn(&[]).await;
+    let (res, html) = app.get("/", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(html.contains(r#"<html lang="zh-CN""#), "{}", &html[..200]);
+    assert!(html.contains("随时随地，自己办理银行业务"));
+    assert!(html.contains("/pkg/portal.js"), "the hydration script is referenced");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_browser_language_chooses_english_and_the_cookie_overrides_it() {
+    let app = TestApp::spawn(&[]).await;
+    let (_, html) = app.get("/", &[("accept-language", "en-GB,en;q=0.9")]).await;
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("Your bank, whenever you need it"));
+
+    let (_, html) = app.get("/", &[("accept-language", "en-GB"), ("cookie", "portal_locale=zh-CN")]).await;
+    assert!(html.contains("随时随地，自己办理银行业务"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_configured_default_language_applies_when_the_browser_names_none_we_have() {
+    let app = TestApp::spawn(&[("PORTAL_DEFAULT_LOCALE", "en")]).await;
+    let (_, html) = app.get("/accounts", &[("accept-language", "fr-FR")]).await;
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("<h1>Accounts"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
+    let app = TestApp::spawn(&[]).await;
+    let (res, html) = app.get("/sign-in", &[]).await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the policy");
+    assert!(nonce.len() >= 16);
+    assert!(html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)), "the hydration script carries it");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"));
+
+    let (res2, _) = app.get("/sign-in", &[]).await;
+    assert_ne!(res2.headers()["content-security-policy"], res.headers()["content-security-policy"], "fresh per response");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = TestApp::spawn(&[]).await;
+    for path in ["/", "/healthz", "/no-such-page", "/locale?to=en"] {
+        let (res, _) = app.get(path, &[]).await;
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+        assert!(h.contains_key("x-request-id"), "{path}");
+        assert!(!h.contains_key("strict-transport-security"), "no HSTS over plain HTTP ({path})");
+    }
+    let (res, _) = app.get("/", &[("x-request-id", "abc-123")]).await;
+    assert_eq!(res.headers()["x-request-id"], "abc-123", "an incoming request id is kept");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn https_deployments_send_hsts_and_secure_cookies() {
+    let app = TestApp::spawn(&[("PORTAL_HTTPS", "true")]).await;
+    let (res, _) = app.get("/locale?to=en&back=/", &[]).await;
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_probes_report_liveness_and_database_readiness() {
+    let app = TestApp::spawn(&[]).await;
+    assert_eq!(app.get("/healthz", &[]).await.0.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz", &[]).await.0.status(), StatusCode::OK);
+    app.state.pool.close().await;
+    let (res, body) = app.get("/readyz", &[]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, "database unreachable");
+    assert_eq!(app.get("/healthz", &[]).await.0.status(), StatusCode::OK, "alive even without the database");
+    app.db.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_unknown_path_answers_404_with_a_page_in_the_visitors_language() {
+    let app = TestApp::spawn(&[]).await;
+    let (res, html) = app.get("/nowhere", &[("accept-language", "en")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_the_cookie_and_returns_only_within_the_site() {
+    let app = TestApp::spawn(&[]).await;
+    let (res, _) = app.get("/locale?to=en&back=/accounts%3Fx%3D1", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/accounts?x=1");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("portal_locale=en; Path=/;"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"));
+
+    let (res, _) = app.get("/locale?to=en&back=//evil.example/", &[]).await;
+    assert_eq!(res.headers()["location"], "/");
+
+    let (res, body) = app.get("/locale?to=fr", &[]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(body.contains("unsupported language"), "{body}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused_before_it_is_read() {
+    let app = TestApp::spawn(&[("PORTAL_REQUEST_BODY_LIMIT_KIB", "1")]).await;
+    let big = "x".repeat(4096);
+    let req = Request::post("/api/anything").header("content-length", big.len()).body(Body::from(big)).unwrap();
+    let (res, _) = split(app.send(req).await).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    app.cleanup().await;
+}
+
+#[test]
+fn the_error_page_names_the_request_and_hides_the_cause() {
+    use app::i18n::Locale;
+    let res = server::http::error_page(StatusCode::INTERNAL_SERVER_ERROR, Locale::en, "req-42");
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = futures::executor::block_on(split(res)).1;
+    assert!(body.contains("quote reference req-42"), "{body}");
+    assert!(body.contains(r#"lang="en""#));
+    let zh = futures::executor::block_on(split(server::http::error_page(StatusCode::SERVICE_UNAVAILABLE, Locale::zh_CN, "r1"))).1;
+    assert!(zh.contains("编号：r1"), "{zh}");
+}
