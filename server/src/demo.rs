@@ -11,7 +11,7 @@ use app::accounts::mask_account_number;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
-use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 pub const CUSTOMER_DEMO_PASSWORD: &str = "Demo-2026!";
 pub const STAFF_DEMO_PASSWORD: &str = "Staff-2026!";
@@ -597,23 +597,38 @@ impl PendingTransactions {
         if self.rows.is_empty() {
             return Ok(0);
         }
-        let mut qb: QueryBuilder<Any> = QueryBuilder::new(
-            "INSERT INTO transactions (account_id, booked_at, value_date, amount_minor, currency, balance_after_minor, description, counterparty, category, reference) ",
+        // Built by hand: sqlx's QueryBuilder writes `?` placeholders for `Any`, which PostgreSQL
+        // does not accept; `$n` works on both backends.
+        const COLUMNS: usize = 10;
+        let mut sql = String::from(
+            "INSERT INTO transactions (account_id, booked_at, value_date, amount_minor, currency, balance_after_minor, description, counterparty, category, reference) VALUES ",
         );
+        for row in 0..self.rows.len() {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for col in 0..COLUMNS {
+                if col > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", row * COLUMNS + col + 1));
+            }
+            sql.push(')');
+        }
         let first = self.written;
-        qb.push_values(self.rows.iter().enumerate(), |mut b, (i, (account_id, currency, row, balance))| {
-            b.push_bind(*account_id)
-                .push_bind(row.booked_at)
-                .push_bind(row.value_date.to_string())
-                .push_bind(row.amount)
-                .push_bind(*currency)
-                .push_bind(*balance)
-                .push_bind(row.description)
-                .push_bind(row.counterparty.clone())
-                .push_bind(row.category)
-                .push_bind(format!("T{:012}", first + i as u64 + 1));
-        });
-        qb.build().execute(&mut **tx).await?;
+        let mut query = sqlx::query(&sql);
+        for (i, (account_id, currency, row, balance)) in self.rows.iter().enumerate() {
+            query = query
+                .bind(*account_id)
+                .bind(row.booked_at)
+                .bind(row.value_date.to_string())
+                .bind(row.amount)
+                .bind(*currency)
+                .bind(*balance)
+                .bind(row.description)
+                .bind(row.counterparty.clone())
+                .bind(row.category)
+                .bind(format!("T{:012}", first + i as u64 + 1));
+        }
+        query.execute(&mut **tx).await?;
         let n = self.rows.len() as u64;
         self.written += n;
         self.rows.clear();
