@@ -27,6 +27,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
+    // The portal's customers browse in Chinese; tests that need English say so.
+    locale: 'zh-CN',
     launchOptions: chromium,
     trace: 'retain-on-failure',
   },

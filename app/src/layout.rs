@@ -17,10 +17,19 @@ pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    // Native fragment links move focus, but the client-side router intercepts them: do it here.
+    let skip_to_main = move |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = main_ref.get() {
+            ev.prevent_default();
+            let _ = main.focus();
+            main.scroll_into_view();
+        }
+    };
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_to_content)}</a>
         <SiteHeader />
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1" node_ref=main_ref>{children()}</main>
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>
             <p>"© 2026 " {t!(i18n, footer.rights)}</p>

@@ -35,7 +35,11 @@ test('the page hydrates and its controls work', async ({ page }, testInfo) => {
   await nav.getByRole('link', { name: '预约' }).click();
   await expect(page).toHaveURL(/\/appointments$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('预约');
-  await expect(nav.getByRole('link', { name: '预约' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('#main-nav a[href="/appointments"]')).toHaveAttribute('aria-current', 'page');
+  if (testInfo.project.name === 'phone-360') {
+    // Following a link folds the menu again.
+    await expect(page.getByRole('button', { name: '打开菜单' })).toHaveAttribute('aria-expanded', 'false');
+  }
   expect(errors).toEqual([]);
 });
 
