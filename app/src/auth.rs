@@ -97,10 +97,7 @@ mod tests {
 
     #[test]
     fn both_fields_are_required_and_blank_login_ids_do_not_count() {
-        assert_eq!(
-            check_sign_in_form("  ", ""),
-            vec![SignInProblem::MissingLoginId, SignInProblem::MissingPassword]
-        );
+        assert_eq!(check_sign_in_form("  ", ""), vec![SignInProblem::MissingLoginId, SignInProblem::MissingPassword]);
         assert_eq!(check_sign_in_form("C000001", ""), vec![SignInProblem::MissingPassword]);
         assert!(check_sign_in_form("13800000001", "secret").is_empty());
     }

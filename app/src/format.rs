@@ -23,7 +23,7 @@ fn symbol(code: &str, locale: Locale) -> Option<&'static str> {
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -79,7 +79,7 @@ mod tests {
             assert_eq!(format_money(cny(123_456), locale), "¥1,234.56");
             assert_eq!(format_money(cny(0), locale), "¥0.00");
             assert_eq!(format_money(cny(5), locale), "¥0.05");
-            assert_eq!(format_money(cny(100_000_000_00), locale), "¥100,000,000.00");
+            assert_eq!(format_money(cny(10_000_000_000), locale), "¥100,000,000.00");
         }
     }
 

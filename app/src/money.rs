@@ -98,10 +98,7 @@ impl Money {
         let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::Overflow)? };
         let frac_padded = format!("{frac:0<exp$}");
         let frac: i64 = if exp == 0 { 0 } else { frac_padded.parse().map_err(|_| bad())? };
-        let minor = whole
-            .checked_mul(scale)
-            .and_then(|w| w.checked_add(frac))
-            .ok_or(MoneyError::Overflow)?;
+        let minor = whole.checked_mul(scale).and_then(|w| w.checked_add(frac)).ok_or(MoneyError::Overflow)?;
         Ok(Money::new(if negative { -minor } else { minor }, currency))
     }
 

@@ -61,9 +61,7 @@ pub fn App() -> impl IntoView {
 /// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).
 fn locale_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
     const ONE_YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
-    leptos_i18n::context::CookieOptions::<Locale>::default()
-        .path("/")
-        .max_age(ONE_YEAR_MS)
+    leptos_i18n::context::CookieOptions::<Locale>::default().path("/").max_age(ONE_YEAR_MS)
 }
 
 /// Parses a language tag the way the locale switch and the server's `/locale` route receive it.

@@ -58,7 +58,8 @@ impl Config {
 
     /// `env` looks up a variable; tests pass their own.
     pub fn load_from(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the settings file {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the settings file {}", path.display()))?;
         let FileLayout { mut portal } =
             toml::from_str(&text).with_context(|| format!("the settings file {} is not valid", path.display()))?;
         apply_env(&mut portal, &env)?;
@@ -129,7 +130,10 @@ fn validate(p: &PortalSection) -> Result<()> {
     if app::shell::parse_locale(&p.default_locale).is_none() {
         bail!("default-locale {:?} is not supported: use zh-CN or en", p.default_locale);
     }
-    if !(p.database_url.starts_with("sqlite:") || p.database_url.starts_with("postgres://") || p.database_url.starts_with("postgresql://")) {
+    if !(p.database_url.starts_with("sqlite:")
+        || p.database_url.starts_with("postgres://")
+        || p.database_url.starts_with("postgresql://"))
+    {
         bail!("database-url must start with sqlite: or postgres:// (got {:?})", redact_url(&p.database_url));
     }
     for (name, value) in [
@@ -174,7 +178,8 @@ pub fn load_signing_key(portal: &PortalSection, env: impl Fn(&str) -> Option<Str
     let path = &portal.signing_key_file;
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let bytes = hex::decode(text.trim()).with_context(|| format!("the signing key file {} must hold hex", path.display()))?;
+            let bytes = hex::decode(text.trim())
+                .with_context(|| format!("the signing key file {} must hold hex", path.display()))?;
             SigningKey::new(bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => match portal.mode {
@@ -195,7 +200,8 @@ fn generate_key_file(path: &Path) -> Result<SigningKey> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    write_private(path, hex::encode(&bytes).as_bytes()).with_context(|| format!("cannot write the signing key file {}", path.display()))?;
+    write_private(path, hex::encode(&bytes).as_bytes())
+        .with_context(|| format!("cannot write the signing key file {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a development signing key");
     SigningKey::new(bytes).map_err(|e| anyhow!(e))
 }
@@ -234,7 +240,9 @@ mod tests {
 
     #[test]
     fn environment_variables_override_the_file() {
-        let config = load(&[("PORTAL_DATABASE_URL", "postgres://u:p@localhost/db"), ("PORTAL_IDLE_TIMEOUT_MINUTES", "2")]).unwrap();
+        let config =
+            load(&[("PORTAL_DATABASE_URL", "postgres://u:p@localhost/db"), ("PORTAL_IDLE_TIMEOUT_MINUTES", "2")])
+                .unwrap();
         assert_eq!(config.portal.database_url, "postgres://u:p@localhost/db");
         assert_eq!(config.portal.idle_timeout_minutes, 2);
     }

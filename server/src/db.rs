@@ -4,9 +4,9 @@
 //! are i64 unix seconds (UTC), dates are `YYYY-MM-DD` text, flags are 0/1 integers.
 
 use anyhow::{Context, Result};
-use sqlx::{AnyPool, Executor};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::time::Duration;
 
@@ -55,10 +55,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool> {
 fn sqlite_url_creating_file(url: &str) -> Result<String> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database directory {}", dir.display()))?;
-        }
+    if let Some(dir) = Path::new(path).parent().filter(|d| path != ":memory:" && !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database directory {}", dir.display()))?;
     }
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_owned() };
     let query = [query, &mode].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");

@@ -63,8 +63,14 @@ fn hash_password(password: &str, salt_seed: u64) -> Result<String> {
     Ok(hash.to_string())
 }
 
-const SURNAMES: [&str; 20] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: [&str; 24] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "华", "建国", "桂兰", "志强", "淑珍", "晓东"];
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "高",
+];
+const GIVEN: [&str; 24] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "华",
+    "建国", "桂兰", "志强", "淑珍", "晓东",
+];
 
 struct Branch {
     code: &'static str,
@@ -82,31 +88,174 @@ struct Branch {
     vip_counters: i64,
 }
 
-const WEEKDAYS_9_17: &[(i64, &str, &str)] = &[(1, "09:00", "17:00"), (2, "09:00", "17:00"), (3, "09:00", "17:00"), (4, "09:00", "17:00"), (5, "09:00", "17:00")];
+const WEEKDAYS_9_17: &[(i64, &str, &str)] = &[
+    (1, "09:00", "17:00"),
+    (2, "09:00", "17:00"),
+    (3, "09:00", "17:00"),
+    (4, "09:00", "17:00"),
+    (5, "09:00", "17:00"),
+];
 const ALL_WEEK_9_17: &[(i64, &str, &str)] = &[
-    (1, "09:00", "17:00"), (2, "09:00", "17:00"), (3, "09:00", "17:00"), (4, "09:00", "17:00"), (5, "09:00", "17:00"), (6, "09:00", "16:00"), (7, "10:00", "16:00"),
+    (1, "09:00", "17:00"),
+    (2, "09:00", "17:00"),
+    (3, "09:00", "17:00"),
+    (4, "09:00", "17:00"),
+    (5, "09:00", "17:00"),
+    (6, "09:00", "16:00"),
+    (7, "10:00", "16:00"),
 ];
 const LONG_WEEKDAYS_SAT: &[(i64, &str, &str)] = &[
-    (1, "08:30", "18:00"), (2, "08:30", "18:00"), (3, "08:30", "18:00"), (4, "08:30", "18:00"), (5, "08:30", "18:00"), (6, "09:00", "12:00"),
+    (1, "08:30", "18:00"),
+    (2, "08:30", "18:00"),
+    (3, "08:30", "18:00"),
+    (4, "08:30", "18:00"),
+    (5, "08:30", "18:00"),
+    (6, "09:00", "12:00"),
 ];
-const TUE_SAT: &[(i64, &str, &str)] = &[(2, "09:30", "17:30"), (3, "09:30", "17:30"), (4, "09:30", "17:30"), (5, "09:30", "17:30"), (6, "09:30", "17:30")];
+const TUE_SAT: &[(i64, &str, &str)] = &[
+    (2, "09:30", "17:30"),
+    (3, "09:30", "17:30"),
+    (4, "09:30", "17:30"),
+    (5, "09:30", "17:30"),
+    (6, "09:30", "17:30"),
+];
 
 const BRANCHES: [Branch; 8] = [
-    Branch { code: "B001", name_zh: "人民路支行", name_en: "Renmin Road Branch", district_zh: "黄浦区", district_en: "Huangpu", street_zh: "人民路 100 号", street_en: "100 Renmin Road", hours: ALL_WEEK_9_17, step_free: true, elderly_window: true, counters: 6, vip_counters: 2 },
-    Branch { code: "B002", name_zh: "世纪大道支行", name_en: "Century Avenue Branch", district_zh: "浦东新区", district_en: "Pudong", street_zh: "世纪大道 88 号", street_en: "88 Century Avenue", hours: LONG_WEEKDAYS_SAT, step_free: true, elderly_window: false, counters: 8, vip_counters: 3 },
-    Branch { code: "B003", name_zh: "淮海中路支行", name_en: "Middle Huaihai Road Branch", district_zh: "徐汇区", district_en: "Xuhui", street_zh: "淮海中路 1200 号", street_en: "1200 Middle Huaihai Road", hours: WEEKDAYS_9_17, step_free: false, elderly_window: true, counters: 4, vip_counters: 1 },
-    Branch { code: "B004", name_zh: "曹杨新村支行", name_en: "Caoyang Xincun Branch", district_zh: "普陀区", district_en: "Putuo", street_zh: "枣阳路 35 号", street_en: "35 Zaoyang Road", hours: TUE_SAT, step_free: true, elderly_window: true, counters: 3, vip_counters: 0 },
-    Branch { code: "B005", name_zh: "五角场支行", name_en: "Wujiaochang Branch", district_zh: "杨浦区", district_en: "Yangpu", street_zh: "淞沪路 8 号", street_en: "8 Songhu Road", hours: ALL_WEEK_9_17, step_free: true, elderly_window: false, counters: 5, vip_counters: 1 },
-    Branch { code: "B006", name_zh: "虹桥支行", name_en: "Hongqiao Branch", district_zh: "长宁区", district_en: "Changning", street_zh: "仙霞路 319 号", street_en: "319 Xianxia Road", hours: LONG_WEEKDAYS_SAT, step_free: true, elderly_window: true, counters: 5, vip_counters: 2 },
-    Branch { code: "B007", name_zh: "莘庄支行", name_en: "Xinzhuang Branch", district_zh: "闵行区", district_en: "Minhang", street_zh: "莘松路 50 号", street_en: "50 Xinsong Road", hours: WEEKDAYS_9_17, step_free: false, elderly_window: false, counters: 3, vip_counters: 0 },
-    Branch { code: "B008", name_zh: "南京西路支行", name_en: "West Nanjing Road Branch", district_zh: "静安区", district_en: "Jing'an", street_zh: "南京西路 1515 号", street_en: "1515 West Nanjing Road", hours: LONG_WEEKDAYS_SAT, step_free: true, elderly_window: true, counters: 7, vip_counters: 3 },
+    Branch {
+        code: "B001",
+        name_zh: "人民路支行",
+        name_en: "Renmin Road Branch",
+        district_zh: "黄浦区",
+        district_en: "Huangpu",
+        street_zh: "人民路 100 号",
+        street_en: "100 Renmin Road",
+        hours: ALL_WEEK_9_17,
+        step_free: true,
+        elderly_window: true,
+        counters: 6,
+        vip_counters: 2,
+    },
+    Branch {
+        code: "B002",
+        name_zh: "世纪大道支行",
+        name_en: "Century Avenue Branch",
+        district_zh: "浦东新区",
+        district_en: "Pudong",
+        street_zh: "世纪大道 88 号",
+        street_en: "88 Century Avenue",
+        hours: LONG_WEEKDAYS_SAT,
+        step_free: true,
+        elderly_window: false,
+        counters: 8,
+        vip_counters: 3,
+    },
+    Branch {
+        code: "B003",
+        name_zh: "淮海中路支行",
+        name_en: "Middle Huaihai Road Branch",
+        district_zh: "徐汇区",
+        district_en: "Xuhui",
+        street_zh: "淮海中路 1200 号",
+        street_en: "1200 Middle Huaihai Road",
+        hours: WEEKDAYS_9_17,
+        step_free: false,
+        elderly_window: true,
+        counters: 4,
+        vip_counters: 1,
+    },
+    Branch {
+        code: "B004",
+        name_zh: "曹杨新村支行",
+        name_en: "Caoyang Xincun Branch",
+        district_zh: "普陀区",
+        district_en: "Putuo",
+        street_zh: "枣阳路 35 号",
+        street_en: "35 Zaoyang Road",
+        hours: TUE_SAT,
+        step_free: true,
+        elderly_window: true,
+        counters: 3,
+        vip_counters: 0,
+    },
+    Branch {
+        code: "B005",
+        name_zh: "五角场支行",
+        name_en: "Wujiaochang Branch",
+        district_zh: "杨浦区",
+        district_en: "Yangpu",
+        street_zh: "淞沪路 8 号",
+        street_en: "8 Songhu Road",
+        hours: ALL_WEEK_9_17,
+        step_free: true,
+        elderly_window: false,
+        counters: 5,
+        vip_counters: 1,
+    },
+    Branch {
+        code: "B006",
+        name_zh: "虹桥支行",
+        name_en: "Hongqiao Branch",
+        district_zh: "长宁区",
+        district_en: "Changning",
+        street_zh: "仙霞路 319 号",
+        street_en: "319 Xianxia Road",
+        hours: LONG_WEEKDAYS_SAT,
+        step_free: true,
+        elderly_window: true,
+        counters: 5,
+        vip_counters: 2,
+    },
+    Branch {
+        code: "B007",
+        name_zh: "莘庄支行",
+        name_en: "Xinzhuang Branch",
+        district_zh: "闵行区",
+        district_en: "Minhang",
+        street_zh: "莘松路 50 号",
+        street_en: "50 Xinsong Road",
+        hours: WEEKDAYS_9_17,
+        step_free: false,
+        elderly_window: false,
+        counters: 3,
+        vip_counters: 0,
+    },
+    Branch {
+        code: "B008",
+        name_zh: "南京西路支行",
+        name_en: "West Nanjing Road Branch",
+        district_zh: "静安区",
+        district_en: "Jing'an",
+        street_zh: "南京西路 1515 号",
+        street_en: "1515 West Nanjing Road",
+        hours: LONG_WEEKDAYS_SAT,
+        step_free: true,
+        elderly_window: true,
+        counters: 7,
+        vip_counters: 3,
+    },
 ];
 
 /// (code, zh, en, minutes, lead hours, documents zh, documents en)
 const SERVICES: [(&str, &str, &str, i64, i64, &str, &str); 6] = [
-    ("cash_withdrawal_large", "大额取现（5万元及以上）", "Large cash withdrawal (50,000 CNY or more)", 20, 24, "身份证、银行卡", "ID card, bank card"),
+    (
+        "cash_withdrawal_large",
+        "大额取现（5万元及以上）",
+        "Large cash withdrawal (50,000 CNY or more)",
+        20,
+        24,
+        "身份证、银行卡",
+        "ID card, bank card",
+    ),
     ("account_opening", "开立账户", "Open an account", 30, 0, "本人有效身份证件", "Your valid ID document"),
-    ("wealth_consultation", "理财咨询", "Wealth consultation", 45, 0, "身份证；如有，近期风险评估结果", "ID card; your latest risk assessment, if any"),
+    (
+        "wealth_consultation",
+        "理财咨询",
+        "Wealth consultation",
+        45,
+        0,
+        "身份证；如有，近期风险评估结果",
+        "ID card; your latest risk assessment, if any",
+    ),
     ("card_replacement", "补办银行卡", "Replace a bank card", 20, 0, "身份证", "ID card"),
     ("loan_consultation", "贷款咨询", "Loan consultation", 30, 0, "身份证、收入证明", "ID card, proof of income"),
     ("foreign_exchange", "外币兑换", "Foreign exchange", 15, 0, "身份证", "ID card"),
@@ -153,7 +302,8 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         summary.customers += 1;
         for plan in plan_accounts(&mut rng, n) {
             account_seq += 1;
-            let (account_id, rows) = insert_account(&mut tx, &mut rng, customer_id, n, account_seq, &plan, size, created_at).await?;
+            let (account_id, rows) =
+                insert_account(&mut tx, &mut rng, customer_id, n, account_seq, &plan, size, created_at).await?;
             summary.accounts += 1;
             for (row, balance) in rows {
                 pending.rows.push((account_id, plan.currency, row, balance));
@@ -173,7 +323,12 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
     Ok(summary)
 }
 
-async fn insert_branches_services_staff(tx: &mut Transaction<'_, Any>, staff_hash: &str, created_at: i64, summary: &mut DemoSummary) -> Result<()> {
+async fn insert_branches_services_staff(
+    tx: &mut Transaction<'_, Any>,
+    staff_hash: &str,
+    created_at: i64,
+    summary: &mut DemoSummary,
+) -> Result<()> {
     let mut service_ids = Vec::new();
     for (code, zh, en, minutes, lead, docs_zh, docs_en) in SERVICES {
         let id: i64 = sqlx::query_scalar(
@@ -200,7 +355,10 @@ async fn insert_branches_services_staff(tx: &mut Transaction<'_, Any>, staff_has
         summary.branches += 1;
         for (weekday, opens, closes) in b.hours {
             sqlx::query("INSERT INTO branch_hours (branch_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)")
-                .bind(id).bind(*weekday).bind(*opens).bind(*closes)
+                .bind(id)
+                .bind(*weekday)
+                .bind(*opens)
+                .bind(*closes)
                 .execute(&mut **tx)
                 .await?;
         }
@@ -213,23 +371,43 @@ async fn insert_branches_services_staff(tx: &mut Transaction<'_, Any>, staff_has
             };
             if offered {
                 sqlx::query("INSERT INTO branch_services (branch_id, service_id) VALUES ($1, $2)")
-                    .bind(id).bind(*service_id)
+                    .bind(id)
+                    .bind(*service_id)
                     .execute(&mut **tx)
                     .await?;
             }
         }
         // Staff: one branch member per branch.
-        insert_staff(tx, &format!("S{:04}", 200 + i + 1), &format!("网点柜员{}", i + 1), "branch_staff", Some(id), staff_hash, created_at).await?;
+        insert_staff(
+            tx,
+            &format!("S{:04}", 200 + i + 1),
+            &format!("网点柜员{}", i + 1),
+            "branch_staff",
+            Some(id),
+            staff_hash,
+            created_at,
+        )
+        .await?;
         summary.staff += 1;
     }
-    for (no, name, role) in [("S0001", "客服专员甲", "agent"), ("S0002", "客服专员乙", "agent"), ("S0101", "客服主管", "supervisor")] {
+    for (no, name, role) in
+        [("S0001", "客服专员甲", "agent"), ("S0002", "客服专员乙", "agent"), ("S0101", "客服主管", "supervisor")]
+    {
         insert_staff(tx, no, name, role, None, staff_hash, created_at).await?;
         summary.staff += 1;
     }
     Ok(())
 }
 
-async fn insert_staff(tx: &mut Transaction<'_, Any>, staff_no: &str, name: &str, role: &str, branch_id: Option<i64>, hash: &str, created_at: i64) -> Result<()> {
+async fn insert_staff(
+    tx: &mut Transaction<'_, Any>,
+    staff_no: &str,
+    name: &str,
+    role: &str,
+    branch_id: Option<i64>,
+    hash: &str,
+    created_at: i64,
+) -> Result<()> {
     let mobile = format!("139{:08}", staff_no[1..].parse::<u32>().unwrap_or(0));
     sqlx::query("INSERT INTO staff_users (staff_no, name, role, branch_id, mobile, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(staff_no).bind(name).bind(role).bind(branch_id).bind(mobile).bind(hash).bind(created_at)
@@ -254,12 +432,21 @@ fn tier_of(rng: &mut ChaCha8Rng, n: u32) -> &'static str {
     }
 }
 
-async fn insert_customer(tx: &mut Transaction<'_, Any>, rng: &mut ChaCha8Rng, n: u32, size: &DemoSize, hash: &str, created_at: i64) -> Result<i64> {
+async fn insert_customer(
+    tx: &mut Transaction<'_, Any>,
+    rng: &mut ChaCha8Rng,
+    n: u32,
+    size: &DemoSize,
+    hash: &str,
+    created_at: i64,
+) -> Result<i64> {
     let tier = tier_of(rng, n);
-    let name = format!("{}{}", SURNAMES.choose(rng).copied().unwrap_or("王"), GIVEN.choose(rng).copied().unwrap_or("明"));
+    let name =
+        format!("{}{}", SURNAMES.choose(rng).copied().unwrap_or("王"), GIVEN.choose(rng).copied().unwrap_or("明"));
     // Customers 5–9 are 65 or older (elder mode, R4/R5 warnings); the rest 20–64.
     let age: i32 = if (5..=9).contains(&n) { rng.gen_range(65..=88) } else { rng.gen_range(20..=64) };
-    let birth = NaiveDate::from_ymd_opt(size.as_of.year() - age, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or(size.as_of);
+    let birth = NaiveDate::from_ymd_opt(size.as_of.year() - age, rng.gen_range(1..=12), rng.gen_range(1..=28))
+        .unwrap_or(size.as_of);
     let suspended = i64::from(n == 10);
     let locale = if n % 7 == 3 { "en" } else { "zh-CN" };
     let id: i64 = sqlx::query_scalar(
@@ -342,6 +529,19 @@ fn account_number(kind: Kind, seq: u64) -> String {
     }
 }
 
+/// An account's terms as the generator decides them, before it is written.
+struct Terms {
+    kind: &'static str,
+    product: &'static str,
+    /// Credit limit (cards) or original principal (loans), in fen.
+    limit: Option<i64>,
+    rate_bp: Option<i64>,
+    opened: NaiveDate,
+    matures: Option<NaiveDate>,
+    due_day: Option<i64>,
+    rows: Vec<Tx>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert_account(
     tx: &mut Transaction<'_, Any>,
@@ -355,49 +555,83 @@ async fn insert_account(
 ) -> Result<(i64, Vec<(Tx, i64)>)> {
     let number = account_number(plan.kind, seq);
     let start = size.as_of - Duration::days(730);
-    let (kind, product, limit, rate_bp, opened, matures, due_day, rows): (&str, &str, Option<i64>, Option<i64>, NaiveDate, Option<NaiveDate>, Option<i64>, Vec<Tx>) = match plan.kind {
-        Kind::Demand => {
-            let rows = demand_history(rng, n, plan.currency, size);
-            let product = if plan.currency == "USD" { "美元活期储蓄" } else { "人民币活期储蓄" };
-            ("demand", product, None, Some(20), start - Duration::days(rng.gen_range(30..2000)), None, None, rows)
-        }
+    let Terms { kind, product, limit, rate_bp, opened, matures, due_day, rows } = match plan.kind {
+        Kind::Demand => Terms {
+            kind: "demand",
+            product: if plan.currency == "USD" { "美元活期储蓄" } else { "人民币活期储蓄" },
+            limit: None,
+            rate_bp: Some(20),
+            opened: start - Duration::days(rng.gen_range(30..2000)),
+            matures: None,
+            due_day: None,
+            rows: demand_history(rng, n, plan.currency, size),
+        },
         Kind::TimeDeposit => {
             let opened = size.as_of - Duration::days(rng.gen_range(30..700));
             let years = [1, 2, 3][rng.gen_range(0..3)];
             let principal = rng.gen_range(10..=50) * 1_000_000; // 10,000 – 50,000 yuan in fen
-            let rows = vec![Tx {
-                booked_at: unix_at(opened, NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN)),
-                value_date: opened,
-                amount: principal,
-                description: "定期存入",
-                counterparty: String::new(),
-                category: "deposit",
-            }];
-            let matures = opened + Duration::days(365 * years);
-            ("time_deposit", "整存整取定期", None, Some([145, 165, 195][(years - 1) as usize]), opened, Some(matures), None, rows)
+            Terms {
+                kind: "time_deposit",
+                product: "整存整取定期",
+                limit: None,
+                rate_bp: Some([145, 165, 195][(years - 1) as usize]),
+                opened,
+                matures: Some(opened + Duration::days(365 * years)),
+                due_day: None,
+                rows: vec![Tx {
+                    booked_at: unix_at(opened, NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN)),
+                    value_date: opened,
+                    amount: principal,
+                    description: "定期存入",
+                    counterparty: String::new(),
+                    category: "deposit",
+                }],
+            }
         }
-        Kind::CreditCard => {
-            let limit = [20_000_00, 50_000_00, 100_000_00][rng.gen_range(0..3)];
-            ("credit_card", "信用卡", Some(limit), None, start - Duration::days(100), None, Some(rng.gen_range(5..=25)), card_history(rng, size))
-        }
+        Kind::CreditCard => Terms {
+            kind: "credit_card",
+            product: "信用卡",
+            limit: Some([2_000_000, 5_000_000, 10_000_000][rng.gen_range(0..3)]),
+            rate_bp: None,
+            opened: start - Duration::days(100),
+            matures: None,
+            due_day: Some(rng.gen_range(5..=25)),
+            rows: card_history(rng, size),
+        },
         Kind::Loan => {
-            let principal = rng.gen_range(20..=100) * 10_000_00;
+            let principal = rng.gen_range(20..=100) * 1_000_000;
             let opened = size.as_of - Duration::days(rng.gen_range(200..700));
-            let rows = loan_history(principal, opened, size.as_of);
-            ("loan", "个人消费贷款", Some(principal), Some(385), opened, Some(opened + Duration::days(365 * 3)), Some(15), rows)
+            Terms {
+                kind: "loan",
+                product: "个人消费贷款",
+                limit: Some(principal),
+                rate_bp: Some(385),
+                opened,
+                matures: Some(opened + Duration::days(365 * 3)),
+                due_day: Some(15),
+                rows: loan_history(principal, opened, size.as_of),
+            }
         }
         Kind::Wealth => {
             let opened = size.as_of - Duration::days(rng.gen_range(60..600));
             let amount = rng.gen_range(5..=30) * 1_000_000;
-            let rows = vec![Tx {
-                booked_at: unix_at(opened, NaiveTime::from_hms_opt(14, 0, 0).unwrap_or(NaiveTime::MIN)),
-                value_date: opened,
-                amount,
-                description: "理财产品申购",
-                counterparty: "安心稳健理财1号".to_owned(),
-                category: "investment",
-            }];
-            ("wealth", "安心稳健理财1号", None, None, opened, None, None, rows)
+            Terms {
+                kind: "wealth",
+                product: "安心稳健理财1号",
+                limit: None,
+                rate_bp: None,
+                opened,
+                matures: None,
+                due_day: None,
+                rows: vec![Tx {
+                    booked_at: unix_at(opened, NaiveTime::from_hms_opt(14, 0, 0).unwrap_or(NaiveTime::MIN)),
+                    value_date: opened,
+                    amount,
+                    description: "理财产品申购",
+                    counterparty: "安心稳健理财1号".to_owned(),
+                    category: "investment",
+                }],
+            }
         }
     };
     // Running balances, oldest first. Liability accounts run negative (what is owed).
@@ -434,12 +668,27 @@ async fn insert_account(
 }
 
 fn at(rng: &mut ChaCha8Rng, date: NaiveDate) -> i64 {
-    let time = NaiveTime::from_hms_opt(rng.gen_range(8..22), rng.gen_range(0..60), rng.gen_range(0..60)).unwrap_or(NaiveTime::MIN);
+    let time = NaiveTime::from_hms_opt(rng.gen_range(8..22), rng.gen_range(0..60), rng.gen_range(0..60))
+        .unwrap_or(NaiveTime::MIN);
     unix_at(date, time)
 }
 
-fn tx(rng: &mut ChaCha8Rng, date: NaiveDate, amount: i64, description: &'static str, counterparty: &str, category: &'static str) -> Tx {
-    Tx { booked_at: at(rng, date), value_date: date, amount, description, counterparty: counterparty.to_owned(), category }
+fn tx(
+    rng: &mut ChaCha8Rng,
+    date: NaiveDate,
+    amount: i64,
+    description: &'static str,
+    counterparty: &str,
+    category: &'static str,
+) -> Tx {
+    Tx {
+        booked_at: at(rng, date),
+        value_date: date,
+        amount,
+        description,
+        counterparty: counterparty.to_owned(),
+        category,
+    }
 }
 
 fn month_day(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
@@ -464,22 +713,29 @@ fn demand_history(rng: &mut ChaCha8Rng, n: u32, currency: &str, size: &DemoSize)
         let mut balance = 0i64;
         for i in 0..count {
             let booked_at = unix_at(first, NaiveTime::MIN) + i64::from(i) * step;
-            let date = chrono::DateTime::from_timestamp(booked_at + CST_OFFSET_SECS, 0).map_or(first, |d| d.date_naive());
+            let date =
+                chrono::DateTime::from_timestamp(booked_at + CST_OFFSET_SECS, 0).map_or(first, |d| d.date_naive());
             let (category, description, merchants, min, max) = SPENDING[i as usize % SPENDING.len()];
-            let amount = if i % 10 == 0 || balance < max { rng.gen_range(500_000..1_500_000) } else { -rng.gen_range(min..max) };
+            let amount =
+                if i % 10 == 0 || balance < max { rng.gen_range(500_000..1_500_000) } else { -rng.gen_range(min..max) };
             balance += amount;
             let merchant = merchants[i as usize % merchants.len()];
-            rows.push(Tx { booked_at, value_date: date, amount, description, counterparty: merchant.to_owned(), category });
+            rows.push(Tx {
+                booked_at,
+                value_date: date,
+                amount,
+                description,
+                counterparty: merchant.to_owned(),
+                category,
+            });
         }
         return rows;
     }
     if currency == "USD" {
         for (y, m) in months(size.as_of) {
-            if m % 4 == 0 {
-                if let Some(d) = month_day(y, m, 10).filter(in_range) {
-                    let amount = rng.gen_range(20_000..300_000);
-                    rows.push(tx(rng, d, amount, "外汇汇入", "HSBC Hong Kong", "transfer_in"));
-                }
+            if let Some(d) = month_day(y, m, 10).filter(in_range).filter(|_| m % 4 == 0) {
+                let amount = rng.gen_range(20_000..300_000);
+                rows.push(tx(rng, d, amount, "外汇汇入", "HSBC Hong Kong", "transfer_in"));
             }
         }
         return rows;
@@ -489,7 +745,13 @@ fn demand_history(rng: &mut ChaCha8Rng, n: u32, currency: &str, size: &DemoSize)
     let employer = ["上海某科技有限公司", "浦东某贸易公司", "徐汇区某医院", "某区教育局"][n as usize % 4];
     rows.push(tx(rng, first, salary * 2, "期初存入", "", "deposit"));
     for (y, m) in months(size.as_of) {
-        let push = |rows: &mut Vec<Tx>, rng: &mut ChaCha8Rng, day: u32, amount: i64, desc: &'static str, cp: &str, cat: &'static str| {
+        let push = |rows: &mut Vec<Tx>,
+                    rng: &mut ChaCha8Rng,
+                    day: u32,
+                    amount: i64,
+                    desc: &'static str,
+                    cp: &str,
+                    cat: &'static str| {
             if let Some(d) = month_day(y, m, day).filter(in_range) {
                 rows.push(tx(rng, d, amount, desc, cp, cat));
             }
@@ -542,22 +804,22 @@ fn sort_and_keep_solvent(mut rows: Vec<Tx>) -> Vec<Tx> {
 
 fn card_history(rng: &mut ChaCha8Rng, size: &DemoSize) -> Vec<Tx> {
     let first = size.as_of - Duration::days(730);
+    let in_range = |d: &NaiveDate| *d >= first && *d <= size.as_of;
     let mut rows = Vec::new();
+    let mut owed = 0;
     for (y, m) in months(size.as_of) {
-        let mut spent = 0;
+        // Last month's spending is repaid in full on the 5th.
+        if let Some(d) = month_day(y, m, 5).filter(in_range).filter(|_| owed > 0) {
+            rows.push(tx(rng, d, owed, "信用卡还款", "本行借记卡", "card_repayment"));
+        }
+        owed = 0;
         for _ in 0..rng.gen_range(4..12) {
             let (category, description, merchants, min, max) = SPENDING[rng.gen_range(0..SPENDING.len())];
             let merchant = merchants[rng.gen_range(0..merchants.len())];
-            if let Some(d) = month_day(y, m, rng.gen_range(1..=28)).filter(|d| *d >= first && *d <= size.as_of) {
+            if let Some(d) = month_day(y, m, rng.gen_range(1..=28)).filter(in_range) {
                 let amount = rng.gen_range(min..max);
-                spent += amount;
+                owed += amount;
                 rows.push(tx(rng, d, -amount, description, merchant, category));
-            }
-        }
-        // Last month's spending is repaid in full on the 5th of the next month.
-        if let Some(d) = month_day(y, m, 5).filter(|d| *d >= first && *d <= size.as_of) {
-            if spent > 0 {
-                rows.push(tx(rng, d, spent, "信用卡还款", "本行借记卡", "card_repayment"));
             }
         }
     }

@@ -5,7 +5,6 @@
 use crate::locale::{negotiate_locale, safe_return_path};
 use app::LOCALE_COOKIE;
 use app::i18n::Locale;
-use leptos_i18n::Locale as _;
 use app::shell::{App, shell};
 use app::state::AppState;
 use axum::Router;
@@ -15,9 +14,10 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures::FutureExt;
-use http::header::{self, HeaderName, HeaderValue};
 use http::StatusCode;
+use http::header::{self, HeaderName, HeaderValue};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_i18n::Locale as _;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -91,7 +91,8 @@ struct LocaleSwitch {
 /// The language switch without WASM: remembers the choice in the cookie and goes back.
 async fn switch_locale(State(state): State<AppState>, Query(query): Query<LocaleSwitch>) -> Response {
     let Some(locale) = app::shell::parse_locale(&query.to) else {
-        return (StatusCode::BAD_REQUEST, format!("unsupported language {:?}: use zh-CN or en", query.to)).into_response();
+        return (StatusCode::BAD_REQUEST, format!("unsupported language {:?}: use zh-CN or en", query.to))
+            .into_response();
     };
     let secure = if state.settings.https { "; Secure" } else { "" };
     let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
@@ -108,7 +109,11 @@ async fn switch_locale(State(state): State<AppState>, Query(query): Query<Locale
 /// default) and hands it on as the only Accept-Language, so the pages agree with it; then runs
 /// the request under the time limit, turning a panic or a timeout into a page in that language
 /// with the request id, never internals.
-async fn guard_and_negotiate(State((state, limits)): State<(AppState, HttpLimits)>, mut req: Request, next: Next) -> Response {
+async fn guard_and_negotiate(
+    State((state, limits)): State<(AppState, HttpLimits)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let headers = req.headers();
     let cookie_locale = crate::locale::cookie_value(headers, LOCALE_COOKIE);
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
@@ -155,7 +160,9 @@ pub fn error_page(status: StatusCode, locale: Locale, request_id: &str) -> Respo
     let mut response = (status, Html(html)).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
     );
     response
 }
@@ -167,7 +174,9 @@ fn escape_html(text: &str) -> String {
 /// Headers every response carries. Pages set their own CSP (with the render's nonce); anything
 /// else gets the strictest policy. Pages and data are never cached; built assets briefly.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/icons/") || req.uri().path() == "/favicon.svg";
+    let is_asset = req.uri().path().starts_with("/pkg/")
+        || req.uri().path().starts_with("/icons/")
+        || req.uri().path() == "/favicon.svg";
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &'static str); 6] = [
@@ -182,7 +191,8 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
         headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
     if state.settings.https {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     let cache = if is_asset { "public, max-age=3600" } else { "no-store" };
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(cache));

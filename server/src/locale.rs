@@ -35,21 +35,25 @@ pub fn negotiate_locale(cookie: Option<&str>, accept_language: Option<&str>, def
 
 /// The value of cookie `name` in the request, if any.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |pair| {
             let (k, v) = pair.trim().split_once('=')?;
             (k == name).then(|| v.trim_matches('"').to_owned())
-        })
+        },
+    )
 }
 
 /// Only a path on this site: "/x?y" is kept; "//evil", "https://evil", "\\evil" become "/".
 pub fn safe_return_path(back: Option<&str>) -> String {
     match back {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.chars().any(char::is_control) => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && !p.chars().any(char::is_control) =>
+        {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }

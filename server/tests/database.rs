@@ -32,7 +32,10 @@ async fn first_start_migrates_and_loads_the_promised_demo_data() {
         assert!(n >= 1, "no {kind} account");
     }
     assert_eq!(scalar(pool, "SELECT COUNT(*) FROM branches").await, 8);
-    assert!(scalar(pool, "SELECT COUNT(DISTINCT opens || closes) FROM branch_hours").await >= 3, "branches keep different hours");
+    assert!(
+        scalar(pool, "SELECT COUNT(DISTINCT opens || closes) FROM branch_hours").await >= 3,
+        "branches keep different hours"
+    );
     for role in ["agent", "branch_staff", "supervisor"] {
         let n = scalar(pool, &format!("SELECT COUNT(*) FROM staff_users WHERE role = '{role}'")).await;
         assert!(n >= 1, "no {role}");
@@ -47,7 +50,11 @@ async fn first_start_migrates_and_loads_the_promised_demo_data() {
     // Every account's balance equals its last running balance (demand accounts never overdraw).
     let overdrawn = scalar(pool, "SELECT COUNT(*) FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.kind = 'demand' AND t.balance_after_minor < 0").await;
     assert_eq!(overdrawn, 0);
-    let masked_leak = scalar(pool, "SELECT COUNT(*) FROM accounts WHERE masked_number = number OR masked_number NOT LIKE '% **** **** %'").await;
+    let masked_leak = scalar(
+        pool,
+        "SELECT COUNT(*) FROM accounts WHERE masked_number = number OR masked_number NOT LIKE '% **** **** %'",
+    )
+    .await;
     assert_eq!(masked_leak, 0);
     app.cleanup().await;
 }

@@ -51,7 +51,11 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     assert!(!csp.contains("unsafe-inline"));
 
     let (res2, _) = app.get("/sign-in", &[]).await;
-    assert_ne!(res2.headers()["content-security-policy"], res.headers()["content-security-policy"], "fresh per response");
+    assert_ne!(
+        res2.headers()["content-security-policy"],
+        res.headers()["content-security-policy"],
+        "fresh per response"
+    );
     app.cleanup().await;
 }
 
@@ -141,6 +145,11 @@ fn the_error_page_names_the_request_and_hides_the_cause() {
     let body = futures::executor::block_on(split(res)).1;
     assert!(body.contains("quote reference req-42"), "{body}");
     assert!(body.contains(r#"lang="en""#));
-    let zh = futures::executor::block_on(split(server::http::error_page(StatusCode::SERVICE_UNAVAILABLE, Locale::zh_CN, "r1"))).1;
+    let zh = futures::executor::block_on(split(server::http::error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Locale::zh_CN,
+        "r1",
+    )))
+    .1;
     assert!(zh.contains("编号：r1"), "{zh}");
 }

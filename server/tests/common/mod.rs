@@ -51,11 +51,10 @@ impl TestDb {
 
     /// Drops a PostgreSQL test database (SQLite files go with the temporary directory).
     pub async fn cleanup(self) {
-        if let (Some(admin_url), Some(name)) = (self.admin_url, self.name) {
-            if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
-                admin.close().await;
-            }
+        let (Some(admin_url), Some(name)) = (self.admin_url, self.name) else { return };
+        if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+            admin.close().await;
         }
     }
 }
