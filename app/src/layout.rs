@@ -124,8 +124,10 @@ pub fn LanguageSwitch() -> impl IntoView {
                     i18n.set_locale(other());
                 }
             >
-                <span aria-hidden="true" class="globe">"🌐"</span>
-                " "
+                <svg class="globe" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <circle cx="12" cy="12" r="9" />
+                    <path d="M3 12h18M12 3c2.5 2.7 3.8 5.7 3.8 9s-1.3 6.3-3.8 9c-2.5-2.7-3.8-5.7-3.8-9S9.5 5.7 12 3z" />
+                </svg>
                 {t!(i18n, language.switch_to)}
             </button>
         </form>
