@@ -1,9 +1,30 @@
-//! Signing in and out. This issue has the sign-in page; the credential check, one-time codes
-//! and JWT sessions arrive with the sign-in feature.
+//! Signing in and out: who is asking (roles), session tokens, and the sign-in page.
+//! The credential check, one-time codes and the session flow arrive with the sign-in feature.
+
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod token;
 
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who a session belongs to. Customers and staff never share pages or server functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Agent,
+    BranchStaff,
+    Supervisor,
+}
+
+impl Role {
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Customer)
+    }
+}
 
 /// What is wrong with a sign-in form before it is sent: the fields a person must fill in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
