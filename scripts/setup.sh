@@ -28,14 +28,15 @@ setup_build_tools() {
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  # (`|| true`: a missing tool must not end the script under `set -e -o pipefail`.)
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}' || true)" != "$CARGO_LEPTOS_VERSION" ]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 16 minutes on 2 cores, once)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   local wb
-  wb=$(wasm_bindgen_version)
+  wb=$(wasm_bindgen_version || true)
   if [ -z "$wb" ]; then echo "cannot find the wasm-bindgen version in Cargo.lock" >&2; return 1; fi
-  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)" != "$wb" ]; then
     say "installing wasm-bindgen-cli $wb (matches Cargo.lock)"
     # Not --locked: one of its locked dependency versions is missing from the registry.
     cargo install wasm-bindgen-cli --version "$wb" --force
@@ -45,7 +46,7 @@ setup_build_tools() {
 setup_release_tools() {
   # Debian's binaryen is too old for current rustc output; npm's is current.
   local v
-  v=$(wasm-opt --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')
+  v=$(wasm-opt --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p' || true)
   if [ -z "$v" ] || [ "$v" -lt 116 ]; then
     say "installing wasm-opt (binaryen from npm)"
     npm install -g binaryen@132 >/dev/null
