@@ -14,6 +14,8 @@ pub mod landing;
 pub mod layout;
 pub mod messages;
 pub mod money;
+#[cfg(feature = "ssr")]
+pub mod notify;
 pub mod settings;
 pub mod shell;
 #[cfg(feature = "ssr")]

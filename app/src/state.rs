@@ -34,6 +34,7 @@ pub struct AppState {
     pub pool: sqlx::AnyPool,
     pub settings: Arc<Settings>,
     pub signing_key: SigningKey,
+    pub gateway: Arc<crate::notify::Gateway>,
 }
 
 /// The key that signs session tokens. Never printed, never serialised.

@@ -8,7 +8,8 @@ pub mod http;
 pub mod locale;
 
 use anyhow::{Context, Result};
-use app::state::AppState;
+use app::notify::Gateway;
+use app::state::{AppState, Mode};
 use config::{Config, LogFormat};
 use std::sync::Arc;
 
@@ -24,11 +25,17 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         let summary = demo::generate(&pool, &demo::DemoSize::standard(as_of)).await.context("loading the demo data")?;
         tracing::info!(?summary, "demo data loaded");
     }
+    let gateway = match config.portal.mode {
+        Mode::Development => Gateway::outbox(config.portal.outbox_path.clone()),
+        // No SMS/e-mail provider is integrated yet: production refuses to pretend it sent anything.
+        Mode::Production => Gateway::Unconfigured,
+    };
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         pool,
         settings: Arc::new(config.settings()),
         signing_key,
+        gateway: Arc::new(gateway),
     })
 }
 

@@ -3,6 +3,8 @@
 
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod token;
 
 use crate::i18n::*;

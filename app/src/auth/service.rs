@@ -1,0 +1,449 @@
+//! Signing in, as plain async functions over the database: password check with lockout, the
+//! one-time code by SMS, and the session it opens. Server functions call these; tests too.
+//!
+//! Unknown login IDs and wrong passwords get the same answer, after the same work (a dummy
+//! hash is verified), and count towards a lock just the same.
+
+use super::Role;
+use super::rules::{AfterFailure, CodeCheck, CodePolicy, IssuedCode, LockoutPolicy, SendRefused};
+use super::token::{Claims, sign};
+use crate::notify::{Channel, Gateway, Message};
+use crate::state::{Settings, SigningKey};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::AnyPool;
+use std::sync::OnceLock;
+
+/// Why a sign-in step was refused: each is said to the person in their language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInRefusal {
+    /// Unknown login ID or wrong password (never which); tries left before the lock.
+    WrongCredentials { attempts_left: u32 },
+    /// Too many wrong passwords: sign-in is locked until then (unix seconds).
+    Locked { until: i64 },
+    /// E-banking suspended, or every account frozen or closed: visit a branch or call.
+    ServiceSuspended,
+    /// Codes are sent at most once a minute and five times an hour.
+    TooManyCodes { retry_after_secs: i64 },
+    /// Wrong code; entries left before the code is void.
+    WrongCode { entries_left: u32 },
+    /// Expired, already used, or too many wrong entries: start again.
+    CodeExpired,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("sign-in refused: {0:?}")]
+    Refused(SignInRefusal),
+    /// Unexpected (database, gateway): logged by the caller, shown as a generic error.
+    #[error("sign-in failed: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for SignInError {
+    fn from(e: sqlx::Error) -> Self {
+        SignInError::Internal(e.to_string())
+    }
+}
+
+/// Who is asking, for the audit trail and the session list.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// What the browser gets after the password step: the challenge to answer with the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    pub id: String,
+    /// "138****0001": where the code went.
+    pub masked_phone: String,
+}
+
+/// A session opened by a correct code.
+#[derive(Clone, Debug)]
+pub struct IssuedSession {
+    pub session_id: String,
+    pub access_token: String,
+    /// Opaque; only its hash is stored.
+    pub refresh_token: String,
+    pub principal: String,
+}
+
+pub struct SignInDeps<'a> {
+    pub pool: &'a AnyPool,
+    pub settings: &'a Settings,
+    pub key: &'a SigningKey,
+    pub gateway: &'a Gateway,
+}
+
+/// "138****0001".
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "****".into();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+fn random_code() -> String {
+    // Uniform over 000000..=999999 (rejection keeps it unbiased).
+    loop {
+        let n = rand::rngs::OsRng.next_u32();
+        if n < 4_294_000_000 {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+/// A keyed hash of a code, bound to its challenge: a leaked table does not give codes away.
+fn code_hash(key: &SigningKey, challenge_id: &str, code: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes keys of any length");
+    mac.update(challenge_id.as_bytes());
+    mac.update(b":");
+    mac.update(code.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The hash verified when the login ID is unknown, so both paths cost the same.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::encode_b64(b"dummy-salt-16byt").expect("a valid salt");
+        argon2::Argon2::default()
+            .hash_password(random_hex(16).as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Argon2id verification, off the async runtime (it is deliberately slow).
+async fn password_matches(hash: String, password: String) -> Result<bool, SignInError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(|e| SignInError::Internal(format!("password check did not finish: {e}")))
+}
+
+pub async fn audit(
+    pool: &AnyPool,
+    kind: &str,
+    principal: Option<&str>,
+    session_id: Option<&str>,
+    client: &Client,
+    now: i64,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let (actor_kind, actor_id) = match principal.and_then(|p| p.split_once(':')) {
+        Some((kind @ ("customer" | "staff"), id)) => (kind, id.parse::<i64>().ok()),
+        _ => ("anonymous", None),
+    };
+    let subject = if actor_kind == "customer" { actor_id } else { None };
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now)
+    .bind(kind)
+    .bind(actor_kind)
+    .bind(actor_id)
+    .bind(subject)
+    .bind(session_id)
+    .bind(client.addr.as_deref())
+    .bind(client.user_agent.as_deref())
+    .bind(detail)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+struct CustomerRow {
+    id: i64,
+    mobile: String,
+    password_hash: String,
+    locale: String,
+    suspended: bool,
+    usable_accounts: i64,
+}
+
+async fn find_customer(pool: &AnyPool, login_id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.mobile, c.password_hash, c.preferred_locale, c.status, c.ebanking_suspended, \
+         (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id AND a.status NOT IN ('frozen', 'closed')) \
+         FROM customers c WHERE c.customer_no = $1 OR c.mobile = $1",
+    )
+    .bind(login_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, mobile, password_hash, locale, status, suspended, usable_accounts)| CustomerRow {
+        id,
+        mobile,
+        password_hash,
+        locale,
+        suspended: suspended != 0 || status != "active",
+        usable_accounts,
+    }))
+}
+
+async fn throttle_state(pool: &AnyPool, key: &str) -> Result<(u32, Option<i64>), sqlx::Error> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT failures, locked_until FROM sign_in_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map_or((0, None), |(f, l)| (u32::try_from(f).unwrap_or(u32::MAX), l)))
+}
+
+async fn set_throttle(
+    pool: &AnyPool,
+    key: &str,
+    failures: u32,
+    locked_until: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sign_in_throttle (throttle_key, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(i64::from(failures))
+    .bind(locked_until)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Step one: login ID and password. On success a code is sent by SMS and a challenge returned.
+pub async fn start_customer_sign_in(
+    deps: &SignInDeps<'_>,
+    login_id: &str,
+    password: &str,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let lockout = LockoutPolicy::default();
+    let login_id = normalize_login_id(login_id);
+    let customer = find_customer(deps.pool, &login_id).await?;
+    let principal = customer.as_ref().map(|c| format!("customer:{}", c.id));
+    let key = principal.clone().unwrap_or_else(|| format!("unknown:{login_id}"));
+
+    let (failures, locked_until) = throttle_state(deps.pool, &key).await?;
+    if let Some(until) = lockout.lock_in_force(locked_until, now) {
+        audit(deps.pool, "sign_in_refused_locked", principal.as_deref(), None, client, now, "{}").await?;
+        return Err(SignInError::Refused(SignInRefusal::Locked { until }));
+    }
+    // A lock that has run out starts the count afresh.
+    let failures = if locked_until.is_some() { 0 } else { failures };
+
+    let hash = customer.as_ref().map_or_else(|| dummy_hash().to_owned(), |c| c.password_hash.clone());
+    let matches = password_matches(hash, password.to_owned()).await? && customer.is_some();
+    let Some(customer) = customer.filter(|_| matches) else {
+        let failures = failures + 1;
+        let refusal = match lockout.after_failure(failures, now) {
+            AfterFailure::AttemptsLeft(left) => {
+                set_throttle(deps.pool, &key, failures, None, now).await?;
+                SignInRefusal::WrongCredentials { attempts_left: left }
+            }
+            AfterFailure::LockedUntil(until) => {
+                set_throttle(deps.pool, &key, failures, Some(until), now).await?;
+                audit(deps.pool, "sign_in_locked", principal.as_deref(), None, client, now, "{}").await?;
+                SignInRefusal::Locked { until }
+            }
+        };
+        audit(deps.pool, "sign_in_failed", principal.as_deref(), None, client, now, "{}").await?;
+        return Err(SignInError::Refused(refusal));
+    };
+    let principal = format!("customer:{}", customer.id);
+    set_throttle(deps.pool, &key, 0, None, now).await?;
+
+    if customer.suspended || customer.usable_accounts == 0 {
+        audit(deps.pool, "sign_in_refused_suspended", Some(&principal), None, client, now, "{}").await?;
+        return Err(SignInError::Refused(SignInRefusal::ServiceSuspended));
+    }
+
+    let sent: Vec<i64> = sqlx::query_scalar(
+        "SELECT sent_at FROM one_time_codes WHERE principal = $1 AND purpose = 'sign_in' AND sent_at > $2",
+    )
+    .bind(&principal)
+    .bind(now - 3600)
+    .fetch_all(deps.pool)
+    .await?;
+    if let Err(SendRefused::TooSoon { retry_after_secs } | SendRefused::HourlyLimit { retry_after_secs }) =
+        CodePolicy::default().may_send(&sent, now)
+    {
+        return Err(SignInError::Refused(SignInRefusal::TooManyCodes { retry_after_secs }));
+    }
+
+    let challenge_id = random_hex(16);
+    let code = random_code();
+    sqlx::query(
+        "INSERT INTO one_time_codes (id, principal, purpose, code_hash, sent_at) VALUES ($1, $2, 'sign_in', $3, $4)",
+    )
+    .bind(&challenge_id)
+    .bind(&principal)
+    .bind(code_hash(deps.key, &challenge_id, &code))
+    .bind(now)
+    .execute(deps.pool)
+    .await?;
+    let minutes = deps.settings.one_time_code_minutes;
+    let body = if customer.locale == "en" {
+        format!(
+            "[Anxin Bank] Your sign-in code is {code}, valid for {minutes} minutes. Never tell it to anyone, including our staff."
+        )
+    } else {
+        format!("【安心银行】您的登录验证码为 {code}，{minutes}分钟内有效。请勿告诉任何人，包括本行工作人员。")
+    };
+    let message =
+        Message { channel: Channel::Sms, to: customer.mobile.clone(), kind: "sign_in_code".into(), body, sent_at: now };
+    deps.gateway.send(&message).map_err(|e| SignInError::Internal(e.to_string()))?;
+    audit(deps.pool, "code_sent", Some(&principal), None, client, now, r#"{"purpose":"sign_in"}"#).await?;
+    Ok(Challenge { id: challenge_id, masked_phone: mask_phone(&customer.mobile) })
+}
+
+/// "c000001 " → "C000001"; mobile numbers are kept as typed, without spaces.
+pub fn normalize_login_id(login_id: &str) -> String {
+    let compact: String = login_id.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.to_uppercase()
+}
+
+/// Step two: the code. A correct one opens a session and issues its tokens.
+pub async fn finish_sign_in(
+    deps: &SignInDeps<'_>,
+    challenge_id: &str,
+    code: &str,
+    client: &Client,
+    now: i64,
+) -> Result<IssuedSession, SignInError> {
+    let row: Option<(String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT principal, code_hash, sent_at, wrong_entries, used_at FROM one_time_codes WHERE id = $1 AND purpose = 'sign_in'",
+    )
+    .bind(challenge_id)
+    .fetch_optional(deps.pool)
+    .await?;
+    let Some((principal, stored_hash, sent_at, wrong_entries, used_at)) = row else {
+        return Err(SignInError::Refused(SignInRefusal::CodeExpired));
+    };
+    let policy =
+        CodePolicy { valid_secs: i64::from(deps.settings.one_time_code_minutes) * 60, ..CodePolicy::default() };
+    let issued = IssuedCode {
+        sent_at,
+        wrong_entries: u32::try_from(wrong_entries).unwrap_or(u32::MAX),
+        used: used_at.is_some(),
+    };
+    // Compare keyed hashes: the stored value is the expectation, the entry is hashed the same way.
+    let entered = code_hash(deps.key, challenge_id, code.trim());
+    match policy.check(issued, &stored_hash, &entered, now) {
+        CodeCheck::Accepted => {}
+        CodeCheck::Wrong { entries_left } => {
+            sqlx::query("UPDATE one_time_codes SET wrong_entries = wrong_entries + 1 WHERE id = $1")
+                .bind(challenge_id)
+                .execute(deps.pool)
+                .await?;
+            audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
+            return Err(SignInError::Refused(SignInRefusal::WrongCode { entries_left }));
+        }
+        CodeCheck::Void => {
+            sqlx::query("UPDATE one_time_codes SET wrong_entries = wrong_entries + 1 WHERE id = $1")
+                .bind(challenge_id)
+                .execute(deps.pool)
+                .await?;
+            audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
+            return Err(SignInError::Refused(SignInRefusal::CodeExpired));
+        }
+    }
+    // Single use, even against a concurrent second entry of the same code.
+    let claimed = sqlx::query("UPDATE one_time_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(challenge_id)
+        .execute(deps.pool)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(SignInError::Refused(SignInRefusal::CodeExpired));
+    }
+
+    let session_id = random_hex(16);
+    let refresh_token = random_hex(32);
+    let expires_at = now + i64::from(deps.settings.absolute_session_hours) * 3600;
+    let mut tx = deps.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, principal, role, created_at, last_seen_at, expires_at, client_addr, user_agent) VALUES ($1, $2, 'customer', $3, $3, $4, $5, $6)",
+    )
+    .bind(&session_id)
+    .bind(&principal)
+    .bind(now)
+    .bind(expires_at)
+    .bind(client.addr.as_deref())
+    .bind(client.user_agent.as_deref())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)")
+        .bind(sha256_hex(&refresh_token))
+        .bind(&session_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
+    let claims = Claims::new(principal.clone(), Role::Customer, session_id.clone(), random_hex(16), now, lifetime);
+    let access_token = sign(&claims, deps.key).map_err(|e| SignInError::Internal(e.to_string()))?;
+    audit(deps.pool, "sign_in_succeeded", Some(&principal), Some(&session_id), client, now, "{}").await?;
+    Ok(IssuedSession { session_id, access_token, refresh_token, principal })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_show_only_their_ends() {
+        assert_eq!(mask_phone("13800000001"), "138****0001");
+        assert_eq!(mask_phone("123"), "****");
+    }
+
+    #[test]
+    fn login_ids_ignore_case_and_spaces() {
+        assert_eq!(normalize_login_id(" c000001 "), "C000001");
+        assert_eq!(normalize_login_id("138 0000 0001"), "13800000001");
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        for _ in 0..200 {
+            let code = random_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn code_hashes_depend_on_key_challenge_and_code() {
+        let k1 = SigningKey::new(vec![1; 32]).unwrap();
+        let k2 = SigningKey::new(vec![2; 32]).unwrap();
+        let h = code_hash(&k1, "c1", "123456");
+        assert_ne!(h, code_hash(&k2, "c1", "123456"));
+        assert_ne!(h, code_hash(&k1, "c2", "123456"));
+        assert_ne!(h, code_hash(&k1, "c1", "123457"));
+        assert_eq!(h, code_hash(&k1, "c1", "123456"));
+    }
+}

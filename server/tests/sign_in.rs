@@ -1,0 +1,211 @@
+//! Customer sign-in against a real database: password, lockout, the SMS code from the outbox,
+//! the session it opens, and the audit trail it leaves. Demo customers' password: Demo-2026!
+
+mod common;
+
+use app::auth::service::{
+    Challenge, Client, SignInDeps, SignInError, SignInRefusal, finish_sign_in, start_customer_sign_in,
+};
+use app::auth::token::verify;
+use common::TestApp;
+
+const PASSWORD: &str = "Demo-2026!";
+const NOW: i64 = 1_800_000_000;
+
+fn deps(app: &TestApp) -> SignInDeps<'_> {
+    SignInDeps {
+        pool: &app.state.pool,
+        settings: &app.state.settings,
+        key: &app.state.signing_key,
+        gateway: &app.state.gateway,
+    }
+}
+
+fn client() -> Client {
+    Client { addr: Some("127.0.0.1".into()), user_agent: Some("tests".into()) }
+}
+
+/// The newest sign-in code sent to `phone`, read from the development outbox.
+fn code_sent_to(app: &TestApp, phone: &str) -> String {
+    let text = std::fs::read_to_string(&app.config.portal.outbox_path).expect("the outbox exists");
+    let line = text
+        .lines()
+        .rev()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines"))
+        .find(|m| m["to"] == phone && m["kind"] == "sign_in_code")
+        .expect("a code was sent");
+    let body = line["body"].as_str().unwrap().to_owned();
+    body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).expect("a six-digit code").to_owned()
+}
+
+fn refusal(result: Result<impl std::fmt::Debug, SignInError>) -> SignInRefusal {
+    match result {
+        Err(SignInError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn start(app: &TestApp, login: &str, password: &str, now: i64) -> Result<Challenge, SignInError> {
+    start_customer_sign_in(&deps(app), login, password, &client(), now).await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.state.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_customer_signs_in_with_password_and_the_sms_code() {
+    let app = TestApp::spawn(&[]).await;
+    // The access token is checked against the wall clock, so this test runs at the real time.
+    let now = chrono::Utc::now().timestamp();
+    let challenge = start(&app, "c000001", PASSWORD, now).await.unwrap();
+    assert_eq!(challenge.masked_phone, "138****0001");
+    let code = code_sent_to(&app, "13800000001");
+    let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
+    assert_eq!(session.principal, "customer:1");
+    let claims = verify(&session.access_token, &app.state.signing_key).unwrap();
+    assert_eq!(claims.sub, "customer:1");
+    assert_eq!(claims.sid, session.session_id);
+    assert_eq!(claims.exp - claims.iat, 5 * 60, "access tokens live 5 minutes");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions WHERE principal = 'customer:1'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_events WHERE kind = 'sign_in_succeeded' AND subject_customer_id = 1")
+            .await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_events WHERE kind = 'code_sent' AND subject_customer_id = 1").await,
+        1
+    );
+    let stored_plain =
+        count(&app, &format!("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = '{}'", session.refresh_token))
+            .await;
+    assert_eq!(stored_plain, 0, "refresh tokens are stored only as hashes");
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM refresh_tokens WHERE session_id = '{}'", session.session_id)).await,
+        1
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_sign_in_for_30_minutes_and_the_lock_then_ends() {
+    let app = TestApp::spawn(&[]).await;
+    for left in (1..=4).rev() {
+        assert_eq!(
+            refusal(start(&app, "C000002", "wrong", NOW).await),
+            SignInRefusal::WrongCredentials { attempts_left: left }
+        );
+    }
+    assert_eq!(refusal(start(&app, "C000002", "wrong", NOW).await), SignInRefusal::Locked { until: NOW + 1800 });
+    assert_eq!(
+        refusal(start(&app, "C000002", PASSWORD, NOW + 60).await),
+        SignInRefusal::Locked { until: NOW + 1800 },
+        "even the right password waits for the lock"
+    );
+    start(&app, "C000002", PASSWORD, NOW + 1801).await.expect("the lock has ended");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_events WHERE kind = 'sign_in_locked' AND subject_customer_id = 2")
+            .await,
+        1
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_right_password_resets_the_count_of_wrong_ones() {
+    let app = TestApp::spawn(&[]).await;
+    for _ in 0..3 {
+        refusal(start(&app, "C000003", "wrong", NOW).await);
+    }
+    start(&app, "C000003", PASSWORD, NOW).await.unwrap();
+    assert_eq!(
+        refusal(start(&app, "C000003", "wrong", NOW + 120).await),
+        SignInRefusal::WrongCredentials { attempts_left: 4 }
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_unknown_login_id_is_answered_exactly_like_a_wrong_password() {
+    let app = TestApp::spawn(&[]).await;
+    assert_eq!(
+        refusal(start(&app, "C999999", PASSWORD, NOW).await),
+        SignInRefusal::WrongCredentials { attempts_left: 4 }
+    );
+    assert_eq!(
+        refusal(start(&app, "C000004", "wrong", NOW).await),
+        SignInRefusal::WrongCredentials { attempts_left: 4 }
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn suspended_e_banking_is_refused_but_only_after_the_right_password() {
+    let app = TestApp::spawn(&[]).await;
+    assert_eq!(refusal(start(&app, "C000010", PASSWORD, NOW).await), SignInRefusal::ServiceSuspended);
+    assert_eq!(
+        refusal(start(&app, "C000010", "wrong", NOW).await),
+        SignInRefusal::WrongCredentials { attempts_left: 4 },
+        "a wrong password reveals nothing about the account"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_customer_whose_accounts_are_all_frozen_cannot_sign_in() {
+    let app = TestApp::spawn(&[]).await;
+    sqlx::query("UPDATE accounts SET status = 'frozen' WHERE customer_id = 5").execute(&app.state.pool).await.unwrap();
+    assert_eq!(refusal(start(&app, "C000005", PASSWORD, NOW).await), SignInRefusal::ServiceSuspended);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_wrong_code_says_how_many_entries_remain_and_the_fifth_voids_it() {
+    let app = TestApp::spawn(&[]).await;
+    let challenge = start(&app, "C000006", PASSWORD, NOW).await.unwrap();
+    let code = code_sent_to(&app, "13800000006");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (1..=4).rev() {
+        let r = finish_sign_in(&deps(&app), &challenge.id, wrong, &client(), NOW + 10).await;
+        assert_eq!(refusal(r), SignInRefusal::WrongCode { entries_left: left });
+    }
+    assert_eq!(
+        refusal(finish_sign_in(&deps(&app), &challenge.id, wrong, &client(), NOW + 10).await),
+        SignInRefusal::CodeExpired
+    );
+    assert_eq!(
+        refusal(finish_sign_in(&deps(&app), &challenge.id, &code, &client(), NOW + 10).await),
+        SignInRefusal::CodeExpired,
+        "the right code no longer works"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_code_works_once_and_only_for_five_minutes() {
+    let app = TestApp::spawn(&[]).await;
+    let challenge = start(&app, "C000007", PASSWORD, NOW).await.unwrap();
+    let code = code_sent_to(&app, "13800000007");
+    let late = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), NOW + 300).await;
+    assert_eq!(refusal(late), SignInRefusal::CodeExpired);
+
+    let challenge = start(&app, "C000007", PASSWORD, NOW + 400).await.unwrap();
+    let code = code_sent_to(&app, "13800000007");
+    finish_sign_in(&deps(&app), &challenge.id, &code, &client(), NOW + 410).await.unwrap();
+    let again = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), NOW + 411).await;
+    assert_eq!(refusal(again), SignInRefusal::CodeExpired);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn codes_are_not_resent_within_a_minute() {
+    let app = TestApp::spawn(&[]).await;
+    start(&app, "C000008", PASSWORD, NOW).await.unwrap();
+    assert_eq!(
+        refusal(start(&app, "C000008", PASSWORD, NOW + 20).await),
+        SignInRefusal::TooManyCodes { retry_after_secs: 40 }
+    );
+    start(&app, "C000008", PASSWORD, NOW + 61).await.unwrap();
+    app.cleanup().await;
+}
