@@ -18,6 +18,9 @@ pub enum AppError {
     /// A field failed validation; `problem` is a stable key the UI translates.
     #[error("invalid {field}: {problem}")]
     Invalid { field: String, problem: String },
+    /// A sign-in step was refused; the variant says why (in the person's language).
+    #[error("sign-in refused: {0:?}")]
+    SignIn(crate::auth::SignInRefusal),
     #[error("too many requests, retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
     /// Anything unexpected. The cause was logged under `request_id`.

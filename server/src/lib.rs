@@ -60,6 +60,8 @@ pub async fn serve(config: Config) -> Result<()> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    // Connect info: the client address recorded in the audit trail.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("stopped");

@@ -3,10 +3,9 @@
 
 mod common;
 
-use app::auth::service::{
-    Challenge, Client, SignInDeps, SignInError, SignInRefusal, finish_sign_in, start_customer_sign_in,
-};
+use app::auth::service::{Client, SignInDeps, SignInError, finish_sign_in, start_customer_sign_in};
 use app::auth::token::verify;
+use app::auth::{Challenge, SignInRefusal};
 use common::TestApp;
 
 const PASSWORD: &str = "Demo-2026!";

@@ -1,5 +1,5 @@
 //! Signing in and out: who is asking (roles), session tokens, and the sign-in page.
-//! The credential check, one-time codes and the session flow arrive with the sign-in feature.
+//! Customers sign in with login ID and password, then the one-time code sent by SMS.
 
 pub mod rules;
 #[cfg(feature = "ssr")]
@@ -10,6 +10,7 @@ pub mod token;
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 /// Who a session belongs to. Customers and staff never share pages or server functions.
@@ -20,6 +21,31 @@ pub enum Role {
     Agent,
     BranchStaff,
     Supervisor,
+}
+
+/// Why a sign-in step was refused: each is said to the person in their language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInRefusal {
+    /// Unknown login ID or wrong password (never which); tries left before the lock.
+    WrongCredentials { attempts_left: u32 },
+    /// Too many wrong passwords: sign-in is locked until then (unix seconds).
+    Locked { until: i64 },
+    /// E-banking suspended, or every account frozen or closed: visit a branch or call.
+    ServiceSuspended,
+    /// Codes are sent at most once a minute and five times an hour.
+    TooManyCodes { retry_after_secs: i64 },
+    /// Wrong code; entries left before the code is void.
+    WrongCode { entries_left: u32 },
+    /// Expired, already used, or too many wrong entries: start again.
+    CodeExpired,
+}
+
+/// What the browser gets after the password step: the challenge to answer with the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    pub id: String,
+    /// "138****0001": where the code went.
+    pub masked_phone: String,
 }
 
 impl Role {
@@ -46,27 +72,183 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
     problems
 }
 
+/// Names of the session cookies: never readable by script, never sent cross-site.
+pub const ACCESS_COOKIE: &str = "portal_session";
+pub const REFRESH_COOKIE: &str = "portal_refresh";
+
+/// Step one of signing in: login ID and password; a code goes to the registered phone.
+#[server]
+pub async fn start_sign_in(login_id: String, password: String) -> Result<Challenge, crate::error::AppError> {
+    use crate::error::AppError;
+    if let Some(problem) = check_sign_in_form(&login_id, &password).first() {
+        let field = match problem {
+            SignInProblem::MissingLoginId => "login_id",
+            SignInProblem::MissingPassword => "password",
+        };
+        return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
+    }
+    let state = server::state()?;
+    let deps = server::deps(&state);
+    let now = chrono::Utc::now().timestamp();
+    server::refused_or_internal(
+        service::start_customer_sign_in(&deps, &login_id, &password, &server::client(), now).await,
+    )
+}
+
+/// Step two: the code from the SMS. Opens the session and sets its cookies.
+#[server]
+pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), crate::error::AppError> {
+    let state = server::state()?;
+    let deps = server::deps(&state);
+    let now = chrono::Utc::now().timestamp();
+    let session = server::refused_or_internal(
+        service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
+    )?;
+    let settings = &state.settings;
+    server::set_cookie(
+        ACCESS_COOKIE,
+        &session.access_token,
+        i64::from(settings.access_token_minutes) * 60,
+        settings.https,
+    );
+    server::set_cookie(
+        REFRESH_COOKIE,
+        &session.refresh_token,
+        i64::from(settings.absolute_session_hours) * 3600,
+        settings.https,
+    );
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::service::{Client, SignInDeps, SignInError};
+    use crate::error::AppError;
+    use crate::state::AppState;
+    use leptos::prelude::use_context;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the server function context"))
+    }
+
+    pub fn deps(state: &AppState) -> SignInDeps<'_> {
+        SignInDeps { pool: &state.pool, settings: &state.settings, key: &state.signing_key, gateway: &state.gateway }
+    }
+
+    /// The caller's address and browser, for the audit trail.
+    pub fn client() -> Client {
+        let parts = use_context::<http::request::Parts>();
+        let header =
+            |name: &str| parts.as_ref()?.headers.get(name)?.to_str().ok().map(|v| v.chars().take(300).collect());
+        let addr = parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>())
+            .map(|info| info.0.ip().to_string());
+        Client { addr, user_agent: header("user-agent") }
+    }
+
+    pub fn refused_or_internal<T>(result: Result<T, SignInError>) -> Result<T, AppError> {
+        result.map_err(|e| match e {
+            SignInError::Refused(refusal) => AppError::SignIn(refusal),
+            SignInError::Internal(cause) => AppError::internal(cause),
+        })
+    }
+
+    pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
+        if let (Some(response), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
+        {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// "2026年11月22日 14:30" / "22 Nov 2026 14:30", in China Standard Time.
+fn format_lock_end(until: i64, locale: Locale) -> String {
+    let local = chrono::DateTime::from_timestamp(until + 8 * 3600, 0).map(|d| d.naive_utc()).unwrap_or_default();
+    format!("{} {}", crate::format::format_date(local.date(), locale), local.format("%H:%M"))
+}
+
+/// The sentence a person reads when a sign-in step fails.
+fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String {
+    use crate::error::AppError;
+    match error {
+        AppError::SignIn(SignInRefusal::WrongCredentials { attempts_left }) => {
+            td_string!(locale, sign_in.wrong_credentials, n = *attempts_left).to_string()
+        }
+        AppError::SignIn(SignInRefusal::Locked { until }) => {
+            td_string!(locale, sign_in.locked, time = format_lock_end(*until, locale)).to_string()
+        }
+        AppError::SignIn(SignInRefusal::ServiceSuspended) => td_string!(locale, sign_in.suspended).to_string(),
+        AppError::SignIn(SignInRefusal::TooManyCodes { retry_after_secs }) => {
+            td_string!(locale, sign_in.too_many_codes, n = *retry_after_secs).to_string()
+        }
+        AppError::SignIn(SignInRefusal::WrongCode { entries_left }) => {
+            td_string!(locale, sign_in.wrong_code, n = *entries_left).to_string()
+        }
+        AppError::SignIn(SignInRefusal::CodeExpired) => td_string!(locale, sign_in.code_expired).to_string(),
+        AppError::Invalid { field, .. } if field == "password" => {
+            td_string!(locale, sign_in.required_password).to_string()
+        }
+        AppError::Invalid { .. } => td_string!(locale, sign_in.required_login_id).to_string(),
+        AppError::Internal { request_id } => {
+            format!(
+                "{} {}",
+                td_string!(locale, error.generic),
+                td_string!(locale, error.reference, id = request_id.clone())
+            )
+        }
+        _ => td_string!(locale, error.generic).to_string(),
+    }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<SignInProblem>::new());
-    let submitted = RwSignal::new(false);
     let has = move |p: SignInProblem| problems.with(|ps| ps.contains(&p));
+    let start = ServerAction::<StartSignIn>::new();
+    let finish = ServerAction::<FinishSignIn>::new();
+    let challenge = move || start.value().get().and_then(Result::ok);
+    let start_error =
+        move || start.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
+    let finish_error =
+        move || finish.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if matches!(finish.value().get(), Some(Ok(()))) {
+            navigate("/accounts", Default::default());
+        }
+    });
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+    let on_submit_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problems.set(check_sign_in_form(&login_id.get_untracked(), &password.get_untracked()));
-        submitted.set(problems.with_untracked(Vec::is_empty));
+        if problems.with_untracked(Vec::is_empty) {
+            start.dispatch(StartSignIn { login_id: login_id.get_untracked(), password: password.get_untracked() });
+        }
+    };
+    let on_submit_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(c) = challenge() {
+            finish.dispatch(FinishSignIn { challenge_id: c.id, code: code.get_untracked() });
+        }
+    };
+    let start_over = move |_| {
+        start.value().set(None);
+        finish.value().set(None);
+        code.set(String::new());
+        password.set(String::new());
     };
 
-    view! {
-        <PageTitle text=Signal::derive(move || t_string!(i18n, sign_in.title).to_string()) />
-        <section class="page narrow">
-            <h1>{t!(i18n, sign_in.title)}</h1>
-            <p class="lead">{t!(i18n, sign_in.lead)}</p>
-            <form class="form" method="get" action="/sign-in" novalidate on:submit=on_submit>
+    let password_step = move || {
+        view! {
+            <form class="form" method="get" action="/sign-in" novalidate on:submit=on_submit_password>
                 <div class="field">
                     <label for="login-id">{t!(i18n, sign_in.login_id)}</label>
                     <p class="hint" id="login-id-hint">{t!(i18n, sign_in.login_id_hint)}</p>
@@ -74,7 +256,6 @@ pub fn SignInPage() -> impl IntoView {
                         id="login-id"
                         name="login_id"
                         type="text"
-                        inputmode="text"
                         autocomplete="username"
                         required
                         aria-describedby=move || {
@@ -105,11 +286,51 @@ pub fn SignInPage() -> impl IntoView {
                         <p class="error" id="password-error">{t!(i18n, sign_in.required_password)}</p>
                     </Show>
                 </div>
-                <button type="submit" class="button primary">{t!(i18n, sign_in.submit)}</button>
-                <p role="status" class="status">
-                    <Show when=move || submitted.get()>{t!(i18n, sign_in.not_yet)}</Show>
-                </p>
+                <p role="alert" class="error-box">{start_error}</p>
+                <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                    {t!(i18n, sign_in.submit)}
+                </button>
             </form>
+        }
+    };
+
+    let code_step = move |masked_phone: String| {
+        view! {
+            <form class="form" novalidate on:submit=on_submit_code>
+                <h2>{t!(i18n, sign_in.code_title)}</h2>
+                <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
+                <div class="field">
+                    <label for="code">{t!(i18n, sign_in.code_label)}</label>
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength="6"
+                        required
+                        prop:value=code
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                </div>
+                <p role="alert" class="error-box">{finish_error}</p>
+                <button type="submit" class="button primary" disabled=move || finish.pending().get()>
+                    {t!(i18n, sign_in.code_submit)}
+                </button>
+                <button type="button" class="button" on:click=start_over>{t!(i18n, sign_in.start_over)}</button>
+            </form>
+        }
+    };
+
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, sign_in.title).to_string()) />
+        <section class="page narrow">
+            <h1>{t!(i18n, sign_in.title)}</h1>
+            <p class="lead">{t!(i18n, sign_in.lead)}</p>
+            {move || match challenge() {
+                Some(c) => code_step(c.masked_phone).into_any(),
+                None => password_step().into_any(),
+            }}
         </section>
     }
 }

@@ -4,34 +4,16 @@
 //! Unknown login IDs and wrong passwords get the same answer, after the same work (a dummy
 //! hash is verified), and count towards a lock just the same.
 
-use super::Role;
 use super::rules::{AfterFailure, CodeCheck, CodePolicy, IssuedCode, LockoutPolicy, SendRefused};
 use super::token::{Claims, sign};
+use super::{Challenge, Role, SignInRefusal};
 use crate::notify::{Channel, Gateway, Message};
 use crate::state::{Settings, SigningKey};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 use std::sync::OnceLock;
-
-/// Why a sign-in step was refused: each is said to the person in their language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SignInRefusal {
-    /// Unknown login ID or wrong password (never which); tries left before the lock.
-    WrongCredentials { attempts_left: u32 },
-    /// Too many wrong passwords: sign-in is locked until then (unix seconds).
-    Locked { until: i64 },
-    /// E-banking suspended, or every account frozen or closed: visit a branch or call.
-    ServiceSuspended,
-    /// Codes are sent at most once a minute and five times an hour.
-    TooManyCodes { retry_after_secs: i64 },
-    /// Wrong code; entries left before the code is void.
-    WrongCode { entries_left: u32 },
-    /// Expired, already used, or too many wrong entries: start again.
-    CodeExpired,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -53,14 +35,6 @@ impl From<sqlx::Error> for SignInError {
 pub struct Client {
     pub addr: Option<String>,
     pub user_agent: Option<String>,
-}
-
-/// What the browser gets after the password step: the challenge to answer with the code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Challenge {
-    pub id: String,
-    /// "138****0001": where the code went.
-    pub masked_phone: String,
 }
 
 /// A session opened by a correct code.
