@@ -326,24 +326,18 @@ pub async fn finish_sign_in(
     };
     // Compare keyed hashes: the stored value is the expectation, the entry is hashed the same way.
     let entered = code_hash(deps.key, challenge_id, code.trim());
-    match policy.check(issued, &stored_hash, &entered, now) {
-        CodeCheck::Accepted => {}
-        CodeCheck::Wrong { entries_left } => {
-            sqlx::query("UPDATE one_time_codes SET wrong_entries = wrong_entries + 1 WHERE id = $1")
-                .bind(challenge_id)
-                .execute(deps.pool)
-                .await?;
-            audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
-            return Err(SignInError::Refused(SignInRefusal::WrongCode { entries_left }));
-        }
-        CodeCheck::Void => {
-            sqlx::query("UPDATE one_time_codes SET wrong_entries = wrong_entries + 1 WHERE id = $1")
-                .bind(challenge_id)
-                .execute(deps.pool)
-                .await?;
-            audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
-            return Err(SignInError::Refused(SignInRefusal::CodeExpired));
-        }
+    let refusal = match policy.check(issued, &stored_hash, &entered, now) {
+        CodeCheck::Accepted => None,
+        CodeCheck::Wrong { entries_left } => Some(SignInRefusal::WrongCode { entries_left }),
+        CodeCheck::Void => Some(SignInRefusal::CodeExpired),
+    };
+    if let Some(refusal) = refusal {
+        sqlx::query("UPDATE one_time_codes SET wrong_entries = wrong_entries + 1 WHERE id = $1")
+            .bind(challenge_id)
+            .execute(deps.pool)
+            .await?;
+        audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
+        return Err(SignInError::Refused(refusal));
     }
     // Single use, even against a concurrent second entry of the same code.
     let claimed = sqlx::query("UPDATE one_time_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
