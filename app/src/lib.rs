@@ -2,13 +2,14 @@
 //!
 //! One module per job (accounts, appointments, complaints, wealth, messages, settings, auth),
 //! each holding its shared types, server functions and pages. `shell` wires them into routes;
-//! `layout` is the chrome around every page; `format`, `money` and `error` are shared by all.
+//! `layout` is the chrome around every page; `form`, `format`, `money` and `error` are shared by all.
 
 pub mod accounts;
 pub mod appointments;
 pub mod auth;
 pub mod complaints;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod landing;
 pub mod layout;

@@ -7,6 +7,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod token;
 
+use crate::form::TextField;
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use leptos::prelude::*;
@@ -249,43 +250,28 @@ pub fn SignInPage() -> impl IntoView {
     let password_step = move || {
         view! {
             <form class="form" method="get" action="/sign-in" novalidate on:submit=on_submit_password>
-                <div class="field">
-                    <label for="login-id">{t!(i18n, sign_in.login_id)}</label>
-                    <p class="hint" id="login-id-hint">{t!(i18n, sign_in.login_id_hint)}</p>
-                    <input
-                        id="login-id"
-                        name="login_id"
-                        type="text"
-                        autocomplete="username"
-                        required
-                        aria-describedby=move || {
-                            if has(SignInProblem::MissingLoginId) { "login-id-hint login-id-error" } else { "login-id-hint" }
-                        }
-                        aria-invalid=move || has(SignInProblem::MissingLoginId).to_string()
-                        prop:value=login_id
-                        on:input=move |ev| login_id.set(event_target_value(&ev))
-                    />
-                    <Show when=move || has(SignInProblem::MissingLoginId)>
-                        <p class="error" id="login-id-error">{t!(i18n, sign_in.required_login_id)}</p>
-                    </Show>
-                </div>
-                <div class="field">
-                    <label for="password">{t!(i18n, sign_in.password)}</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        aria-describedby=move || has(SignInProblem::MissingPassword).then_some("password-error")
-                        aria-invalid=move || has(SignInProblem::MissingPassword).to_string()
-                        prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                    <Show when=move || has(SignInProblem::MissingPassword)>
-                        <p class="error" id="password-error">{t!(i18n, sign_in.required_password)}</p>
-                    </Show>
-                </div>
+                <TextField
+                    id="login-id"
+                    name="login_id"
+                    label=Signal::derive(move || t_string!(i18n, sign_in.login_id).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, sign_in.login_id_hint).to_string())
+                    error=Signal::derive(move || {
+                        has(SignInProblem::MissingLoginId).then(|| t_string!(i18n, sign_in.required_login_id).to_string())
+                    })
+                    value=login_id
+                    autocomplete="username"
+                />
+                <TextField
+                    id="password"
+                    name="password"
+                    label=Signal::derive(move || t_string!(i18n, sign_in.password).to_string())
+                    error=Signal::derive(move || {
+                        has(SignInProblem::MissingPassword).then(|| t_string!(i18n, sign_in.required_password).to_string())
+                    })
+                    value=password
+                    input_type="password"
+                    autocomplete="current-password"
+                />
                 <p role="alert" class="error-box">{start_error}</p>
                 <button type="submit" class="button primary" disabled=move || start.pending().get()>
                     {t!(i18n, sign_in.submit)}
@@ -299,20 +285,15 @@ pub fn SignInPage() -> impl IntoView {
             <form class="form" novalidate on:submit=on_submit_code>
                 <h2>{t!(i18n, sign_in.code_title)}</h2>
                 <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
-                <div class="field">
-                    <label for="code">{t!(i18n, sign_in.code_label)}</label>
-                    <input
-                        id="code"
-                        name="code"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        maxlength="6"
-                        required
-                        prop:value=code
-                        on:input=move |ev| code.set(event_target_value(&ev))
-                    />
-                </div>
+                <TextField
+                    id="code"
+                    name="code"
+                    label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
+                    value=code
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength=6
+                />
                 <p role="alert" class="error-box">{finish_error}</p>
                 <button type="submit" class="button primary" disabled=move || finish.pending().get()>
                     {t!(i18n, sign_in.code_submit)}
