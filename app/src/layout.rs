@@ -94,10 +94,42 @@ fn SiteHeader() -> impl IntoView {
                     <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
                     <li><A href="/messages">{t!(i18n, nav.messages)}</A></li>
                     <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
-                    <li class="nav-sign-in"><A href="/sign-in">{t!(i18n, nav.sign_in)}</A></li>
+                    <li class="nav-sign-in"><SessionControl /></li>
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// "Sign in" for visitors; the customer's name and "Sign out" once signed in.
+#[component]
+fn SessionControl() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::auth::use_session();
+    let sign_out = ServerAction::<crate::auth::SignOut>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            session.version.update(|v| *v += 1);
+            navigate("/", Default::default());
+        }
+    });
+    let sign_in_link = move || view! { <A href="/sign-in">{t!(i18n, nav.sign_in)}</A> };
+    view! {
+        <Transition fallback=sign_in_link>
+            {move || Suspend::new(async move {
+                match session.viewer.await {
+                    Ok(Some(viewer)) => view! {
+                        <span class="viewer">{viewer.name}</span>
+                        <button type="button" class="sign-out" on:click=move |_| { sign_out.dispatch(crate::auth::SignOut {}); }>
+                            {t!(i18n, nav.sign_out)}
+                        </button>
+                    }
+                    .into_any(),
+                    _ => sign_in_link().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

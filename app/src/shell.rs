@@ -1,5 +1,6 @@
 //! The HTML document, the routes, and the response headers every page carries.
 
+use crate::auth::{RequireCustomer, provide_session};
 use crate::i18n::*;
 use crate::layout::{AppFrame, NotFound};
 use leptos::prelude::*;
@@ -34,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <I18nContextProvider cookie_name=crate::LOCALE_COOKIE cookie_options=locale_cookie_options()>
             <Stylesheet id="portal-css" href="/pkg/portal.css" />
@@ -45,17 +47,22 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=crate::landing::LandingPage />
                         <Route path=path!("/sign-in") view=crate::auth::SignInPage />
-                        <Route path=path!("/accounts") view=crate::accounts::AccountsPage />
-                        <Route path=path!("/appointments") view=crate::appointments::AppointmentsPage />
-                        <Route path=path!("/complaints") view=crate::complaints::ComplaintsPage />
-                        <Route path=path!("/wealth") view=crate::wealth::WealthPage />
-                        <Route path=path!("/messages") view=crate::messages::MessagesPage />
-                        <Route path=path!("/settings") view=crate::settings::SettingsPage />
+                        <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) />
+                        <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) />
+                        <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />
+                        <Route path=path!("/wealth") view=|| customer(crate::wealth::WealthPage) />
+                        <Route path=path!("/messages") view=|| customer(crate::messages::MessagesPage) />
+                        <Route path=path!("/settings") view=|| customer(crate::settings::SettingsPage) />
                     </Routes>
                 </AppFrame>
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// A page only a signed-in customer may see.
+fn customer<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    view! { <RequireCustomer>{move || page()}</RequireCustomer> }
 }
 
 /// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).

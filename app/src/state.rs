@@ -60,3 +60,27 @@ impl std::fmt::Debug for SigningKey {
         f.write_str("SigningKey(<redacted>)")
     }
 }
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+        |pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.trim_matches('"').to_owned())
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderMap;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, "a=1; portal_locale=en; b=2".parse().unwrap());
+        assert_eq!(cookie_value(&headers, "portal_locale").as_deref(), Some("en"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+}

@@ -1,6 +1,10 @@
 // Shared helpers: where the portal is, its pages, and the checks every page must pass.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+export const PASSWORD = 'Demo-2026!';
 
 export function baseUrl(): string {
   const url = process.env.PORTAL_BASE_URL;
@@ -8,10 +12,14 @@ export function baseUrl(): string {
   return url;
 }
 
-/** Every page of the app shell, with its heading in each language. */
-export const PAGES = [
+/** Pages anyone may see, with their heading in each language. */
+export const PUBLIC_PAGES = [
   { path: '/', zh: '随时随地，自己办理银行业务', en: 'Your bank, whenever you need it' },
   { path: '/sign-in', zh: '登录', en: 'Sign in' },
+];
+
+/** Pages only a signed-in customer sees. */
+export const CUSTOMER_PAGES = [
   { path: '/accounts', zh: '账户', en: 'Accounts' },
   { path: '/appointments', zh: '预约', en: 'Appointments' },
   { path: '/complaints', zh: '投诉与建议', en: 'Complaints' },
@@ -39,4 +47,46 @@ export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(summary, 'axe-core WCAG 2.1 AA violations').toEqual([]);
+}
+
+/**
+ * Demo customer for one test: C0000nn with mobile 138000000nn. Each (slot, project) pair gets its
+ * own customer, because codes are sent to one person at most once a minute.
+ */
+export function demoCustomer(testInfo: TestInfo, slot: number) {
+  const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);
+  return { login: `C${String(n).padStart(6, '0')}`, phone: `138${String(n).padStart(8, '0')}` };
+}
+
+/** Waits for the newest sign-in code sent to `phone` at or after `since` (ms), from the outbox. */
+export async function codeFromOutbox(phone: string, since: number): Promise<string> {
+  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
+  for (let i = 0; i < 100; i++) {
+    if (fs.existsSync(outbox)) {
+      const messages = fs
+        .readFileSync(outbox, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((m) => m.to === phone && m.kind === 'sign_in_code' && m.sent_at * 1000 >= since - 1000);
+      const last = messages.at(-1);
+      if (last) return (last.body as string).match(/\d{6}/)![0];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no sign-in code for ${phone} in ${outbox}`);
+}
+
+/** Signs in through the page as a person would, in whichever language the page is in. */
+export async function signIn(page: Page, who: { login: string; phone: string }, locale: 'zh-CN' | 'en' = 'zh-CN') {
+  const zh = locale === 'zh-CN';
+  await page.goto(`${baseUrl()}/sign-in`);
+  await waitForHydration(page);
+  await page.getByLabel(zh ? '手机号或客户号' : 'Mobile number or customer number').fill(who.login);
+  await page.getByLabel(zh ? '登录密码' : 'Password').fill(PASSWORD);
+  const since = Date.now();
+  await page.getByRole('button', { name: zh ? '下一步' : 'Continue' }).click();
+  await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since));
+  await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
 }

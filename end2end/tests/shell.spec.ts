@@ -1,13 +1,22 @@
 // The app shell: server rendering, hydration, languages, accessibility, layout at 360 px.
 import { expect, test } from '@playwright/test';
-import { PAGES, baseUrl, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
+import {
+  CUSTOMER_PAGES,
+  PUBLIC_PAGES,
+  baseUrl,
+  collectErrors,
+  demoCustomer,
+  expectNoAxeViolations,
+  signIn,
+  waitForHydration,
+} from './helpers';
 
 test('the landing page is rendered on the server, before any WASM runs', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const response = await page.goto(`${baseUrl()}/`);
   expect(response?.status()).toBe(200);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PAGES[0].zh);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PUBLIC_PAGES[0].zh);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByRole('link', { name: '登录网上银行' })).toBeVisible();
   // Without script every navigation link is reachable (nothing hidden behind a dead menu button).
@@ -31,11 +40,11 @@ test('the page hydrates and its controls work', async ({ page }, testInfo) => {
     await expect(page.getByRole('button', { name: '打开菜单' })).toBeHidden();
     await expect(nav.getByRole('link', { name: '预约' })).toBeVisible();
   }
-  // Client-side navigation after hydration: no full reload, the link is marked current.
+  // Client-side navigation after hydration; a customer page sends a visitor to sign in first.
   await nav.getByRole('link', { name: '预约' }).click();
-  await expect(page).toHaveURL(/\/appointments$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('预约');
-  await expect(page.locator('#main-nav a[href="/appointments"]')).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/appointments$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  await expect(page.locator('#main-nav a[href="/sign-in"]')).toHaveAttribute('aria-current', 'page');
   if (testInfo.project.name === 'phone-360') {
     // Following a link folds the menu again.
     await expect(page.getByRole('button', { name: '打开菜单' })).toHaveAttribute('aria-expanded', 'false');
@@ -58,32 +67,32 @@ test('the sign-in form says in words which fields are missing', async ({ page })
 
 test('the language switch changes the page in place and is remembered', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`${baseUrl()}/accounts`);
+  await page.goto(`${baseUrl()}/sign-in`);
   await waitForHydration(page);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('账户');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
   let navigations = 0;
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) navigations += 1;
   });
   await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accounts');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page).toHaveTitle(/Accounts · Anxin Bank/);
+  await expect(page).toHaveTitle(/Sign in · Anxin Bank/);
   expect(navigations, 'switching language after hydration does not reload').toBe(0);
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accounts');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await page.getByRole('button', { name: '中文' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('账户');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
   expect(errors).toEqual([]);
 });
 
 test('the language switch works without WASM too', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${baseUrl()}/complaints`);
+  await page.goto(`${baseUrl()}/sign-in`);
   await page.getByRole('button', { name: 'English' }).click();
-  await expect(page).toHaveURL(/\/complaints$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Complaints');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await context.close();
 });
 
@@ -91,7 +100,7 @@ test('the browser language is honoured when there is no choice yet', async ({ br
   const context = await browser.newContext({ locale: 'en-GB' });
   const page = await context.newPage();
   await page.goto(`${baseUrl()}/`);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PAGES[0].en);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(PUBLIC_PAGES[0].en);
   await context.close();
 });
 
@@ -114,13 +123,13 @@ test('keyboard users can skip to the content', async ({ page }, testInfo) => {
   await expect(page.locator('main')).toBeFocused();
 });
 
-for (const locale of ['zh-CN', 'en'] as const) {
+for (const [slot, locale] of [[4, 'zh-CN'], [5, 'en']] as const) {
   test(`every page is accessible, fits the screen and logs no errors (${locale})`, async ({ browser }, testInfo) => {
     const { viewport, hasTouch, isMobile } = testInfo.project.use;
     const context = await browser.newContext({ viewport, hasTouch, isMobile, locale });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    for (const p of PAGES) {
+    const check = async (p: { path: string; zh: string; en: string }) => {
       const response = await page.goto(`${baseUrl()}${p.path}`);
       expect(response?.status(), p.path).toBe(200);
       await waitForHydration(page);
@@ -129,7 +138,10 @@ for (const locale of ['zh-CN', 'en'] as const) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${p.path} scrolls sideways`).toBeLessThanOrEqual(0);
       await expectNoAxeViolations(page);
-    }
+    };
+    for (const p of PUBLIC_PAGES) await check(p);
+    await signIn(page, demoCustomer(testInfo, slot), locale);
+    for (const p of CUSTOMER_PAGES) await check(p);
     expect(errors).toEqual([]);
     await context.close();
   });

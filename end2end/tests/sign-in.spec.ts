@@ -1,36 +1,16 @@
 // Customer sign-in: password, then the SMS code read from the development outbox.
 // Each project signs in as its own demo customer (codes are limited to one a minute per person).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { expect, test, type TestInfo } from '@playwright/test';
-import { baseUrl, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
-
-const PASSWORD = 'Demo-2026!';
-
-/** Demo customer n (C0000nn, mobile 138000000nn), a different one per project and purpose. */
-function customer(testInfo: TestInfo, offset: number) {
-  const n = 12 + offset * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);
-  return { login: `C${String(n).padStart(6, '0')}`, phone: `138${String(n).padStart(8, '0')}` };
-}
-
-/** Waits for the newest sign-in code sent to `phone` after `since` (ms). */
-async function codeFromOutbox(phone: string, since: number): Promise<string> {
-  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
-  for (let i = 0; i < 100; i++) {
-    if (fs.existsSync(outbox)) {
-      const messages = fs
-        .readFileSync(outbox, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line))
-        .filter((m) => m.to === phone && m.kind === 'sign_in_code' && m.sent_at * 1000 >= since - 1000);
-      const last = messages.at(-1);
-      if (last) return (last.body as string).match(/\d{6}/)![0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no sign-in code for ${phone} in ${outbox}`);
-}
+import { expect, test } from '@playwright/test';
+import {
+  PASSWORD,
+  baseUrl,
+  codeFromOutbox,
+  collectErrors,
+  demoCustomer as customer,
+  expectNoAxeViolations,
+  signIn,
+  waitForHydration,
+} from './helpers';
 
 test('a customer signs in with password and the SMS code', async ({ page, context }, testInfo) => {
   const errors = collectErrors(page);
@@ -53,7 +33,29 @@ test('a customer signs in with password and the SMS code', async ({ page, contex
   expect(session?.httpOnly, 'the session cookie is HttpOnly').toBe(true);
   expect(session?.sameSite).toBe('Strict');
   expect(await page.evaluate(() => document.cookie)).not.toContain('portal_session');
+  // Signed in: the header says who, and signing out ends the session.
+  const nav = page.locator('#main-nav');
+  if (testInfo.project.name === 'phone-360') await page.getByRole('button', { name: '打开菜单' }).click();
+  await nav.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(`${baseUrl()}/`);
+  await page.goto(`${baseUrl()}/accounts`);
+  await expect(page).toHaveURL(/\/sign-in\?next=\/accounts$/);
   expect(errors).toEqual([]);
+});
+
+test('signing in from a page the customer asked for leads back to it', async ({ page }, testInfo) => {
+  const who = customer(testInfo, 3);
+  await page.goto(`${baseUrl()}/messages`);
+  await expect(page).toHaveURL(/\/sign-in\?next=\/messages$/);
+  await waitForHydration(page);
+  await page.getByLabel('手机号或客户号').fill(who.login);
+  await page.getByLabel('登录密码').fill(PASSWORD);
+  const since = Date.now();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('消息');
 });
 
 test('a wrong password says how many attempts remain', async ({ page }, testInfo) => {

@@ -115,7 +115,7 @@ async fn guard_and_negotiate(
     next: Next,
 ) -> Response {
     let headers = req.headers();
-    let cookie_locale = crate::locale::cookie_value(headers, LOCALE_COOKIE);
+    let cookie_locale = app::state::cookie_value(headers, LOCALE_COOKIE);
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let default = app::shell::parse_locale(&state.settings.default_locale).unwrap_or(Locale::zh_CN);
     let locale = negotiate_locale(cookie_locale.as_deref(), accept, default);

@@ -2,7 +2,6 @@
 
 use app::i18n::Locale;
 use app::shell::parse_locale;
-use http::HeaderMap;
 
 /// The cookie, if it names a supported language; else the first supported language in
 /// Accept-Language by quality (a region-less "zh" counts as zh-CN, "en-GB" as en); else `default`.
@@ -31,16 +30,6 @@ pub fn negotiate_locale(cookie: Option<&str>, accept_language: Option<&str>, def
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked.first().map_or(default, |(_, _, locale)| *locale)
-}
-
-/// The value of cookie `name` in the request, if any.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-        |pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.trim_matches('"').to_owned())
-        },
-    )
 }
 
 /// Only a path on this site: "/x?y" is kept; "//evil", "https://evil", "\\evil" become "/".
@@ -85,14 +74,6 @@ mod tests {
         assert_eq!(negotiate_locale(None, None, Locale::zh_CN), Locale::zh_CN);
         assert_eq!(negotiate_locale(None, None, Locale::en), Locale::en);
         assert_eq!(negotiate_locale(None, Some("garbage;;q=x"), Locale::en), Locale::en);
-    }
-
-    #[test]
-    fn cookies_are_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(http::header::COOKIE, "a=1; portal_locale=en; b=2".parse().unwrap());
-        assert_eq!(cookie_value(&headers, "portal_locale").as_deref(), Some("en"));
-        assert_eq!(cookie_value(&headers, "missing"), None);
     }
 
     #[test]

@@ -33,9 +33,9 @@ async fn the_browser_language_chooses_english_and_the_cookie_overrides_it() {
 #[tokio::test]
 async fn the_configured_default_language_applies_when_the_browser_names_none_we_have() {
     let app = TestApp::spawn(&[("PORTAL_DEFAULT_LOCALE", "en")]).await;
-    let (_, html) = app.get("/accounts", &[("accept-language", "fr-FR")]).await;
+    let (_, html) = app.get("/sign-in", &[("accept-language", "fr-FR")]).await;
     assert!(html.contains(r#"<html lang="en""#));
-    assert!(html.contains("<h1>Accounts"));
+    assert!(html.contains("<h1>Sign in"));
     app.cleanup().await;
 }
 
@@ -97,6 +97,19 @@ async fn the_probes_report_liveness_and_database_readiness() {
     assert_eq!(body, "database unreachable");
     assert_eq!(app.get("/healthz", &[]).await.0.status(), StatusCode::OK, "alive even without the database");
     app.db.cleanup().await;
+}
+
+#[tokio::test]
+async fn customer_pages_send_visitors_to_sign_in_and_back() {
+    let app = TestApp::spawn(&[]).await;
+    for page in ["/accounts", "/appointments", "/complaints", "/wealth", "/messages", "/settings"] {
+        let (res, _) = app.get(page, &[("accept", "text/html")]).await;
+        assert!(res.status().is_redirection(), "{page}: {}", res.status());
+        assert_eq!(res.headers()["location"], format!("/sign-in?next={page}"));
+    }
+    let (res, _) = app.get("/accounts", &[("accept", "text/html"), ("cookie", "portal_session=not-a-token")]).await;
+    assert!(res.status().is_redirection(), "a forged cookie is no session");
+    app.cleanup().await;
 }
 
 #[tokio::test]

@@ -3,7 +3,9 @@
 
 mod common;
 
-use app::auth::service::{Client, SignInDeps, SignInError, finish_sign_in, start_customer_sign_in};
+use app::auth::service::{
+    Client, SignInDeps, SignInError, authenticate, finish_sign_in, sign_out, start_customer_sign_in,
+};
 use app::auth::token::verify;
 use app::auth::{Challenge, SignInRefusal};
 use common::TestApp;
@@ -206,5 +208,54 @@ async fn codes_are_not_resent_within_a_minute() {
         SignInRefusal::TooManyCodes { retry_after_secs: 40 }
     );
     start(&app, "C000008", PASSWORD, NOW + 61).await.unwrap();
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_session_authenticates_until_it_is_signed_out_or_ends() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let challenge = start(&app, "C000009", PASSWORD, now).await.unwrap();
+    let code = code_sent_to(&app, "13800000009");
+    let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
+    let key = &app.state.signing_key;
+    let pool = &app.state.pool;
+
+    let who = authenticate(pool, key, &session.access_token, now).await.unwrap().expect("a live session");
+    assert_eq!(who.customer_id(), Some(9));
+    let past_absolute_end = now + 12 * 3600 + 1;
+    assert_eq!(authenticate(pool, key, &session.access_token, past_absolute_end).await.unwrap(), None);
+    assert_eq!(authenticate(pool, key, "garbage", now).await.unwrap(), None);
+
+    sign_out(pool, &who, &client(), now).await.unwrap();
+    assert_eq!(
+        authenticate(pool, key, &session.access_token, now).await.unwrap(),
+        None,
+        "the token dies with its session"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_events WHERE kind = 'sign_out' AND subject_customer_id = 9").await,
+        1
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn customer_pages_open_with_the_session_cookie_and_close_after_sign_out() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let challenge = start(&app, "C000012", PASSWORD, now).await.unwrap();
+    let code = code_sent_to(&app, "13800000012");
+    let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
+    let cookie = format!("portal_session={}", session.access_token);
+
+    let (res, html) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(res.status(), http::StatusCode::OK);
+    assert!(html.contains("<h1>账户"), "the page itself is rendered");
+
+    let who = authenticate(&app.state.pool, &app.state.signing_key, &session.access_token, now).await.unwrap().unwrap();
+    sign_out(&app.state.pool, &who, &client(), now).await.unwrap();
+    let (res, _) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert!(res.status().is_redirection(), "a signed-out session's cookie opens nothing");
     app.cleanup().await;
 }

@@ -73,6 +73,40 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
     problems
 }
 
+/// The signed-in person as pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub role: Role,
+}
+
+/// Who is signed in on this request, if anyone (a valid token of a live session).
+#[server]
+pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> {
+    use crate::error::AppError;
+    let state = server::state()?;
+    let Some(who) = server::authenticated(&state).await? else { return Ok(None) };
+    let name = match who.customer_id() {
+        Some(id) => service::customer_name(&state.pool, id).await.map_err(AppError::internal)?.unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(Some(Viewer { name, role: who.role }))
+}
+
+/// Ends the session on the server and clears its cookies.
+#[server]
+pub async fn sign_out() -> Result<(), crate::error::AppError> {
+    use crate::error::AppError;
+    let state = server::state()?;
+    if let Some(who) = server::authenticated(&state).await? {
+        let now = chrono::Utc::now().timestamp();
+        service::sign_out(&state.pool, &who, &server::client(), now).await.map_err(AppError::internal)?;
+    }
+    server::set_cookie(ACCESS_COOKIE, "", 0, state.settings.https);
+    server::set_cookie(REFRESH_COOKIE, "", 0, state.settings.https);
+    Ok(())
+}
+
 /// Names of the session cookies: never readable by script, never sent cross-site.
 pub const ACCESS_COOKIE: &str = "portal_session";
 pub const REFRESH_COOKIE: &str = "portal_refresh";
@@ -148,6 +182,17 @@ mod server {
         Client { addr, user_agent: header("user-agent") }
     }
 
+    /// The caller's session, from the access cookie.
+    pub async fn authenticated(state: &AppState) -> Result<Option<super::service::Authenticated>, AppError> {
+        let Some(token) = use_context::<http::request::Parts>()
+            .and_then(|parts| crate::state::cookie_value(&parts.headers, super::ACCESS_COOKIE))
+        else {
+            return Ok(None);
+        };
+        let now = chrono::Utc::now().timestamp();
+        super::service::authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)
+    }
+
     pub fn refused_or_internal<T>(result: Result<T, SignInError>) -> Result<T, AppError> {
         result.map_err(|e| match e {
             SignInError::Refused(refusal) => AppError::SignIn(refusal),
@@ -163,6 +208,59 @@ mod server {
         {
             response.append_header(http::header::SET_COOKIE, value);
         }
+    }
+}
+
+/// The session as every page shares it: who is signed in, re-read whenever `version` moves
+/// (after signing in or out). Blocking, so the server knows before it sends the first byte
+/// (a redirect to sign-in is a real HTTP redirect).
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    pub viewer: Resource<Result<Option<Viewer>, crate::error::AppError>>,
+    pub version: RwSignal<u32>,
+}
+
+pub fn provide_session() {
+    let version = RwSignal::new(0u32);
+    let viewer = Resource::new_blocking(move || version.get(), |_| current_viewer());
+    provide_context(SessionContext { viewer, version });
+}
+
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
+}
+
+/// Where to go after signing in: only a path on this site, otherwise the accounts page.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(p)
+            if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.starts_with("/sign-in") =>
+        {
+            p
+        }
+        _ => "/accounts".to_owned(),
+    }
+}
+
+/// Shows its children to a signed-in customer; anyone else is sent to sign in and brought back.
+#[component]
+pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = leptos_router::hooks::use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.viewer.await {
+                    Ok(Some(viewer)) if viewer.role == Role::Customer => children.read_value()().into_any(),
+                    _ => {
+                        let next = location.pathname.get_untracked();
+                        let path = format!("/sign-in?next={}", next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
+                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -221,9 +319,12 @@ pub fn SignInPage() -> impl IntoView {
     let finish_error =
         move || finish.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
     let navigate = leptos_router::hooks::use_navigate();
+    let query = leptos_router::hooks::use_query_map();
+    let session = use_session();
     Effect::new(move |_| {
         if matches!(finish.value().get(), Some(Ok(()))) {
-            navigate("/accounts", Default::default());
+            session.version.update(|v| *v += 1);
+            navigate(&safe_next(query.with_untracked(|q| q.get("next"))), Default::default());
         }
     });
 
@@ -319,6 +420,15 @@ pub fn SignInPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_sign_in_only_paths_on_this_site_are_followed() {
+        assert_eq!(safe_next(Some("/messages".into())), "/messages");
+        for bad in ["//evil.example", "https://evil.example", "/sign-in", "messages", ""] {
+            assert_eq!(safe_next(Some(bad.into())), "/accounts", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/accounts");
+    }
 
     #[test]
     fn both_fields_are_required_and_blank_login_ids_do_not_count() {

@@ -379,6 +379,63 @@ pub async fn finish_sign_in(
     Ok(IssuedSession { session_id, access_token, refresh_token, principal })
 }
 
+/// Who an access token belongs to, once its session has been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    pub principal: String,
+    pub role: Role,
+    pub session_id: String,
+}
+
+impl Authenticated {
+    pub fn customer_id(&self) -> Option<i64> {
+        self.principal.strip_prefix("customer:")?.parse().ok()
+    }
+}
+
+/// A valid token whose session is neither revoked nor past its absolute end; `None` otherwise.
+/// Marks the session as seen.
+pub async fn authenticate(
+    pool: &AnyPool,
+    key: &SigningKey,
+    token: &str,
+    now: i64,
+) -> Result<Option<Authenticated>, sqlx::Error> {
+    let Ok(claims) = super::token::verify(token, key) else { return Ok(None) };
+    let live: Option<(String,)> =
+        sqlx::query_as("SELECT principal FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
+            .bind(&claims.sid)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+    if live.is_none_or(|(principal,)| principal != claims.sub) {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&claims.sid)
+        .execute(pool)
+        .await?;
+    Ok(Some(Authenticated { principal: claims.sub, role: claims.role, session_id: claims.sid }))
+}
+
+/// Ends the session server-side: its tokens stop working at once, wherever they are.
+pub async fn sign_out(pool: &AnyPool, who: &Authenticated, client: &Client, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'sign_out' WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(&who.session_id)
+    .execute(pool)
+    .await?;
+    audit(pool, "sign_out", Some(&who.principal), Some(&who.session_id), client, now, "{}").await
+}
+
+/// The name shown in the header for a signed-in customer.
+pub async fn customer_name(pool: &AnyPool, customer_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM customers WHERE id = $1").bind(customer_id).fetch_optional(pool).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
