@@ -4,7 +4,8 @@
 mod common;
 
 use app::auth::service::{
-    Client, SignInDeps, SignInError, authenticate, finish_sign_in, sign_out, start_customer_sign_in,
+    Client, IssuedSession, SignInDeps, SignInError, authenticate, finish_sign_in, refresh, sign_out,
+    start_customer_sign_in,
 };
 use app::auth::token::verify;
 use app::auth::{Challenge, SignInRefusal};
@@ -257,5 +258,102 @@ async fn customer_pages_open_with_the_session_cookie_and_close_after_sign_out() 
     sign_out(&app.state.pool, &who, &client(), now).await.unwrap();
     let (res, _) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
     assert!(res.status().is_redirection(), "a signed-out session's cookie opens nothing");
+    app.cleanup().await;
+}
+
+async fn signed_in(app: &TestApp, login: &str, phone: &str, now: i64) -> IssuedSession {
+    let challenge = start(app, login, PASSWORD, now).await.unwrap();
+    let code = code_sent_to(app, phone);
+    finish_sign_in(&deps(app), &challenge.id, &code, &client(), now).await.unwrap()
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_session() {
+    let app = TestApp::spawn(&[]).await;
+    let session = signed_in(&app, "C000013", "13800000013", NOW).await;
+
+    let first = refresh(&deps(&app), &session.refresh_token, &client(), NOW + 240).await.unwrap().expect("rotated");
+    let second_token = first.refresh_token.clone().expect("a new refresh token");
+    assert_ne!(second_token, session.refresh_token);
+    let again = refresh(&deps(&app), &second_token, &client(), NOW + 480).await.unwrap().expect("rotated again");
+    assert!(again.refresh_token.is_some());
+
+    // The first token, spent long ago, comes back: someone copied it.
+    let stolen = refresh(&deps(&app), &session.refresh_token, &client(), NOW + 500).await.unwrap();
+    assert!(stolen.is_none());
+    let revoked: Option<String> = sqlx::query_scalar("SELECT revoked_reason FROM sessions WHERE id = $1")
+        .bind(&session.session_id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(revoked.as_deref(), Some("refresh_token_reuse"));
+    assert!(
+        refresh(&deps(&app), again.refresh_token.as_deref().unwrap(), &client(), NOW + 510).await.unwrap().is_none(),
+        "the family is dead"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE kind = 'refresh_token_reused' AND subject_customer_id = 13"
+        )
+        .await,
+        1
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn two_requests_racing_with_one_refresh_token_do_not_count_as_theft() {
+    let app = TestApp::spawn(&[]).await;
+    let session = signed_in(&app, "C000014", "13800000014", NOW).await;
+    let winner = refresh(&deps(&app), &session.refresh_token, &client(), NOW + 100).await.unwrap().unwrap();
+    assert!(winner.refresh_token.is_some());
+    let racer = refresh(&deps(&app), &session.refresh_token, &client(), NOW + 101)
+        .await
+        .unwrap()
+        .expect("within the grace period");
+    assert!(racer.refresh_token.is_none(), "only an access token for the racer");
+    let live: Option<i64> = sqlx::query_scalar("SELECT revoked_at FROM sessions WHERE id = $1")
+        .bind(&session.session_id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(live, None);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_idle_or_expired_session_cannot_be_refreshed() {
+    let app = TestApp::spawn(&[]).await;
+    let session = signed_in(&app, "C000015", "13800000015", NOW).await;
+    assert!(
+        refresh(&deps(&app), &session.refresh_token, &client(), NOW + 5 * 60).await.unwrap().is_none(),
+        "idle 5 minutes"
+    );
+
+    let session = signed_in(&app, "C000015", "13800000015", NOW + 1000).await;
+    let mut token = session.refresh_token;
+    // Active every 4 minutes, the session still ends 12 hours after sign-in.
+    let mut t = NOW + 1000;
+    while t + 240 < NOW + 1000 + 12 * 3600 {
+        t += 240;
+        token = refresh(&deps(&app), &token, &client(), t).await.unwrap().expect("active").refresh_token.unwrap();
+    }
+    assert!(refresh(&deps(&app), &token, &client(), NOW + 1000 + 12 * 3600).await.unwrap().is_none(), "absolute end");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_page_request_with_only_the_refresh_cookie_gets_new_tokens() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let session = signed_in(&app, "C000016", "13800000016", now).await;
+    let cookie = format!("portal_refresh={}", session.refresh_token);
+    let (res, html) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(res.status(), http::StatusCode::OK);
+    assert!(html.contains("<h1>账户"));
+    let set: Vec<&str> = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    assert!(set.iter().any(|c| c.starts_with("portal_session=") && c.contains("HttpOnly")), "{set:?}");
+    assert!(set.iter().any(|c| c.starts_with("portal_refresh=") && !c.contains(&session.refresh_token)), "{set:?}");
     app.cleanup().await;
 }

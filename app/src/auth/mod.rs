@@ -182,15 +182,37 @@ mod server {
         Client { addr, user_agent: header("user-agent") }
     }
 
-    /// The caller's session, from the access cookie.
+    /// The caller's session: from the access cookie, or, when that has run out, by trading the
+    /// refresh cookie for new tokens (set on this response).
     pub async fn authenticated(state: &AppState) -> Result<Option<super::service::Authenticated>, AppError> {
-        let Some(token) = use_context::<http::request::Parts>()
-            .and_then(|parts| crate::state::cookie_value(&parts.headers, super::ACCESS_COOKIE))
+        let Some(parts) = use_context::<http::request::Parts>() else { return Ok(None) };
+        let cookie = |name| crate::state::cookie_value(&parts.headers, name);
+        let now = chrono::Utc::now().timestamp();
+        if let Some(token) = cookie(super::ACCESS_COOKIE) {
+            let who = super::service::authenticate(&state.pool, &state.signing_key, &token, now)
+                .await
+                .map_err(AppError::internal)?;
+            if who.is_some() {
+                return Ok(who);
+            }
+        }
+        let Some(refresh_token) = cookie(super::REFRESH_COOKIE) else { return Ok(None) };
+        let Some(refreshed) =
+            refused_or_internal(super::service::refresh(&deps(state), &refresh_token, &client(), now).await)?
         else {
             return Ok(None);
         };
-        let now = chrono::Utc::now().timestamp();
-        super::service::authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)
+        let settings = &state.settings;
+        set_cookie(
+            super::ACCESS_COOKIE,
+            &refreshed.access_token,
+            i64::from(settings.access_token_minutes) * 60,
+            settings.https,
+        );
+        if let Some(token) = &refreshed.refresh_token {
+            set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
+        }
+        Ok(Some(refreshed.who))
     }
 
     pub fn refused_or_internal<T>(result: Result<T, SignInError>) -> Result<T, AppError> {

@@ -419,6 +419,99 @@ pub async fn authenticate(
     Ok(Some(Authenticated { principal: claims.sub, role: claims.role, session_id: claims.sid }))
 }
 
+/// What a refresh produced: normally a new pair of tokens (the old refresh token is spent);
+/// a second use within the grace period (two requests racing) only gets a new access token.
+#[derive(Clone, Debug)]
+pub struct Refreshed {
+    pub who: Authenticated,
+    pub access_token: String,
+    /// `None` when the refresh token was just rotated by a concurrent request.
+    pub refresh_token: Option<String>,
+}
+
+/// Seconds during which an already-rotated refresh token still gets an access token: parallel
+/// requests of one page carry the same cookie.
+const REFRESH_GRACE_SECS: i64 = 30;
+
+/// Trades a refresh token for fresh tokens. The session must be live: not revoked, not past its
+/// absolute end, and not idle longer than the idle timeout. A spent token used again after the
+/// grace period is treated as stolen: the whole session is revoked and the event recorded.
+pub async fn refresh(
+    deps: &SignInDeps<'_>,
+    refresh_token: &str,
+    client: &Client,
+    now: i64,
+) -> Result<Option<Refreshed>, SignInError> {
+    let hash = sha256_hex(refresh_token);
+    let row: Option<(String, Option<i64>, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT r.session_id, r.used_at, s.principal, s.role, s.expires_at, s.last_seen_at, s.revoked_at \
+         FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(deps.pool)
+    .await?;
+    let Some((session_id, used_at, principal, role, expires_at, last_seen_at, revoked_at)) = row else {
+        return Ok(None);
+    };
+    let idle_secs = i64::from(deps.settings.idle_timeout_minutes) * 60;
+    if revoked_at.is_some() || expires_at <= now || last_seen_at + idle_secs <= now {
+        return Ok(None);
+    }
+    let role = match role.as_str() {
+        "customer" => Role::Customer,
+        "agent" => Role::Agent,
+        "branch_staff" => Role::BranchStaff,
+        "supervisor" => Role::Supervisor,
+        other => return Err(SignInError::Internal(format!("unknown role {other:?} in sessions"))),
+    };
+    let who = Authenticated { principal: principal.clone(), role, session_id: session_id.clone() };
+    let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
+    let access =
+        || sign(&Claims::new(principal.clone(), role, session_id.clone(), random_hex(16), now, lifetime), deps.key);
+
+    let spent_at = match used_at {
+        Some(at) => Some(at),
+        None => {
+            // Claim the token; losing the race means another request spent it just now.
+            let claimed =
+                sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+                    .bind(now)
+                    .bind(&hash)
+                    .execute(deps.pool)
+                    .await?;
+            (claimed.rows_affected() != 1).then_some(now)
+        }
+    };
+    if let Some(at) = spent_at {
+        if now - at <= REFRESH_GRACE_SECS {
+            let access_token = access().map_err(|e| SignInError::Internal(e.to_string()))?;
+            return Ok(Some(Refreshed { who, access_token, refresh_token: None }));
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = $1, revoked_reason = 'refresh_token_reuse' WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(&session_id)
+            .execute(deps.pool)
+            .await?;
+        audit(deps.pool, "refresh_token_reused", Some(&principal), Some(&session_id), client, now, "{}").await?;
+        return Ok(None);
+    }
+
+    let new_refresh = random_hex(32);
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)")
+        .bind(sha256_hex(&new_refresh))
+        .bind(&session_id)
+        .bind(now)
+        .execute(deps.pool)
+        .await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&session_id)
+        .execute(deps.pool)
+        .await?;
+    let access_token = access().map_err(|e| SignInError::Internal(e.to_string()))?;
+    Ok(Some(Refreshed { who, access_token, refresh_token: Some(new_refresh) }))
+}
+
 /// Ends the session server-side: its tokens stop working at once, wherever they are.
 pub async fn sign_out(pool: &AnyPool, who: &Authenticated, client: &Client, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
