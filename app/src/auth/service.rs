@@ -429,6 +429,18 @@ pub struct Refreshed {
     pub refresh_token: Option<String>,
 }
 
+/// A refresh token with its session, as `refresh` reads them.
+#[derive(sqlx::FromRow)]
+struct RefreshRow {
+    session_id: String,
+    used_at: Option<i64>,
+    principal: String,
+    role: String,
+    expires_at: i64,
+    last_seen_at: i64,
+    revoked_at: Option<i64>,
+}
+
 /// Seconds during which an already-rotated refresh token still gets an access token: parallel
 /// requests of one page carry the same cookie.
 const REFRESH_GRACE_SECS: i64 = 30;
@@ -443,14 +455,14 @@ pub async fn refresh(
     now: i64,
 ) -> Result<Option<Refreshed>, SignInError> {
     let hash = sha256_hex(refresh_token);
-    let row: Option<(String, Option<i64>, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+    let row: Option<RefreshRow> = sqlx::query_as(
         "SELECT r.session_id, r.used_at, s.principal, s.role, s.expires_at, s.last_seen_at, s.revoked_at \
          FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(deps.pool)
     .await?;
-    let Some((session_id, used_at, principal, role, expires_at, last_seen_at, revoked_at)) = row else {
+    let Some(RefreshRow { session_id, used_at, principal, role, expires_at, last_seen_at, revoked_at }) = row else {
         return Ok(None);
     };
     let idle_secs = i64::from(deps.settings.idle_timeout_minutes) * 60;
