@@ -55,6 +55,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             shell,
         ))
         // Layers run outside-in from the bottom: request id first, then tracing, ...
+        .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
@@ -139,6 +140,32 @@ async fn guard_and_negotiate(
             tracing::error!(%request_id, timeout = ?limits.request_timeout, "request timed out");
             error_page(StatusCode::SERVICE_UNAVAILABLE, locale, &request_id)
         }
+    }
+}
+
+/// Refuses state-changing requests (server functions are POSTs) sent from another site, in
+/// addition to the SameSite=Strict cookies: browsers say where a request comes from in
+/// `Sec-Fetch-Site`, and in `Origin`, which must then name this host.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS)
+        && is_cross_site(req.headers())
+    {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(headers: &http::HeaderMap) -> bool {
+    let header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header(HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header(header::ORIGIN), header(header::HOST)) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        (Some(_), None) => true,
+        // No Origin: not a browser's cross-site form or fetch.
+        (None, _) => false,
     }
 }
 

@@ -150,6 +150,37 @@ async fn an_oversized_request_body_is_refused_before_it_is_read() {
     app.cleanup().await;
 }
 
+#[tokio::test]
+async fn server_functions_refuse_requests_from_other_sites() {
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    let post = |headers: &[(&str, &str)]| {
+        let mut builder =
+            Request::post("/api/start_sign_in").header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Body::from("login_id=C000001&password=x")).unwrap()
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[("host", "portal.example"), ("origin", "https://evil.example")][..],
+        &[("origin", "https://evil.example")][..],
+    ] {
+        let (res, body) = split(app.send(post(headers)).await).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(body, "cross-site request refused");
+    }
+    for headers in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[("host", "portal.example"), ("origin", "https://portal.example")][..],
+    ] {
+        let (res, _) = split(app.send(post(headers)).await).await;
+        assert_ne!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    app.cleanup().await;
+}
+
 #[test]
 fn the_error_page_names_the_request_and_hides_the_cause() {
     use app::i18n::Locale;
