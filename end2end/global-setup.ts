@@ -54,6 +54,8 @@ export default async function globalSetup() {
       PORTAL_DATABASE_URL: `sqlite://${path.join(dataDir, 'portal.db')}`,
       PORTAL_OUTBOX_PATH: path.join(dataDir, 'outbox.jsonl'),
       PORTAL_SIGNING_KEY_FILE: path.join(dataDir, 'signing.key'),
+      // Every browser test comes from 127.0.0.1; the per-address limit has its own Rust test.
+      PORTAL_SIGN_IN_REQUESTS_PER_ADDRESS: '1000',
       RUST_LOG: process.env.RUST_LOG ?? 'info,sqlx=warn',
     },
     stdio: ['ignore', log, log],

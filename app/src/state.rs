@@ -35,6 +35,31 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub signing_key: SigningKey,
     pub gateway: Arc<crate::notify::Gateway>,
+    pub sign_in_limiter: Arc<RateLimiter>,
+}
+
+/// Sign-in requests per client address, counted in this process. (Several instances each
+/// count their own share; the per-person lockout in the database is the hard limit.)
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: crate::auth::rules::RateLimit,
+    seen: std::sync::Mutex<std::collections::HashMap<String, std::collections::VecDeque<i64>>>,
+}
+
+impl RateLimiter {
+    pub fn new(limit: crate::auth::rules::RateLimit) -> Self {
+        RateLimiter { limit, seen: Default::default() }
+    }
+
+    /// `Err(seconds)` when `key` has used its allowance.
+    pub fn admit(&self, key: &str, now: i64) -> Result<(), i64> {
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() > 10_000 {
+            let window = self.limit.window_secs;
+            seen.retain(|_, history| history.back().is_some_and(|t| now - *t < window));
+        }
+        self.limit.admit(seen.entry(key.to_owned()).or_default(), now)
+    }
 }
 
 /// The key that signs session tokens. Never printed, never serialised.

@@ -32,6 +32,7 @@ pub struct PortalSection {
     pub idle_timeout_minutes: u32,
     pub absolute_session_hours: u32,
     pub one_time_code_minutes: u32,
+    pub sign_in_requests_per_address: usize,
     pub request_timeout_seconds: u64,
     pub request_body_limit_kib: usize,
     pub log_format: LogFormat,
@@ -121,6 +122,7 @@ fn apply_env(p: &mut PortalSection, env: &impl Fn(&str) -> Option<String>) -> Re
     set(&mut p.idle_timeout_minutes, "PORTAL_IDLE_TIMEOUT_MINUTES", env)?;
     set(&mut p.absolute_session_hours, "PORTAL_ABSOLUTE_SESSION_HOURS", env)?;
     set(&mut p.one_time_code_minutes, "PORTAL_ONE_TIME_CODE_MINUTES", env)?;
+    set(&mut p.sign_in_requests_per_address, "PORTAL_SIGN_IN_REQUESTS_PER_ADDRESS", env)?;
     set(&mut p.request_timeout_seconds, "PORTAL_REQUEST_TIMEOUT_SECONDS", env)?;
     set(&mut p.request_body_limit_kib, "PORTAL_REQUEST_BODY_LIMIT_KIB", env)?;
     Ok(())
@@ -147,8 +149,8 @@ fn validate(p: &PortalSection) -> Result<()> {
             bail!("{name} must be at least 1");
         }
     }
-    if p.request_timeout_seconds == 0 || p.request_body_limit_kib == 0 {
-        bail!("request-timeout-seconds and request-body-limit-kib must be at least 1");
+    if p.request_timeout_seconds == 0 || p.request_body_limit_kib == 0 || p.sign_in_requests_per_address == 0 {
+        bail!("request-timeout-seconds, request-body-limit-kib and sign-in-requests-per-address must be at least 1");
     }
     if p.mode == Mode::Production && p.demo_data {
         bail!("demo-data must be false in production mode (set PORTAL_DEMO_DATA=false)");

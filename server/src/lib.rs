@@ -8,8 +8,9 @@ pub mod http;
 pub mod locale;
 
 use anyhow::{Context, Result};
+use app::auth::rules::RateLimit;
 use app::notify::Gateway;
-use app::state::{AppState, Mode};
+use app::state::{AppState, Mode, RateLimiter};
 use config::{Config, LogFormat};
 use std::sync::Arc;
 
@@ -36,6 +37,10 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         settings: Arc::new(config.settings()),
         signing_key,
         gateway: Arc::new(gateway),
+        sign_in_limiter: Arc::new(RateLimiter::new(RateLimit {
+            limit: config.portal.sign_in_requests_per_address,
+            window_secs: 600,
+        })),
     })
 }
 

@@ -181,6 +181,31 @@ async fn server_functions_refuse_requests_from_other_sites() {
     app.cleanup().await;
 }
 
+#[tokio::test]
+async fn sign_in_requests_are_rate_limited_per_address_with_429() {
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    let attempt = |ip: [u8; 4]| {
+        let mut req = Request::post("/api/sign-in/start")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from("login_id=C999999&password=wrong"))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+        req
+    };
+    for n in 1..=30 {
+        let (res, _) = split(app.send(attempt([10, 0, 0, 1])).await).await;
+        assert_ne!(res.status(), StatusCode::TOO_MANY_REQUESTS, "request {n} was limited");
+    }
+    let (res, body) = split(app.send(attempt([10, 0, 0, 1])).await).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    assert!(body.contains("RateLimited"), "{body}");
+    let (res, _) = split(app.send(attempt([10, 0, 0, 2])).await).await;
+    assert_ne!(res.status(), StatusCode::TOO_MANY_REQUESTS, "another address is not affected");
+    app.cleanup().await;
+}
+
 #[test]
 fn the_error_page_names_the_request_and_hides_the_cause() {
     use app::i18n::Locale;

@@ -112,7 +112,7 @@ pub const ACCESS_COOKIE: &str = "portal_session";
 pub const REFRESH_COOKIE: &str = "portal_refresh";
 
 /// Step one of signing in: login ID and password; a code goes to the registered phone.
-#[server]
+#[server(endpoint = "sign-in/start")]
 pub async fn start_sign_in(login_id: String, password: String) -> Result<Challenge, crate::error::AppError> {
     use crate::error::AppError;
     if let Some(problem) = check_sign_in_form(&login_id, &password).first() {
@@ -125,17 +125,19 @@ pub async fn start_sign_in(login_id: String, password: String) -> Result<Challen
     let state = server::state()?;
     let deps = server::deps(&state);
     let now = chrono::Utc::now().timestamp();
+    server::rate_limit(&state, now)?;
     server::refused_or_internal(
         service::start_customer_sign_in(&deps, &login_id, &password, &server::client(), now).await,
     )
 }
 
 /// Step two: the code from the SMS. Opens the session and sets its cookies.
-#[server]
+#[server(endpoint = "sign-in/finish")]
 pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), crate::error::AppError> {
     let state = server::state()?;
     let deps = server::deps(&state);
     let now = chrono::Utc::now().timestamp();
+    server::rate_limit(&state, now)?;
     let session = server::refused_or_internal(
         service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
     )?;
@@ -213,6 +215,20 @@ mod server {
             set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
         }
         Ok(Some(refreshed.who))
+    }
+
+    /// Too many sign-in requests from this address: HTTP 429 and how long to wait.
+    pub fn rate_limit(state: &AppState, now: i64) -> Result<(), AppError> {
+        let Some(addr) = client().addr else { return Ok(()) };
+        state.sign_in_limiter.admit(&addr, now).map_err(|retry_after_secs| {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+                if let Ok(value) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    response.insert_header(http::header::RETRY_AFTER, value);
+                }
+            }
+            AppError::RateLimited { retry_after_secs: u64::try_from(retry_after_secs).unwrap_or(1) }
+        })
     }
 
     pub fn refused_or_internal<T>(result: Result<T, SignInError>) -> Result<T, AppError> {
@@ -310,6 +326,9 @@ fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String 
             td_string!(locale, sign_in.wrong_code, n = *entries_left).to_string()
         }
         AppError::SignIn(SignInRefusal::CodeExpired) => td_string!(locale, sign_in.code_expired).to_string(),
+        AppError::RateLimited { retry_after_secs } => {
+            td_string!(locale, error.rate_limited, n = *retry_after_secs).to_string()
+        }
         AppError::Invalid { field, .. } if field == "password" => {
             td_string!(locale, sign_in.required_password).to_string()
         }

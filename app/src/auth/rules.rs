@@ -118,6 +118,29 @@ impl CodePolicy {
     }
 }
 
+/// At most `limit` events in any `window_secs`: the rate limit on sign-in requests per address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: usize,
+    pub window_secs: i64,
+}
+
+impl RateLimit {
+    /// Records an event at `now` in `history` (oldest first) if the limit allows it; otherwise
+    /// says how many seconds until it would.
+    pub fn admit(&self, history: &mut std::collections::VecDeque<i64>, now: i64) -> Result<(), i64> {
+        while history.front().is_some_and(|t| now - *t >= self.window_secs) {
+            history.pop_front();
+        }
+        if history.len() >= self.limit {
+            let oldest = history.front().copied().unwrap_or(now);
+            return Err((oldest + self.window_secs - now).max(1));
+        }
+        history.push_back(now);
+        Ok(())
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -198,6 +221,18 @@ mod tests {
         assert_eq!(p.check(IssuedCode { used: true, ..fresh }, "123456", "123456", 10), CodeCheck::Void);
         assert_eq!(p.check(fresh, "123456", "123456", 300), CodeCheck::Void, "five minutes old");
         assert_eq!(p.check(fresh, "123456", "12345", 10), CodeCheck::Wrong { entries_left: 4 });
+    }
+
+    #[test]
+    fn the_rate_limit_admits_up_to_its_limit_per_window() {
+        let limit = RateLimit { limit: 3, window_secs: 60 };
+        let mut history = std::collections::VecDeque::new();
+        for t in [0, 10, 20] {
+            assert_eq!(limit.admit(&mut history, t), Ok(()));
+        }
+        assert_eq!(limit.admit(&mut history, 30), Err(30));
+        assert_eq!(limit.admit(&mut history, 60), Ok(()), "the first has left the window");
+        assert_eq!(limit.admit(&mut history, 61), Err(9));
     }
 
     #[test]
