@@ -29,6 +29,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_to_content)}</a>
         <SiteHeader />
+        <crate::auth::IdleWatch />
         <main id="main" tabindex="-1" node_ref=main_ref>{children()}</main>
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>

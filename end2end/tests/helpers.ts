@@ -59,8 +59,8 @@ export function demoCustomer(testInfo: TestInfo, slot: number) {
 }
 
 /** Waits for the newest sign-in code sent to `phone` at or after `since` (ms), from the outbox. */
-export async function codeFromOutbox(phone: string, since: number): Promise<string> {
-  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
+export async function codeFromOutbox(phone: string, since: number, dataDir = process.env.PORTAL_E2E_DATA_DIR ?? ''): Promise<string> {
+  const outbox = path.join(dataDir, 'outbox.jsonl');
   for (let i = 0; i < 100; i++) {
     if (fs.existsSync(outbox)) {
       const messages = fs
@@ -78,15 +78,20 @@ export async function codeFromOutbox(phone: string, since: number): Promise<stri
 }
 
 /** Signs in through the page as a person would, in whichever language the page is in. */
-export async function signIn(page: Page, who: { login: string; phone: string }, locale: 'zh-CN' | 'en' = 'zh-CN') {
+export async function signIn(
+  page: Page,
+  who: { login: string; phone: string },
+  locale: 'zh-CN' | 'en' = 'zh-CN',
+  portal = { baseUrl: baseUrl(), dataDir: process.env.PORTAL_E2E_DATA_DIR ?? '' },
+) {
   const zh = locale === 'zh-CN';
-  await page.goto(`${baseUrl()}/sign-in`);
+  await page.goto(`${portal.baseUrl}/sign-in`);
   await waitForHydration(page);
   await page.getByLabel(zh ? '手机号或客户号' : 'Mobile number or customer number').fill(who.login);
   await page.getByLabel(zh ? '登录密码' : 'Password').fill(PASSWORD);
   const since = Date.now();
   await page.getByRole('button', { name: zh ? '下一步' : 'Continue' }).click();
-  await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since));
+  await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since, portal.dataDir));
   await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/accounts$/);
 }

@@ -78,6 +78,8 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
 pub struct Viewer {
     pub name: String,
     pub role: Role,
+    /// The session ends after this many seconds without a request.
+    pub idle_timeout_secs: u32,
 }
 
 /// Who is signed in on this request, if anyone (a valid token of a live session).
@@ -90,7 +92,15 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
         Some(id) => service::customer_name(&state.pool, id).await.map_err(AppError::internal)?.unwrap_or_default(),
         None => String::new(),
     };
-    Ok(Some(Viewer { name, role: who.role }))
+    Ok(Some(Viewer { name, role: who.role, idle_timeout_secs: state.settings.idle_timeout_minutes * 60 }))
+}
+
+/// "Stay signed in": counts as activity (renewing the tokens if needed). False when the
+/// session has already ended.
+#[server]
+pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
+    let state = server::state()?;
+    Ok(server::authenticated(&state).await?.is_some())
 }
 
 /// Ends the session on the server and clears its cookies.
@@ -302,6 +312,111 @@ pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// Seconds of warning before an idle session ends: a minute, or half the timeout if shorter.
+pub fn idle_warning_secs(idle_timeout_secs: u32) -> i64 {
+    i64::from(idle_timeout_secs.min(120) / 2).max(1)
+}
+
+/// Milliseconds since the epoch, in the browser.
+fn now_ms() -> f64 {
+    leptos::web_sys::js_sys::Date::now()
+}
+
+/// Warns before an idle session ends, with a countdown and "Stay signed in"; when the time is
+/// up, signs out and sends the customer to sign in again, saying why.
+#[component]
+pub fn IdleWatch() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    // When the session ends if nothing happens (ms since the epoch); 0 when signed out.
+    let deadline = RwSignal::new(0f64);
+    let left = RwSignal::new(None::<i64>);
+    let warn_secs = RwSignal::new(60i64);
+    let stay = ServerAction::<KeepAlive>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    let location = leptos_router::hooks::use_location();
+
+    let arm = move |idle_secs: u32| deadline.set(now_ms() + f64::from(idle_secs) * 1000.0);
+    Effect::new(move |_| match session.viewer.get() {
+        Some(Ok(Some(viewer))) => {
+            warn_secs.set(idle_warning_secs(viewer.idle_timeout_secs));
+            arm(viewer.idle_timeout_secs);
+        }
+        _ => {
+            deadline.set(0.0);
+            left.set(None);
+        }
+    });
+    Effect::new(move |_| match stay.value().get() {
+        Some(Ok(true)) => {
+            if let Some(Ok(Some(viewer))) = session.viewer.get_untracked() {
+                arm(viewer.idle_timeout_secs);
+            }
+            left.set(None);
+        }
+        Some(_) => session.version.update(|v| *v += 1),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            let next = location.pathname.get_untracked();
+            session.version.update(|v| *v += 1);
+            navigate(&format!("/sign-in?reason=idle&next={next}"), Default::default());
+        }
+    });
+    Effect::new(move |_| {
+        let tick = move || {
+            let end = deadline.get_untracked();
+            if end == 0.0 {
+                return;
+            }
+            let secs = ((end - now_ms()) / 1000.0).ceil() as i64;
+            if secs <= 0 {
+                deadline.set(0.0);
+                left.set(None);
+                sign_out.dispatch(SignOut {});
+            } else if secs <= warn_secs.get_untracked() {
+                left.set(Some(secs));
+            } else if left.get_untracked().is_some() {
+                left.set(None);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(500)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+
+    let button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = button.get().filter(|_| left.with(Option::is_some)) {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <Show when=move || left.with(Option::is_some)>
+            <div class="dialog-backdrop">
+                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body">
+                    <h2 id="idle-title">{t!(i18n, idle.title)}</h2>
+                    <p id="idle-body" aria-live="polite">
+                        {move || td_string!(i18n.get_locale(), idle.body, n = left.get().unwrap_or(0)).to_string()}
+                    </p>
+                    <button
+                        type="button"
+                        class="button primary"
+                        node_ref=button
+                        on:click=move |_| {
+                            stay.dispatch(KeepAlive {});
+                        }
+                    >
+                        {t!(i18n, idle.stay)}
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
 /// "2026年11月22日 14:30" / "22 Nov 2026 14:30", in China Standard Time.
 fn format_lock_end(until: i64, locale: Locale) -> String {
     let local = chrono::DateTime::from_timestamp(until + 8 * 3600, 0).map(|d| d.naive_utc()).unwrap_or_default();
@@ -449,6 +564,9 @@ pub fn SignInPage() -> impl IntoView {
         <PageTitle text=Signal::derive(move || t_string!(i18n, sign_in.title).to_string()) />
         <section class="page narrow">
             <h1>{t!(i18n, sign_in.title)}</h1>
+            <Show when=move || query.with(|q| q.get("reason").as_deref() == Some("idle"))>
+                <p class="notice" role="status">{t!(i18n, sign_in.idle_signed_out)}</p>
+            </Show>
             <p class="lead">{t!(i18n, sign_in.lead)}</p>
             {move || match challenge() {
                 Some(c) => code_step(c.masked_phone).into_any(),
@@ -461,6 +579,13 @@ pub fn SignInPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_idle_warning_comes_a_minute_early_or_halfway_for_short_timeouts() {
+        assert_eq!(idle_warning_secs(300), 60);
+        assert_eq!(idle_warning_secs(60), 30);
+        assert_eq!(idle_warning_secs(1), 1);
+    }
 
     #[test]
     fn after_sign_in_only_paths_on_this_site_are_followed() {
