@@ -216,9 +216,7 @@ async fn codes_are_not_resent_within_a_minute() {
 async fn a_session_authenticates_until_it_is_signed_out_or_ends() {
     let app = TestApp::spawn(&[]).await;
     let now = chrono::Utc::now().timestamp();
-    let challenge = start(&app, "C000009", PASSWORD, now).await.unwrap();
-    let code = code_sent_to(&app, "13800000009");
-    let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
+    let session = signed_in(&app, "C000009", "13800000009", now).await;
     let key = &app.state.signing_key;
     let pool = &app.state.pool;
 
@@ -245,9 +243,7 @@ async fn a_session_authenticates_until_it_is_signed_out_or_ends() {
 async fn customer_pages_open_with_the_session_cookie_and_close_after_sign_out() {
     let app = TestApp::spawn(&[]).await;
     let now = chrono::Utc::now().timestamp();
-    let challenge = start(&app, "C000012", PASSWORD, now).await.unwrap();
-    let code = code_sent_to(&app, "13800000012");
-    let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
+    let session = signed_in(&app, "C000012", "13800000012", now).await;
     let cookie = format!("portal_session={}", session.access_token);
 
     let (res, html) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
