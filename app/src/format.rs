@@ -64,6 +64,13 @@ pub fn format_date(date: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// "2026年11月22日 14:30" / "22 Nov 2026 14:30": a moment (unix seconds) in China Standard Time,
+/// where the bank and its branches are (UTC+8, no daylight saving).
+pub fn format_datetime(unix_secs: i64, locale: Locale) -> String {
+    let local = chrono::DateTime::from_timestamp(unix_secs + 8 * 3600, 0).map(|d| d.naive_utc()).unwrap_or_default();
+    format!("{} {}", format_date(local.date(), locale), local.format("%H:%M"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +105,17 @@ mod tests {
         assert_eq!(format_money(usd, Locale::en), "$5.00");
         let chf = Money::new(500, Currency::parse("CHF").unwrap());
         assert_eq!(format_money(chf, Locale::en), "CHF 5.00");
+    }
+
+    #[test]
+    fn moments_are_shown_in_china_standard_time() {
+        // 2026-11-22 06:30 UTC is 14:30 in Beijing.
+        let t =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap().and_hms_opt(6, 30, 0).unwrap().and_utc().timestamp();
+        assert_eq!(format_datetime(t, Locale::zh_CN), "2026年11月22日 14:30");
+        assert_eq!(format_datetime(t, Locale::en), "22 Nov 2026 14:30");
+        // 20:00 UTC is already the next day there.
+        assert_eq!(format_datetime(t + 13 * 3600 + 30 * 60, Locale::en), "23 Nov 2026 04:00");
     }
 
     #[test]

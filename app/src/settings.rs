@@ -1,16 +1,229 @@
-//! Settings: password, security activity, language and notification preferences.
+//! Settings: the customer's signed-in devices (end one, or all others) and security activity.
+//! Password, language and notification preferences come with their features.
 
+use crate::error::AppError;
+use crate::format::format_datetime;
 use crate::i18n::*;
-use crate::layout::AreaPage;
+use crate::layout::PageTitle;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// One live session, as the customer sees it in their device list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session of this very browser.
+    pub current: bool,
+}
+
+/// One security event about the customer (from the audit trail).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    pub kind: String,
+    pub at: i64,
+    pub client_addr: Option<String>,
+}
+
+#[server(endpoint = "settings/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    let (state, who) = crate::auth::server::require_customer().await?;
+    let now = chrono::Utc::now().timestamp();
+    crate::auth::service::live_sessions(&state.pool, &who, now).await.map_err(AppError::internal)
+}
+
+#[server(endpoint = "settings/end-session")]
+pub async fn end_session(session_id: String) -> Result<(), AppError> {
+    let (state, who) = crate::auth::server::require_customer().await?;
+    let now = chrono::Utc::now().timestamp();
+    let client = crate::auth::server::client();
+    match crate::auth::service::end_session(&state.pool, &who, &session_id, &client, now).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::NotFound),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+#[server(endpoint = "settings/end-other-sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    let (state, who) = crate::auth::server::require_customer().await?;
+    let now = chrono::Utc::now().timestamp();
+    let client = crate::auth::server::client();
+    crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)
+}
+
+#[server(endpoint = "settings/activity")]
+pub async fn my_security_activity() -> Result<Vec<ActivityItem>, AppError> {
+    let (state, who) = crate::auth::server::require_customer().await?;
+    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    crate::auth::service::security_activity(&state.pool, customer_id, 20).await.map_err(AppError::internal)
+}
+
+/// A security event's name in the customer's language.
+fn event_name(kind: &str, locale: Locale) -> String {
+    match kind {
+        "sign_in_succeeded" => td_string!(locale, settings.event_sign_in_succeeded),
+        "sign_in_failed" => td_string!(locale, settings.event_sign_in_failed),
+        "sign_in_locked" | "sign_in_refused_locked" => td_string!(locale, settings.event_sign_in_locked),
+        "sign_in_refused_suspended" => td_string!(locale, settings.event_sign_in_refused_suspended),
+        "code_sent" => td_string!(locale, settings.event_code_sent),
+        "code_failed" => td_string!(locale, settings.event_code_failed),
+        "sign_out" => td_string!(locale, settings.event_sign_out),
+        "session_ended" | "other_sessions_ended" => td_string!(locale, settings.event_session_ended),
+        "refresh_token_reused" => td_string!(locale, settings.event_token_reused),
+        _ => td_string!(locale, settings.event_other),
+    }
+    .to_string()
+}
+
+/// A browser's user-agent string, shortened to what a person recognises.
+fn device_name(user_agent: Option<&str>) -> Option<&'static str> {
+    let ua = user_agent?;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Chrome/") {
+        "Chrome"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        return None;
+    };
+    Some(browser)
+}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let sessions = Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_sessions());
+    let activity =
+        Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_security_activity());
+    let loading = move || view! { <p role="status">{t!(i18n, settings.loading)}</p> };
+    let failed = move || view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> };
+
     view! {
-        <AreaPage
-            title=Signal::derive(move || t_string!(i18n, nav.settings).to_string())
-            lead=Signal::derive(move || t_string!(i18n, area.settings_lead).to_string())
-        />
+        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.settings).to_string()) />
+        <section class="page">
+            <h1>{t!(i18n, nav.settings)}</h1>
+            <h2 id="devices-heading">{t!(i18n, settings.sessions_title)}</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.current).count();
+                            view! {
+                                <ul class="device-list" aria-labelledby="devices-heading">
+                                    {list
+                                        .into_iter()
+                                        .map(|s| {
+                                            let id = s.id.clone();
+                                            let device = device_name(s.user_agent.as_deref()).unwrap_or("—");
+                                            view! {
+                                                <li class="card">
+                                                    <p>
+                                                        <strong>{device}</strong>
+                                                        {s.current.then(|| view! { " · " <span class="badge">{t!(i18n, settings.this_device)}</span> })}
+                                                    </p>
+                                                    <p>
+                                                        {move || td_string!(i18n.get_locale(), settings.signed_in_at, time = format_datetime(s.created_at, i18n.get_locale())).to_string()}
+                                                    </p>
+                                                    <p>
+                                                        {move || td_string!(i18n.get_locale(), settings.last_seen, time = format_datetime(s.last_seen_at, i18n.get_locale())).to_string()}
+                                                    </p>
+                                                    <p>{s.client_addr.clone().unwrap_or_default()}</p>
+                                                    {(!s.current).then(|| view! {
+                                                        <button type="button" class="button" on:click=move |_| { end_one.dispatch(EndSession { session_id: id.clone() }); }>
+                                                            {t!(i18n, settings.end_session)}
+                                                        </button>
+                                                    })}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <p>
+                                        <button type="button" class="button" on:click=move |_| { end_others.dispatch(EndOtherSessions {}); }>
+                                            {t!(i18n, settings.end_others)}
+                                        </button>
+                                    </p>
+                                })}
+                            }
+                            .into_any()
+                        }
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+
+            <h2 id="activity-heading">{t!(i18n, settings.activity_title)}</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(items) if items.is_empty() => view! { <p>{t!(i18n, settings.activity_empty)}</p> }.into_any(),
+                        Ok(items) => view! {
+                            <div class="table-scroll">
+                                <table aria-labelledby="activity-heading">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, settings.col_time)}</th>
+                                            <th scope="col">{t!(i18n, settings.col_event)}</th>
+                                            <th scope="col">{t!(i18n, settings.col_address)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {items
+                                            .into_iter()
+                                            .map(|item| view! {
+                                                <tr>
+                                                    <td>{move || format_datetime(item.at, i18n.get_locale())}</td>
+                                                    <td>{move || event_name(&item.kind, i18n.get_locale())}</td>
+                                                    <td>{item.client_addr.clone().unwrap_or_default()}</td>
+                                                </tr>
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_named_by_their_browser() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(device_name(Some(chrome)), Some("Chrome"));
+        assert_eq!(device_name(Some("Mozilla/5.0 Firefox/140.0")), Some("Firefox"));
+        assert_eq!(device_name(Some("curl/8")), None);
+        assert_eq!(device_name(None), None);
+    }
+
+    #[test]
+    fn every_recorded_sign_in_event_has_a_name_in_both_languages() {
+        for kind in
+            ["sign_in_succeeded", "sign_in_failed", "sign_in_locked", "code_sent", "sign_out", "refresh_token_reused"]
+        {
+            for locale in [Locale::zh_CN, Locale::en] {
+                assert_ne!(event_name(kind, locale), event_name("something_else", locale), "{kind}");
+            }
+        }
     }
 }

@@ -206,6 +206,23 @@ async fn sign_in_requests_are_rate_limited_per_address_with_429() {
     app.cleanup().await;
 }
 
+#[tokio::test]
+async fn settings_functions_answer_only_a_signed_in_customer() {
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    for endpoint in ["/api/settings/sessions", "/api/settings/activity", "/api/settings/end-other-sessions"] {
+        let req = Request::post(endpoint)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("cookie", "portal_session=forged")
+            .body(Body::empty())
+            .unwrap();
+        let (res, body) = split(app.send(req).await).await;
+        assert!(!res.status().is_success(), "{endpoint}: {}", res.status());
+        assert!(body.contains("Unauthenticated"), "{endpoint}: {body}");
+    }
+    app.cleanup().await;
+}
+
 #[test]
 fn the_error_page_names_the_request_and_hides_the_cause() {
     use app::i18n::Locale;

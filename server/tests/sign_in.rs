@@ -4,8 +4,8 @@
 mod common;
 
 use app::auth::service::{
-    Client, IssuedSession, SignInDeps, SignInError, authenticate, finish_sign_in, refresh, sign_out,
-    start_customer_sign_in,
+    Client, IssuedSession, SignInDeps, SignInError, authenticate, end_other_sessions, end_session, finish_sign_in,
+    live_sessions, refresh, security_activity, sign_out, start_customer_sign_in,
 };
 use app::auth::token::verify;
 use app::auth::{Challenge, SignInRefusal};
@@ -351,5 +351,40 @@ async fn a_page_request_with_only_the_refresh_cookie_gets_new_tokens() {
     let set: Vec<&str> = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
     assert!(set.iter().any(|c| c.starts_with("portal_session=") && c.contains("HttpOnly")), "{set:?}");
     assert!(set.iter().any(|c| c.starts_with("portal_refresh=") && !c.contains(&session.refresh_token)), "{set:?}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn customers_see_and_end_only_their_own_sessions() {
+    let app = TestApp::spawn(&[]).await;
+    let (pool, key) = (&app.state.pool, &app.state.signing_key);
+    let now = chrono::Utc::now().timestamp();
+    // Tokens are checked against the wall clock: the phone signed in two minutes ago.
+    let phone = signed_in(&app, "C000017", "13800000017", now - 120).await;
+    let laptop = signed_in(&app, "C000017", "13800000017", now).await;
+    let other = signed_in(&app, "C000018", "13800000018", now).await;
+    let me = authenticate(pool, key, &laptop.access_token, now).await.unwrap().unwrap();
+    let them = authenticate(pool, key, &other.access_token, now).await.unwrap().unwrap();
+
+    let mine = live_sessions(pool, &me, now).await.unwrap();
+    assert_eq!(mine.len(), 2);
+    assert_eq!(
+        mine.iter().filter(|s| s.current).map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        vec![laptop.session_id.as_str()]
+    );
+    assert!(mine.iter().all(|s| s.id != other.session_id), "another customer's session is not listed");
+
+    assert!(!end_session(pool, &me, &other.session_id, &client(), now).await.unwrap(), "not theirs: not found");
+    assert!(authenticate(pool, key, &other.access_token, now).await.unwrap().is_some(), "and it still works");
+    assert!(!end_session(pool, &them, &phone.session_id, &client(), now).await.unwrap());
+
+    assert_eq!(end_other_sessions(pool, &me, &client(), now).await.unwrap(), 1);
+    assert!(authenticate(pool, key, &phone.access_token, now).await.unwrap().is_none(), "the phone is signed out");
+    assert!(authenticate(pool, key, &laptop.access_token, now).await.unwrap().is_some(), "this device stays");
+
+    let activity = security_activity(pool, 17, 20).await.unwrap();
+    assert_eq!(activity.first().map(|a| a.kind.as_str()), Some("other_sessions_ended"));
+    assert!(activity.iter().filter(|a| a.kind == "sign_in_succeeded").count() == 2);
+    assert!(security_activity(pool, 18, 20).await.unwrap().iter().all(|a| a.kind != "other_sessions_ended"));
     app.cleanup().await;
 }

@@ -168,7 +168,7 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), cr
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use super::service::{Client, SignInDeps, SignInError};
     use crate::error::AppError;
     use crate::state::AppState;
@@ -225,6 +225,15 @@ mod server {
             set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
         }
         Ok(Some(refreshed.who))
+    }
+
+    /// The signed-in customer making this request, or `Unauthenticated`.
+    pub async fn require_customer() -> Result<(AppState, super::service::Authenticated), AppError> {
+        let state = state()?;
+        match authenticated(&state).await? {
+            Some(who) if who.role == super::Role::Customer => Ok((state, who)),
+            _ => Err(AppError::Unauthenticated),
+        }
     }
 
     /// Too many sign-in requests from this address: HTTP 429 and how long to wait.
@@ -417,12 +426,6 @@ pub fn IdleWatch() -> impl IntoView {
     }
 }
 
-/// "2026年11月22日 14:30" / "22 Nov 2026 14:30", in China Standard Time.
-fn format_lock_end(until: i64, locale: Locale) -> String {
-    let local = chrono::DateTime::from_timestamp(until + 8 * 3600, 0).map(|d| d.naive_utc()).unwrap_or_default();
-    format!("{} {}", crate::format::format_date(local.date(), locale), local.format("%H:%M"))
-}
-
 /// The sentence a person reads when a sign-in step fails.
 fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String {
     use crate::error::AppError;
@@ -431,7 +434,7 @@ fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String 
             td_string!(locale, sign_in.wrong_credentials, n = *attempts_left).to_string()
         }
         AppError::SignIn(SignInRefusal::Locked { until }) => {
-            td_string!(locale, sign_in.locked, time = format_lock_end(*until, locale)).to_string()
+            td_string!(locale, sign_in.locked, time = crate::format::format_datetime(*until, locale)).to_string()
         }
         AppError::SignIn(SignInRefusal::ServiceSuspended) => td_string!(locale, sign_in.suspended).to_string(),
         AppError::SignIn(SignInRefusal::TooManyCodes { retry_after_secs }) => {

@@ -536,6 +536,103 @@ pub async fn sign_out(pool: &AnyPool, who: &Authenticated, client: &Client, now:
     audit(pool, "sign_out", Some(&who.principal), Some(&who.session_id), client, now, "{}").await
 }
 
+/// The principal's sessions that are still live, newest first, marking the caller's own.
+pub async fn live_sessions(
+    pool: &AnyPool,
+    who: &Authenticated,
+    now: i64,
+) -> Result<Vec<crate::settings::SessionInfo>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct SessionRow {
+        id: String,
+        created_at: i64,
+        last_seen_at: i64,
+        client_addr: Option<String>,
+        user_agent: Option<String>,
+    }
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, client_addr, user_agent FROM sessions \
+         WHERE principal = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(&who.principal)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::settings::SessionInfo {
+            current: r.id == who.session_id,
+            id: r.id,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            client_addr: r.client_addr,
+            user_agent: r.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of the principal's own sessions. False when there is no such live session of theirs
+/// (someone else's id answers exactly like a made-up one).
+pub async fn end_session(
+    pool: &AnyPool,
+    who: &Authenticated,
+    session_id: &str,
+    client: &Client,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let ended = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' WHERE id = $2 AND principal = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(session_id)
+    .bind(&who.principal)
+    .execute(pool)
+    .await?;
+    if ended.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit(pool, "session_ended", Some(&who.principal), Some(&who.session_id), client, now, "{}").await?;
+    Ok(true)
+}
+
+/// "Sign out everywhere else": ends every live session of the principal but the caller's.
+pub async fn end_other_sessions(
+    pool: &AnyPool,
+    who: &Authenticated,
+    client: &Client,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let ended = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' WHERE principal = $2 AND id <> $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(&who.principal)
+    .bind(&who.session_id)
+    .execute(pool)
+    .await?;
+    audit(pool, "other_sessions_ended", Some(&who.principal), Some(&who.session_id), client, now, "{}").await?;
+    Ok(ended.rows_affected())
+}
+
+/// The customer's recent security events, newest first.
+pub async fn security_activity(
+    pool: &AnyPool,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<crate::settings::ActivityItem>, sqlx::Error> {
+    let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT kind, occurred_at, client_addr FROM audit_events WHERE subject_customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, at, client_addr)| crate::settings::ActivityItem { kind, at, client_addr })
+        .collect())
+}
+
 /// The name shown in the header for a signed-in customer.
 pub async fn customer_name(pool: &AnyPool, customer_id: i64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM customers WHERE id = $1").bind(customer_id).fetch_optional(pool).await
