@@ -77,6 +77,12 @@ pub fn parse_locale(tag: &str) -> Option<Locale> {
     Locale::get_all().iter().copied().find(|l| l.as_str().eq_ignore_ascii_case(tag))
 }
 
+/// Whether `path` stays on this site, so a visitor may be sent there after signing in or
+/// switching language: "/x?y" yes; "//evil", "https://evil", "/\\evil" and control characters no.
+pub fn is_site_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.chars().any(char::is_control)
+}
+
 #[cfg(feature = "ssr")]
 mod security_policy {
     use leptos::nonce::use_nonce;

@@ -1,7 +1,7 @@
 //! Which language a request is answered in, and where the language switch may send it back.
 
 use app::i18n::Locale;
-use app::shell::parse_locale;
+use app::shell::{is_site_path, parse_locale};
 
 /// The cookie, if it names a supported language; else the first supported language in
 /// Accept-Language by quality (a region-less "zh" counts as zh-CN, "en-GB" as en); else `default`.
@@ -34,17 +34,7 @@ pub fn negotiate_locale(cookie: Option<&str>, accept_language: Option<&str>, def
 
 /// Only a path on this site: "/x?y" is kept; "//evil", "https://evil", "\\evil" become "/".
 pub fn safe_return_path(back: Option<&str>) -> String {
-    match back {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.starts_with("/\\")
-                && !p.chars().any(char::is_control) =>
-        {
-            p.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    back.filter(|p| is_site_path(p)).unwrap_or("/").to_owned()
 }
 
 #[cfg(test)]

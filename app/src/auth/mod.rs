@@ -112,8 +112,7 @@ pub async fn sign_out() -> Result<(), crate::error::AppError> {
         let now = chrono::Utc::now().timestamp();
         service::sign_out(&state.pool, &who, &server::client(), now).await.map_err(AppError::internal)?;
     }
-    server::set_cookie(ACCESS_COOKIE, "", 0, state.settings.https);
-    server::set_cookie(REFRESH_COOKIE, "", 0, state.settings.https);
+    server::clear_session_cookies(&state.settings);
     Ok(())
 }
 
@@ -151,19 +150,7 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), cr
     let session = server::refused_or_internal(
         service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
     )?;
-    let settings = &state.settings;
-    server::set_cookie(
-        ACCESS_COOKIE,
-        &session.access_token,
-        i64::from(settings.access_token_minutes) * 60,
-        settings.https,
-    );
-    server::set_cookie(
-        REFRESH_COOKIE,
-        &session.refresh_token,
-        i64::from(settings.absolute_session_hours) * 3600,
-        settings.https,
-    );
+    server::set_session_cookies(&state.settings, &session.access_token, Some(&session.refresh_token));
     Ok(())
 }
 
@@ -171,7 +158,7 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), cr
 pub(crate) mod server {
     use super::service::{Client, SignInDeps, SignInError};
     use crate::error::AppError;
-    use crate::state::AppState;
+    use crate::state::{AppState, Settings};
     use leptos::prelude::use_context;
 
     pub fn state() -> Result<AppState, AppError> {
@@ -214,16 +201,7 @@ pub(crate) mod server {
         else {
             return Ok(None);
         };
-        let settings = &state.settings;
-        set_cookie(
-            super::ACCESS_COOKIE,
-            &refreshed.access_token,
-            i64::from(settings.access_token_minutes) * 60,
-            settings.https,
-        );
-        if let Some(token) = &refreshed.refresh_token {
-            set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
-        }
+        set_session_cookies(&state.settings, &refreshed.access_token, refreshed.refresh_token.as_deref());
         Ok(Some(refreshed.who))
     }
 
@@ -257,7 +235,20 @@ pub(crate) mod server {
         })
     }
 
-    pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
+    /// Sets the access cookie, and the refresh cookie when a new one was issued.
+    pub fn set_session_cookies(settings: &Settings, access_token: &str, refresh_token: Option<&str>) {
+        set_cookie(super::ACCESS_COOKIE, access_token, i64::from(settings.access_token_minutes) * 60, settings.https);
+        if let Some(token) = refresh_token {
+            set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
+        }
+    }
+
+    pub fn clear_session_cookies(settings: &Settings) {
+        set_cookie(super::ACCESS_COOKIE, "", 0, settings.https);
+        set_cookie(super::REFRESH_COOKIE, "", 0, settings.https);
+    }
+
+    fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
         let secure = if secure { "; Secure" } else { "" };
         let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
         if let (Some(response), Ok(value)) =
@@ -289,14 +280,8 @@ pub fn use_session() -> SessionContext {
 
 /// Where to go after signing in: only a path on this site, otherwise the accounts page.
 pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(p)
-            if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.starts_with("/sign-in") =>
-        {
-            p
-        }
-        _ => "/accounts".to_owned(),
-    }
+    next.filter(|p| crate::shell::is_site_path(p) && !p.starts_with("/sign-in"))
+        .unwrap_or_else(|| "/accounts".to_owned())
 }
 
 /// Shows its children to a signed-in customer; anyone else is sent to sign in and brought back.
