@@ -89,16 +89,40 @@ fn SiteHeader() -> impl IntoView {
                 aria-label=move || t_string!(i18n, menu.main)
             >
                 <ul>
-                    <li><A href="/accounts">{t!(i18n, nav.accounts)}</A></li>
-                    <li><A href="/appointments">{t!(i18n, nav.appointments)}</A></li>
-                    <li><A href="/complaints">{t!(i18n, nav.complaints)}</A></li>
-                    <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
-                    <li><A href="/messages">{t!(i18n, nav.messages)}</A></li>
-                    <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
+                    <NavLinks />
                     <li class="nav-sign-in"><SessionControl /></li>
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// The main navigation: the customer's areas, or for staff their home.
+#[component]
+fn NavLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::auth::use_session();
+    let customer_links = move || {
+        view! {
+            <li><A href="/accounts">{t!(i18n, nav.accounts)}</A></li>
+            <li><A href="/appointments">{t!(i18n, nav.appointments)}</A></li>
+            <li><A href="/complaints">{t!(i18n, nav.complaints)}</A></li>
+            <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
+            <li><A href="/messages">{t!(i18n, nav.messages)}</A></li>
+            <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
+        }
+    };
+    view! {
+        <Transition fallback=customer_links>
+            {move || Suspend::new(async move {
+                match session.viewer.await {
+                    Ok(Some(viewer)) if viewer.role.is_staff() => {
+                        view! { <li><A href="/staff/home">{t!(i18n, nav.staff_home)}</A></li> }.into_any()
+                    }
+                    _ => customer_links().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -19,6 +19,7 @@ pub mod money;
 pub mod notify;
 pub mod settings;
 pub mod shell;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod wealth;

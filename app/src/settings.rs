@@ -1,5 +1,6 @@
 //! Settings: the customer's signed-in devices (end one, or all others) and security activity.
-//! Password, language and notification preferences come with their features.
+//! The password is changed on its own page (`auth::password`); language and notification
+//! preferences come with their features.
 
 use crate::error::AppError;
 use crate::format::format_datetime;
@@ -75,6 +76,9 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "sign_out" => td_string!(locale, settings.event_sign_out),
         "session_ended" | "other_sessions_ended" => td_string!(locale, settings.event_session_ended),
         "refresh_token_reused" => td_string!(locale, settings.event_token_reused),
+        "permission_denied" => td_string!(locale, settings.event_permission_denied),
+        "password_changed" => td_string!(locale, settings.event_password_changed),
+        "password_reset" => td_string!(locale, settings.event_password_reset),
         _ => td_string!(locale, settings.event_other),
     }
     .to_string()
@@ -163,6 +167,10 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Transition>
 
+            <h2>{t!(i18n, settings.password_title)}</h2>
+            <p>{t!(i18n, settings.password_lead)}</p>
+            <p><a class="button" href="/settings/password">{t!(i18n, settings.password_link)}</a></p>
+
             <h2 id="activity-heading">{t!(i18n, settings.activity_title)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
@@ -218,9 +226,17 @@ mod tests {
 
     #[test]
     fn every_recorded_sign_in_event_has_a_name_in_both_languages() {
-        for kind in
-            ["sign_in_succeeded", "sign_in_failed", "sign_in_locked", "code_sent", "sign_out", "refresh_token_reused"]
-        {
+        for kind in [
+            "sign_in_succeeded",
+            "sign_in_failed",
+            "sign_in_locked",
+            "code_sent",
+            "sign_out",
+            "refresh_token_reused",
+            "permission_denied",
+            "password_changed",
+            "password_reset",
+        ] {
             for locale in [Locale::zh_CN, Locale::en] {
                 assert_ne!(event_name(kind, locale), event_name("something_else", locale), "{kind}");
             }

@@ -1,6 +1,6 @@
 //! The HTML document, the routes, and the response headers every page carries.
 
-use crate::auth::{RequireCustomer, provide_session};
+use crate::auth::{Door, RequireSignIn, provide_session};
 use crate::i18n::*;
 use crate::layout::{AppFrame, NotFound};
 use leptos::prelude::*;
@@ -46,13 +46,17 @@ pub fn App() -> impl IntoView {
                 <AppFrame>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=crate::landing::LandingPage />
-                        <Route path=path!("/sign-in") view=crate::auth::SignInPage />
+                        <Route path=path!("/sign-in") view=|| view! { <crate::auth::SignInPage door=Door::Customer /> } />
+                        <Route path=path!("/forgot-password") view=crate::auth::password::ForgotPasswordPage />
+                        <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
+                        <Route path=path!("/staff/home") view=|| staff(crate::staff::StaffHomePage) />
                         <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) />
                         <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) />
                         <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />
                         <Route path=path!("/wealth") view=|| customer(crate::wealth::WealthPage) />
                         <Route path=path!("/messages") view=|| customer(crate::messages::MessagesPage) />
                         <Route path=path!("/settings") view=|| customer(crate::settings::SettingsPage) />
+                        <Route path=path!("/settings/password") view=|| customer(crate::auth::password::ChangePasswordPage) />
                     </Routes>
                 </AppFrame>
             </Router>
@@ -62,7 +66,12 @@ pub fn App() -> impl IntoView {
 
 /// A page only a signed-in customer may see.
 fn customer<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
-    view! { <RequireCustomer>{move || page()}</RequireCustomer> }
+    view! { <RequireSignIn staff=false>{move || page()}</RequireSignIn> }
+}
+
+/// A page only signed-in staff may see.
+fn staff<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    view! { <RequireSignIn staff=true>{move || page()}</RequireSignIn> }
 }
 
 /// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).

@@ -55,6 +55,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             shell,
         ))
         // Layers run outside-in from the bottom: request id first, then tracing, ...
+        .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
@@ -67,6 +68,25 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Server functions answer every error with HTTP 500 and the error in the body. This gives
+/// the response the status its error means (404 not found, 401, 403, 422 invalid input, 429),
+/// so only the unexpected stays a 500; the body, which the browser decodes, is unchanged.
+async fn api_error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status_code();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The process is alive.

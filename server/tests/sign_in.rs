@@ -4,41 +4,14 @@
 mod common;
 
 use app::auth::service::{
-    Client, IssuedSession, SignInDeps, SignInError, authenticate, end_other_sessions, end_session, finish_sign_in,
-    live_sessions, refresh, security_activity, sign_out, start_customer_sign_in,
+    SignInError, authenticate, end_other_sessions, end_session, finish_sign_in, live_sessions, refresh,
+    security_activity, sign_out, start_sign_in,
 };
 use app::auth::token::verify;
-use app::auth::{Challenge, SignInRefusal};
-use common::TestApp;
+use app::auth::{Challenge, Door, SignInRefusal};
+use common::{PASSWORD, TestApp, client, code_sent_to, deps, signed_in};
 
-const PASSWORD: &str = "Demo-2026!";
 const NOW: i64 = 1_800_000_000;
-
-fn deps(app: &TestApp) -> SignInDeps<'_> {
-    SignInDeps {
-        pool: &app.state.pool,
-        settings: &app.state.settings,
-        key: &app.state.signing_key,
-        gateway: &app.state.gateway,
-    }
-}
-
-fn client() -> Client {
-    Client { addr: Some("127.0.0.1".into()), user_agent: Some("tests".into()) }
-}
-
-/// The newest sign-in code sent to `phone`, read from the development outbox.
-fn code_sent_to(app: &TestApp, phone: &str) -> String {
-    let text = std::fs::read_to_string(&app.config.portal.outbox_path).expect("the outbox exists");
-    let line = text
-        .lines()
-        .rev()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines"))
-        .find(|m| m["to"] == phone && m["kind"] == "sign_in_code")
-        .expect("a code was sent");
-    let body = line["body"].as_str().unwrap().to_owned();
-    body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).expect("a six-digit code").to_owned()
-}
 
 fn refusal(result: Result<impl std::fmt::Debug, SignInError>) -> SignInRefusal {
     match result {
@@ -48,7 +21,7 @@ fn refusal(result: Result<impl std::fmt::Debug, SignInError>) -> SignInRefusal {
 }
 
 async fn start(app: &TestApp, login: &str, password: &str, now: i64) -> Result<Challenge, SignInError> {
-    start_customer_sign_in(&deps(app), login, password, &client(), now).await
+    start_sign_in(&deps(app), Door::Customer, login, password, &client(), now).await
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -255,12 +228,6 @@ async fn customer_pages_open_with_the_session_cookie_and_close_after_sign_out() 
     let (res, _) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
     assert!(res.status().is_redirection(), "a signed-out session's cookie opens nothing");
     app.cleanup().await;
-}
-
-async fn signed_in(app: &TestApp, login: &str, phone: &str, now: i64) -> IssuedSession {
-    let challenge = start(app, login, PASSWORD, now).await.unwrap();
-    let code = code_sent_to(app, phone);
-    finish_sign_in(&deps(app), &challenge.id, &code, &client(), now).await.unwrap()
 }
 
 #[tokio::test]

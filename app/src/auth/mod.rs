@@ -1,6 +1,7 @@
 //! Signing in and out: who is asking (roles), session tokens, and the sign-in page.
 //! Customers sign in with login ID and password, then the one-time code sent by SMS.
 
+pub mod password;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -35,6 +36,10 @@ pub enum SignInRefusal {
     ServiceSuspended,
     /// Codes are sent at most once a minute and five times an hour.
     TooManyCodes { retry_after_secs: i64 },
+    /// A staff account that has been disabled.
+    AccountDisabled,
+    /// The new password breaks these rules.
+    WeakPassword { rules: Vec<rules::PasswordRule> },
     /// Wrong code; entries left before the code is void.
     WrongCode { entries_left: u32 },
     /// Expired, already used, or too many wrong entries: start again.
@@ -53,6 +58,27 @@ impl Role {
     pub fn is_staff(self) -> bool {
         !matches!(self, Role::Customer)
     }
+
+    /// The name stored in the database ("branch_staff").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Agent => "agent",
+            Role::BranchStaff => "branch_staff",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        [Role::Customer, Role::Agent, Role::BranchStaff, Role::Supervisor].into_iter().find(|r| r.as_str() == name)
+    }
+}
+
+/// Which sign-in page someone uses: customers and staff are different people with different pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Door {
+    Customer,
+    Staff,
 }
 
 /// What is wrong with a sign-in form before it is sent: the fields a person must fill in.
@@ -88,10 +114,8 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
     use crate::error::AppError;
     let state = server::state()?;
     let Some(who) = server::authenticated(&state).await? else { return Ok(None) };
-    let name = match who.customer_id() {
-        Some(id) => service::customer_name(&state.pool, id).await.map_err(AppError::internal)?.unwrap_or_default(),
-        None => String::new(),
-    };
+    let name =
+        service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?.unwrap_or_default();
     Ok(Some(Viewer { name, role: who.role, idle_timeout_secs: state.settings.idle_timeout_minutes * 60 }))
 }
 
@@ -123,26 +147,18 @@ pub const REFRESH_COOKIE: &str = "portal_refresh";
 /// Step one of signing in: login ID and password; a code goes to the registered phone.
 #[server(endpoint = "sign-in/start")]
 pub async fn start_sign_in(login_id: String, password: String) -> Result<Challenge, crate::error::AppError> {
-    use crate::error::AppError;
-    if let Some(problem) = check_sign_in_form(&login_id, &password).first() {
-        let field = match problem {
-            SignInProblem::MissingLoginId => "login_id",
-            SignInProblem::MissingPassword => "password",
-        };
-        return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
-    }
-    let state = server::state()?;
-    let deps = server::deps(&state);
-    let now = chrono::Utc::now().timestamp();
-    server::rate_limit(&state, now)?;
-    server::refused_or_internal(
-        service::start_customer_sign_in(&deps, &login_id, &password, &server::client(), now).await,
-    )
+    server::start(Door::Customer, login_id, password).await
+}
+
+/// Step one at the staff door: staff number and password.
+#[server(endpoint = "staff/sign-in/start")]
+pub async fn start_staff_sign_in(login_id: String, password: String) -> Result<Challenge, crate::error::AppError> {
+    server::start(Door::Staff, login_id, password).await
 }
 
 /// Step two: the code from the SMS. Opens the session and sets its cookies.
 #[server(endpoint = "sign-in/finish")]
-pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), crate::error::AppError> {
+pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, crate::error::AppError> {
     let state = server::state()?;
     let deps = server::deps(&state);
     let now = chrono::Utc::now().timestamp();
@@ -151,7 +167,7 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<(), cr
         service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
     )?;
     server::set_session_cookies(&state.settings, &session.access_token, Some(&session.refresh_token));
-    Ok(())
+    Ok(session.role)
 }
 
 #[cfg(feature = "ssr")]
@@ -163,6 +179,22 @@ pub(crate) mod server {
 
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the server function context"))
+    }
+
+    pub async fn start(door: super::Door, login_id: String, password: String) -> Result<super::Challenge, AppError> {
+        if let Some(problem) = super::check_sign_in_form(&login_id, &password).first() {
+            let field = match problem {
+                super::SignInProblem::MissingLoginId => "login_id",
+                super::SignInProblem::MissingPassword => "password",
+            };
+            return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
+        }
+        let state = state()?;
+        let now = chrono::Utc::now().timestamp();
+        rate_limit(&state, now)?;
+        refused_or_internal(
+            super::service::start_sign_in(&deps(&state), door, &login_id, &password, &client(), now).await,
+        )
     }
 
     pub fn deps(state: &AppState) -> SignInDeps<'_> {
@@ -205,12 +237,41 @@ pub(crate) mod server {
         Ok(Some(refreshed.who))
     }
 
-    /// The signed-in customer making this request, or `Unauthenticated`.
+    /// The signed-in customer making this request, or `Unauthenticated`. A staff session is
+    /// refused (`Forbidden`) and the attempt recorded.
     pub async fn require_customer() -> Result<(AppState, super::service::Authenticated), AppError> {
+        require_role(&[super::Role::Customer]).await
+    }
+
+    /// The signed-in member of staff, if their role is one of `roles`; anyone else signed in is
+    /// refused (`Forbidden`) and the attempt recorded.
+    pub async fn require_staff(roles: &[super::Role]) -> Result<(AppState, super::service::Authenticated), AppError> {
+        debug_assert!(roles.iter().all(|r| r.is_staff()));
+        require_role(roles).await
+    }
+
+    async fn require_role(roles: &[super::Role]) -> Result<(AppState, super::service::Authenticated), AppError> {
         let state = state()?;
         match authenticated(&state).await? {
-            Some(who) if who.role == super::Role::Customer => Ok((state, who)),
-            _ => Err(AppError::Unauthenticated),
+            Some(who) if roles.contains(&who.role) => Ok((state, who)),
+            Some(who) => {
+                let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+                let detail = serde_json::json!({ "path": path, "role": who.role.as_str() }).to_string();
+                let now = chrono::Utc::now().timestamp();
+                super::service::audit(
+                    &state.pool,
+                    "permission_denied",
+                    Some(&who.principal),
+                    Some(&who.session_id),
+                    &client(),
+                    now,
+                    &detail,
+                )
+                .await
+                .map_err(AppError::internal)?;
+                Err(AppError::Forbidden)
+            }
+            None => Err(AppError::Unauthenticated),
         }
     }
 
@@ -278,15 +339,24 @@ pub fn use_session() -> SessionContext {
     expect_context::<SessionContext>()
 }
 
-/// Where to go after signing in: only a path on this site, otherwise the accounts page.
-pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|p| crate::shell::is_site_path(p) && !p.starts_with("/sign-in"))
-        .unwrap_or_else(|| "/accounts".to_owned())
+/// Where each kind of person lands after signing in.
+pub fn home_of(role: Role) -> &'static str {
+    if role.is_staff() { "/staff/home" } else { "/accounts" }
 }
 
-/// Shows its children to a signed-in customer; anyone else is sent to sign in and brought back.
+/// Where to go after signing in: only a path on this site (not a sign-in page), otherwise home.
+pub fn safe_next(next: Option<String>, role: Role) -> String {
+    next.filter(|p| {
+        crate::shell::is_site_path(p) && !p.starts_with("/sign-in") && p != "/staff" && !p.starts_with("/staff?")
+    })
+    .unwrap_or_else(|| home_of(role).to_owned())
+}
+
+/// Shows its children to a signed-in customer (`staff = false`) or member of staff
+/// (`staff = true`). Visitors are sent to that door's sign-in page and brought back; someone
+/// signed in at the other door is told the page is not for them (HTTP 403).
 #[component]
-pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
+pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = leptos_router::hooks::use_location();
     let children = StoredValue::new(children);
@@ -294,15 +364,35 @@ pub fn RequireCustomer(children: ChildrenFn) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.viewer.await {
-                    Ok(Some(viewer)) if viewer.role == Role::Customer => children.read_value()().into_any(),
+                    Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
+                    Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
                     _ => {
                         let next = location.pathname.get_untracked();
-                        let path = format!("/sign-in?next={}", next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
+                        let door = if staff { "/staff" } else { "/sign-in" };
+                        let path = format!("{door}?next={}", next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
                         view! { <leptos_router::components::Redirect path=path /> }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A customer on a staff page, or staff on a customer page: refused, with the way back home.
+#[component]
+fn NotForYou(role: Role) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, forbidden.title).to_string()) />
+        <section class="page narrow">
+            <h1>{t!(i18n, forbidden.title)}</h1>
+            <p>{move || if role.is_staff() { t_string!(i18n, forbidden.staff) } else { t_string!(i18n, forbidden.customer) }}</p>
+            <p><a class="button" href=home_of(role)>{t!(i18n, forbidden.home)}</a></p>
+        </section>
     }
 }
 
@@ -355,8 +445,10 @@ pub fn IdleWatch() -> impl IntoView {
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             let next = location.pathname.get_untracked();
+            let staff = matches!(session.viewer.get_untracked(), Some(Ok(Some(v))) if v.role.is_staff());
+            let door = if staff { "/staff" } else { "/sign-in" };
             session.version.update(|v| *v += 1);
-            navigate(&format!("/sign-in?reason=idle&next={next}"), Default::default());
+            navigate(&format!("{door}?reason=idle&next={next}"), Default::default());
         }
     });
     Effect::new(move |_| {
@@ -411,8 +503,8 @@ pub fn IdleWatch() -> impl IntoView {
     }
 }
 
-/// The sentence a person reads when a sign-in step fails.
-fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String {
+/// The sentence a person reads when a sign-in or password step fails.
+pub fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String {
     use crate::error::AppError;
     match error {
         AppError::SignIn(SignInRefusal::WrongCredentials { attempts_left }) => {
@@ -422,6 +514,8 @@ fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String 
             td_string!(locale, sign_in.locked, time = crate::format::format_datetime(*until, locale)).to_string()
         }
         AppError::SignIn(SignInRefusal::ServiceSuspended) => td_string!(locale, sign_in.suspended).to_string(),
+        AppError::SignIn(SignInRefusal::AccountDisabled) => td_string!(locale, sign_in.account_disabled).to_string(),
+        AppError::SignIn(SignInRefusal::WeakPassword { .. }) => td_string!(locale, password.weak).to_string(),
         AppError::SignIn(SignInRefusal::TooManyCodes { retry_after_secs }) => {
             td_string!(locale, sign_in.too_many_codes, n = *retry_after_secs).to_string()
         }
@@ -435,6 +529,7 @@ fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String 
         AppError::Invalid { field, .. } if field == "password" => {
             td_string!(locale, sign_in.required_password).to_string()
         }
+        AppError::Invalid { field, .. } if field == "new_password" => td_string!(locale, password.weak).to_string(),
         AppError::Invalid { .. } => td_string!(locale, sign_in.required_login_id).to_string(),
         AppError::Internal { request_id } => {
             format!(
@@ -447,28 +542,33 @@ fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> String 
     }
 }
 
+/// The sign-in page: `/sign-in` for customers, `/staff` for staff (`door`). Password first,
+/// then the SMS code; afterwards the page asked for, or the person's home.
 #[component]
-pub fn SignInPage() -> impl IntoView {
+pub fn SignInPage(door: Door) -> impl IntoView {
     let i18n = use_i18n();
+    let staff = door == Door::Staff;
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<SignInProblem>::new());
     let has = move |p: SignInProblem| problems.with(|ps| ps.contains(&p));
     let start = ServerAction::<StartSignIn>::new();
+    let start_staff = ServerAction::<StartStaffSignIn>::new();
+    let started = move || if staff { start_staff.value().get() } else { start.value().get() };
+    let start_pending = move || if staff { start_staff.pending().get() } else { start.pending().get() };
     let finish = ServerAction::<FinishSignIn>::new();
-    let challenge = move || start.value().get().and_then(Result::ok);
-    let start_error =
-        move || start.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
+    let challenge = move || started().and_then(Result::ok);
+    let start_error = move || started().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
     let finish_error =
         move || finish.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
     let navigate = leptos_router::hooks::use_navigate();
     let query = leptos_router::hooks::use_query_map();
     let session = use_session();
     Effect::new(move |_| {
-        if matches!(finish.value().get(), Some(Ok(()))) {
+        if let Some(Ok(role)) = finish.value().get() {
             session.version.update(|v| *v += 1);
-            navigate(&safe_next(query.with_untracked(|q| q.get("next"))), Default::default());
+            navigate(&safe_next(query.with_untracked(|q| q.get("next")), role), Default::default());
         }
     });
 
@@ -476,7 +576,12 @@ pub fn SignInPage() -> impl IntoView {
         ev.prevent_default();
         problems.set(check_sign_in_form(&login_id.get_untracked(), &password.get_untracked()));
         if problems.with_untracked(Vec::is_empty) {
-            start.dispatch(StartSignIn { login_id: login_id.get_untracked(), password: password.get_untracked() });
+            let (login_id, password) = (login_id.get_untracked(), password.get_untracked());
+            if staff {
+                start_staff.dispatch(StartStaffSignIn { login_id, password });
+            } else {
+                start.dispatch(StartSignIn { login_id, password });
+            }
         }
     };
     let on_submit_code = move |ev: leptos::ev::SubmitEvent| {
@@ -487,6 +592,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     let start_over = move |_| {
         start.value().set(None);
+        start_staff.value().set(None);
         finish.value().set(None);
         code.set(String::new());
         password.set(String::new());
@@ -494,14 +600,22 @@ pub fn SignInPage() -> impl IntoView {
 
     let password_step = move || {
         view! {
-            <form class="form" method="get" action="/sign-in" novalidate on:submit=on_submit_password>
+            <form class="form" method="get" action=if staff { "/staff" } else { "/sign-in" } novalidate on:submit=on_submit_password>
                 <TextField
                     id="login-id"
                     name="login_id"
-                    label=Signal::derive(move || t_string!(i18n, sign_in.login_id).to_string())
-                    hint=Signal::derive(move || t_string!(i18n, sign_in.login_id_hint).to_string())
+                    label=Signal::derive(move || {
+                        if staff { t_string!(i18n, sign_in.staff_login_id) } else { t_string!(i18n, sign_in.login_id) }.to_string()
+                    })
+                    hint=Signal::derive(move || {
+                        if staff { t_string!(i18n, sign_in.staff_login_id_hint) } else { t_string!(i18n, sign_in.login_id_hint) }
+                            .to_string()
+                    })
                     error=Signal::derive(move || {
-                        has(SignInProblem::MissingLoginId).then(|| t_string!(i18n, sign_in.required_login_id).to_string())
+                        has(SignInProblem::MissingLoginId).then(|| {
+                            if staff { t_string!(i18n, sign_in.required_staff_id) } else { t_string!(i18n, sign_in.required_login_id) }
+                                .to_string()
+                        })
                     })
                     value=login_id
                     autocomplete="username"
@@ -518,7 +632,7 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <p role="alert" class="error-box">{start_error}</p>
-                <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                <button type="submit" class="button primary" disabled=start_pending>
                     {t!(i18n, sign_in.submit)}
                 </button>
             </form>
@@ -547,19 +661,31 @@ pub fn SignInPage() -> impl IntoView {
             </form>
         }
     };
+    let title = move || if staff { t_string!(i18n, sign_in.staff_title) } else { t_string!(i18n, sign_in.title) };
 
     view! {
-        <PageTitle text=Signal::derive(move || t_string!(i18n, sign_in.title).to_string()) />
+        <PageTitle text=Signal::derive(move || title().to_string()) />
         <section class="page narrow">
-            <h1>{t!(i18n, sign_in.title)}</h1>
+            <h1>{title}</h1>
             <Show when=move || query.with(|q| q.get("reason").as_deref() == Some("idle"))>
                 <p class="notice" role="status">{t!(i18n, sign_in.idle_signed_out)}</p>
             </Show>
-            <p class="lead">{t!(i18n, sign_in.lead)}</p>
+            <p class="lead">{move || if staff { t_string!(i18n, sign_in.staff_lead) } else { t_string!(i18n, sign_in.lead) }}</p>
             {move || match challenge() {
                 Some(c) => code_step(c.masked_phone).into_any(),
                 None => password_step().into_any(),
             }}
+            <ul class="links">
+                {if staff {
+                    view! { <li><a href="/sign-in">{t!(i18n, sign_in.customer_link)}</a></li> }.into_any()
+                } else {
+                    view! {
+                        <li><a href="/forgot-password">{t!(i18n, sign_in.forgot_link)}</a></li>
+                        <li><a href="/staff">{t!(i18n, sign_in.staff_link)}</a></li>
+                    }
+                    .into_any()
+                }}
+            </ul>
         </section>
     }
 }
@@ -577,11 +703,13 @@ mod tests {
 
     #[test]
     fn after_sign_in_only_paths_on_this_site_are_followed() {
-        assert_eq!(safe_next(Some("/messages".into())), "/messages");
-        for bad in ["//evil.example", "https://evil.example", "/sign-in", "messages", ""] {
-            assert_eq!(safe_next(Some(bad.into())), "/accounts", "{bad:?}");
+        assert_eq!(safe_next(Some("/messages".into()), Role::Customer), "/messages");
+        for bad in ["//evil.example", "https://evil.example", "/sign-in", "/staff", "/staff?next=/x", "messages", ""] {
+            assert_eq!(safe_next(Some(bad.into()), Role::Customer), "/accounts", "{bad:?}");
         }
-        assert_eq!(safe_next(None), "/accounts");
+        assert_eq!(safe_next(None, Role::Customer), "/accounts");
+        assert_eq!(safe_next(None, Role::Agent), "/staff/home");
+        assert_eq!(safe_next(Some("/staff/home".into()), Role::Supervisor), "/staff/home");
     }
 
     #[test]

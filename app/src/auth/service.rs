@@ -4,9 +4,9 @@
 //! Unknown login IDs and wrong passwords get the same answer, after the same work (a dummy
 //! hash is verified), and count towards a lock just the same.
 
-use super::rules::{AfterFailure, CodeCheck, CodePolicy, IssuedCode, LockoutPolicy, SendRefused};
+use super::rules::{AfterFailure, CodeCheck, CodePolicy, IssuedCode, LockoutPolicy, SendRefused, password_problems};
 use super::token::{Claims, sign};
-use super::{Challenge, Role, SignInRefusal};
+use super::{Challenge, Door, Role, SignInRefusal};
 use crate::notify::{Channel, Gateway, Message};
 use crate::state::{Settings, SigningKey};
 use hmac::{Hmac, Mac};
@@ -45,6 +45,7 @@ pub struct IssuedSession {
     /// Opaque; only its hash is stored.
     pub refresh_token: String,
     pub principal: String,
+    pub role: Role,
 }
 
 pub struct SignInDeps<'a> {
@@ -127,10 +128,8 @@ pub async fn audit(
     now: i64,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    let (actor_kind, actor_id) = match principal.and_then(|p| p.split_once(':')) {
-        Some((kind @ ("customer" | "staff"), id)) => (kind, id.parse::<i64>().ok()),
-        _ => ("anonymous", None),
-    };
+    let (actor_kind, actor_id) =
+        principal.and_then(principal_parts).map_or(("anonymous", None), |(k, id)| (k, Some(id)));
     let subject = if actor_kind == "customer" { actor_id } else { None };
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail) \
@@ -150,32 +149,113 @@ pub async fn audit(
     .map(|_| ())
 }
 
-struct CustomerRow {
-    id: i64,
+/// Someone who may sign in, as the sign-in and password steps need them.
+struct Person {
+    /// "customer:<id>" or "staff:<id>".
+    principal: String,
     mobile: String,
     password_hash: String,
     locale: String,
-    suspended: bool,
+    /// Other names a password must not contain (customer or staff number, mobile).
+    identifiers: Vec<String>,
+    /// Why this person may not sign in now, even with the right password.
+    barred: Option<SignInRefusal>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: i64,
+    customer_no: String,
+    mobile: String,
+    password_hash: String,
+    preferred_locale: String,
+    status: String,
+    ebanking_suspended: i64,
     usable_accounts: i64,
 }
 
-async fn find_customer(pool: &AnyPool, login_id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
-    let row: Option<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.mobile, c.password_hash, c.preferred_locale, c.status, c.ebanking_suspended, \
-         (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id AND a.status NOT IN ('frozen', 'closed')) \
-         FROM customers c WHERE c.customer_no = $1 OR c.mobile = $1",
-    )
-    .bind(login_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(id, mobile, password_hash, locale, status, suspended, usable_accounts)| CustomerRow {
-        id,
-        mobile,
-        password_hash,
-        locale,
-        suspended: suspended != 0 || status != "active",
-        usable_accounts,
-    }))
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: i64,
+    staff_no: String,
+    mobile: String,
+    password_hash: String,
+    status: String,
+}
+
+const CUSTOMER_COLUMNS: &str = "SELECT c.id, c.customer_no, c.mobile, c.password_hash, c.preferred_locale, c.status, c.ebanking_suspended, \
+     (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id AND a.status NOT IN ('frozen', 'closed')) AS usable_accounts \
+     FROM customers c";
+const STAFF_COLUMNS: &str = "SELECT id, staff_no, mobile, password_hash, status FROM staff_users";
+
+impl From<CustomerRow> for Person {
+    fn from(c: CustomerRow) -> Person {
+        let barred = c.ebanking_suspended != 0 || c.status != "active" || c.usable_accounts == 0;
+        Person {
+            principal: format!("customer:{}", c.id),
+            identifiers: vec![c.customer_no, c.mobile.clone()],
+            mobile: c.mobile,
+            password_hash: c.password_hash,
+            locale: c.preferred_locale,
+            barred: barred.then_some(SignInRefusal::ServiceSuspended),
+        }
+    }
+}
+
+impl From<StaffRow> for Person {
+    fn from(s: StaffRow) -> Person {
+        Person {
+            principal: format!("staff:{}", s.id),
+            identifiers: vec![s.staff_no, s.mobile.clone()],
+            mobile: s.mobile,
+            password_hash: s.password_hash,
+            locale: "zh-CN".into(),
+            barred: (s.status != "active").then_some(SignInRefusal::AccountDisabled),
+        }
+    }
+}
+
+/// The person a login ID names at this door: customers by customer number or mobile, staff by
+/// staff number. A staff number at the customer door names nobody, and the other way round.
+async fn find_person(pool: &AnyPool, door: Door, login_id: &str) -> Result<Option<Person>, sqlx::Error> {
+    Ok(match door {
+        Door::Customer => {
+            sqlx::query_as::<_, CustomerRow>(&format!("{CUSTOMER_COLUMNS} WHERE c.customer_no = $1 OR c.mobile = $1"))
+                .bind(login_id)
+                .fetch_optional(pool)
+                .await?
+                .map(Person::from)
+        }
+        Door::Staff => sqlx::query_as::<_, StaffRow>(&format!("{STAFF_COLUMNS} WHERE staff_no = $1"))
+            .bind(login_id)
+            .fetch_optional(pool)
+            .await?
+            .map(Person::from),
+    })
+}
+
+/// "customer:1" → ("customer", 1); `None` for anything else.
+fn principal_parts(principal: &str) -> Option<(&str, i64)> {
+    let (kind, id) = principal.split_once(':')?;
+    Some((kind, id.parse().ok()?)).filter(|_| matches!(kind, "customer" | "staff"))
+}
+
+/// The person behind a principal ("customer:1", "staff:3").
+async fn person_of(pool: &AnyPool, principal: &str) -> Result<Option<Person>, sqlx::Error> {
+    let Some((kind, id)) = principal_parts(principal) else { return Ok(None) };
+    Ok(match kind {
+        "customer" => sqlx::query_as::<_, CustomerRow>(&format!("{CUSTOMER_COLUMNS} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(Person::from),
+        "staff" => sqlx::query_as::<_, StaffRow>(&format!("{STAFF_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(Person::from),
+        _ => None,
+    })
 }
 
 async fn throttle_state(pool: &AnyPool, key: &str) -> Result<(u32, Option<i64>), sqlx::Error> {
@@ -207,61 +287,96 @@ async fn set_throttle(
     .map(|_| ())
 }
 
-/// Step one: login ID and password. On success a code is sent by SMS and a challenge returned.
-pub async fn start_customer_sign_in(
+/// Checks a password against the person (or the dummy hash when there is nobody), counting
+/// wrong ones towards the lock under `throttle_key`. A right one resets the count.
+async fn check_password(
     deps: &SignInDeps<'_>,
-    login_id: &str,
+    person: Option<&Person>,
+    throttle_key: &str,
     password: &str,
     client: &Client,
     now: i64,
-) -> Result<Challenge, SignInError> {
+) -> Result<(), SignInError> {
     let lockout = LockoutPolicy::default();
-    let login_id = normalize_login_id(login_id);
-    let customer = find_customer(deps.pool, &login_id).await?;
-    let principal = customer.as_ref().map(|c| format!("customer:{}", c.id));
-    let key = principal.clone().unwrap_or_else(|| format!("unknown:{login_id}"));
-
-    let (failures, locked_until) = throttle_state(deps.pool, &key).await?;
+    let principal = person.map(|p| p.principal.as_str());
+    let (failures, locked_until) = throttle_state(deps.pool, throttle_key).await?;
     if let Some(until) = lockout.lock_in_force(locked_until, now) {
-        audit(deps.pool, "sign_in_refused_locked", principal.as_deref(), None, client, now, "{}").await?;
+        audit(deps.pool, "sign_in_refused_locked", principal, None, client, now, "{}").await?;
         return Err(SignInError::Refused(SignInRefusal::Locked { until }));
     }
     // A lock that has run out starts the count afresh.
     let failures = if locked_until.is_some() { 0 } else { failures };
 
-    let hash = customer.as_ref().map_or_else(|| dummy_hash().to_owned(), |c| c.password_hash.clone());
-    let matches = password_matches(hash, password.to_owned()).await? && customer.is_some();
-    let Some(customer) = customer.filter(|_| matches) else {
-        let failures = failures + 1;
-        let refusal = match lockout.after_failure(failures, now) {
-            AfterFailure::AttemptsLeft(left) => {
-                set_throttle(deps.pool, &key, failures, None, now).await?;
-                SignInRefusal::WrongCredentials { attempts_left: left }
-            }
-            AfterFailure::LockedUntil(until) => {
-                set_throttle(deps.pool, &key, failures, Some(until), now).await?;
-                audit(deps.pool, "sign_in_locked", principal.as_deref(), None, client, now, "{}").await?;
-                SignInRefusal::Locked { until }
-            }
-        };
-        audit(deps.pool, "sign_in_failed", principal.as_deref(), None, client, now, "{}").await?;
-        return Err(SignInError::Refused(refusal));
+    let hash = person.map_or_else(|| dummy_hash().to_owned(), |p| p.password_hash.clone());
+    if password_matches(hash, password.to_owned()).await? && person.is_some() {
+        set_throttle(deps.pool, throttle_key, 0, None, now).await?;
+        return Ok(());
+    }
+    let failures = failures + 1;
+    let refusal = match lockout.after_failure(failures, now) {
+        AfterFailure::AttemptsLeft(left) => {
+            set_throttle(deps.pool, throttle_key, failures, None, now).await?;
+            SignInRefusal::WrongCredentials { attempts_left: left }
+        }
+        AfterFailure::LockedUntil(until) => {
+            set_throttle(deps.pool, throttle_key, failures, Some(until), now).await?;
+            audit(deps.pool, "sign_in_locked", principal, None, client, now, "{}").await?;
+            SignInRefusal::Locked { until }
+        }
     };
-    let principal = format!("customer:{}", customer.id);
-    set_throttle(deps.pool, &key, 0, None, now).await?;
+    audit(deps.pool, "sign_in_failed", principal, None, client, now, "{}").await?;
+    Err(SignInError::Refused(refusal))
+}
 
-    if customer.suspended || customer.usable_accounts == 0 {
-        audit(deps.pool, "sign_in_refused_suspended", Some(&principal), None, client, now, "{}").await?;
-        return Err(SignInError::Refused(SignInRefusal::ServiceSuspended));
+/// What a one-time code is for; a code only works for its own purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    SignIn,
+    PasswordChange,
+    PasswordReset,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::SignIn => "sign_in",
+            Purpose::PasswordChange => "password_change",
+            Purpose::PasswordReset => "password_reset",
+        }
     }
 
-    let sent: Vec<i64> = sqlx::query_scalar(
-        "SELECT sent_at FROM one_time_codes WHERE principal = $1 AND purpose = 'sign_in' AND sent_at > $2",
-    )
-    .bind(&principal)
-    .bind(now - 3600)
-    .fetch_all(deps.pool)
-    .await?;
+    fn sms(self, code: &str, minutes: u32, english: bool) -> String {
+        let (what_en, what_zh) = match self {
+            Purpose::SignIn => ("sign-in", "登录"),
+            Purpose::PasswordChange => ("password change", "修改密码"),
+            Purpose::PasswordReset => ("password reset", "重置密码"),
+        };
+        if english {
+            format!(
+                "[Anxin Bank] Your {what_en} code is {code}, valid for {minutes} minutes. Never tell it to anyone, including our staff."
+            )
+        } else {
+            format!("【安心银行】您的{what_zh}验证码为 {code}，{minutes}分钟内有效。请勿告诉任何人，包括本行工作人员。")
+        }
+    }
+}
+
+/// Sends a fresh code for `purpose` to the person's registered phone (at most once a minute and
+/// five times an hour) and returns the challenge to answer with it.
+async fn send_code(
+    deps: &SignInDeps<'_>,
+    person: &Person,
+    purpose: Purpose,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let sent: Vec<i64> =
+        sqlx::query_scalar("SELECT sent_at FROM one_time_codes WHERE principal = $1 AND purpose = $2 AND sent_at > $3")
+            .bind(&person.principal)
+            .bind(purpose.as_str())
+            .bind(now - 3600)
+            .fetch_all(deps.pool)
+            .await?;
     if let Err(SendRefused::TooSoon { retry_after_secs } | SendRefused::HourlyLimit { retry_after_secs }) =
         CodePolicy::default().may_send(&sent, now)
     {
@@ -270,48 +385,38 @@ pub async fn start_customer_sign_in(
 
     let challenge_id = random_hex(16);
     let code = random_code();
-    sqlx::query(
-        "INSERT INTO one_time_codes (id, principal, purpose, code_hash, sent_at) VALUES ($1, $2, 'sign_in', $3, $4)",
-    )
-    .bind(&challenge_id)
-    .bind(&principal)
-    .bind(code_hash(deps.key, &challenge_id, &code))
-    .bind(now)
-    .execute(deps.pool)
-    .await?;
-    let minutes = deps.settings.one_time_code_minutes;
-    let body = if customer.locale == "en" {
-        format!(
-            "[Anxin Bank] Your sign-in code is {code}, valid for {minutes} minutes. Never tell it to anyone, including our staff."
-        )
-    } else {
-        format!("【安心银行】您的登录验证码为 {code}，{minutes}分钟内有效。请勿告诉任何人，包括本行工作人员。")
-    };
-    let message =
-        Message { channel: Channel::Sms, to: customer.mobile.clone(), kind: "sign_in_code".into(), body, sent_at: now };
+    sqlx::query("INSERT INTO one_time_codes (id, principal, purpose, code_hash, sent_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&challenge_id)
+        .bind(&person.principal)
+        .bind(purpose.as_str())
+        .bind(code_hash(deps.key, &challenge_id, &code))
+        .bind(now)
+        .execute(deps.pool)
+        .await?;
+    let body = purpose.sms(&code, deps.settings.one_time_code_minutes, person.locale == "en");
+    let kind = format!("{}_code", purpose.as_str());
+    let message = Message { channel: Channel::Sms, to: person.mobile.clone(), kind, body, sent_at: now };
     deps.gateway.send(&message).map_err(|e| SignInError::Internal(e.to_string()))?;
-    audit(deps.pool, "code_sent", Some(&principal), None, client, now, r#"{"purpose":"sign_in"}"#).await?;
-    Ok(Challenge { id: challenge_id, masked_phone: mask_phone(&customer.mobile) })
+    let detail = format!(r#"{{"purpose":"{}"}}"#, purpose.as_str());
+    audit(deps.pool, "code_sent", Some(&person.principal), None, client, now, &detail).await?;
+    Ok(Challenge { id: challenge_id, masked_phone: mask_phone(&person.mobile) })
 }
 
-/// "c000001 " → "C000001"; mobile numbers are kept as typed, without spaces.
-pub fn normalize_login_id(login_id: &str) -> String {
-    let compact: String = login_id.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.to_uppercase()
-}
-
-/// Step two: the code. A correct one opens a session and issues its tokens.
-pub async fn finish_sign_in(
+/// Spends the challenge's code if `code` is right, still valid and for `purpose`; returns whose
+/// it was. Wrong entries are counted; a code works once, even against a concurrent second entry.
+async fn redeem_code(
     deps: &SignInDeps<'_>,
     challenge_id: &str,
+    purpose: Purpose,
     code: &str,
     client: &Client,
     now: i64,
-) -> Result<IssuedSession, SignInError> {
+) -> Result<String, SignInError> {
     let row: Option<(String, String, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT principal, code_hash, sent_at, wrong_entries, used_at FROM one_time_codes WHERE id = $1 AND purpose = 'sign_in'",
+        "SELECT principal, code_hash, sent_at, wrong_entries, used_at FROM one_time_codes WHERE id = $1 AND purpose = $2",
     )
     .bind(challenge_id)
+    .bind(purpose.as_str())
     .fetch_optional(deps.pool)
     .await?;
     let Some((principal, stored_hash, sent_at, wrong_entries, used_at)) = row else {
@@ -339,7 +444,6 @@ pub async fn finish_sign_in(
         audit(deps.pool, "code_failed", Some(&principal), None, client, now, "{}").await?;
         return Err(SignInError::Refused(refusal));
     }
-    // Single use, even against a concurrent second entry of the same code.
     let claimed = sqlx::query("UPDATE one_time_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(challenge_id)
@@ -348,16 +452,74 @@ pub async fn finish_sign_in(
     if claimed.rows_affected() != 1 {
         return Err(SignInError::Refused(SignInRefusal::CodeExpired));
     }
+    Ok(principal)
+}
 
+/// Step one: login ID and password at the customers' or the staff door. On success a code is
+/// sent by SMS and a challenge returned.
+pub async fn start_sign_in(
+    deps: &SignInDeps<'_>,
+    door: Door,
+    login_id: &str,
+    password: &str,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let login_id = normalize_login_id(login_id);
+    let person = find_person(deps.pool, door, &login_id).await?;
+    let throttle_key = person.as_ref().map_or_else(
+        || format!("unknown:{}:{login_id}", if door == Door::Staff { "staff" } else { "customer" }),
+        |p| p.principal.clone(),
+    );
+    check_password(deps, person.as_ref(), &throttle_key, password, client, now).await?;
+    let person = person.ok_or_else(|| SignInError::Internal("a password matched nobody".into()))?;
+    if let Some(refusal) = person.barred.clone() {
+        audit(deps.pool, "sign_in_refused_suspended", Some(&person.principal), None, client, now, "{}").await?;
+        return Err(SignInError::Refused(refusal));
+    }
+    send_code(deps, &person, Purpose::SignIn, client, now).await
+}
+
+/// "c000001 " → "C000001"; mobile numbers are kept as typed, without spaces.
+pub fn normalize_login_id(login_id: &str) -> String {
+    let compact: String = login_id.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.to_uppercase()
+}
+
+/// The role a principal signs in with: customers are customers; staff have the role on file.
+async fn role_of(pool: &AnyPool, principal: &str) -> Result<Role, SignInError> {
+    let id = match principal_parts(principal) {
+        Some(("customer", _)) => return Ok(Role::Customer),
+        Some((_, id)) => id,
+        None => return Err(SignInError::Internal(format!("no such principal {principal:?}"))),
+    };
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM staff_users WHERE id = $1 AND status = 'active'")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    role.as_deref().and_then(Role::parse).ok_or(SignInError::Refused(SignInRefusal::AccountDisabled))
+}
+
+/// Step two: the code. A correct one opens a session and issues its tokens.
+pub async fn finish_sign_in(
+    deps: &SignInDeps<'_>,
+    challenge_id: &str,
+    code: &str,
+    client: &Client,
+    now: i64,
+) -> Result<IssuedSession, SignInError> {
+    let principal = redeem_code(deps, challenge_id, Purpose::SignIn, code, client, now).await?;
+    let role = role_of(deps.pool, &principal).await?;
     let session_id = random_hex(16);
     let refresh_token = random_hex(32);
     let expires_at = now + i64::from(deps.settings.absolute_session_hours) * 3600;
     let mut tx = deps.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO sessions (id, principal, role, created_at, last_seen_at, expires_at, client_addr, user_agent) VALUES ($1, $2, 'customer', $3, $3, $4, $5, $6)",
+        "INSERT INTO sessions (id, principal, role, created_at, last_seen_at, expires_at, client_addr, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
     )
     .bind(&session_id)
     .bind(&principal)
+    .bind(role.as_str())
     .bind(now)
     .bind(expires_at)
     .bind(client.addr.as_deref())
@@ -373,10 +535,162 @@ pub async fn finish_sign_in(
     tx.commit().await?;
 
     let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
-    let claims = Claims::new(principal.clone(), Role::Customer, session_id.clone(), random_hex(16), now, lifetime);
+    let claims = Claims::new(principal.clone(), role, session_id.clone(), random_hex(16), now, lifetime);
     let access_token = sign(&claims, deps.key).map_err(|e| SignInError::Internal(e.to_string()))?;
     audit(deps.pool, "sign_in_succeeded", Some(&principal), Some(&session_id), client, now, "{}").await?;
-    Ok(IssuedSession { session_id, access_token, refresh_token, principal })
+    Ok(IssuedSession { session_id, access_token, refresh_token, principal, role })
+}
+
+/// Argon2id with a fresh random salt, off the async runtime.
+async fn hash_new_password(password: String) -> Result<String, SignInError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        argon2::Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| SignInError::Internal(format!("password hashing did not finish: {e}")))?
+    .map_err(|e| SignInError::Internal(format!("password hashing failed: {e}")))
+}
+
+fn refuse_weak(password: &str, person: Option<&Person>) -> Result<(), SignInError> {
+    let identifiers: Vec<&str> = person.map(|p| p.identifiers.iter().map(String::as_str).collect()).unwrap_or_default();
+    let rules = password_problems(password, &identifiers);
+    if rules.is_empty() { Ok(()) } else { Err(SignInError::Refused(SignInRefusal::WeakPassword { rules })) }
+}
+
+/// Stores the new password, ends the person's sessions but `keep_session`, unlocks sign-in,
+/// records why, and tells the person by SMS (so a change they did not make does not go unseen).
+async fn replace_password(
+    deps: &SignInDeps<'_>,
+    person: &Person,
+    new_password: &str,
+    keep_session: Option<&str>,
+    event: &str,
+    client: &Client,
+    now: i64,
+) -> Result<(), SignInError> {
+    let hash = hash_new_password(new_password.to_owned()).await?;
+    let (table, id) = match principal_parts(&person.principal) {
+        Some(("staff", id)) => ("staff_users", id),
+        Some((_, id)) => ("customers", id),
+        None => return Err(SignInError::Internal(format!("no such principal {:?}", person.principal))),
+    };
+    let mut tx = deps.pool.begin().await?;
+    sqlx::query(&format!("UPDATE {table} SET password_hash = $1 WHERE id = $2"))
+        .bind(&hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'password_changed' \
+         WHERE principal = $2 AND revoked_at IS NULL AND id <> $3",
+    )
+    .bind(now)
+    .bind(&person.principal)
+    .bind(keep_session.unwrap_or(""))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sign_in_throttle WHERE throttle_key = $1")
+        .bind(&person.principal)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    audit(deps.pool, event, Some(&person.principal), keep_session, client, now, "{}").await?;
+    let body = if person.locale == "en" {
+        "[Anxin Bank] Your online banking password was changed just now. If this was not you, call 95500 at once."
+    } else {
+        "【安心银行】您的网上银行登录密码刚刚已修改。如非本人操作，请立即致电95500。"
+    };
+    let message = Message {
+        channel: Channel::Sms,
+        to: person.mobile.clone(),
+        kind: "password_changed".into(),
+        body: body.into(),
+        sent_at: now,
+    };
+    deps.gateway.send(&message).map_err(|e| SignInError::Internal(e.to_string()))
+}
+
+/// Changing the password, step one: the current password (wrong ones count towards the sign-in
+/// lock), then a code goes to the registered phone.
+pub async fn start_password_change(
+    deps: &SignInDeps<'_>,
+    who: &Authenticated,
+    current_password: &str,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let person = person_of(deps.pool, &who.principal).await?;
+    check_password(deps, person.as_ref(), &who.principal, current_password, client, now).await?;
+    let person = person.ok_or_else(|| SignInError::Internal("a password matched nobody".into()))?;
+    send_code(deps, &person, Purpose::PasswordChange, client, now).await
+}
+
+/// Step two: the code and the new password. Other devices are signed out; this one stays.
+pub async fn finish_password_change(
+    deps: &SignInDeps<'_>,
+    who: &Authenticated,
+    challenge_id: &str,
+    code: &str,
+    new_password: &str,
+    client: &Client,
+    now: i64,
+) -> Result<(), SignInError> {
+    let person = person_of(deps.pool, &who.principal)
+        .await?
+        .ok_or_else(|| SignInError::Internal("the signed-in person is gone".into()))?;
+    refuse_weak(new_password, Some(&person))?;
+    if redeem_code(deps, challenge_id, Purpose::PasswordChange, code, client, now).await? != who.principal {
+        return Err(SignInError::Refused(SignInRefusal::CodeExpired));
+    }
+    replace_password(deps, &person, new_password, Some(&who.session_id), "password_changed", client, now).await
+}
+
+/// Forgotten password, step one: the login ID and the registered mobile number. When they
+/// belong together a code goes to that phone; when they do not, the answer looks the same (and
+/// the challenge leads nowhere), so the form does not tell who banks here.
+pub async fn start_password_reset(
+    deps: &SignInDeps<'_>,
+    login_id: &str,
+    mobile: &str,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let mobile = normalize_login_id(mobile);
+    let person = find_person(deps.pool, Door::Customer, &normalize_login_id(login_id)).await?;
+    match person.filter(|p| p.mobile == mobile) {
+        Some(person) => send_code(deps, &person, Purpose::PasswordReset, client, now).await,
+        None => {
+            audit(deps.pool, "password_reset_unmatched", None, None, client, now, "{}").await?;
+            Ok(Challenge { id: random_hex(16), masked_phone: mask_phone(&mobile) })
+        }
+    }
+}
+
+/// Step two: the code and the new password. Every session of the person ends and a lock from
+/// wrong passwords is lifted; they then sign in with the new password.
+pub async fn finish_password_reset(
+    deps: &SignInDeps<'_>,
+    challenge_id: &str,
+    code: &str,
+    new_password: &str,
+    client: &Client,
+    now: i64,
+) -> Result<(), SignInError> {
+    let principal: Option<String> =
+        sqlx::query_scalar("SELECT principal FROM one_time_codes WHERE id = $1 AND purpose = 'password_reset'")
+            .bind(challenge_id)
+            .fetch_optional(deps.pool)
+            .await?;
+    let person = match principal {
+        Some(principal) => person_of(deps.pool, &principal).await?,
+        None => None,
+    };
+    refuse_weak(new_password, person.as_ref())?;
+    let principal = redeem_code(deps, challenge_id, Purpose::PasswordReset, code, client, now).await?;
+    let person = person.filter(|p| p.principal == principal).ok_or(SignInError::Refused(SignInRefusal::CodeExpired))?;
+    replace_password(deps, &person, new_password, None, "password_reset", client, now).await
 }
 
 /// Who an access token belongs to, once its session has been checked.
@@ -469,12 +783,8 @@ pub async fn refresh(
     if revoked_at.is_some() || expires_at <= now || last_seen_at + idle_secs <= now {
         return Ok(None);
     }
-    let role = match role.as_str() {
-        "customer" => Role::Customer,
-        "agent" => Role::Agent,
-        "branch_staff" => Role::BranchStaff,
-        "supervisor" => Role::Supervisor,
-        other => return Err(SignInError::Internal(format!("unknown role {other:?} in sessions"))),
+    let Some(role) = Role::parse(&role) else {
+        return Err(SignInError::Internal(format!("unknown role {role:?} in sessions")));
     };
     let who = Authenticated { principal: principal.clone(), role, session_id: session_id.clone() };
     let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
@@ -633,9 +943,14 @@ pub async fn security_activity(
         .collect())
 }
 
-/// The name shown in the header for a signed-in customer.
-pub async fn customer_name(pool: &AnyPool, customer_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM customers WHERE id = $1").bind(customer_id).fetch_optional(pool).await
+/// The name shown in the header for a signed-in customer or member of staff.
+pub async fn display_name(pool: &AnyPool, principal: &str) -> Result<Option<String>, sqlx::Error> {
+    let (table, id) = match principal_parts(principal) {
+        Some(("staff", id)) => ("staff_users", id),
+        Some((_, id)) => ("customers", id),
+        None => return Ok(None),
+    };
+    sqlx::query_scalar(&format!("SELECT name FROM {table} WHERE id = $1")).bind(id).fetch_optional(pool).await
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! PostgreSQL when PORTAL_TEST_DATABASE=postgres) and the real router called in-process.
 #![allow(dead_code)] // each test binary uses part of the harness
 
+use app::auth::Door;
+use app::auth::service::{Client, IssuedSession, SignInDeps, finish_sign_in, start_sign_in};
 use app::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -113,4 +115,72 @@ pub async fn split(response: Response<Body>) -> (Response<()>, String) {
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.expect("body").to_bytes();
     (Response::from_parts(parts, ()), String::from_utf8_lossy(&bytes).into_owned())
+}
+
+// Signing in, as the sign-in, role and password tests need it. Demo customers' password: Demo-2026!
+
+pub const PASSWORD: &str = "Demo-2026!";
+
+pub fn deps(app: &TestApp) -> SignInDeps<'_> {
+    SignInDeps {
+        pool: &app.state.pool,
+        settings: &app.state.settings,
+        key: &app.state.signing_key,
+        gateway: &app.state.gateway,
+    }
+}
+
+pub fn client() -> Client {
+    Client { addr: Some("127.0.0.1".into()), user_agent: Some("tests".into()) }
+}
+
+/// The newest sign-in code sent to `phone`, read from the development outbox.
+pub fn code_sent_to(app: &TestApp, phone: &str) -> String {
+    code_of_kind_sent_to(app, phone, "sign_in_code")
+}
+
+/// The newest code of `kind` ("password_reset_code") sent to `phone`.
+pub fn code_of_kind_sent_to(app: &TestApp, phone: &str, kind: &str) -> String {
+    let text = std::fs::read_to_string(&app.config.portal.outbox_path).expect("the outbox exists");
+    let line = text
+        .lines()
+        .rev()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines"))
+        .find(|m| m["to"] == phone && m["kind"] == kind)
+        .expect("a code was sent");
+    let body = line["body"].as_str().unwrap().to_owned();
+    body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).expect("a six-digit code").to_owned()
+}
+
+/// A customer signed in with password and code at `now`.
+pub async fn signed_in(app: &TestApp, login: &str, phone: &str, now: i64) -> IssuedSession {
+    signed_in_at(app, Door::Customer, login, phone, PASSWORD, now).await
+}
+
+/// A member of staff (password `Staff-2026!`) signed in at the staff door at `now`.
+pub async fn staff_signed_in(app: &TestApp, staff_no: &str, phone: &str, now: i64) -> IssuedSession {
+    signed_in_at(app, Door::Staff, staff_no, phone, "Staff-2026!", now).await
+}
+
+pub async fn signed_in_at(
+    app: &TestApp,
+    door: Door,
+    login: &str,
+    phone: &str,
+    password: &str,
+    now: i64,
+) -> IssuedSession {
+    let challenge = start_sign_in(&deps(app), door, login, password, &client(), now).await.expect("password accepted");
+    let code = code_sent_to(app, phone);
+    finish_sign_in(&deps(app), &challenge.id, &code, &client(), now).await.expect("code accepted")
+}
+
+/// A server-function request from this site, with the session cookie of `session`.
+pub fn server_fn_request(endpoint: &str, session: &IssuedSession, body: &str) -> Request<Body> {
+    Request::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("cookie", format!("portal_session={}", session.access_token))
+        .body(Body::from(body.to_owned()))
+        .expect("request")
 }
