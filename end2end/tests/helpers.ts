@@ -58,8 +58,13 @@ export function demoCustomer(testInfo: TestInfo, slot: number) {
   return { login: `C${String(n).padStart(6, '0')}`, phone: `138${String(n).padStart(8, '0')}` };
 }
 
-/** Waits for the newest sign-in code sent to `phone` at or after `since` (ms), from the outbox. */
-export async function codeFromOutbox(phone: string, since: number, dataDir = process.env.PORTAL_E2E_DATA_DIR ?? ''): Promise<string> {
+/** Waits for the newest code of `kind` sent to `phone` at or after `since` (ms), from the outbox. */
+export async function codeFromOutbox(
+  phone: string,
+  since: number,
+  dataDir = process.env.PORTAL_E2E_DATA_DIR ?? '',
+  kind = 'sign_in_code',
+): Promise<string> {
   const outbox = path.join(dataDir, 'outbox.jsonl');
   for (let i = 0; i < 100; i++) {
     if (fs.existsSync(outbox)) {
@@ -68,13 +73,13 @@ export async function codeFromOutbox(phone: string, since: number, dataDir = pro
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line))
-        .filter((m) => m.to === phone && m.kind === 'sign_in_code' && m.sent_at * 1000 >= since - 1000);
+        .filter((m) => m.to === phone && m.kind === kind && m.sent_at * 1000 >= since - 1000);
       const last = messages.at(-1);
       if (last) return (last.body as string).match(/\d{6}/)![0];
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no sign-in code for ${phone} in ${outbox}`);
+  throw new Error(`no ${kind} for ${phone} in ${outbox}`);
 }
 
 /** Signs in through the page as a person would, in whichever language the page is in. */

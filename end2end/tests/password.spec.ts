@@ -1,0 +1,71 @@
+// Changing a password (current password, code, new password with its rules shown as typed) and
+// resetting a forgotten one (ID, registered mobile, code).
+import { expect, test } from '@playwright/test';
+import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, expectNoAxeViolations, PASSWORD, signIn, waitForHydration } from './helpers';
+
+const NEW_PASSWORD = 'Harbour7Lantern';
+
+test('a customer changes their password from settings', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const who = demoCustomer(testInfo, 7);
+  await signIn(page, who);
+  await page.goto(`${baseUrl()}/settings`);
+  await page.getByRole('link', { name: '修改密码' }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByText('请输入登录密码。')).toBeVisible();
+  await page.getByLabel('当前密码').fill(PASSWORD);
+  const since = Date.now();
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'password_change_code'));
+
+  const rules = page.locator('.password-rules');
+  await page.getByLabel('新密码', { exact: true }).fill('abc');
+  await expect(rules.locator('li').first()).toContainText(/未符合：\s*8 至 64 个字符/);
+  await page.getByLabel('新密码', { exact: true }).fill(NEW_PASSWORD);
+  await expect(rules.locator('li').first()).toContainText(/已符合：\s*8 至 64 个字符/);
+  await page.getByLabel('再次输入新密码').fill(`${NEW_PASSWORD}x`);
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByText('两次输入的新密码不一致。')).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel('再次输入新密码').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByRole('status')).toContainText('密码已修改');
+  await expectNoAxeViolations(page);
+  expect(errors).toEqual([]);
+});
+
+test('a forgotten password is reset with the ID, the registered mobile and a code, in English', async ({ browser }, testInfo) => {
+  const { viewport, hasTouch, isMobile } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, hasTouch, isMobile, locale: 'en' });
+  const page = await context.newPage();
+  const who = demoCustomer(testInfo, 8);
+  await page.goto(`${baseUrl()}/sign-in`);
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Forgot password');
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await expect(page.getByText('Enter your registered mobile number.')).toBeVisible();
+  await page.getByLabel('Mobile number or customer number').fill(who.login);
+  await page.getByLabel('Registered mobile number').fill(who.phone);
+  const since = Date.now();
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByLabel('6-digit SMS code').fill(await codeFromOutbox(who.phone, since, undefined, 'password_reset_code'));
+  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('New password again').fill(NEW_PASSWORD);
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password has been reset');
+
+  // The new password signs in.
+  await page.getByRole('link', { name: 'Sign in' }).last().click();
+  await page.getByLabel('Mobile number or customer number').fill(who.login);
+  await page.getByLabel('Password').fill(NEW_PASSWORD);
+  const again = Date.now();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('6-digit SMS code').fill(await codeFromOutbox(who.phone, again));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  await context.close();
+});
