@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
                         <Route path=path!("/staff/home") view=|| staff(crate::staff::StaffHomePage) />
                         <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) />
+                        <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) />
                         <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) />
                         <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />
                         <Route path=path!("/wealth") view=|| customer(crate::wealth::WealthPage) />

@@ -1,0 +1,441 @@
+//! `/accounts/:id`: one account's details (what fits its kind) and its history, filtered by what
+//! the URL says, newest first, with "load more" (a plain link without WASM; in place with it).
+
+use super::filter::{CATEGORIES, FilterProblem, FilterQuery, PERIODS};
+use super::overview::{figures, kind_name, status_text};
+use super::rules::{deposit_interest, loan_terms, minimum_payment, next_due};
+use super::{AccountKind, AccountSummary, HistoryPage, TxRow, account, account_history, china_today};
+use crate::error::AppError;
+use crate::format::{format_date, format_datetime, format_money, format_signed_money};
+use crate::i18n::*;
+use crate::layout::PageTitle;
+use crate::money::{Currency, Money};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn category_name(category: &str, locale: Locale) -> String {
+    match category {
+        "salary" => td_string!(locale, accounts.cat_salary),
+        "transfer_in" => td_string!(locale, accounts.cat_transfer_in),
+        "transfer_out" => td_string!(locale, accounts.cat_transfer_out),
+        "interest" => td_string!(locale, accounts.cat_interest),
+        "groceries" => td_string!(locale, accounts.cat_groceries),
+        "dining" => td_string!(locale, accounts.cat_dining),
+        "transport" => td_string!(locale, accounts.cat_transport),
+        "shopping" => td_string!(locale, accounts.cat_shopping),
+        "health" => td_string!(locale, accounts.cat_health),
+        "entertainment" => td_string!(locale, accounts.cat_entertainment),
+        "card_repayment" => td_string!(locale, accounts.cat_card_repayment),
+        "loan_repayment" => td_string!(locale, accounts.cat_loan_repayment),
+        "deposit" => td_string!(locale, accounts.cat_deposit),
+        "investment" => td_string!(locale, accounts.cat_investment),
+        _ => td_string!(locale, accounts.cat_other),
+    }
+    .to_string()
+}
+
+fn period_name(period: &str, locale: Locale) -> String {
+    match period {
+        "7d" => td_string!(locale, accounts.period_7d),
+        "30d" => td_string!(locale, accounts.period_30d),
+        "3m" => td_string!(locale, accounts.period_3m),
+        "12m" => td_string!(locale, accounts.period_12m),
+        _ => td_string!(locale, accounts.period_custom),
+    }
+    .to_string()
+}
+
+fn problem_text(problem: FilterProblem, locale: Locale) -> String {
+    match problem {
+        FilterProblem::BadPeriod => td_string!(locale, accounts.problem_period),
+        FilterProblem::BadFrom => td_string!(locale, accounts.problem_from),
+        FilterProblem::BadTo => td_string!(locale, accounts.problem_to),
+        FilterProblem::Reversed => td_string!(locale, accounts.problem_reversed),
+        FilterProblem::TooLong => td_string!(locale, accounts.problem_too_long),
+        FilterProblem::BadMin => td_string!(locale, accounts.problem_min),
+        FilterProblem::BadMax => td_string!(locale, accounts.problem_max),
+        FilterProblem::AmountsReversed => td_string!(locale, accounts.problem_amounts),
+        FilterProblem::BadDirection => td_string!(locale, accounts.problem_direction),
+    }
+    .to_string()
+}
+
+/// Today in China, wherever the page is running.
+fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "ssr")]
+    let now = chrono::Utc::now().timestamp();
+    #[cfg(not(feature = "ssr"))]
+    let now = (leptos::web_sys::js_sys::Date::now() / 1000.0) as i64;
+    china_today(now)
+}
+
+/// Details only some kinds have: deposit terms, card statement, loan schedule.
+#[component]
+fn KindDetails(account: AccountSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let money = move |minor: i64| format_money(Money::new(minor, account.currency), locale());
+    let rate = move |bp: i64| format!("{}.{:02}%", bp / 100, bp % 100);
+    let row = |label: String, value: String| view! { <div><dt>{label}</dt><dd>{value}</dd></div> };
+    match account.kind {
+        AccountKind::TimeDeposit => {
+            let a = account.clone();
+            view! {
+                <dl class="figures">
+                    {move || {
+                        let l = locale();
+                        vec![
+                            row(td_string!(l, accounts.rate).to_string(), a.rate_bp.map(rate).unwrap_or_default()),
+                            row(td_string!(l, accounts.opened_on).to_string(), format_date(a.opened_on, l)),
+                            row(td_string!(l, accounts.matures_on).to_string(), a.matures_on.map(|d| format_date(d, l)).unwrap_or_default()),
+                            row(td_string!(l, accounts.interest_at_maturity).to_string(), deposit_interest(&a).map(money).unwrap_or_default()),
+                        ]
+                        .collect_view()
+                    }}
+                </dl>
+            }
+            .into_any()
+        }
+        AccountKind::CreditCard => {
+            let owed = (-account.ledger_minor).max(0);
+            let due = account.due_day.and_then(|d| next_due(today(), d));
+            view! {
+                <dl class="figures">
+                    {move || {
+                        let l = locale();
+                        vec![
+                            row(td_string!(l, accounts.statement_balance).to_string(), money(owed)),
+                            row(td_string!(l, accounts.minimum_payment).to_string(), money(minimum_payment(owed))),
+                            row(td_string!(l, accounts.due_date).to_string(), due.map(|d| format_date(d, l)).unwrap_or_default()),
+                        ]
+                        .collect_view()
+                    }}
+                </dl>
+            }
+            .into_any()
+        }
+        AccountKind::Loan => {
+            let Some(terms) = loan_terms(&account) else { return ().into_any() };
+            let schedule = terms.schedule();
+            view! {
+                <dl class="figures">
+                    {move || {
+                        let l = locale();
+                        vec![
+                            row(td_string!(l, accounts.original_principal).to_string(), money(terms.principal_minor)),
+                            row(td_string!(l, accounts.rate).to_string(), rate(terms.rate_bp)),
+                            row(td_string!(l, accounts.monthly_instalment).to_string(), money(terms.instalment())),
+                        ]
+                        .collect_view()
+                    }}
+                </dl>
+                <details class="schedule">
+                    <summary>{t!(i18n, accounts.schedule_title)}</summary>
+                    <div class="table-scroll">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, accounts.col_number)}</th>
+                                    <th scope="col">{t!(i18n, accounts.due_date)}</th>
+                                    <th scope="col" class="num">{t!(i18n, accounts.col_payment)}</th>
+                                    <th scope="col" class="num">{t!(i18n, accounts.col_principal)}</th>
+                                    <th scope="col" class="num">{t!(i18n, accounts.col_interest)}</th>
+                                    <th scope="col" class="num">{t!(i18n, accounts.col_remaining)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {schedule
+                                    .into_iter()
+                                    .map(|i| view! {
+                                        <tr>
+                                            <td>{i.number}</td>
+                                            <td>{move || format_date(i.due, locale())}</td>
+                                            <td class="num">{move || money(i.payment_minor)}</td>
+                                            <td class="num">{move || money(i.principal_minor)}</td>
+                                            <td class="num">{move || money(i.interest_minor)}</td>
+                                            <td class="num">{move || money(i.remaining_minor)}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            }
+            .into_any()
+        }
+        AccountKind::Demand | AccountKind::Wealth => ().into_any(),
+    }
+}
+
+/// One transaction: date, what and with whom, category, signed amount (sign and colour), balance.
+#[component]
+fn TxItem(tx: TxRow, currency: Currency) -> impl IntoView {
+    let i18n = use_i18n();
+    let direction = if tx.amount_minor >= 0 { "in" } else { "out" };
+    view! {
+        <li class="tx">
+            <span class="tx-date">{move || format_datetime(tx.booked_at, i18n.get_locale())}</span>
+            <span class="tx-what">
+                <span class="tx-description">{tx.description.clone()}</span>
+                {(!tx.counterparty.is_empty()).then(|| view! { <span class="tx-counterparty">{tx.counterparty.clone()}</span> })}
+                <span class="tx-category">{move || category_name(&tx.category, i18n.get_locale())}</span>
+            </span>
+            <span class="tx-amounts">
+                <span class=format!("amount {direction}")>{move || format_signed_money(Money::new(tx.amount_minor, currency), i18n.get_locale())}</span>
+                <span class="tx-balance">
+                    {move || td_string!(i18n.get_locale(), accounts.balance_after, amount = format_money(Money::new(tx.balance_after_minor, currency), i18n.get_locale())).to_string()}
+                </span>
+            </span>
+        </li>
+    }
+}
+
+/// The filter form: a plain GET form, so the filter lands in the URL with or without WASM.
+#[component]
+fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>) -> impl IntoView {
+    let i18n = use_i18n();
+    let period = query.period.clone().unwrap_or_else(|| super::filter::DEFAULT_PERIOD.to_owned());
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let has = {
+        let problems = problems.clone();
+        move |p: FilterProblem| problems.contains(&p)
+    };
+    let error_ids = {
+        let has = has.clone();
+        move |ps: &[FilterProblem]| ps.iter().any(|p| has(*p)).then_some("filter-errors")
+    };
+    view! {
+        <form class="filters" method="get" action=format!("/accounts/{account_id}") aria-labelledby="filter-heading">
+            <h2 id="filter-heading">{t!(i18n, accounts.filter_title)}</h2>
+            {(!problems.is_empty()).then(|| {
+                let problems = problems.clone();
+                view! {
+                    <ul class="error-box" id="filter-errors" role="alert">
+                        {move || problems.iter().map(|p| view! { <li>{problem_text(*p, i18n.get_locale())}</li> }).collect_view()}
+                    </ul>
+                }
+            })}
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="f-period">{t!(i18n, accounts.period)}</label>
+                    <select id="f-period" name="period" aria-describedby=error_ids(&[FilterProblem::BadPeriod])>
+                        {PERIODS
+                            .iter()
+                            .chain(["custom"].iter())
+                            .map(|p| {
+                                let selected = *p == period;
+                                view! { <option value=*p selected=selected>{move || period_name(p, i18n.get_locale())}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-from">{t!(i18n, accounts.from)}</label>
+                    <input id="f-from" type="date" name="from" value=value(&query.from)
+                        aria-invalid=has(FilterProblem::BadFrom).to_string()
+                        aria-describedby=error_ids(&[FilterProblem::BadFrom, FilterProblem::Reversed, FilterProblem::TooLong]) />
+                </div>
+                <div class="field">
+                    <label for="f-to">{t!(i18n, accounts.to)}</label>
+                    <input id="f-to" type="date" name="to" value=value(&query.to)
+                        aria-invalid=has(FilterProblem::BadTo).to_string()
+                        aria-describedby=error_ids(&[FilterProblem::BadTo, FilterProblem::Reversed]) />
+                </div>
+                <div class="field">
+                    <label for="f-dir">{t!(i18n, accounts.direction)}</label>
+                    <select id="f-dir" name="dir">
+                        <option value="" selected=query.dir.is_none()>{t!(i18n, accounts.dir_all)}</option>
+                        <option value="in" selected=query.dir.as_deref() == Some("in")>{t!(i18n, accounts.dir_in)}</option>
+                        <option value="out" selected=query.dir.as_deref() == Some("out")>{t!(i18n, accounts.dir_out)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-min">{t!(i18n, accounts.min_amount)}</label>
+                    <input id="f-min" type="text" inputmode="decimal" name="min" value=value(&query.min)
+                        aria-invalid=has(FilterProblem::BadMin).to_string()
+                        aria-describedby=error_ids(&[FilterProblem::BadMin, FilterProblem::AmountsReversed]) />
+                </div>
+                <div class="field">
+                    <label for="f-max">{t!(i18n, accounts.max_amount)}</label>
+                    <input id="f-max" type="text" inputmode="decimal" name="max" value=value(&query.max)
+                        aria-invalid=has(FilterProblem::BadMax).to_string()
+                        aria-describedby=error_ids(&[FilterProblem::BadMax]) />
+                </div>
+                <div class="field">
+                    <label for="f-q">{t!(i18n, accounts.search)}</label>
+                    <input id="f-q" type="search" name="q" value=value(&query.q) />
+                </div>
+                <div class="field">
+                    <label for="f-category">{t!(i18n, accounts.category)}</label>
+                    <select id="f-category" name="category">
+                        <option value="" selected=query.category.is_none()>{t!(i18n, accounts.category_all)}</option>
+                        {CATEGORIES
+                            .iter()
+                            .map(|c| {
+                                let selected = query.category.as_deref() == Some(*c);
+                                view! { <option value=*c selected=selected>{move || category_name(c, i18n.get_locale())}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            <p class="hint">{t!(i18n, accounts.custom_hint)}</p>
+            <p class="filter-actions">
+                <button type="submit" class="button primary">{t!(i18n, accounts.apply)}</button>
+                <a class="button" href=format!("/accounts/{account_id}")>{t!(i18n, accounts.reset)}</a>
+            </p>
+        </form>
+    }
+}
+
+/// The history list with "load more": a link to the next page (works without WASM); once the
+/// app runs, the next page is fetched and appended in place, and focus moves to its first row.
+#[component]
+fn History(account_id: i64, currency: Currency, query: FilterQuery, first: HistoryPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = RwSignal::new(first.rows);
+    let next = RwSignal::new(first.next);
+    let loading = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let base_query = query.to_query();
+    let href = move || {
+        next.get().map(|cursor| {
+            let sep = if base_query.is_empty() { "" } else { "&" };
+            format!("/accounts/{account_id}?{base_query}{sep}after={}", super::filter::encode(&cursor))
+        })
+    };
+    let load_more = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let (Some(cursor), false) = (next.get_untracked(), loading.get_untracked()) else { return };
+        loading.set(true);
+        failed.set(false);
+        let filter = query.clone();
+        leptos::task::spawn_local(async move {
+            match account_history(account_id, filter, Some(cursor)).await {
+                Ok(page) => {
+                    rows.update(|r| r.extend(page.rows));
+                    next.set(page.next);
+                }
+                Err(_) => failed.set(true),
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        {move || {
+            rows.with(|r| r.is_empty()).then(|| view! { <p class="empty">{t!(i18n, accounts.history_empty)}</p> })
+        }}
+        <ol class="tx-list" aria-labelledby="history-heading">
+            <For each=move || rows.get() key=|tx| tx.id let:tx>
+                <TxItem tx currency />
+            </For>
+        </ol>
+        <p role="status" class="status">{move || loading.get().then(|| t_string!(i18n, settings.loading))}</p>
+        <p role="alert" class="error-box">{move || failed.get().then(|| t_string!(i18n, error.generic))}</p>
+        {move || {
+            let load_more = load_more.clone();
+            href().map(|href| view! {
+                <p><a class="button" href=href on:click=load_more>{t!(i18n, accounts.load_more)}</a></p>
+            })
+        }}
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query_map = use_query_map();
+    let account_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let filter_query = move || {
+        query_map.with(|q| FilterQuery {
+            period: q.get("period"),
+            from: q.get("from"),
+            to: q.get("to"),
+            dir: q.get("dir"),
+            min: q.get("min"),
+            max: q.get("max"),
+            q: q.get("q"),
+            category: q.get("category"),
+        })
+    };
+    let after = move || query_map.with(|q| q.get("after"));
+    // Blocking, so an account that is not the customer's answers with a real 404 status.
+    let account = Resource::new_blocking(account_id, |id| async move {
+        match id {
+            Some(id) => account(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let history = Resource::new(
+        move || (account_id(), filter_query(), after()),
+        |(id, filter, after)| async move {
+            let Some(id) = id else { return Err(AppError::NotFound) };
+            if filter.check(today()).is_err() {
+                return Ok(HistoryPage { rows: Vec::new(), next: None });
+            }
+            account_history(id, filter, after).await
+        },
+    );
+
+    view! {
+        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(a) => {
+                        let id = a.id;
+                        let currency = a.currency;
+                        let query = filter_query();
+                        let problems = query.check(today()).err().unwrap_or_default();
+                        let title = a.product_name.clone();
+                        let status = a.status;
+                        let summary = a.clone();
+                        view! {
+                            <PageTitle text=title.clone() />
+                            <section class="page">
+                                <p><a href="/accounts">{t!(i18n, accounts.back)}</a></p>
+                                <h1>{title}</h1>
+                                <p class="account-number">
+                                    {a.masked_number.clone()} " · " {move || kind_name(a.kind, i18n.get_locale())} " · " {a.currency.code().to_owned()}
+                                </p>
+                                {move || {
+                                    let (name, body) = status_text(status, i18n.get_locale());
+                                    body.map(|body| view! { <p class="notice status-note"><strong>{name}</strong> " " {body}</p> })
+                                }}
+                                <dl class="figures">
+                                    {move || figures(&summary, i18n.get_locale())
+                                        .into_iter()
+                                        .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
+                                        .collect_view()}
+                                </dl>
+                                <KindDetails account=a.clone() />
+                            </section>
+                            <section class="page">
+                                <FilterForm account_id=id query=query.clone() problems=problems.clone() />
+                                <h2 id="history-heading">{t!(i18n, accounts.history_title)}</h2>
+                                {move || Suspend::new({
+                                    let query = query.clone();
+                                    async move {
+                                        match history.await {
+                                            Ok(first) => view! { <History account_id=id currency query first /> }.into_any(),
+                                            Err(AppError::Invalid { field, .. }) if field == "cursor" => view! {
+                                                <p class="error-box" role="alert">{t!(i18n, accounts.bad_cursor)}</p>
+                                            }
+                                            .into_any(),
+                                            Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                                        }
+                                    }
+                                })}
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
+                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

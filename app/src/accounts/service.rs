@@ -1,0 +1,237 @@
+//! The accounts SQL. Every query that reads a customer's accounts names the customer in its
+//! WHERE clause: another customer's account id finds nothing.
+
+use super::filter::{Direction, Filter};
+use super::{AccountKind, AccountStatus, AccountSummary, HistoryPage, TxRow};
+use crate::money::Currency;
+use crate::state::SigningKey;
+use chrono::NaiveDate;
+use hmac::{Hmac, Mac};
+use sqlx::AnyPool;
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    kind: String,
+    product_name: String,
+    masked_number: String,
+    currency: String,
+    ledger_balance_minor: i64,
+    available_balance_minor: i64,
+    limit_minor: Option<i64>,
+    rate_bp: Option<i64>,
+    opened_on: String,
+    matures_on: Option<String>,
+    due_day: Option<i64>,
+    status: String,
+}
+
+impl TryFrom<AccountRow> for AccountSummary {
+    type Error = sqlx::Error;
+
+    fn try_from(r: AccountRow) -> Result<Self, sqlx::Error> {
+        let bad =
+            |what: &str, value: &str| sqlx::Error::Decode(format!("account {}: bad {what} {value:?}", r.id).into());
+        let date = |text: &str| text.parse::<NaiveDate>().map_err(|_| bad("date", text));
+        Ok(AccountSummary {
+            id: r.id,
+            kind: AccountKind::parse(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
+            product_name: r.product_name.clone(),
+            masked_number: r.masked_number.clone(),
+            currency: Currency::parse(&r.currency).map_err(|_| bad("currency", &r.currency))?,
+            ledger_minor: r.ledger_balance_minor,
+            available_minor: r.available_balance_minor,
+            limit_minor: r.limit_minor,
+            rate_bp: r.rate_bp,
+            opened_on: date(&r.opened_on)?,
+            matures_on: r.matures_on.as_deref().map(date).transpose()?,
+            due_day: r.due_day.and_then(|d| u32::try_from(d).ok()),
+            status: AccountStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
+        })
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "SELECT id, kind, product_name, masked_number, currency, ledger_balance_minor, \
+     available_balance_minor, limit_minor, rate_bp, opened_on, matures_on, due_day, status FROM accounts";
+
+/// Every account of the customer, in a stable order.
+pub async fn accounts_of(pool: &AnyPool, customer_id: i64) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    let rows: Vec<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE customer_id = $1 ORDER BY id"))
+        .bind(customer_id)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(AccountSummary::try_from).collect()
+}
+
+/// The account if it is the customer's; `None` for anyone else's and for made-up ids alike.
+pub async fn account_of(
+    pool: &AnyPool,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Option<AccountSummary>, sqlx::Error> {
+    let row: Option<AccountRow> = sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE id = $1 AND customer_id = $2"))
+        .bind(account_id)
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(AccountSummary::try_from).transpose()
+}
+
+/// Midnight at the start of `date` in China (UTC+8), as unix seconds.
+pub fn china_midnight(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp()) - 8 * 3600
+}
+
+fn cursor_tag(key: &SigningKey, account_id: i64, booked_at: i64, id: i64) -> String {
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes keys of any length");
+    mac.update(format!("history-cursor:{account_id}:{booked_at}:{id}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..12])
+}
+
+/// The position after the last row shown, "<booked_at>.<id>.<tag>": the tag is a keyed hash, so
+/// a cursor edited by hand (or taken from another account) is refused rather than obeyed.
+pub fn encode_cursor(key: &SigningKey, account_id: i64, booked_at: i64, id: i64) -> String {
+    format!("{booked_at}.{id}.{}", cursor_tag(key, account_id, booked_at, id))
+}
+
+pub fn decode_cursor(key: &SigningKey, account_id: i64, text: &str) -> Option<(i64, i64)> {
+    let mut parts = text.splitn(3, '.');
+    let booked_at: i64 = parts.next()?.parse().ok()?;
+    let id: i64 = parts.next()?.parse().ok()?;
+    let tag = parts.next()?;
+    let expected = cursor_tag(key, account_id, booked_at, id);
+    // Constant-time enough for a 24-character tag: compare every byte.
+    (tag.len() == expected.len() && tag.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
+        .then_some((booked_at, id))
+}
+
+/// A value bound to a numbered placeholder.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// `LIKE` pattern for text anywhere, with the pattern characters in the text taken literally.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One page of the account's history under `filter`, newest first, strictly after `after`
+/// (keyset: no OFFSET, so a page costs the same however deep, and rows booked meanwhile do not
+/// shift it).
+pub async fn history(
+    pool: &AnyPool,
+    key: &SigningKey,
+    account_id: i64,
+    filter: &Filter,
+    after: Option<(i64, i64)>,
+    page_size: i64,
+) -> Result<HistoryPage, sqlx::Error> {
+    let mut sql = String::from(
+        "SELECT id, booked_at, description, counterparty, category, amount_minor, balance_after_minor \
+         FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3",
+    );
+    let mut args = vec![
+        Arg::Int(account_id),
+        Arg::Int(china_midnight(filter.from)),
+        Arg::Int(china_midnight(filter.to + chrono::Duration::days(1))),
+    ];
+    let mut push = |sql: &mut String, clause: &str, values: Vec<Arg>| {
+        let mut clause = clause.to_owned();
+        for (i, value) in values.into_iter().enumerate() {
+            args.push(value);
+            clause = clause.replace(&format!("${}", i + 1), &format!("${}", args.len()));
+        }
+        sql.push_str(" AND ");
+        sql.push_str(&clause);
+    };
+    match filter.direction {
+        Some(Direction::In) => push(&mut sql, "amount_minor > 0", vec![]),
+        Some(Direction::Out) => push(&mut sql, "amount_minor < 0", vec![]),
+        None => {}
+    }
+    if let Some(min) = filter.min_minor {
+        push(&mut sql, "(amount_minor >= $1 OR amount_minor <= -$1)", vec![Arg::Int(min)]);
+    }
+    if let Some(max) = filter.max_minor {
+        push(&mut sql, "amount_minor <= $1 AND amount_minor >= -$1", vec![Arg::Int(max)]);
+    }
+    if let Some(text) = &filter.text {
+        let pattern = contains_pattern(text);
+        push(
+            &mut sql,
+            "(LOWER(description) LIKE $1 ESCAPE '\\' OR LOWER(counterparty) LIKE $2 ESCAPE '\\')",
+            vec![Arg::Text(pattern.clone()), Arg::Text(pattern)],
+        );
+    }
+    if let Some(category) = &filter.category {
+        push(&mut sql, "category = $1", vec![Arg::Text(category.clone())]);
+    }
+    if let Some((booked_at, id)) = after {
+        push(
+            &mut sql,
+            "(booked_at < $1 OR (booked_at = $2 AND id < $3))",
+            vec![Arg::Int(booked_at), Arg::Int(booked_at), Arg::Int(id)],
+        );
+    }
+    sql.push_str(&format!(" ORDER BY booked_at DESC, id DESC LIMIT {}", page_size + 1));
+
+    let mut query = sqlx::query_as::<_, (i64, i64, String, String, String, i64, i64)>(&sql);
+    for arg in args {
+        query = match arg {
+            Arg::Int(v) => query.bind(v),
+            Arg::Text(v) => query.bind(v),
+        };
+    }
+    let mut rows: Vec<TxRow> = query
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(id, booked_at, description, counterparty, category, amount_minor, balance_after_minor)| TxRow {
+            id,
+            booked_at,
+            description,
+            counterparty,
+            category,
+            amount_minor,
+            balance_after_minor,
+        })
+        .collect();
+    let more = rows.len() as i64 > page_size;
+    rows.truncate(usize::try_from(page_size).unwrap_or(0));
+    let next = if more { rows.last().map(|r| encode_cursor(key, account_id, r.booked_at, r.id)) } else { None };
+    Ok(HistoryPage { rows, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_tampering_or_another_account() {
+        let key = SigningKey::new(vec![7; 32]).unwrap();
+        let cursor = encode_cursor(&key, 10, 1_790_000_000, 42);
+        assert_eq!(decode_cursor(&key, 10, &cursor), Some((1_790_000_000, 42)));
+        let moved = cursor.replacen("42", "41", 1);
+        assert_eq!(decode_cursor(&key, 10, &moved), None, "edited position");
+        assert_eq!(decode_cursor(&key, 11, &cursor), None, "another account");
+        let other_key = SigningKey::new(vec![8; 32]).unwrap();
+        assert_eq!(decode_cursor(&other_key, 10, &cursor), None);
+        for junk in ["", "1.2", "a.b.c", "1.2.3.4"] {
+            assert_eq!(decode_cursor(&key, 10, junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn text_search_takes_pattern_characters_literally() {
+        assert_eq!(contains_pattern("50%_off"), "%50\\%\\_off%");
+        assert_eq!(contains_pattern("Starbucks"), "%starbucks%");
+    }
+
+    #[test]
+    fn china_days_start_at_16_00_utc_the_day_before() {
+        let d: NaiveDate = "2026-11-22".parse().unwrap();
+        assert_eq!(china_midnight(d), 1_795_305_600 - 8 * 3600);
+    }
+}

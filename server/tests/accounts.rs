@@ -1,0 +1,193 @@
+//! Accounts and history against a real database: the overview, the scoping to the signed-in
+//! customer, filters, keyset pagination while rows arrive, and tampered cursors.
+
+mod common;
+
+use app::accounts::filter::{Filter, FilterQuery};
+use app::accounts::service::{accounts_of, history};
+use app::accounts::{AccountStatus, china_today};
+use common::{TestApp, server_fn_request, signed_in, split};
+use http::StatusCode;
+
+async fn first_account(app: &TestApp, customer_id: i64, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE customer_id = $1 AND kind = $2 ORDER BY id LIMIT 1")
+        .bind(customer_id)
+        .bind(kind)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+fn filter(pairs: &[(&str, &str)]) -> Filter {
+    let mut q = FilterQuery { period: Some("12m".into()), ..FilterQuery::default() };
+    for (k, v) in pairs {
+        let v = Some((*v).to_owned());
+        match *k {
+            "period" => q.period = v,
+            "dir" => q.dir = v,
+            "min" => q.min = v,
+            "max" => q.max = v,
+            "q" => q.q = v,
+            "category" => q.category = v,
+            _ => unreachable!(),
+        }
+    }
+    q.check(china_today(chrono::Utc::now().timestamp())).unwrap()
+}
+
+#[tokio::test]
+async fn the_overview_holds_every_account_of_the_customer_and_only_theirs() {
+    let app = TestApp::spawn(&[]).await;
+    let accounts = accounts_of(&app.state.pool, 11).await.unwrap();
+    let in_db: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE customer_id = 11")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(accounts.len() as i64, in_db);
+    assert!(accounts.iter().any(|a| a.status == AccountStatus::Frozen), "C000011's frozen account is shown");
+    assert!(accounts.iter().all(|a| !a.masked_number.is_empty() && a.masked_number.contains("****")));
+
+    let now = chrono::Utc::now().timestamp();
+    let session = signed_in(&app, "C000011", "13800000011", now).await;
+    let (res, body) = split(app.send(server_fn_request("/api/accounts/overview", &session, "")).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    let overview: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(overview["accounts"].as_array().unwrap().len() as i64, in_db);
+    assert!(overview["totals"][0]["currency"] == "CNY");
+    let (_, page) = app
+        .get("/accounts", &[("accept", "text/html"), ("cookie", &format!("portal_session={}", session.access_token))])
+        .await;
+    assert!(page.contains("已冻结") && page.contains("资产总览"), "status in words and the totals on the page");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn another_customers_account_answers_not_found_everywhere() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let theirs = first_account(&app, 13, "demand").await;
+    let mine = first_account(&app, 12, "demand").await;
+    let session = signed_in(&app, "C000012", "13800000012", now).await;
+    let cookie = format!("portal_session={}", session.access_token);
+
+    let body = format!("account_id={theirs}");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/account", &session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "{text}");
+    assert!(!text.contains("****"), "nothing of the account leaks: {text}");
+    let body = format!("account_id={theirs}&filter[period]=12m");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/history", &session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "{text}");
+    let (res, html) = app.get(&format!("/accounts/{theirs}"), &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!html.contains("****"));
+
+    // The same requests for one's own account answer.
+    let body = format!("account_id={mine}&filter[period]=12m");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/history", &session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let (res, _) = app.get(&format!("/accounts/{mine}"), &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_tampered_cursor_is_refused_with_a_named_problem() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let mine = first_account(&app, 14, "demand").await;
+    let session = signed_in(&app, "C000014", "13800000014", now).await;
+    let page = history(&app.state.pool, &app.state.signing_key, mine, &filter(&[]), None, 5).await.unwrap();
+    let cursor = page.next.expect("more than five rows");
+    let (booked_at, rest) = cursor.split_once('.').unwrap();
+    let tampered = format!("{}.{rest}", booked_at.parse::<i64>().unwrap() - 86_400);
+    let body = format!("account_id={mine}&filter[period]=12m&cursor={tampered}");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/history", &session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("cursor"), "{text}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn filters_combine_and_each_row_meets_every_condition() {
+    let app = TestApp::spawn(&[]).await;
+    let (pool, key) = (&app.state.pool, &app.state.signing_key);
+    let account = first_account(&app, 1, "demand").await;
+    let all = |f: Filter| async move {
+        let mut rows = Vec::new();
+        let mut after = None;
+        loop {
+            let page = history(pool, key, account, &f, after, 50).await.unwrap();
+            rows.extend(page.rows);
+            match page.next {
+                Some(c) => after = app::accounts::service::decode_cursor(key, account, &c),
+                None => return rows,
+            }
+        }
+    };
+    let everything = all(filter(&[])).await;
+    assert!(everything.len() > 100, "a year of history: {}", everything.len());
+
+    let out_dining = all(filter(&[("dir", "out"), ("category", "dining")])).await;
+    assert!(!out_dining.is_empty());
+    assert!(out_dining.iter().all(|t| t.amount_minor < 0 && t.category == "dining"));
+    let expected = everything.iter().filter(|t| t.amount_minor < 0 && t.category == "dining").count();
+    assert_eq!(out_dining.len(), expected, "nothing missed");
+
+    let range = all(filter(&[("min", "100"), ("max", "300")])).await;
+    assert!(range.iter().all(|t| (10_000..=30_000).contains(&t.amount_minor.abs())));
+    assert_eq!(range.len(), everything.iter().filter(|t| (10_000..=30_000).contains(&t.amount_minor.abs())).count());
+
+    let some_counterparty = everything.iter().find(|t| !t.counterparty.is_empty()).unwrap().counterparty.clone();
+    let by_text = all(filter(&[("q", &some_counterparty)])).await;
+    assert!(!by_text.is_empty());
+    assert!(
+        by_text
+            .iter()
+            .all(|t| t.counterparty.contains(&some_counterparty) || t.description.contains(&some_counterparty))
+    );
+
+    let none = all(filter(&[("q", "100%_no_such")])).await;
+    assert!(none.is_empty(), "pattern characters are literal");
+
+    let week = all(filter(&[("period", "7d")])).await;
+    assert!(week.len() < everything.len());
+    let oldest_allowed =
+        app::accounts::service::china_midnight(china_today(chrono::Utc::now().timestamp()) - chrono::Duration::days(6));
+    assert!(week.iter().all(|t| t.booked_at >= oldest_allowed));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn paging_never_repeats_or_skips_a_row_while_new_rows_arrive() {
+    let app = TestApp::spawn(&[]).await;
+    let (pool, key) = (&app.state.pool, &app.state.signing_key);
+    let account = first_account(&app, 2, "demand").await;
+    let f = filter(&[]);
+    let before: Vec<i64> = {
+        let from = app::accounts::service::china_midnight(f.from);
+        let to = app::accounts::service::china_midnight(f.to + chrono::Duration::days(1));
+        sqlx::query_scalar("SELECT id FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 ORDER BY booked_at DESC, id DESC")
+            .bind(account).bind(from).bind(to).fetch_all(pool).await.unwrap()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut n = 0;
+    loop {
+        let page = history(pool, key, account, &f, after, 20).await.unwrap();
+        seen.extend(page.rows.iter().map(|r| r.id));
+        // A new transaction is booked between every two pages (also one at the very same second
+        // as the newest row, which the keyset's id tiebreak must handle).
+        n += 1;
+        sqlx::query("INSERT INTO transactions (account_id, booked_at, value_date, amount_minor, currency, balance_after_minor, description, counterparty, category, reference) \
+                     VALUES ($1, $2, '2026-11-22', -100, 'CNY', 0, 'new', '', 'shopping', $3)")
+            .bind(account).bind(now - n).bind(format!("TEST-{n}")).execute(pool).await.unwrap();
+        match page.next {
+            Some(c) => after = app::accounts::service::decode_cursor(key, account, &c),
+            None => break,
+        }
+    }
+    assert!(before.len() > 40, "several pages: {}", before.len());
+    assert_eq!(seen, before, "every row once, in order, none of the new ones in the middle");
+    app.cleanup().await;
+}
