@@ -168,7 +168,11 @@ pub fn LanguageSwitch() -> impl IntoView {
         Locale::zh_CN => Locale::en,
         Locale::en => Locale::zh_CN,
     };
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let back = move || {
+        let search = location.search.get();
+        let sep = if search.is_empty() || search.starts_with('?') { "" } else { "?" };
+        format!("{}{sep}{search}", location.pathname.get())
+    };
     view! {
         <form class="lang-switch" method="get" action="/locale">
             <input type="hidden" name="to" value=move || other().as_str() />

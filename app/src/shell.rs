@@ -6,6 +6,7 @@ use crate::layout::{AppFrame, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -50,8 +51,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forgot-password") view=crate::auth::password::ForgotPasswordPage />
                         <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
                         <Route path=path!("/staff/home") view=|| staff(crate::staff::StaffHomePage) />
-                        <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) />
-                        <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) />
+                        // Whole pages in the first response (SsrMode::Async): they work without WASM.
+                        <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) ssr=SsrMode::Async />
+                        <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) ssr=SsrMode::Async />
                         <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) />
                         <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />
                         <Route path=path!("/wealth") view=|| customer(crate::wealth::WealthPage) />

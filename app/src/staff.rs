@@ -79,7 +79,7 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let profile = Resource::new(|| (), |_| staff_profile());
+    let profile = Resource::new_blocking(|| (), |_| staff_profile());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, staff.home_title).to_string()) />
         <section class="page">

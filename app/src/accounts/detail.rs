@@ -212,9 +212,11 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
             {(!problems.is_empty()).then(|| {
                 let problems = problems.clone();
                 view! {
-                    <ul class="error-box" id="filter-errors" role="alert">
-                        {move || problems.iter().map(|p| view! { <li>{problem_text(*p, i18n.get_locale())}</li> }).collect_view()}
-                    </ul>
+                    <div class="error-box" id="filter-errors" role="alert">
+                        <ul>
+                            {move || problems.iter().map(|p| view! { <li>{problem_text(*p, i18n.get_locale())}</li> }).collect_view()}
+                        </ul>
+                    </div>
                 }
             })}
             <div class="filter-grid">
@@ -324,9 +326,9 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
         });
     };
     view! {
-        {move || {
-            rows.with(|r| r.is_empty()).then(|| view! { <p class="empty">{t!(i18n, accounts.history_empty)}</p> })
-        }}
+        <Show when=move || rows.with(Vec::is_empty)>
+            <p class="empty">{t!(i18n, accounts.history_empty)}</p>
+        </Show>
         <ol class="tx-list" aria-labelledby="history-heading">
             <For each=move || rows.get() key=|tx| tx.id let:tx>
                 <TxItem tx currency />
@@ -369,7 +371,8 @@ pub fn AccountPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    let history = Resource::new(
+    // Blocking too: without WASM, streamed-in content would never be shown.
+    let history = Resource::new_blocking(
         move || (account_id(), filter_query(), after()),
         |(id, filter, after)| async move {
             let Some(id) = id else { return Err(AppError::NotFound) };
@@ -383,6 +386,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
+                let first_page = history.await;
                 match account.await {
                     Ok(a) => {
                         let id = a.id;
@@ -415,19 +419,14 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="page">
                                 <FilterForm account_id=id query=query.clone() problems=problems.clone() />
                                 <h2 id="history-heading">{t!(i18n, accounts.history_title)}</h2>
-                                {move || Suspend::new({
-                                    let query = query.clone();
-                                    async move {
-                                        match history.await {
-                                            Ok(first) => view! { <History account_id=id currency query first /> }.into_any(),
-                                            Err(AppError::Invalid { field, .. }) if field == "cursor" => view! {
-                                                <p class="error-box" role="alert">{t!(i18n, accounts.bad_cursor)}</p>
-                                            }
-                                            .into_any(),
-                                            Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
-                                        }
+                                {match first_page {
+                                    Ok(first) => view! { <History account_id=id currency query first /> }.into_any(),
+                                    Err(AppError::Invalid { field, .. }) if field == "cursor" => view! {
+                                        <p class="error-box" role="alert">{t!(i18n, accounts.bad_cursor)}</p>
                                     }
-                                })}
+                                    .into_any(),
+                                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                                }}
                             </section>
                         }
                         .into_any()

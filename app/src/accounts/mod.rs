@@ -156,7 +156,8 @@ pub async fn account(account_id: i64) -> Result<AccountSummary, AppError> {
 }
 
 /// A page of the account's history under `filter`, after `cursor` (from the previous page).
-#[server(endpoint = "accounts/history")]
+/// JSON in: the filter is a nested, mostly empty structure that a form encoding would drop.
+#[server(endpoint = "accounts/history", input = leptos::server_fn::codec::Json)]
 pub async fn account_history(
     account_id: i64,
     filter: filter::FilterQuery,

@@ -82,34 +82,24 @@ fn Totals(totals: Vec<CurrencyTotals>, as_of: i64) -> impl IntoView {
     view! {
         <section class="totals" aria-labelledby="totals-heading">
             <h2 id="totals-heading">{t!(i18n, accounts.totals_title)}</h2>
-            <div class="table-scroll">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, accounts.currency)}</th>
-                            <th scope="col" class="num">{t!(i18n, accounts.assets)}</th>
-                            <th scope="col" class="num">{t!(i18n, accounts.liabilities)}</th>
-                            <th scope="col" class="num">{t!(i18n, accounts.net_worth)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {totals
-                            .into_iter()
-                            .map(|t| {
-                                let m = move |minor| format_money(Money::new(minor, t.currency), i18n.get_locale());
-                                view! {
-                                    <tr>
-                                        <th scope="row">{t.currency.code().to_owned()}</th>
-                                        <td class="num">{move || m(t.assets_minor)}</td>
-                                        <td class="num">{move || m(t.liabilities_minor)}</td>
-                                        <td class="num"><strong>{move || m(t.net_minor)}</strong></td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <ul class="totals-list">
+                {totals
+                    .into_iter()
+                    .map(|t| {
+                        let m = move |minor| format_money(Money::new(minor, t.currency), i18n.get_locale());
+                        view! {
+                            <li>
+                                <h3>{t.currency.code().to_owned()}</h3>
+                                <dl class="figures">
+                                    <div><dt>{t!(i18n, accounts.assets)}</dt><dd>{move || m(t.assets_minor)}</dd></div>
+                                    <div><dt>{t!(i18n, accounts.liabilities)}</dt><dd>{move || m(t.liabilities_minor)}</dd></div>
+                                    <div class="net"><dt>{t!(i18n, accounts.net_worth)}</dt><dd>{move || m(t.net_minor)}</dd></div>
+                                </dl>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
             <p class="hint">{move || td_string!(i18n.get_locale(), accounts.as_of, time = format_datetime(as_of, i18n.get_locale())).to_string()}</p>
         </section>
     }
@@ -150,7 +140,8 @@ pub fn AccountCard(account: AccountSummary) -> impl IntoView {
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let overview = Resource::new(|| (), |_| accounts_overview());
+    // Blocking: the page is whole in the first response, with or without WASM.
+    let overview = Resource::new_blocking(|| (), |_| accounts_overview());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.accounts).to_string()) />
         <section class="page">

@@ -184,3 +184,13 @@ pub fn server_fn_request(endpoint: &str, session: &IssuedSession, body: &str) ->
         .body(Body::from(body.to_owned()))
         .expect("request")
 }
+
+/// Like [`server_fn_request`], for server functions that take JSON.
+pub fn server_fn_json_request(endpoint: &str, session: &IssuedSession, body: serde_json::Value) -> Request<Body> {
+    Request::post(endpoint)
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .header("cookie", format!("portal_session={}", session.access_token))
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}

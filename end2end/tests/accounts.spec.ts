@@ -1,0 +1,74 @@
+// Accounts: the overview, an account's details and history, filters carried by the URL, and
+// "load more" with and without WASM.
+import { expect, test } from '@playwright/test';
+import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
+
+test('the overview shows totals, coming dates and accounts by kind; the detail filters and loads more', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, demoCustomer(testInfo, 9));
+  await expect(page.getByRole('heading', { level: 2, name: '资产总览' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: '活期账户' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: /未来 30 天/ })).toBeVisible();
+  await expect(page.getByText(/\d{4} \*\*\*\* \*\*\*\* \d{4}/).first()).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // The first current account's details and history.
+  await page.locator('section', { has: page.getByRole('heading', { name: '活期账户' }) }).locator('.account-card a').first().click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await page.goto(`${page.url()}?period=12m`);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 2, name: '交易明细' })).toBeVisible();
+  const rows = page.locator('.tx-list > li');
+  await expect(rows).toHaveCount(50);
+  await expectNoAxeViolations(page);
+
+  // Load more appends the next page in place.
+  await page.getByRole('link', { name: '加载更多' }).click();
+  await expect(rows).toHaveCount(100);
+  await expect(page).toHaveURL(/\/accounts\/\d+\?period=12m$/);
+
+  // A filter is a URL: money out in the last 12 months, kept across a reload.
+  const url = new URL(page.url());
+  await page.goto(`${url.origin}${url.pathname}?period=12m&dir=out`);
+  await expect(page.getByLabel('时间范围')).toHaveValue('12m');
+  await expect(page.getByLabel('收入或支出')).toHaveValue('out');
+  await page.reload();
+  await expect(page.getByLabel('收入或支出')).toHaveValue('out');
+  const amounts = await page.locator('.tx-list .amount').allTextContents();
+  expect(amounts.length).toBeGreaterThan(0);
+  for (const a of amounts) expect(a.startsWith('\u2212'), a).toBe(true);
+
+  // The form writes the URL: search text plus category.
+  await page.getByLabel('类别').selectOption('dining');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page).toHaveURL(/category=dining/);
+  for (const c of await page.locator('.tx-category').allTextContents()) expect(c).toBe('餐饮');
+
+  // A wrong filter is named, not silently ignored.
+  await page.goto(`${url.origin}${url.pathname}?period=custom&from=2026-05-01&to=2026-01-01`);
+  await expect(page.getByRole('alert').filter({ hasText: '开始日期晚于结束日期' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  expect(errors).toEqual([]);
+});
+
+test('load more works without WASM, and the overview reads in English', async ({ browser }, testInfo) => {
+  const { viewport, hasTouch, isMobile } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, hasTouch, isMobile, locale: 'en' });
+  const page = await context.newPage();
+  await signIn(page, demoCustomer(testInfo, 10), 'en');
+  await expect(page.getByRole('heading', { level: 2, name: 'Everything together' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Current accounts' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  const href = await page.locator('.account-card a').first().getAttribute('href');
+
+  const noJs = await browser.newContext({ viewport, javaScriptEnabled: false, locale: 'en', storageState: await context.storageState() });
+  const plain = await noJs.newPage();
+  await plain.goto(`${baseUrl()}${href}?period=12m`);
+  await expect(plain.locator('.tx-list > li')).toHaveCount(50);
+  const firstPage = await plain.locator('.tx-list > li').first().textContent();
+  await plain.getByRole('link', { name: 'Load more' }).click();
+  await expect(plain).toHaveURL(/period=12m&after=/);
+  await expect(plain.locator('.tx-list > li').first()).not.toHaveText(firstPage ?? '');
+  await noJs.close();
+  await context.close();
+});
