@@ -56,3 +56,51 @@ pub fn TextField(
         </div>
     }
 }
+
+/// Keeps a form being filled in, in this browser tab (sessionStorage), so an idle sign-out does
+/// not lose it: the fields are saved as they change and put back when the same person opens the
+/// form again after signing in. Nothing is kept for passwords or codes: pass only free-text
+/// fields. Call the returned function once the form has been sent, to forget the draft.
+///
+/// `form` names the form (with what makes it unique, such as the transaction it is about).
+pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -> impl Fn() + Clone + 'static {
+    let session = crate::auth::use_session();
+    // The storage key: per person and form, known once the session is.
+    let key = Memo::new(move |_| match session.viewer.get() {
+        Some(Ok(Some(viewer))) => Some(format!("portal-draft:{}:{form}", viewer.principal)),
+        _ => None,
+    });
+    let discarded = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::{SessionStorage, Storage};
+        use std::collections::BTreeMap;
+        let restored = RwSignal::new(false);
+        let fields = StoredValue::new(fields);
+        Effect::new(move |_| {
+            let Some(key) = key.get() else { return };
+            if !restored.get_untracked() {
+                restored.set(true);
+                if let Ok(saved) = SessionStorage::get::<BTreeMap<String, String>>(&key) {
+                    fields.with_value(|fields| {
+                        for (name, signal) in fields {
+                            if let Some(text) = saved.get(*name).filter(|_| signal.with_untracked(String::is_empty)) {
+                                signal.set(text.clone());
+                            }
+                        }
+                    });
+                }
+            }
+            let draft: BTreeMap<String, String> = fields
+                .with_value(|fields| fields.iter().map(|(name, signal)| ((*name).to_owned(), signal.get())).collect());
+            if discarded.get() || draft.values().all(|v| v.trim().is_empty()) {
+                SessionStorage::delete(&key);
+            } else {
+                let _ = SessionStorage::set(&key, &draft);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (fields, key);
+    move || discarded.set(true)
+}

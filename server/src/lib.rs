@@ -21,7 +21,8 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     let pool = db::connect(&config.portal.database_url, config.portal.database_max_connections).await?;
     db::migrate(&pool, &config.portal.database_url).await?;
     if config.portal.demo_data && demo::is_empty(&pool).await? {
-        let as_of = chrono::Utc::now().date_naive();
+        // The bank's day (China time): the demo history runs up to today there.
+        let as_of = app::accounts::china_today(chrono::Utc::now().timestamp());
         tracing::info!(%as_of, "empty database: loading the demo data");
         let summary = demo::generate(&pool, &demo::DemoSize::standard(as_of)).await.context("loading the demo data")?;
         tracing::info!(?summary, "demo data loaded");

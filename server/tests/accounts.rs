@@ -199,3 +199,97 @@ async fn paging_never_repeats_or_skips_a_row_while_new_rows_arrive() {
     assert_eq!(seen, before, "every row once, in order, none of the new ones in the middle");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_for_ones_own() {
+    use app::accounts::service::record_report;
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let account = first_account(&app, 15, "demand").await;
+    let (old_tx, booked_at): (i64, i64) =
+        sqlx::query_as("SELECT id, booked_at FROM transactions WHERE account_id = $1 ORDER BY booked_at LIMIT 1")
+            .bind(account)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let tx_day = china_today(booked_at);
+    let now = chrono::Utc::now().timestamp();
+
+    // Within the window on the tenth day; flagged late a month on.
+    let receipt = record_report(
+        pool,
+        15,
+        account,
+        old_tx,
+        "not_mine",
+        "Not me at all.",
+        tx_day + chrono::Duration::days(10),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(receipt.transaction_date, tx_day);
+    assert_eq!(receipt.window_ends_on, tx_day + chrono::Duration::days(15));
+    assert!(!receipt.late);
+    let again =
+        record_report(pool, 15, account, old_tx, "other", "Second time.", tx_day + chrono::Duration::days(40), now)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(again, receipt, "one report per transaction: the first one answers");
+    let other_tx: i64 =
+        sqlx::query_scalar("SELECT id FROM transactions WHERE account_id = $1 ORDER BY booked_at LIMIT 1 OFFSET 1")
+            .bind(account)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let late = record_report(
+        pool,
+        15,
+        account,
+        other_tx,
+        "duplicate",
+        "Charged twice!",
+        tx_day + chrono::Duration::days(40),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(late.late, "accepted but flagged");
+
+    // Someone else's transaction is not found, and nothing is written.
+    assert_eq!(record_report(pool, 16, account, other_tx, "other", "Not my account", tx_day, now).await.unwrap(), None);
+    let session = signed_in(&app, "C000016", "13800000016", now).await;
+    let body = format!("account_id={account}&transaction_id={other_tx}");
+    let (res, _) = split(app.send(server_fn_request("/api/accounts/transaction", &session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transaction_reports").fetch_one(pool).await.unwrap();
+    assert_eq!(reports, 2);
+
+    // Through the server function: the details are checked first, and the report is audited.
+    let mine = first_account(&app, 16, "demand").await;
+    let my_tx: i64 =
+        sqlx::query_scalar("SELECT id FROM transactions WHERE account_id = $1 ORDER BY booked_at DESC LIMIT 1")
+            .bind(mine)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let short = format!("account_id={mine}&transaction_id={my_tx}&reason=not_mine&details=short");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/report", &session, &short)).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("details"), "{text}");
+    let good = format!("account_id={mine}&transaction_id={my_tx}&reason=not_mine&details=I+never+paid+this+shop.");
+    let (res, text) = split(app.send(server_fn_request("/api/accounts/report", &session, &good)).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    assert!(text.contains("\"late\":false"), "a fresh transaction is within the window: {text}");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'transaction_reported' AND subject_customer_id = 16",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    app.cleanup().await;
+}

@@ -171,8 +171,9 @@ fn KindDetails(account: AccountSummary) -> impl IntoView {
 
 /// One transaction: date, what and with whom, category, signed amount (sign and colour), balance.
 #[component]
-fn TxItem(tx: TxRow, currency: Currency) -> impl IntoView {
+fn TxItem(tx: TxRow, currency: Currency, account_id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let report = format!("/accounts/{account_id}/transactions/{}/report", tx.id);
     let direction = if tx.amount_minor >= 0 { "in" } else { "out" };
     view! {
         <li class="tx">
@@ -181,6 +182,7 @@ fn TxItem(tx: TxRow, currency: Currency) -> impl IntoView {
                 <span class="tx-description">{tx.description.clone()}</span>
                 {(!tx.counterparty.is_empty()).then(|| view! { <span class="tx-counterparty">{tx.counterparty.clone()}</span> })}
                 <span class="tx-category">{move || category_name(&tx.category, i18n.get_locale())}</span>
+                <a class="tx-report" href=report>{t!(i18n, report.link)}</a>
             </span>
             <span class="tx-amounts">
                 <span class=format!("amount {direction}")>{move || format_signed_money(Money::new(tx.amount_minor, currency), i18n.get_locale())}</span>
@@ -331,7 +333,7 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
         </Show>
         <ol class="tx-list" aria-labelledby="history-heading">
             <For each=move || rows.get() key=|tx| tx.id let:tx>
-                <TxItem tx currency />
+                <TxItem tx currency account_id />
             </For>
         </ol>
         <p role="status" class="status">{move || loading.get().then(|| t_string!(i18n, settings.loading))}</p>

@@ -7,6 +7,7 @@
 pub mod detail;
 pub mod filter;
 pub mod overview;
+pub mod report;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

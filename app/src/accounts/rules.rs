@@ -195,6 +195,17 @@ pub fn can_move_money(status: AccountStatus) -> bool {
     status == AccountStatus::Active
 }
 
+/// Days from a transaction within which the bank accepts an error notice about it (the
+/// e-banking agreements' 15 days).
+pub const REPORT_WINDOW_DAYS: i64 = 15;
+
+/// The last day of the notice window for a transaction on `transaction_date`, and whether a
+/// report made on `reported_on` comes after it (late reports are accepted but flagged).
+pub fn report_window(transaction_date: NaiveDate, reported_on: NaiveDate) -> (NaiveDate, bool) {
+    let ends = transaction_date + chrono::Duration::days(REPORT_WINDOW_DAYS);
+    (ends, reported_on > ends)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +309,13 @@ mod tests {
         d.opened_on = date("2025-01-01");
         d.matures_on = Some(date("2026-01-01"));
         assert_eq!(deposit_interest(&d), Some(19_500));
+    }
+
+    #[test]
+    fn a_problem_may_be_reported_within_15_days_and_is_flagged_after() {
+        assert_eq!(report_window(date("2026-11-01"), date("2026-11-16")), (date("2026-11-16"), false));
+        assert_eq!(report_window(date("2026-11-01"), date("2026-11-17")), (date("2026-11-16"), true));
+        assert_eq!(report_window(date("2026-11-22"), date("2026-11-22")), (date("2026-12-07"), false));
     }
 
     #[test]

@@ -204,6 +204,130 @@ pub async fn history(
     Ok(HistoryPage { rows, next })
 }
 
+/// A transaction of one of the customer's accounts, with any earlier report of it.
+pub async fn transaction_of(
+    pool: &AnyPool,
+    customer_id: i64,
+    account_id: i64,
+    transaction_id: i64,
+) -> Result<Option<super::report::ReportedTransaction>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        booked_at: i64,
+        description: String,
+        counterparty: String,
+        category: String,
+        amount_minor: i64,
+        balance_after_minor: i64,
+        currency: String,
+        product_name: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT t.id, t.booked_at, t.description, t.counterparty, t.category, t.amount_minor, t.balance_after_minor, \
+         a.currency, a.product_name FROM transactions t JOIN accounts a ON a.id = t.account_id \
+         WHERE t.id = $1 AND a.id = $2 AND a.customer_id = $3",
+    )
+    .bind(transaction_id)
+    .bind(account_id)
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let currency = Currency::parse(&r.currency)
+        .map_err(|_| sqlx::Error::Decode(format!("bad currency {:?}", r.currency).into()))?;
+    let existing = existing_report(pool, transaction_id).await?;
+    Ok(Some(super::report::ReportedTransaction {
+        tx: TxRow {
+            id: r.id,
+            booked_at: r.booked_at,
+            description: r.description,
+            counterparty: r.counterparty,
+            category: r.category,
+            amount_minor: r.amount_minor,
+            balance_after_minor: r.balance_after_minor,
+        },
+        currency,
+        account_name: r.product_name,
+        existing,
+    }))
+}
+
+async fn existing_report(
+    pool: &AnyPool,
+    transaction_id: i64,
+) -> Result<Option<super::report::ReportReceipt>, sqlx::Error> {
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT reference, transaction_date, window_ends_on, late FROM transaction_reports WHERE transaction_id = $1",
+    )
+    .bind(transaction_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(reference, date, ends, late)| {
+        let parse = |t: &str| t.parse::<NaiveDate>().map_err(|e| sqlx::Error::Decode(Box::new(e)));
+        Ok(super::report::ReportReceipt {
+            reference,
+            transaction_date: parse(&date)?,
+            window_ends_on: parse(&ends)?,
+            late: late != 0,
+        })
+    })
+    .transpose()
+}
+
+/// Records the customer's report of a transaction in one of their accounts (`None` when it is
+/// not theirs). A transaction is reported once: a second report answers with the first one.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_report(
+    pool: &AnyPool,
+    customer_id: i64,
+    account_id: i64,
+    transaction_id: i64,
+    reason: &str,
+    details: &str,
+    today: NaiveDate,
+    now: i64,
+) -> Result<Option<super::report::ReportReceipt>, sqlx::Error> {
+    let booked_at: Option<i64> = sqlx::query_scalar(
+        "SELECT t.booked_at FROM transactions t JOIN accounts a ON a.id = t.account_id \
+         WHERE t.id = $1 AND a.id = $2 AND a.customer_id = $3",
+    )
+    .bind(transaction_id)
+    .bind(account_id)
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(booked_at) = booked_at else { return Ok(None) };
+    let transaction_date = super::china_today(booked_at);
+    let (window_ends_on, late) = super::rules::report_window(transaction_date, today);
+    let reference = format!("TR{}-{}", today.format("%Y%m%d"), random_reference());
+    sqlx::query(
+        "INSERT INTO transaction_reports (reference, customer_id, account_id, transaction_id, reason, details, \
+         transaction_date, window_ends_on, late, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (transaction_id) DO NOTHING",
+    )
+    .bind(&reference)
+    .bind(customer_id)
+    .bind(account_id)
+    .bind(transaction_id)
+    .bind(reason)
+    .bind(details)
+    .bind(transaction_date.to_string())
+    .bind(window_ends_on.to_string())
+    .bind(i64::from(late))
+    .bind(now)
+    .execute(pool)
+    .await?;
+    existing_report(pool, transaction_id).await
+}
+
+fn random_reference() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 3];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode_upper(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,6 +102,8 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
 /// The signed-in person as pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
+    /// "customer:12": whose drafts this browser may restore.
+    pub principal: String,
     pub name: String,
     pub role: Role,
     /// The session ends after this many seconds without a request.
@@ -116,7 +118,12 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
     let Some(who) = server::authenticated(&state).await? else { return Ok(None) };
     let name =
         service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?.unwrap_or_default();
-    Ok(Some(Viewer { name, role: who.role, idle_timeout_secs: state.settings.idle_timeout_minutes * 60 }))
+    Ok(Some(Viewer {
+        principal: who.principal.clone(),
+        name,
+        role: who.role,
+        idle_timeout_secs: state.settings.idle_timeout_minutes * 60,
+    }))
 }
 
 /// "Stay signed in": counts as activity (renewing the tokens if needed). False when the
