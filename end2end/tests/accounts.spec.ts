@@ -1,5 +1,6 @@
 // Accounts: the overview, an account's details and history, filters carried by the URL, and
 // "load more" with and without WASM.
+import * as fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
 
@@ -43,6 +44,14 @@ test('the overview shows totals, coming dates and accounts by kind; the detail f
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page).toHaveURL(/category=dining/);
   for (const c of await page.locator('.tx-category').allTextContents()) expect(c).toBe('餐饮');
+
+  // The filtered history downloads as CSV (BOM, Chinese header, one line per transaction shown).
+  const shown = await page.locator('.tx-list > li').count();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV 文件（表格）' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^transactions-\d{4}-.*\.csv$/);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  expect(text.startsWith('\ufeff时间,摘要,对方户名,类别,币种,金额,交易后余额')).toBe(true);
+  if (shown < 50) expect(text.trim().split('\r\n').length - 1).toBe(shown);
 
   // A wrong filter is named, not silently ignored.
   await page.goto(`${url.origin}${url.pathname}?period=custom&from=2026-05-01&to=2026-01-01`);

@@ -44,6 +44,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/locale", get(switch_locale))
+        .route("/accounts/{id}/export.csv", get(export_csv))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -124,6 +125,53 @@ async fn switch_locale(State(state): State<AppState>, Query(query): Query<Locale
         .header(header::SET_COOKIE, cookie)
         .body(Body::empty())
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The filtered history of one of the signed-in customer's accounts as a CSV download.
+async fn export_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(account_id): axum::extract::Path<i64>,
+    Query(filter): Query<app::accounts::filter::FilterQuery>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let headers = &parts.headers;
+    let default = app::shell::parse_locale(&state.settings.default_locale).unwrap_or(Locale::zh_CN);
+    let cookie_locale = app::state::cookie_value(headers, LOCALE_COOKIE);
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let locale = negotiate_locale(cookie_locale.as_deref(), accept, default);
+    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    match app::accounts::export::export(&state, &parts, account_id, filter, locale).await {
+        Ok((name, body, cookies)) => {
+            let mut response = (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                body,
+            )
+                .into_response();
+            for cookie in cookies {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(app::error::AppError::Unauthenticated) => {
+            let next = format!("/accounts/{account_id}");
+            axum::response::Redirect::to(&format!("/sign-in?next={next}")).into_response()
+        }
+        Err(app::error::AppError::Invalid { problem, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, format!("the filter is not valid: {problem}")).into_response()
+        }
+        Err(e) => {
+            let status = e.status_code();
+            if status == StatusCode::INTERNAL_SERVER_ERROR {
+                tracing::error!(%request_id, error = %e, "CSV export failed");
+            }
+            error_page(status, locale, &request_id)
+        }
+    }
 }
 
 /// Decides the request's language once (cookie, then Accept-Language, then the configured

@@ -293,3 +293,37 @@ async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_
     assert_eq!(audited, 1);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_filtered_history_downloads_as_csv_for_its_owner_only() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let mine = first_account(&app, 17, "demand").await;
+    let theirs = first_account(&app, 18, "demand").await;
+    let session = signed_in(&app, "C000017", "13800000017", now).await;
+    let cookie = format!("portal_session={}", session.access_token);
+    let (res, body) = app
+        .get(
+            &format!("/accounts/{mine}/export.csv?period=12m&dir=out"),
+            &[("cookie", &cookie), ("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"transactions-"));
+    assert!(body.starts_with("\u{feff}Time,Description"), "the header is in the reader's language: {}", &body[..40]);
+    let lines: Vec<&str> = body.trim_end().split("\r\n").collect();
+    let expected = history(&app.state.pool, &app.state.signing_key, mine, &filter(&[("dir", "out")]), None, 100_000)
+        .await
+        .unwrap()
+        .rows
+        .len();
+    assert_eq!(lines.len() - 1, expected, "one line per transaction of the filter");
+    assert!(lines[1..].iter().all(|l| l.contains(",-")), "money out only, as plain negative numbers");
+
+    let (res, _) = app.get(&format!("/accounts/{theirs}/export.csv"), &[("cookie", &cookie)]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (res, _) = app.get(&format!("/accounts/{mine}/export.csv"), &[]).await;
+    assert!(res.status().is_redirection(), "a visitor is sent to sign in");
+    app.cleanup().await;
+}

@@ -421,6 +421,17 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="page">
                                 <FilterForm account_id=id query=query.clone() problems=problems.clone() />
                                 <h2 id="history-heading">{t!(i18n, accounts.history_title)}</h2>
+                                {
+                                    let q = query.to_query();
+                                    let sep = if q.is_empty() { "" } else { "?" };
+                                    view! {
+                                        <p>
+                                            <a class="button" rel="external" download="" href=format!("/accounts/{id}/export.csv{sep}{q}")>
+                                                {t!(i18n, export.link)}
+                                            </a>
+                                        </p>
+                                    }
+                                }
                                 {match first_page {
                                     Ok(first) => view! { <History account_id=id currency query first /> }.into_any(),
                                     Err(AppError::Invalid { field, .. }) if field == "cursor" => view! {

@@ -5,6 +5,8 @@
 //! customer); `overview` and `detail` the pages. The server functions below stay thin.
 
 pub mod detail;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod filter;
 pub mod overview;
 pub mod report;

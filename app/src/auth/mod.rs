@@ -210,20 +210,38 @@ pub(crate) mod server {
 
     /// The caller's address and browser, for the audit trail.
     pub fn client() -> Client {
-        let parts = use_context::<http::request::Parts>();
-        let header =
-            |name: &str| parts.as_ref()?.headers.get(name)?.to_str().ok().map(|v| v.chars().take(300).collect());
+        use_context::<http::request::Parts>().map(|parts| client_of(&parts)).unwrap_or_default()
+    }
+
+    pub fn client_of(parts: &http::request::Parts) -> Client {
+        let header = |name: &str| parts.headers.get(name)?.to_str().ok().map(|v| v.chars().take(300).collect());
         let addr = parts
-            .as_ref()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>())
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|info| info.0.ip().to_string());
         Client { addr, user_agent: header("user-agent") }
     }
 
-    /// The caller's session: from the access cookie, or, when that has run out, by trading the
-    /// refresh cookie for new tokens (set on this response).
+    /// The caller's session, from this server function's or page's request; renewed tokens
+    /// are set on its response.
     pub async fn authenticated(state: &AppState) -> Result<Option<super::service::Authenticated>, AppError> {
         let Some(parts) = use_context::<http::request::Parts>() else { return Ok(None) };
+        let (who, cookies) = session_of(state, &parts).await?;
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            for cookie in cookies {
+                response.append_header(http::header::SET_COOKIE, cookie);
+            }
+        }
+        Ok(who)
+    }
+
+    /// The session a request carries: from the access cookie, or, when that has run out, by
+    /// trading the refresh cookie for new tokens, returned as `Set-Cookie` values for the
+    /// response. For plain axum handlers as much as for server functions.
+    pub async fn session_of(
+        state: &AppState,
+        parts: &http::request::Parts,
+    ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
         let cookie = |name| crate::state::cookie_value(&parts.headers, name);
         let now = chrono::Utc::now().timestamp();
         if let Some(token) = cookie(super::ACCESS_COOKIE) {
@@ -231,17 +249,17 @@ pub(crate) mod server {
                 .await
                 .map_err(AppError::internal)?;
             if who.is_some() {
-                return Ok(who);
+                return Ok((who, Vec::new()));
             }
         }
-        let Some(refresh_token) = cookie(super::REFRESH_COOKIE) else { return Ok(None) };
+        let Some(refresh_token) = cookie(super::REFRESH_COOKIE) else { return Ok((None, Vec::new())) };
         let Some(refreshed) =
-            refused_or_internal(super::service::refresh(&deps(state), &refresh_token, &client(), now).await)?
+            refused_or_internal(super::service::refresh(&deps(state), &refresh_token, &client_of(parts), now).await)?
         else {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         };
-        set_session_cookies(&state.settings, &refreshed.access_token, refreshed.refresh_token.as_deref());
-        Ok(Some(refreshed.who))
+        let cookies = session_cookies(&state.settings, &refreshed.access_token, refreshed.refresh_token.as_deref());
+        Ok((Some(refreshed.who), cookies))
     }
 
     /// The signed-in customer making this request, or `Unauthenticated`. A staff session is
@@ -305,25 +323,52 @@ pub(crate) mod server {
 
     /// Sets the access cookie, and the refresh cookie when a new one was issued.
     pub fn set_session_cookies(settings: &Settings, access_token: &str, refresh_token: Option<&str>) {
-        set_cookie(super::ACCESS_COOKIE, access_token, i64::from(settings.access_token_minutes) * 60, settings.https);
-        if let Some(token) = refresh_token {
-            set_cookie(super::REFRESH_COOKIE, token, i64::from(settings.absolute_session_hours) * 3600, settings.https);
-        }
+        append_cookies(session_cookies(settings, access_token, refresh_token));
     }
 
     pub fn clear_session_cookies(settings: &Settings) {
-        set_cookie(super::ACCESS_COOKIE, "", 0, settings.https);
-        set_cookie(super::REFRESH_COOKIE, "", 0, settings.https);
+        append_cookies(vec![
+            cookie(super::ACCESS_COOKIE, "", 0, settings.https),
+            cookie(super::REFRESH_COOKIE, "", 0, settings.https),
+        ]);
     }
 
-    fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
-        let secure = if secure { "; Secure" } else { "" };
-        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
-        if let (Some(response), Ok(value)) =
-            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
-        {
-            response.append_header(http::header::SET_COOKIE, value);
+    /// The `Set-Cookie` values for a session's tokens (the refresh cookie only when one was issued).
+    pub fn session_cookies(
+        settings: &Settings,
+        access_token: &str,
+        refresh_token: Option<&str>,
+    ) -> Vec<http::HeaderValue> {
+        let mut cookies = vec![cookie(
+            super::ACCESS_COOKIE,
+            access_token,
+            i64::from(settings.access_token_minutes) * 60,
+            settings.https,
+        )];
+        if let Some(token) = refresh_token {
+            cookies.push(cookie(
+                super::REFRESH_COOKIE,
+                token,
+                i64::from(settings.absolute_session_hours) * 3600,
+                settings.https,
+            ));
         }
+        cookies
+    }
+
+    fn append_cookies(cookies: Vec<http::HeaderValue>) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            for value in cookies {
+                response.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+    }
+
+    /// Tokens are hex, so the value is always a valid header.
+    fn cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> http::HeaderValue {
+        let secure = if secure { "; Secure" } else { "" };
+        let text = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
+        http::HeaderValue::from_str(&text).unwrap_or_else(|_| http::HeaderValue::from_static("invalid=; Max-Age=0"))
     }
 }
 
