@@ -1,6 +1,7 @@
 //! The portal server: settings, database, HTTP wiring, demo data and the command line behind
 //! `main.rs`. Exposed as a library so integration tests build the same router in-process.
 
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod demo;

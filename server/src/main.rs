@@ -1,4 +1,4 @@
-//! The portal's command line: `serve` (the default), `migrate`, `seed`.
+//! The portal's command line: `serve` (the default), `migrate`, `seed`, `bench`.
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -32,6 +32,19 @@ enum Command {
         #[arg(long)]
         as_of: Option<NaiveDate>,
     },
+    /// Time the accounts pages' server work on a large dataset, in an empty database
+    /// (PORTAL_DATABASE_URL). `scripts/bench.sh` prepares the databases and runs it.
+    Bench {
+        /// Transactions in the one big account.
+        #[arg(long, default_value_t = 1_000_000)]
+        transactions: u32,
+        /// "load more" pages to time after the first.
+        #[arg(long, default_value_t = 30)]
+        pages: u32,
+        /// Repetitions of each other measurement.
+        #[arg(long, default_value_t = 30)]
+        repeats: u32,
+    },
 }
 
 #[tokio::main]
@@ -45,6 +58,24 @@ async fn main() -> Result<()> {
             let pool = db::connect(&config.portal.database_url, 1).await?;
             db::migrate(&pool, &config.portal.database_url).await?;
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Bench { transactions, pages, repeats } => {
+            let pool = db::connect(&config.portal.database_url, 2).await?;
+            db::migrate(&pool, &config.portal.database_url).await?;
+            if !demo::is_empty(&pool).await? {
+                bail!(
+                    "bench needs an empty database; {} has customers (nothing was changed)",
+                    server::config::redact_url(&config.portal.database_url)
+                );
+            }
+            let key = app::state::SigningKey::new(vec![7; 32]).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let met =
+                server::bench::run(&pool, &key, &server::bench::BenchOptions { transactions, pages, repeats }).await?;
+            pool.close().await;
+            if !met {
+                bail!("a speed target was missed (see above)");
+            }
             Ok(())
         }
         Command::Seed { customers, transactions_per_account, seed, as_of } => {
