@@ -23,6 +23,12 @@ test('the overview shows totals, coming dates and accounts by kind; the detail f
   await expect(rows).toHaveCount(50);
   await expectNoAxeViolations(page);
 
+  // The charts are labelled images with their figures as a table.
+  await expect(page.getByRole('img', { name: /最近 12 个月每月收入与支出/ })).toBeVisible();
+  await page.getByText('以表格显示').first().click();
+  await expect(page.getByRole('table', { name: '最近 12 个月每月收入与支出' }).locator('tbody tr')).toHaveCount(12);
+  await expect(page.getByRole('img', { name: /按类别的支出：合计/ })).toBeVisible();
+
   // Load more appends the next page in place.
   await page.getByRole('link', { name: '加载更多' }).click();
   await expect(rows).toHaveCount(100);
@@ -40,7 +46,7 @@ test('the overview shows totals, coming dates and accounts by kind; the detail f
   for (const a of amounts) expect(a.startsWith('\u2212'), a).toBe(true);
 
   // The form writes the URL: search text plus category.
-  await page.getByLabel('类别').selectOption('dining');
+  await page.getByLabel('类别', { exact: true }).selectOption('dining');
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page).toHaveURL(/category=dining/);
   for (const c of await page.locator('.tx-category').allTextContents()) expect(c).toBe('餐饮');

@@ -327,3 +327,41 @@ async fn the_filtered_history_downloads_as_csv_for_its_owner_only() {
     assert!(res.status().is_redirection(), "a visitor is sent to sign in");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn chart_figures_add_up_to_the_transactions_and_are_the_owners_only() {
+    use app::accounts::charts::last_twelve_months;
+    use app::accounts::service::{china_midnight, monthly_flows, spending_by_category};
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let account = first_account(&app, 19, "demand").await;
+    let today = china_today(chrono::Utc::now().timestamp());
+    let months = last_twelve_months(today);
+    let flows = monthly_flows(pool, account, &months).await.unwrap();
+    assert_eq!(flows.len(), 12);
+    let from = china_midnight(months[0]);
+    let (money_in, money_out): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), 0) AS BIGINT) FROM transactions WHERE account_id = $1 AND booked_at >= $2",
+    )
+    .bind(account)
+    .bind(from)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(flows.iter().map(|f| f.in_minor).sum::<i64>(), money_in);
+    assert_eq!(flows.iter().map(|f| f.out_minor).sum::<i64>(), money_out);
+    assert!(flows.iter().filter(|f| f.in_minor > 0).count() >= 11, "salary every month: {flows:?}");
+
+    let last_month = months[10];
+    let by_category = spending_by_category(pool, account, last_month).await.unwrap();
+    assert_eq!(by_category.iter().map(|(_, v)| v).sum::<i64>(), flows[10].out_minor);
+    assert!(by_category.windows(2).all(|w| w[0].1 >= w[1].1), "largest first");
+
+    let now = chrono::Utc::now().timestamp();
+    let stranger = signed_in(&app, "C000020", "13800000020", now).await;
+    let body = format!("account_id={account}");
+    let (res, _) = split(app.send(server_fn_request("/api/accounts/charts", &stranger, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    app.cleanup().await;
+}

@@ -385,10 +385,21 @@ pub fn AccountPage() -> impl IntoView {
         },
     );
 
+    let charts = Resource::new_blocking(
+        move || (account_id(), query_map.with(|q| q.get("month"))),
+        |(id, month)| async move {
+            match id {
+                Some(id) => super::charts::account_charts(id, month).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+
     view! {
         <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let first_page = history.await;
+                let charts = charts.await.ok();
                 match account.await {
                     Ok(a) => {
                         let id = a.id;
@@ -418,6 +429,9 @@ pub fn AccountPage() -> impl IntoView {
                                 </dl>
                                 <KindDetails account=a.clone() />
                             </section>
+                            {charts
+                                .filter(|_| matches!(a.kind, AccountKind::Demand | AccountKind::CreditCard))
+                                .map(|charts| view! { <super::charts::AccountCharts charts account_id=id /> })}
                             <section class="page">
                                 <FilterForm account_id=id query=query.clone() problems=problems.clone() />
                                 <h2 id="history-heading">{t!(i18n, accounts.history_title)}</h2>

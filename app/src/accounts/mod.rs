@@ -4,6 +4,7 @@
 //! `rules` and `filter` are the pure rules; `service` the SQL (always scoped to the signed-in
 //! customer); `overview` and `detail` the pages. The server functions below stay thin.
 
+pub mod charts;
 pub mod detail;
 #[cfg(feature = "ssr")]
 pub mod export;

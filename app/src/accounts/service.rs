@@ -337,6 +337,63 @@ fn random_reference() -> String {
     hex::encode_upper(bytes)
 }
 
+/// Money in and out of the account in each of `months` (first days, oldest first; each runs to
+/// the next, the last to the end of its month). One pass over the period's rows.
+pub async fn monthly_flows(
+    pool: &AnyPool,
+    account_id: i64,
+    months: &[NaiveDate],
+) -> Result<Vec<super::charts::MonthFlow>, sqlx::Error> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
+    let end = last.checked_add_months(chrono::Months::new(1)).unwrap_or(*last);
+    let mut bucket = String::from("CASE");
+    for (i, month) in months.iter().enumerate().skip(1) {
+        bucket.push_str(&format!(" WHEN booked_at < {} THEN {}", china_midnight(*month), i - 1));
+    }
+    bucket.push_str(&format!(" ELSE {} END", months.len() - 1));
+    let sql = format!(
+        // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
+        "SELECT CAST({bucket} AS BIGINT) AS bucket, \
+         CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS money_in, \
+         CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), 0) AS BIGINT) AS money_out \
+         FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 GROUP BY 1"
+    );
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql)
+        .bind(account_id)
+        .bind(china_midnight(*first))
+        .bind(china_midnight(end))
+        .fetch_all(pool)
+        .await?;
+    Ok(months
+        .iter()
+        .enumerate()
+        .map(|(i, month)| {
+            let (in_minor, out_minor) =
+                rows.iter().find(|(b, _, _)| *b == i as i64).map_or((0, 0), |(_, a, b)| (*a, *b));
+            super::charts::MonthFlow { month: *month, in_minor, out_minor }
+        })
+        .collect())
+}
+
+/// Money out of the account per category in the month starting `month`, largest first.
+pub async fn spending_by_category(
+    pool: &AnyPool,
+    account_id: i64,
+    month: NaiveDate,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let end = month.checked_add_months(chrono::Months::new(1)).unwrap_or(month);
+    sqlx::query_as(
+        "SELECT category, CAST(SUM(-amount_minor) AS BIGINT) AS spent FROM transactions \
+         WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 AND amount_minor < 0 \
+         GROUP BY category ORDER BY spent DESC, category",
+    )
+    .bind(account_id)
+    .bind(china_midnight(month))
+    .bind(china_midnight(end))
+    .fetch_all(pool)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
