@@ -79,6 +79,8 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "permission_denied" => td_string!(locale, settings.event_permission_denied),
         "password_changed" => td_string!(locale, settings.event_password_changed),
         "password_reset" => td_string!(locale, settings.event_password_reset),
+        "account_number_revealed" => td_string!(locale, settings.event_account_number_revealed),
+        "transaction_reported" => td_string!(locale, settings.event_transaction_reported),
         _ => td_string!(locale, settings.event_other),
     }
     .to_string()
@@ -236,6 +238,8 @@ mod tests {
             "permission_denied",
             "password_changed",
             "password_reset",
+            "account_number_revealed",
+            "transaction_reported",
         ] {
             for locale in [Locale::zh_CN, Locale::en] {
                 assert_ne!(event_name(kind, locale), event_name("something_else", locale), "{kind}");

@@ -2,7 +2,7 @@
 // "load more" with and without WASM.
 import * as fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
+import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
 
 test('the overview shows totals, coming dates and accounts by kind; the detail filters and loads more', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
@@ -22,6 +22,14 @@ test('the overview shows totals, coming dates and accounts by kind; the detail f
   const rows = page.locator('.tx-list > li');
   await expect(rows).toHaveCount(50);
   await expectNoAxeViolations(page);
+
+  // The full number needs a fresh code.
+  const who = demoCustomer(testInfo, 9);
+  const since = Date.now();
+  await page.getByRole('button', { name: '显示完整账号' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'reveal_number_code'));
+  await page.getByRole('button', { name: '显示账号' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '完整账号：' })).toContainText(/\d{4} \d{4} \d{4} \d{4}/);
 
   // The charts are labelled images with their figures as a table.
   await expect(page.getByRole('img', { name: /最近 12 个月每月收入与支出/ })).toBeVisible();

@@ -365,3 +365,64 @@ async fn chart_figures_add_up_to_the_transactions_and_are_the_owners_only() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_full_number_shows_only_after_a_fresh_code_and_is_recorded() {
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let now = chrono::Utc::now().timestamp();
+    let mine = first_account(&app, 21, "demand").await;
+    let theirs = first_account(&app, 22, "demand").await;
+    let session = signed_in(&app, "C000021", "13800000021", now).await;
+
+    let (res, _) = split(
+        app.send(server_fn_request("/api/accounts/reveal/start", &session, &format!("account_id={theirs}"))).await,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no code for someone else's account");
+
+    let (res, body) =
+        split(app.send(server_fn_request("/api/accounts/reveal/start", &session, &format!("account_id={mine}"))).await)
+            .await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    let challenge: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = challenge["id"].as_str().unwrap();
+    let wrong = format!("account_id={mine}&challenge_id={id}&code=000000");
+    let (res, body) = split(app.send(server_fn_request("/api/accounts/reveal/finish", &session, &wrong)).await).await;
+    if res.status() != StatusCode::OK {
+        assert!(body.contains("WrongCode"), "{body}");
+    }
+    let code = common::code_of_kind_sent_to(&app, "13800000021", "reveal_number_code");
+    // The code belongs to this account's owner; asking for another account with it finds nothing.
+    let other = format!("account_id={theirs}&challenge_id={id}&code={code}");
+    let (res, _) = split(app.send(server_fn_request("/api/accounts/reveal/finish", &session, &other)).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let number: String =
+        sqlx::query_scalar("SELECT number FROM accounts WHERE id = $1").bind(mine).fetch_one(pool).await.unwrap();
+    let again = start_and_finish(&app, &session, mine).await;
+    assert_eq!(again.replace(' ', ""), number);
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'account_number_revealed' AND subject_customer_id = 21",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    app.cleanup().await;
+}
+
+/// A second code for the same purpose is only sent a minute later: the test moves the first
+/// one's time back instead of waiting.
+async fn start_and_finish(app: &TestApp, session: &app::auth::service::IssuedSession, account: i64) -> String {
+    sqlx::query("UPDATE one_time_codes SET sent_at = sent_at - 120").execute(&app.state.pool).await.unwrap();
+    let (_, body) = split(
+        app.send(server_fn_request("/api/accounts/reveal/start", session, &format!("account_id={account}"))).await,
+    )
+    .await;
+    let challenge: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let code = common::code_of_kind_sent_to(app, "13800000021", "reveal_number_code");
+    let body = format!("account_id={account}&challenge_id={}&code={code}", challenge["id"].as_str().unwrap());
+    let (res, body) = split(app.send(server_fn_request("/api/accounts/reveal/finish", session, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}

@@ -70,6 +70,64 @@ fn today() -> chrono::NaiveDate {
     china_today(now)
 }
 
+/// "Show full number": a code to the customer's phone first; the number then shows on this page
+/// only (it is never in the page's first HTML).
+#[component]
+fn RevealNumber(account_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = RwSignal::new(String::new());
+    let start = ServerAction::<super::StartRevealNumber>::new();
+    let finish = ServerAction::<super::RevealNumber>::new();
+    let challenge = move || start.value().get().and_then(Result::ok);
+    let error_text = move |e: AppError| crate::auth::sign_in_error_text(&e, i18n.get_locale());
+    view! {
+        {move || match (finish.value().get(), challenge()) {
+            (Some(Ok(number)), _) => view! {
+                <p class="full-number" role="status">
+                    {t!(i18n, accounts.full_number)} " " <strong>{number}</strong>
+                </p>
+            }
+            .into_any(),
+            (_, Some(c)) => view! {
+                <form
+                    class="form reveal"
+                    novalidate
+                    on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        finish.dispatch(super::RevealNumber { account_id, challenge_id: c.id.clone(), code: code.get_untracked() });
+                    }
+                >
+                    <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = c.masked_phone.clone()).to_string()}</p>
+                    <crate::form::TextField
+                        id="reveal-code"
+                        name="code"
+                        label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
+                        value=code
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength=6
+                    />
+                    <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_text)}</p>
+                    <button type="submit" class="button primary" disabled=move || finish.pending().get()>
+                        {t!(i18n, accounts.reveal_confirm)}
+                    </button>
+                </form>
+            }
+            .into_any(),
+            _ => view! {
+                <p>
+                    <button type="button" class="button" disabled=move || start.pending().get()
+                        on:click=move |_| { start.dispatch(super::StartRevealNumber { account_id }); }>
+                        {t!(i18n, accounts.reveal)}
+                    </button>
+                </p>
+                <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_text)}</p>
+            }
+            .into_any(),
+        }}
+    }
+}
+
 /// Details only some kinds have: deposit terms, card statement, loan schedule.
 #[component]
 fn KindDetails(account: AccountSummary) -> impl IntoView {
@@ -427,6 +485,7 @@ pub fn AccountPage() -> impl IntoView {
                                         .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
                                         .collect_view()}
                                 </dl>
+                                <RevealNumber account_id=id />
                                 <KindDetails account=a.clone() />
                             </section>
                             {charts

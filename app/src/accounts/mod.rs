@@ -189,6 +189,59 @@ pub async fn account_history(
         .map_err(AppError::internal)
 }
 
+/// "Show full number", step one: a fresh code to the customer's phone (their own account only).
+#[server(endpoint = "accounts/reveal/start")]
+pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challenge, AppError> {
+    use crate::auth::server;
+    let (state, who) = server::require_customer().await?;
+    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let purpose = crate::auth::service::Purpose::RevealNumber;
+    server::refused_or_internal(
+        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &server::client(), now).await,
+    )
+}
+
+/// Step two: the code. Answers the full number in groups of four, and records that it was shown.
+#[server(endpoint = "accounts/reveal/finish")]
+pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) -> Result<String, AppError> {
+    use crate::auth::server;
+    let (state, who) = server::require_customer().await?;
+    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let now = chrono::Utc::now().timestamp();
+    let (deps, client) = (server::deps(&state), server::client());
+    let purpose = crate::auth::service::Purpose::RevealNumber;
+    server::refused_or_internal(
+        crate::auth::service::confirm(&deps, &who, &challenge_id, purpose, &code, &client, now).await,
+    )?;
+    let number = service::full_number_of(&state.pool, customer_id, account_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let detail = serde_json::json!({ "account_id": account_id }).to_string();
+    crate::auth::service::audit(
+        &state.pool,
+        "account_number_revealed",
+        Some(&who.principal),
+        Some(&who.session_id),
+        &client,
+        now,
+        &detail,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    Ok(group_digits(&number))
+}
+
+/// "6222021234567890123" → "6222 0212 3456 7890 123".
+pub fn group_digits(number: &str) -> String {
+    let digits: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();
+    digits.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
 /// "6222 **** **** 1234": the first four and the last four digits, the rest hidden. Numbers too
 /// short to hide anything are hidden whole.
 pub fn mask_account_number(number: &str) -> String {
@@ -215,6 +268,12 @@ mod tests {
     fn short_numbers_are_hidden_entirely() {
         assert_eq!(mask_account_number("12345678"), "********");
         assert!(!mask_account_number("1234567890").contains('1'));
+    }
+
+    #[test]
+    fn full_numbers_read_in_groups_of_four() {
+        assert_eq!(group_digits("6222021234567890123"), "6222 0212 3456 7890 123");
+        assert_eq!(group_digits("6222 0212"), "6222 0212");
     }
 
     #[test]

@@ -77,6 +77,15 @@ pub async fn account_of(
     row.map(AccountSummary::try_from).transpose()
 }
 
+/// The full account number, for "show full number" after a fresh code (the customer's own only).
+pub async fn full_number_of(pool: &AnyPool, customer_id: i64, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT number FROM accounts WHERE id = $1 AND customer_id = $2")
+        .bind(account_id)
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await
+}
+
 /// Midnight at the start of `date` in China (UTC+8), as unix seconds.
 pub fn china_midnight(date: NaiveDate) -> i64 {
     date.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp()) - 8 * 3600

@@ -330,10 +330,12 @@ async fn check_password(
 
 /// What a one-time code is for; a code only works for its own purpose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Purpose {
+pub enum Purpose {
     SignIn,
     PasswordChange,
     PasswordReset,
+    /// Showing an account's full number.
+    RevealNumber,
 }
 
 impl Purpose {
@@ -342,6 +344,7 @@ impl Purpose {
             Purpose::SignIn => "sign_in",
             Purpose::PasswordChange => "password_change",
             Purpose::PasswordReset => "password_reset",
+            Purpose::RevealNumber => "reveal_number",
         }
     }
 
@@ -350,6 +353,7 @@ impl Purpose {
             Purpose::SignIn => ("sign-in", "登录"),
             Purpose::PasswordChange => ("password change", "修改密码"),
             Purpose::PasswordReset => ("password reset", "重置密码"),
+            Purpose::RevealNumber => ("full account number", "查看完整账号"),
         };
         if english {
             format!(
@@ -612,6 +616,38 @@ async fn replace_password(
     deps.gateway.send(&message).map_err(|e| SignInError::Internal(e.to_string()))
 }
 
+/// A fresh code for a sensitive step of a signed-in person (`purpose`), sent to their phone.
+pub async fn start_confirmation(
+    deps: &SignInDeps<'_>,
+    who: &Authenticated,
+    purpose: Purpose,
+    client: &Client,
+    now: i64,
+) -> Result<Challenge, SignInError> {
+    let person = person_of(deps.pool, &who.principal)
+        .await?
+        .ok_or_else(|| SignInError::Internal("the signed-in person is gone".into()))?;
+    send_code(deps, &person, purpose, client, now).await
+}
+
+/// Spends the code of a challenge from [`start_confirmation`]: it must be right, fresh, for
+/// `purpose` and sent to this very person.
+pub async fn confirm(
+    deps: &SignInDeps<'_>,
+    who: &Authenticated,
+    challenge_id: &str,
+    purpose: Purpose,
+    code: &str,
+    client: &Client,
+    now: i64,
+) -> Result<(), SignInError> {
+    if redeem_code(deps, challenge_id, purpose, code, client, now).await? == who.principal {
+        Ok(())
+    } else {
+        Err(SignInError::Refused(SignInRefusal::CodeExpired))
+    }
+}
+
 /// Changing the password, step one: the current password (wrong ones count towards the sign-in
 /// lock), then a code goes to the registered phone.
 pub async fn start_password_change(
@@ -641,9 +677,7 @@ pub async fn finish_password_change(
         .await?
         .ok_or_else(|| SignInError::Internal("the signed-in person is gone".into()))?;
     refuse_weak(new_password, Some(&person))?;
-    if redeem_code(deps, challenge_id, Purpose::PasswordChange, code, client, now).await? != who.principal {
-        return Err(SignInError::Refused(SignInRefusal::CodeExpired));
-    }
+    confirm(deps, who, challenge_id, Purpose::PasswordChange, code, client, now).await?;
     replace_password(deps, &person, new_password, Some(&who.session_id), "password_changed", client, now).await
 }
 
