@@ -35,7 +35,7 @@ pub struct HttpLimits {
 }
 
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
@@ -125,6 +125,14 @@ async fn switch_locale(State(state): State<AppState>, Query(query): Query<Locale
         .header(header::SET_COOKIE, cookie)
         .body(Body::empty())
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The app's routes, worked out once per process. Working them out renders the app with resource
+/// loading switched off process-wide (leptos#4773): a page rendered meanwhile, by another router
+/// in the same process (the integration tests build one per test), would wait forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The filtered history of one of the signed-in customer's accounts as a CSV download.
