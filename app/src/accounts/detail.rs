@@ -97,16 +97,7 @@ fn RevealNumber(account_id: i64) -> impl IntoView {
                         finish.dispatch(super::RevealNumber { account_id, challenge_id: c.id.clone(), code: code.get_untracked() });
                     }
                 >
-                    <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = c.masked_phone.clone()).to_string()}</p>
-                    <crate::form::TextField
-                        id="reveal-code"
-                        name="code"
-                        label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
-                        value=code
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        maxlength=6
-                    />
+                    <crate::auth::CodeField id="reveal-code" code masked_phone=c.masked_phone.clone() />
                     <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_text)}</p>
                     <button type="submit" class="button primary" disabled=move || finish.pending().get()>
                         {t!(i18n, accounts.reveal_confirm)}

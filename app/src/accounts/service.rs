@@ -222,6 +222,10 @@ pub async fn history(
     Ok(HistoryPage { rows, next })
 }
 
+/// Transaction $1 of account $2, only when the account is customer $3's.
+const OWN_TRANSACTION: &str = "FROM transactions t JOIN accounts a ON a.id = t.account_id \
+     WHERE t.id = $1 AND a.id = $2 AND a.customer_id = $3";
+
 /// A transaction of one of the customer's accounts, with any earlier report of it.
 pub async fn transaction_of(
     pool: &AnyPool,
@@ -241,11 +245,10 @@ pub async fn transaction_of(
         currency: String,
         product_name: String,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT t.id, t.booked_at, t.description, t.counterparty, t.category, t.amount_minor, t.balance_after_minor, \
-         a.currency, a.product_name FROM transactions t JOIN accounts a ON a.id = t.account_id \
-         WHERE t.id = $1 AND a.id = $2 AND a.customer_id = $3",
-    )
+         a.currency, a.product_name {OWN_TRANSACTION}"
+    ))
     .bind(transaction_id)
     .bind(account_id)
     .bind(customer_id)
@@ -306,15 +309,12 @@ pub async fn record_report(
     today: NaiveDate,
     now: i64,
 ) -> Result<Option<super::report::ReportReceipt>, sqlx::Error> {
-    let booked_at: Option<i64> = sqlx::query_scalar(
-        "SELECT t.booked_at FROM transactions t JOIN accounts a ON a.id = t.account_id \
-         WHERE t.id = $1 AND a.id = $2 AND a.customer_id = $3",
-    )
-    .bind(transaction_id)
-    .bind(account_id)
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await?;
+    let booked_at: Option<i64> = sqlx::query_scalar(&format!("SELECT t.booked_at {OWN_TRANSACTION}"))
+        .bind(transaction_id)
+        .bind(account_id)
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await?;
     let Some(booked_at) = booked_at else { return Ok(None) };
     let transaction_date = super::china_today(booked_at);
     let (window_ends_on, late) = super::rules::report_window(transaction_date, today);

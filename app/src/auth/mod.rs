@@ -594,6 +594,25 @@ pub fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> Str
     }
 }
 
+/// The one-time code field of a second step, with where the code went: sign-in, password
+/// change and reset, and "show full number" all ask for it the same way.
+#[component]
+pub fn CodeField(id: &'static str, code: RwSignal<String>, masked_phone: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
+        <TextField
+            id=id
+            name="code"
+            label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
+            value=code
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength=6
+        />
+    }
+}
+
 /// The sign-in page: `/sign-in` for customers, `/staff` for staff (`door`). Password first,
 /// then the SMS code; afterwards the page asked for, or the person's home.
 #[component]
@@ -695,16 +714,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
         view! {
             <form class="form" novalidate on:submit=on_submit_code>
                 <h2>{t!(i18n, sign_in.code_title)}</h2>
-                <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
-                <TextField
-                    id="code"
-                    name="code"
-                    label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
-                    value=code
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength=6
-                />
+                <CodeField id="code" code masked_phone />
                 <p role="alert" class="error-box">{finish_error}</p>
                 <button type="submit" class="button primary" disabled=move || finish.pending().get()>
                     {t!(i18n, sign_in.code_submit)}

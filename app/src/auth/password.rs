@@ -3,7 +3,7 @@
 //! the person types, and checked again on the server.
 
 use super::rules::{PasswordRule, password_problems};
-use super::{Challenge, SignInRefusal, sign_in_error_text};
+use super::{Challenge, CodeField, SignInRefusal, sign_in_error_text};
 use crate::error::AppError;
 use crate::form::TextField;
 use crate::i18n::*;
@@ -168,24 +168,6 @@ fn refused_rules(result: Option<Result<(), AppError>>) -> Vec<PasswordRule> {
     }
 }
 
-/// The code field of a second step.
-#[component]
-fn CodeField(code: RwSignal<String>, masked_phone: String) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
-        <TextField
-            id="code"
-            name="code"
-            label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
-            value=code
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            maxlength=6
-        />
-    }
-}
-
 /// `/settings/password`: current password, then the code and the new password.
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
@@ -258,7 +240,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     .into_any(),
                     Some(c) => view! {
                         <form class="form" novalidate on:submit=on_finish>
-                            <CodeField code masked_phone=c.masked_phone />
+                            <CodeField id="code" code masked_phone=c.masked_phone />
                             <NewPasswordFields
                                 password=new_password
                                 confirm
@@ -371,7 +353,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     Some(c) => view! {
                         <form class="form" novalidate on:submit=on_finish>
                             <p class="notice">{t!(i18n, password.reset_code_note)}</p>
-                            <CodeField code masked_phone=c.masked_phone />
+                            <CodeField id="code" code masked_phone=c.masked_phone />
                             <NewPasswordFields
                                 password=new_password
                                 confirm

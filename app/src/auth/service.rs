@@ -240,6 +240,11 @@ fn principal_parts(principal: &str) -> Option<(&str, i64)> {
     Some((kind, id.parse().ok()?)).filter(|_| matches!(kind, "customer" | "staff"))
 }
 
+/// The table a principal's person lives in, and their id there.
+fn table_of(principal: &str) -> Option<(&'static str, i64)> {
+    principal_parts(principal).map(|(kind, id)| (if kind == "staff" { "staff_users" } else { "customers" }, id))
+}
+
 /// The person behind a principal ("customer:1", "staff:3").
 async fn person_of(pool: &AnyPool, principal: &str) -> Result<Option<Person>, sqlx::Error> {
     let Some((kind, id)) = principal_parts(principal) else { return Ok(None) };
@@ -575,10 +580,8 @@ async fn replace_password(
     now: i64,
 ) -> Result<(), SignInError> {
     let hash = hash_new_password(new_password.to_owned()).await?;
-    let (table, id) = match principal_parts(&person.principal) {
-        Some(("staff", id)) => ("staff_users", id),
-        Some((_, id)) => ("customers", id),
-        None => return Err(SignInError::Internal(format!("no such principal {:?}", person.principal))),
+    let Some((table, id)) = table_of(&person.principal) else {
+        return Err(SignInError::Internal(format!("no such principal {:?}", person.principal)));
     };
     let mut tx = deps.pool.begin().await?;
     sqlx::query(&format!("UPDATE {table} SET password_hash = $1 WHERE id = $2"))
@@ -979,11 +982,7 @@ pub async fn security_activity(
 
 /// The name shown in the header for a signed-in customer or member of staff.
 pub async fn display_name(pool: &AnyPool, principal: &str) -> Result<Option<String>, sqlx::Error> {
-    let (table, id) = match principal_parts(principal) {
-        Some(("staff", id)) => ("staff_users", id),
-        Some((_, id)) => ("customers", id),
-        None => return Ok(None),
-    };
+    let Some((table, id)) = table_of(principal) else { return Ok(None) };
     sqlx::query_scalar(&format!("SELECT name FROM {table} WHERE id = $1")).bind(id).fetch_optional(pool).await
 }
 
