@@ -19,6 +19,9 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u32>,
+    /// The field may be left empty (it is `required` otherwise).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -46,7 +49,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 maxlength=maxlength
-                required
+                required=!optional
                 aria-describedby=described_by
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 prop:value=value

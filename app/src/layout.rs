@@ -17,6 +17,7 @@ pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    crate::messages::page::provide_inbox();
     let main_ref = NodeRef::<leptos::html::Main>::new();
     // Native fragment links move focus, but the client-side router intercepts them: do it here.
     let skip_to_main = move |ev: leptos::ev::MouseEvent| {
@@ -108,7 +109,7 @@ fn NavLinks() -> impl IntoView {
             <li><A href="/appointments">{t!(i18n, nav.appointments)}</A></li>
             <li><A href="/complaints">{t!(i18n, nav.complaints)}</A></li>
             <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
-            <li><A href="/messages">{t!(i18n, nav.messages)}</A></li>
+            <li><crate::messages::page::MessagesNavLink /></li>
             <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
         }
     };

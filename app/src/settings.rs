@@ -1,6 +1,6 @@
 //! Settings: the customer's signed-in devices (end one, or all others) and security activity.
-//! The password is changed on its own page (`auth::password`); language and notification
-//! preferences come with their features.
+//! The password is changed on its own page (`auth::password`); how messages reach the customer
+//! is `messages::page::MessagePreferences`.
 
 use crate::error::AppError;
 use crate::format::format_datetime;
@@ -168,6 +168,8 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+
+            <crate::messages::page::MessagePreferences />
 
             <h2>{t!(i18n, settings.password_title)}</h2>
             <p>{t!(i18n, settings.password_lead)}</p>

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                         // Whole pages in the first response (SsrMode::Async): they work without WASM.
                         <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) ssr=SsrMode::Async />
+                        <Route path=path!("/accounts/:id/statement") view=|| customer(crate::accounts::statement::StatementPage) ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id/transactions/:tx/report") view=|| customer(crate::accounts::report::ReportPage) />
                         <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) />
                         <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />

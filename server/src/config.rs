@@ -36,6 +36,8 @@ pub struct PortalSection {
     pub request_timeout_seconds: u64,
     pub request_body_limit_kib: usize,
     pub log_format: LogFormat,
+    /// Minutes between runs of the alert job inside `serve` (0: never; `server alerts` runs it once).
+    pub alerts_interval_minutes: u32,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +127,7 @@ fn apply_env(p: &mut PortalSection, env: &impl Fn(&str) -> Option<String>) -> Re
     set(&mut p.sign_in_requests_per_address, "PORTAL_SIGN_IN_REQUESTS_PER_ADDRESS", env)?;
     set(&mut p.request_timeout_seconds, "PORTAL_REQUEST_TIMEOUT_SECONDS", env)?;
     set(&mut p.request_body_limit_kib, "PORTAL_REQUEST_BODY_LIMIT_KIB", env)?;
+    set(&mut p.alerts_interval_minutes, "PORTAL_ALERTS_INTERVAL_MINUTES", env)?;
     Ok(())
 }
 

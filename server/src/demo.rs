@@ -319,6 +319,17 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         }
     }
     summary.transactions += pending.flush(&mut tx).await?;
+    // C000001 has set a balance alert above what the first current account holds, so the
+    // first run of the alert job has something to say (Messages, and an SMS in the outbox).
+    sqlx::query(
+        "INSERT INTO account_alerts (account_id, low_balance_minor, due_reminder_days, updated_at) \
+         SELECT id, (available_balance_minor / 100000 + 1) * 100000, 3, $1 FROM accounts \
+         WHERE customer_id = (SELECT id FROM customers WHERE customer_no = 'C000001') AND kind = 'demand' \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(created_at)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(summary)
 }

@@ -57,6 +57,7 @@ pub fn http_limits(config: &Config) -> http::HttpLimits {
 pub async fn serve(config: Config) -> Result<()> {
     let state = build_state(&config).await?;
     let pool = state.pool.clone();
+    let alert_timer = spawn_alert_timer(&state, config.portal.alerts_interval_minutes);
     let app = http::router(state, http_limits(&config));
     let addr = config.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
@@ -70,9 +71,41 @@ pub async fn serve(config: Config) -> Result<()> {
     // Connect info: the client address recorded in the audit trail.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    if let Some(timer) = alert_timer {
+        timer.abort();
+    }
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Runs the alert job once, now (the `server alerts` command and the timer).
+pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::AlertRun> {
+    let now = chrono::Utc::now().timestamp();
+    let run = app::messages::service::run_alerts(&state.pool, &state.gateway, now, None)
+        .await
+        .context("running the alert job")?;
+    tracing::info!(balance_alerts = run.balance_alerts, due_reminders = run.due_reminders, "alert job done");
+    Ok(run)
+}
+
+/// The alert job at start-up and every `minutes` after (none when 0). Several instances may
+/// run it at once: the database lets each message through once.
+fn spawn_alert_timer(state: &AppState, minutes: u32) -> Option<tokio::task::JoinHandle<()>> {
+    if minutes == 0 {
+        return None;
+    }
+    let state = state.clone();
+    Some(tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(u64::from(minutes) * 60));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(error) = run_alerts(&state).await {
+                tracing::error!(error = format!("{error:#}"), "the alert job failed; it runs again at the next tick");
+            }
+        }
+    }))
 }
 
 async fn shutdown_signal() {

@@ -1,4 +1,4 @@
-//! The portal's command line: `serve` (the default), `migrate`, `seed`, `bench`.
+//! The portal's command line: `serve` (the default), `migrate`, `seed`, `alerts`, `bench`.
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -32,6 +32,9 @@ enum Command {
         #[arg(long)]
         as_of: Option<NaiveDate>,
     },
+    /// Run the alert job once: low-balance alerts and card and loan reminders that are due now
+    /// (each is sent once, however often this runs). `serve` also runs it on a timer.
+    Alerts,
     /// Time the accounts pages' server work on a large dataset, in an empty database
     /// (PORTAL_DATABASE_URL). `scripts/bench.sh` prepares the databases and runs it.
     Bench {
@@ -58,6 +61,12 @@ async fn main() -> Result<()> {
             let pool = db::connect(&config.portal.database_url, 1).await?;
             db::migrate(&pool, &config.portal.database_url).await?;
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Alerts => {
+            let state = server::build_state(&config).await?;
+            server::run_alerts(&state).await?;
+            state.pool.close().await;
             Ok(())
         }
         Command::Bench { transactions, pages, repeats } => {

@@ -479,6 +479,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <RevealNumber account_id=id />
                                 <KindDetails account=a.clone() />
                             </section>
+                            <crate::messages::page::AccountAlerts account=a.clone() />
                             {charts
                                 .filter(|_| matches!(a.kind, AccountKind::Demand | AccountKind::CreditCard))
                                 .map(|charts| view! { <super::charts::AccountCharts charts account_id=id /> })}
@@ -493,6 +494,8 @@ pub fn AccountPage() -> impl IntoView {
                                             <a class="button" rel="external" download="" href=format!("/accounts/{id}/export.csv{sep}{q}")>
                                                 {t!(i18n, export.link)}
                                             </a>
+                                            " "
+                                            <a class="button" href=format!("/accounts/{id}/statement")>{t!(i18n, statement.link)}</a>
                                         </p>
                                     }
                                 }

@@ -14,6 +14,7 @@ pub mod report;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod statement;
 
 use crate::error::AppError;
 use crate::money::Currency;

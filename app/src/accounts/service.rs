@@ -12,6 +12,7 @@ use sqlx::AnyPool;
 #[derive(sqlx::FromRow)]
 struct AccountRow {
     id: i64,
+    customer_id: i64,
     kind: String,
     product_name: String,
     masked_number: String,
@@ -51,7 +52,7 @@ impl TryFrom<AccountRow> for AccountSummary {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "SELECT id, kind, product_name, masked_number, currency, ledger_balance_minor, \
+const ACCOUNT_COLUMNS: &str = "SELECT id, customer_id, kind, product_name, masked_number, currency, ledger_balance_minor, \
      available_balance_minor, limit_minor, rate_bp, opened_on, matures_on, due_day, status FROM accounts";
 
 /// Every account of the customer, in a stable order.
@@ -61,6 +62,22 @@ pub async fn accounts_of(pool: &AnyPool, customer_id: i64) -> Result<Vec<Account
         .fetch_all(pool)
         .await?;
     rows.into_iter().map(AccountSummary::try_from).collect()
+}
+
+/// Open accounts the alert job may have something to say about, each with its owner: cards and
+/// loans (due dates), and accounts with a balance alert set or waiting to be re-armed. Only
+/// `account_id` when given.
+pub async fn alertable_accounts(
+    pool: &AnyPool,
+    account_id: Option<i64>,
+) -> Result<Vec<(i64, AccountSummary)>, sqlx::Error> {
+    let sql = format!(
+        "{ACCOUNT_COLUMNS} WHERE status <> 'closed' AND (kind IN ('credit_card', 'loan') OR id IN \
+         (SELECT account_id FROM account_alerts WHERE low_balance_minor IS NOT NULL OR low_balance_alerted_at IS NOT NULL)) \
+         AND ($1 = 0 OR id = $1) ORDER BY id"
+    );
+    let rows: Vec<AccountRow> = sqlx::query_as(&sql).bind(account_id.unwrap_or(0)).fetch_all(pool).await?;
+    rows.into_iter().map(|r| Ok((r.customer_id, AccountSummary::try_from(r)?))).collect()
 }
 
 /// The account if it is the customer's; `None` for anyone else's and for made-up ids alike.
@@ -186,7 +203,7 @@ pub async fn history(
     }
     sql.push_str(&format!(" ORDER BY booked_at DESC, id DESC LIMIT {}", page_size + 1));
 
-    let mut query = sqlx::query_as::<_, (i64, i64, String, String, String, i64, i64)>(&sql);
+    let mut query = sqlx::query_as::<_, TxTuple>(&sql);
     for arg in args {
         query = match arg {
             Arg::Int(v) => query.bind(v),
@@ -204,22 +221,68 @@ pub async fn history(
     }
     let fetched = query.fetch_all(&mut *tx).await?;
     tx.commit().await?;
-    let mut rows: Vec<TxRow> = fetched
-        .into_iter()
-        .map(|(id, booked_at, description, counterparty, category, amount_minor, balance_after_minor)| TxRow {
-            id,
-            booked_at,
-            description,
-            counterparty,
-            category,
-            amount_minor,
-            balance_after_minor,
-        })
-        .collect();
+    let mut rows: Vec<TxRow> = fetched.into_iter().map(tx_row).collect();
     let more = rows.len() as i64 > page_size;
     rows.truncate(usize::try_from(page_size).unwrap_or(0));
     let next = if more { rows.last().map(|r| encode_cursor(key, account_id, r.booked_at, r.id)) } else { None };
     Ok(HistoryPage { rows, next })
+}
+
+type TxTuple = (i64, i64, String, String, String, i64, i64);
+
+fn tx_row((id, booked_at, description, counterparty, category, amount_minor, balance_after_minor): TxTuple) -> TxRow {
+    TxRow { id, booked_at, description, counterparty, category, amount_minor, balance_after_minor }
+}
+
+/// A monthly statement's opening balance and transactions (oldest first) for the China days
+/// `from`..=`to`, or `None` when there are more than `max_rows` (the caller checked ownership).
+/// The opening balance is the running balance after the last earlier transaction; an account
+/// without one opened with what it holds now less everything booked since.
+pub async fn statement_rows(
+    pool: &AnyPool,
+    account: &AccountSummary,
+    from: NaiveDate,
+    to: NaiveDate,
+    max_rows: i64,
+) -> Result<Option<(i64, Vec<TxRow>)>, sqlx::Error> {
+    let (start, end) = (china_midnight(from), china_midnight(to + chrono::Duration::days(1)));
+    let fetched: Vec<TxTuple> = sqlx::query_as(
+        "SELECT id, booked_at, description, counterparty, category, amount_minor, balance_after_minor \
+         FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 \
+         ORDER BY booked_at, id LIMIT $4",
+    )
+    .bind(account.id)
+    .bind(start)
+    .bind(end)
+    .bind(max_rows + 1)
+    .fetch_all(pool)
+    .await?;
+    if fetched.len() as i64 > max_rows {
+        return Ok(None);
+    }
+    let before: Option<i64> = sqlx::query_scalar(
+        "SELECT balance_after_minor FROM transactions WHERE account_id = $1 AND booked_at < $2 \
+         ORDER BY booked_at DESC, id DESC LIMIT 1",
+    )
+    .bind(account.id)
+    .bind(start)
+    .fetch_optional(pool)
+    .await?;
+    let opening = match before {
+        Some(balance) => balance,
+        None => {
+            let since: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM transactions \
+                 WHERE account_id = $1 AND booked_at >= $2",
+            )
+            .bind(account.id)
+            .bind(start)
+            .fetch_one(pool)
+            .await?;
+            account.ledger_minor - since
+        }
+    };
+    Ok(Some((opening, fetched.into_iter().map(tx_row).collect())))
 }
 
 /// Transaction $1 of account $2, only when the account is customer $3's.

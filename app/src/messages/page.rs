@@ -1,0 +1,291 @@
+//! The Messages page, the unread count in the navigation, and the two forms that decide what
+//! the customer hears about: an account's alerts (on the account page) and the channels (on the
+//! settings page).
+
+use super::alerts::{AlertProblem, AlertSettings, MAX_REMINDER_DAYS, parse_alert_settings};
+use super::{MarkAllMessagesRead, MarkMessageRead, SaveAccountAlerts, SaveMessagePreferences, message_text};
+use crate::accounts::{AccountKind, AccountSummary};
+use crate::error::AppError;
+use crate::form::TextField;
+use crate::format::format_datetime;
+use crate::i18n::*;
+use crate::layout::PageTitle;
+use crate::money::Money;
+use leptos::prelude::*;
+
+/// The unread count every page's navigation shows, re-read after signing in or out, on every
+/// page change, and when the Messages page marks something read (`changed`).
+#[derive(Clone, Copy)]
+pub struct Inbox {
+    pub unread: Resource<Result<u32, AppError>>,
+    pub changed: RwSignal<u32>,
+}
+
+pub fn provide_inbox() {
+    let session = crate::auth::use_session();
+    let location = leptos_router::hooks::use_location();
+    let changed = RwSignal::new(0u32);
+    let unread = Resource::new(
+        move || (session.version.get(), location.pathname.get(), changed.get()),
+        |_| super::unread_messages(),
+    );
+    provide_context(Inbox { unread, changed });
+}
+
+pub fn use_inbox() -> Inbox {
+    expect_context::<Inbox>()
+}
+
+/// "Messages" in the navigation, with the number of unread messages said in words too.
+#[component]
+pub fn MessagesNavLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let inbox = use_inbox();
+    view! {
+        <leptos_router::components::A href="/messages">
+            {t!(i18n, nav.messages)}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let n = inbox.unread.await.unwrap_or(0);
+                    (n > 0).then(|| view! {
+                        " " <span class="count">{n}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
+                    })
+                })}
+            </Transition>
+        </leptos_router::components::A>
+    }
+}
+
+/// `/messages`: alerts, reminders and notices, newest first, unread ones marked in words.
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let inbox = use_inbox();
+    let read_one = ServerAction::<MarkMessageRead>::new();
+    let read_all = ServerAction::<MarkAllMessagesRead>::new();
+    let messages =
+        Resource::new(move || (read_one.version().get(), read_all.version().get()), |_| super::my_messages());
+    Effect::new(move |_| {
+        if read_one.version().get() + read_all.version().get() > 0 {
+            inbox.changed.update(|v| *v += 1);
+        }
+    });
+    let failed = move || {
+        (matches!(read_one.value().get(), Some(Err(_))) || matches!(read_all.value().get(), Some(Err(_))))
+            .then(|| t_string!(i18n, error.generic))
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.messages).to_string()) />
+        <section class="page">
+            <h1>{t!(i18n, nav.messages)}</h1>
+            <p class="lead">{t!(i18n, messages.lead)}</p>
+            <p><a href="/settings#message-preferences">{t!(i18n, messages.preferences_link)}</a></p>
+            <p role="alert" class="error-box">{failed}</p>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, messages.empty)}</p> }.into_any(),
+                        Ok(list) => {
+                            let unread = list.iter().filter(|m| !m.read).count();
+                            view! {
+                                <p class="message-summary">
+                                    {move || leptos_i18n::td_string!(i18n.get_locale(), messages.unread_summary, n = unread).to_string()}
+                                    {(unread > 0).then(|| view! {
+                                        " "
+                                        <button type="button" class="button" disabled=move || read_all.pending().get()
+                                            on:click=move |_| { read_all.dispatch(MarkAllMessagesRead {}); }>
+                                            {t!(i18n, messages.read_all)}
+                                        </button>
+                                    })}
+                                </p>
+                                <ul class="message-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|m| {
+                                            let (id, kind, params, read) = (m.id, m.kind, m.params.clone(), m.read);
+                                            let text = move || message_text(kind, &params, i18n.get_locale());
+                                            let text2 = text.clone();
+                                            view! {
+                                                <li class="card message" class:unread=!read>
+                                                    <h2>
+                                                        {(!read).then(|| view! { <span class="badge unread-badge">{t!(i18n, messages.unread)}</span> " " })}
+                                                        {move || text().0}
+                                                    </h2>
+                                                    <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
+                                                    <p class="message-body">{move || text2().1}</p>
+                                                    <p class="message-actions">
+                                                        {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{t!(i18n, messages.open_account)}</a> })}
+                                                        {(!read).then(|| view! {
+                                                            <button type="button" class="button" on:click=move |_| { read_one.dispatch(MarkMessageRead { message_id: id }); }>
+                                                                {t!(i18n, messages.mark_read)}
+                                                            </button>
+                                                        })}
+                                                    </p>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Which alerts an account kind can have: a balance alert (current accounts) and due-date
+/// reminders (cards and loans).
+pub fn alert_options(kind: AccountKind) -> (bool, bool) {
+    match kind {
+        AccountKind::Demand => (true, false),
+        AccountKind::CreditCard | AccountKind::Loan => (false, true),
+        _ => (false, false),
+    }
+}
+
+/// The account page's alert settings.
+#[component]
+pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let (balance, due) = alert_options(account.kind);
+    let account_id = account.id;
+    let currency = account.currency;
+    let low_balance = RwSignal::new(String::new());
+    let reminder_days = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<AlertProblem>::new());
+    let save = ServerAction::<SaveAccountAlerts>::new();
+    let current = Resource::new(|| (), move |_| super::account_alerts(account_id));
+    let show = move |s: AlertSettings| {
+        low_balance.set(s.low_balance_minor.map(|m| Money::new(m, currency).plain_abs()).unwrap_or_default());
+        reminder_days.set(s.due_reminder_days.to_string());
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = current.get() {
+            show(s);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match parse_alert_settings(&low_balance.get_untracked(), &reminder_days.get_untracked(), currency) {
+            Ok(_) => {
+                problems.set(Vec::new());
+                save.dispatch(SaveAccountAlerts {
+                    account_id,
+                    low_balance: low_balance.get_untracked(),
+                    reminder_days: reminder_days.get_untracked(),
+                });
+            }
+            Err(found) => problems.set(found),
+        }
+    };
+    let has = move |p: AlertProblem| problems.with(|ps| ps.contains(&p));
+    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.alerts_saved));
+    let server_error = move || match save.value().get() {
+        Some(Err(AppError::Invalid { field, .. })) if field == "reminder_days" => {
+            Some(leptos_i18n::td_string!(i18n.get_locale(), messages.bad_days, max = MAX_REMINDER_DAYS).to_string())
+        }
+        Some(Err(AppError::Invalid { .. })) => Some(t_string!(i18n, messages.bad_threshold).to_string()),
+        Some(Err(_)) => Some(t_string!(i18n, error.generic).to_string()),
+        _ => None,
+    };
+    (balance || due).then(move || {
+        view! {
+            <section class="page" aria-labelledby="alerts-heading">
+                <h2 id="alerts-heading">{t!(i18n, messages.alerts_title)}</h2>
+                <form class="form alerts-form" novalidate on:submit=on_submit>
+                    {balance.then(|| view! {
+                        <TextField
+                            id="low-balance"
+                            name="low_balance"
+                            label=Signal::derive(move || leptos_i18n::td_string!(i18n.get_locale(), messages.low_balance_label, currency = currency.code().to_owned()).to_string())
+                            hint=Signal::derive(move || t_string!(i18n, messages.low_balance_hint).to_string())
+                            error=Signal::derive(move || has(AlertProblem::BadThreshold).then(|| t_string!(i18n, messages.bad_threshold).to_string()))
+                            value=low_balance
+                            inputmode="decimal"
+                            optional=true
+                        />
+                    })}
+                    {due.then(|| view! {
+                        <TextField
+                            id="reminder-days"
+                            name="reminder_days"
+                            label=Signal::derive(move || t_string!(i18n, messages.reminder_days_label).to_string())
+                            hint=Signal::derive(move || t_string!(i18n, messages.reminder_days_hint).to_string())
+                            error=Signal::derive(move || has(AlertProblem::BadReminderDays).then(|| leptos_i18n::td_string!(i18n.get_locale(), messages.bad_days, max = MAX_REMINDER_DAYS).to_string()))
+                            value=reminder_days
+                            inputmode="numeric"
+                            maxlength=2
+                        />
+                    })}
+                    <p role="status" class="status">{saved}</p>
+                    <p role="alert" class="error-box">{server_error}</p>
+                    <p>
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                            {t!(i18n, messages.alerts_save)}
+                        </button>
+                    </p>
+                </form>
+            </section>
+        }
+    })
+}
+
+/// The settings page's "how we reach you": SMS and e-mail besides the Messages page.
+#[component]
+pub fn MessagePreferences() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveMessagePreferences>::new();
+    let current = Resource::new(|| (), |_| super::message_preferences());
+    let sms = RwSignal::new(true);
+    let email = RwSignal::new(false);
+    let has_email = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = current.get() {
+            sms.set(p.sms);
+            email.set(p.email);
+            has_email.set(p.has_email);
+        }
+    });
+    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.preferences_saved));
+    let failed = move || matches!(save.value().get(), Some(Err(_))).then(|| t_string!(i18n, error.generic));
+    view! {
+        <h2 id="message-preferences">{t!(i18n, messages.preferences_title)}</h2>
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                save.dispatch(SaveMessagePreferences { sms: sms.get_untracked(), email: email.get_untracked() });
+            }
+        >
+            <fieldset>
+                <legend>{t!(i18n, messages.preferences_legend)}</legend>
+                <p class="hint">{t!(i18n, messages.preferences_hint)}</p>
+                <div class="choice">
+                    <input type="checkbox" id="pref-sms" name="sms" prop:checked=sms on:change=move |ev| sms.set(event_target_checked(&ev)) />
+                    <label for="pref-sms">{t!(i18n, messages.by_sms)}</label>
+                </div>
+                <div class="choice">
+                    <input type="checkbox" id="pref-email" name="email" aria-describedby="pref-email-hint"
+                        prop:checked=email disabled=move || !has_email.get()
+                        on:change=move |ev| email.set(event_target_checked(&ev)) />
+                    <label for="pref-email">{t!(i18n, messages.by_email)}</label>
+                </div>
+                <p class="hint" id="pref-email-hint">
+                    {move || (!has_email.get()).then(|| t_string!(i18n, messages.no_email))}
+                </p>
+            </fieldset>
+            <p role="status" class="status">{saved}</p>
+            <p role="alert" class="error-box">{failed}</p>
+            <p>
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {t!(i18n, messages.preferences_save)}
+                </button>
+            </p>
+        </form>
+    }
+}
