@@ -21,6 +21,9 @@ pub enum AppError {
     /// A sign-in step was refused; the variant says why (in the person's language).
     #[error("sign-in refused: {0:?}")]
     SignIn(crate::auth::SignInRefusal),
+    /// Someone else just took the last place of that time; these times are still free.
+    #[error("that time was just taken")]
+    Taken { next_free: Vec<i64> },
     #[error("too many requests, retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
     /// Anything unexpected. The cause was logged under `request_id`.
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid { .. } | AppError::SignIn(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Taken { .. } => StatusCode::CONFLICT,
             AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -26,6 +26,10 @@ pub struct Settings {
     pub idle_timeout_minutes: u32,
     pub absolute_session_hours: u32,
     pub one_time_code_minutes: u32,
+    /// Appointments can be booked this many days ahead.
+    pub booking_window_days: u32,
+    /// Appointments can be cancelled or moved until this many hours before they start.
+    pub appointment_change_cutoff_hours: u32,
 }
 
 #[derive(Clone, FromRef)]

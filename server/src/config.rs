@@ -38,6 +38,8 @@ pub struct PortalSection {
     pub log_format: LogFormat,
     /// Minutes between runs of the alert job inside `serve` (0: never; `server alerts` runs it once).
     pub alerts_interval_minutes: u32,
+    pub booking_window_days: u32,
+    pub appointment_change_cutoff_hours: u32,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +85,8 @@ impl Config {
             idle_timeout_minutes: p.idle_timeout_minutes,
             absolute_session_hours: p.absolute_session_hours,
             one_time_code_minutes: p.one_time_code_minutes,
+            booking_window_days: p.booking_window_days,
+            appointment_change_cutoff_hours: p.appointment_change_cutoff_hours,
         }
     }
 }
@@ -128,6 +132,8 @@ fn apply_env(p: &mut PortalSection, env: &impl Fn(&str) -> Option<String>) -> Re
     set(&mut p.request_timeout_seconds, "PORTAL_REQUEST_TIMEOUT_SECONDS", env)?;
     set(&mut p.request_body_limit_kib, "PORTAL_REQUEST_BODY_LIMIT_KIB", env)?;
     set(&mut p.alerts_interval_minutes, "PORTAL_ALERTS_INTERVAL_MINUTES", env)?;
+    set(&mut p.booking_window_days, "PORTAL_BOOKING_WINDOW_DAYS", env)?;
+    set(&mut p.appointment_change_cutoff_hours, "PORTAL_APPOINTMENT_CHANGE_CUTOFF_HOURS", env)?;
     Ok(())
 }
 
@@ -147,6 +153,7 @@ fn validate(p: &PortalSection) -> Result<()> {
         ("absolute-session-hours", p.absolute_session_hours),
         ("one-time-code-minutes", p.one_time_code_minutes),
         ("database-max-connections", p.database_max_connections),
+        ("booking-window-days", p.booking_window_days),
     ] {
         if value == 0 {
             bail!("{name} must be at least 1");

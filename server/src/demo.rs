@@ -319,6 +319,24 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         }
     }
     summary.transactions += pending.flush(&mut tx).await?;
+    // Closures in the booking window: B003 is closed for maintenance in three days, every
+    // branch on New Year's Day.
+    let closures = [
+        ("B003", size.as_of + Duration::days(3), "设备检修，暂停营业", "Closed for maintenance"),
+        ("B001", NaiveDate::from_ymd_opt(size.as_of.year() + 1, 1, 1).unwrap_or(size.as_of), "元旦", "New Year's Day"),
+    ];
+    for (code, day, zh, en) in closures {
+        sqlx::query(
+            "INSERT INTO branch_closures (branch_id, day, reason_zh, reason_en) \
+             SELECT id, $1, $2, $3 FROM branches WHERE code = $4",
+        )
+        .bind(day.to_string())
+        .bind(zh)
+        .bind(en)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    }
     // C000001 has set a balance alert above what the first current account holds, so the
     // first run of the alert job has something to say (Messages, and an SMS in the outbox).
     sqlx::query(

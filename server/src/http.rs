@@ -45,6 +45,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/readyz", get(readyz))
         .route("/locale", get(switch_locale))
         .route("/accounts/{id}/export.csv", get(export_csv))
+        .route("/appointments/{id}/visit.ics", get(visit_ics))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -135,25 +136,28 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The filtered history of one of the signed-in customer's accounts as a CSV download.
-async fn export_csv(
-    State(state): State<AppState>,
-    axum::extract::Path(account_id): axum::extract::Path<i64>,
-    Query(filter): Query<app::accounts::filter::FilterQuery>,
-    req: Request,
-) -> Response {
-    let (parts, _) = req.into_parts();
-    let headers = &parts.headers;
+/// The request's language, as `guard_and_negotiate` decides it, for plain handlers.
+fn locale_of(state: &AppState, headers: &http::HeaderMap) -> Locale {
     let default = app::shell::parse_locale(&state.settings.default_locale).unwrap_or(Locale::zh_CN);
     let cookie_locale = app::state::cookie_value(headers, LOCALE_COOKIE);
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let locale = negotiate_locale(cookie_locale.as_deref(), accept, default);
-    let request_id = headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
-    match app::accounts::export::export(&state, &parts, account_id, filter, locale).await {
+    negotiate_locale(cookie_locale.as_deref(), accept, default)
+}
+
+/// A file for the signed-in customer (name, body and renewed-session cookies), or what to do
+/// instead: sign in first (and come back to `page`), a named problem, or an error page.
+fn download(
+    result: Result<(String, String, Vec<HeaderValue>), app::error::AppError>,
+    content_type: &'static str,
+    page: &str,
+    locale: Locale,
+    request_id: &str,
+) -> Response {
+    match result {
         Ok((name, body, cookies)) => {
             let mut response = (
                 [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_TYPE, content_type.to_owned()),
                     (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
                     (header::CACHE_CONTROL, "no-store".to_owned()),
                 ],
@@ -166,20 +170,55 @@ async fn export_csv(
             response
         }
         Err(app::error::AppError::Unauthenticated) => {
-            let next = format!("/accounts/{account_id}");
-            axum::response::Redirect::to(&format!("/sign-in?next={next}")).into_response()
+            axum::response::Redirect::to(&format!("/sign-in?next={page}")).into_response()
         }
         Err(app::error::AppError::Invalid { problem, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, format!("the filter is not valid: {problem}")).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, format!("the request is not valid: {problem}")).into_response()
         }
         Err(e) => {
             let status = e.status_code();
             if status == StatusCode::INTERNAL_SERVER_ERROR {
-                tracing::error!(%request_id, error = %e, "CSV export failed");
+                tracing::error!(%request_id, error = %e, "download failed");
             }
-            error_page(status, locale, &request_id)
+            error_page(status, locale, request_id)
         }
     }
+}
+
+fn request_id_of(headers: &http::HeaderMap) -> String {
+    headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
+}
+
+/// The filtered history of one of the signed-in customer's accounts as a CSV download.
+async fn export_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(account_id): axum::extract::Path<i64>,
+    Query(filter): Query<app::accounts::filter::FilterQuery>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let locale = locale_of(&state, &parts.headers);
+    let result = app::accounts::export::export(&state, &parts, account_id, filter, locale).await;
+    download(
+        result,
+        "text/csv; charset=utf-8",
+        &format!("/accounts/{account_id}"),
+        locale,
+        &request_id_of(&parts.headers),
+    )
+}
+
+/// One of the signed-in customer's booked visits as a calendar file.
+async fn visit_ics(
+    State(state): State<AppState>,
+    axum::extract::Path(appointment_id): axum::extract::Path<i64>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let locale = locale_of(&state, &parts.headers);
+    let result = app::appointments::service::calendar(&state, &parts, appointment_id, locale).await;
+    let page = format!("/appointments/{appointment_id}");
+    download(result, "text/calendar; charset=utf-8", &page, locale, &request_id_of(&parts.headers))
 }
 
 /// Decides the request's language once (cookie, then Accept-Language, then the configured

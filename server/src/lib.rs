@@ -79,13 +79,22 @@ pub async fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-/// Runs the alert job once, now (the `server alerts` command and the timer).
+/// Runs the alert job once, now (the `server alerts` command and the timer): account alerts and
+/// the day-before appointment reminders.
 pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::AlertRun> {
     let now = chrono::Utc::now().timestamp();
     let run = app::messages::service::run_alerts(&state.pool, &state.gateway, now, None)
         .await
         .context("running the alert job")?;
-    tracing::info!(balance_alerts = run.balance_alerts, due_reminders = run.due_reminders, "alert job done");
+    let visits = app::appointments::service::remind(&state.pool, &state.gateway, &state.settings, now)
+        .await
+        .context("sending appointment reminders")?;
+    tracing::info!(
+        balance_alerts = run.balance_alerts,
+        due_reminders = run.due_reminders,
+        appointment_reminders = visits,
+        "alert job done"
+    );
     Ok(run)
 }
 

@@ -30,6 +30,10 @@ pub enum MessageKind {
     LowBalance,
     CardDue,
     LoanDue,
+    AppointmentBooked,
+    AppointmentMoved,
+    AppointmentCancelled,
+    AppointmentReminder,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -42,6 +46,10 @@ impl MessageKind {
             MessageKind::LowBalance => "low_balance",
             MessageKind::CardDue => "card_due",
             MessageKind::LoanDue => "loan_due",
+            MessageKind::AppointmentBooked => "appointment_booked",
+            MessageKind::AppointmentMoved => "appointment_moved",
+            MessageKind::AppointmentCancelled => "appointment_cancelled",
+            MessageKind::AppointmentReminder => "appointment_reminder",
             MessageKind::Other => "other",
         }
     }
@@ -51,6 +59,10 @@ impl MessageKind {
             "low_balance" => MessageKind::LowBalance,
             "card_due" => MessageKind::CardDue,
             "loan_due" => MessageKind::LoanDue,
+            "appointment_booked" => MessageKind::AppointmentBooked,
+            "appointment_moved" => MessageKind::AppointmentMoved,
+            "appointment_cancelled" => MessageKind::AppointmentCancelled,
+            "appointment_reminder" => MessageKind::AppointmentReminder,
             _ => MessageKind::Other,
         }
     }
@@ -70,6 +82,15 @@ pub struct MessageParams {
     pub threshold_minor: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    /// An appointment's reference, branch, service and start (unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<crate::appointments::Names>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<crate::appointments::Names>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<i64>,
 }
 
 /// One message in the inbox.
@@ -124,6 +145,43 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
             td_string!(locale, messages.loan_due_body, account = account, date = date, amount = money(p.amount_minor))
                 .to_string(),
         ),
+        MessageKind::AppointmentBooked
+        | MessageKind::AppointmentMoved
+        | MessageKind::AppointmentCancelled
+        | MessageKind::AppointmentReminder => {
+            let branch = p.branch.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
+            let service = p.service.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
+            let time = p.starts_at.map(|t| crate::format::format_datetime(t, locale)).unwrap_or_default();
+            let reference = p.reference.clone().unwrap_or_default();
+            let title = match kind {
+                MessageKind::AppointmentBooked => td_string!(locale, messages.appointment_booked_title),
+                MessageKind::AppointmentMoved => td_string!(locale, messages.appointment_moved_title),
+                MessageKind::AppointmentCancelled => td_string!(locale, messages.appointment_cancelled_title),
+                _ => td_string!(locale, messages.appointment_reminder_title),
+            };
+            let body = if kind == MessageKind::AppointmentCancelled {
+                td_string!(
+                    locale,
+                    messages.appointment_cancelled_body,
+                    service = service,
+                    branch = branch,
+                    time = time,
+                    reference = reference
+                )
+                .to_string()
+            } else {
+                td_string!(
+                    locale,
+                    messages.appointment_body,
+                    service = service,
+                    branch = branch,
+                    time = time,
+                    reference = reference
+                )
+                .to_string()
+            };
+            (title.to_string(), body)
+        }
         MessageKind::Other => (td_string!(locale, messages.other_title).to_string(), String::new()),
     }
 }
@@ -177,7 +235,8 @@ pub async fn account_alerts(account_id: i64) -> Result<AlertSettings, AppError> 
         .ok_or(AppError::NotFound)
 }
 
-/// Saves an account's alerts as typed: an empty threshold switches the balance alert off.
+/// Saves an account's alerts as typed (an empty threshold switches the balance alert off) and
+/// runs the alert job for the account.
 #[server(endpoint = "messages/account-alerts/save")]
 pub async fn save_account_alerts(
     account_id: i64,
@@ -200,6 +259,8 @@ pub async fn save_account_alerts(
         })?;
     let now = chrono::Utc::now().timestamp();
     service::save_alert_settings(&state.pool, account_id, &settings, now).await.map_err(AppError::internal)?;
+    // A level set above what the account holds now is said at once, not at the job's next run.
+    service::run_alerts(&state.pool, &state.gateway, now, Some(account_id)).await.map_err(AppError::internal)?;
     Ok(settings)
 }
 
@@ -244,7 +305,7 @@ mod tests {
             currency: Some(Currency::CNY),
             amount_minor: Some(12_345),
             threshold_minor: Some(100_000),
-            date: None,
+            ..MessageParams::default()
         };
         let (title, body) = message_text(MessageKind::LowBalance, &params, Locale::zh_CN);
         assert!(!title.is_empty());
