@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forgot-password") view=crate::auth::password::ForgotPasswordPage />
                         <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
                         <Route path=path!("/staff/home") view=|| staff(crate::staff::StaffHomePage) />
+                        <Route path=path!("/staff/appointments") view=|| staff(crate::appointments::branch::BranchDayPage) ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reports") view=|| staff(crate::appointments::branch::WeekReportPage) ssr=SsrMode::Async />
                         // Whole pages in the first response (SsrMode::Async): they work without WASM.
                         <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) ssr=SsrMode::Async />

@@ -64,6 +64,15 @@ enum Duty {
     Reports,
 }
 
+/// The page where a duty is done, once it exists.
+fn duty_page(duty: Duty) -> Option<&'static str> {
+    match duty {
+        Duty::BranchAppointments => Some("/staff/appointments"),
+        Duty::Reports => Some("/staff/reports"),
+        Duty::Complaints | Duty::Delegation => None,
+    }
+}
+
 fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
     let (title, body) = match duty {
         Duty::Complaints => (td_string!(locale, staff.duty_complaints), td_string!(locale, staff.duty_complaints_body)),
@@ -108,7 +117,10 @@ pub fn StaffHomePage() -> impl IntoView {
                                                 <li class="card">
                                                     <h3>{title}</h3>
                                                     <p>{body}</p>
-                                                    <p class="notice">{t!(i18n, area.coming)}</p>
+                                                    {match duty_page(*d) {
+                                                        Some(href) => view! { <p><a class="button" href=href>{t!(i18n, staff.open)}</a></p> }.into_any(),
+                                                        None => view! { <p class="notice">{t!(i18n, area.coming)}</p> }.into_any(),
+                                                    }}
                                                 </li>
                                             }
                                         })

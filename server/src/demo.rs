@@ -337,6 +337,7 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         .execute(&mut *tx)
         .await?;
     }
+    insert_demo_visits(&mut tx, size).await?;
     // C000001 has set a balance alert above what the first current account holds, so the
     // first run of the alert job has something to say (Messages, and an SMS in the outbox).
     sqlx::query(
@@ -350,6 +351,59 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
     .await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(summary)
+}
+
+/// A branch visit for today and one for tomorrow at every branch open then, booked by
+/// customers no browser test signs in as, so the branch staff's day list has work to show. The
+/// slots' counters are kept as a booking would keep them.
+async fn insert_demo_visits(tx: &mut Transaction<'_, Any>, size: &DemoSize) -> Result<()> {
+    if size.customers < 49 {
+        return Ok(());
+    }
+    let service: (i64, i64) =
+        sqlx::query_as("SELECT id, duration_minutes FROM services WHERE code = 'card_replacement'")
+            .fetch_one(&mut **tx)
+            .await?;
+    let customers: Vec<String> = (2..=9).chain(44..=49).map(|n| format!("C{n:06}")).collect();
+    let mut n = 0usize;
+    for (i, b) in BRANCHES.iter().enumerate() {
+        let branch_id: i64 =
+            sqlx::query_scalar("SELECT id FROM branches WHERE code = $1").bind(b.code).fetch_one(&mut **tx).await?;
+        for day in [size.as_of, size.as_of + Duration::days(1)] {
+            let Some((_, opens, _)) = b.hours.iter().find(|h| h.0 == i64::from(day.weekday().number_from_monday()))
+            else {
+                continue;
+            };
+            let opens = NaiveTime::parse_from_str(opens, "%H:%M")?;
+            {
+                let starts = unix_at(day, opens) + (1 + i as i64 % 3) * service.1 * 60;
+                let (customer_id, tier): (i64, String) =
+                    sqlx::query_as("SELECT id, tier FROM customers WHERE customer_no = $1")
+                        .bind(&customers[n % customers.len()])
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let regular = i64::from(!app::appointments::rules::is_vip(&tier));
+                sqlx::query(
+                    "INSERT INTO slot_usage (branch_id, service_id, starts_at, capacity, vip_reserved, taken, regular_taken) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                )
+                .bind(branch_id).bind(service.0).bind(starts).bind(b.counters).bind(b.vip_counters.min(b.counters)).bind(regular)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO appointments (reference, customer_id, branch_id, service_id, starts_at, ends_at, status, regular_place, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8)",
+                )
+                .bind(app::appointments::rules::reference_code(0x5eed_0000 + n as u64 * 7919))
+                .bind(customer_id).bind(branch_id).bind(service.0).bind(starts).bind(starts + service.1 * 60).bind(regular)
+                .bind(unix_at(size.as_of, NaiveTime::MIN))
+                .execute(&mut **tx)
+                .await?;
+                n += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn insert_branches_services_staff(

@@ -382,3 +382,94 @@ async fn a_reminder_goes_out_the_day_before_once() {
     assert_eq!(count, 1);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn branch_staff_check_visitors_in_at_their_own_branch_and_supervisors_see_the_week() {
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let now = chrono::Utc::now().timestamp();
+    let staff = common::staff_signed_in(&app, "S0202", "13900000202", now).await;
+    let (b002, b003): (i64, i64) = (
+        sqlx::query_scalar("SELECT id FROM branches WHERE code = 'B002'").fetch_one(pool).await.unwrap(),
+        sqlx::query_scalar("SELECT id FROM branches WHERE code = 'B003'").fetch_one(pool).await.unwrap(),
+    );
+    // Two demo visits at B002: one starting in 10 minutes, one that started 20 minutes ago.
+    let visits: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, customer_id FROM appointments WHERE branch_id = $1 ORDER BY id LIMIT 2")
+            .bind(b002)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(visits.len(), 2, "the demo data books visits at every branch");
+    for ((id, _), start) in visits.iter().zip([now + 600, now - 1200]) {
+        sqlx::query("UPDATE appointments SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(start)
+            .bind(start + 1200)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let today = app::accounts::china_today(now);
+    let (res, text) =
+        split(app.send(server_fn_request("/api/staff/appointments/day", &staff, &format!("day={today}"))).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let day: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(day["code"], "B002");
+    let listed: Vec<i64> = day["visits"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    assert!(visits.iter().all(|(id, _)| listed.contains(id)), "{listed:?}");
+    let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'staff_viewed_branch_day'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(seen, 1, "the look is recorded");
+
+    // Another branch's list is not theirs.
+    let (res, _) = split(app.send(server_fn_request("/api/staff/appointments/day", &staff, "branch=B003")).await).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let mark = |id: i64, outcome: &str| format!("appointment_id={id}&outcome={outcome}");
+    let endpoint = "/api/staff/appointments/mark";
+    // The visit starting soon: too early for a no-show, fine to check in.
+    let (res, _) = split(app.send(server_fn_request(endpoint, &staff, &mark(visits[0].0, "no_show"))).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (res, text) =
+        split(app.send(server_fn_request(endpoint, &staff, &mark(visits[0].0, "checked_in"))).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let (res, _) = split(app.send(server_fn_request(endpoint, &staff, &mark(visits[0].0, "checked_in"))).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "only once");
+    let (res, _) = split(app.send(server_fn_request(endpoint, &staff, &mark(visits[1].0, "no_show"))).await).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let subject: Option<i64> =
+        sqlx::query_scalar("SELECT subject_customer_id FROM audit_events WHERE kind = 'appointment_checked_in'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(subject, Some(visits[0].1), "the customer can see who checked them in");
+
+    // A visit at another branch answers as if it did not exist; customers cannot mark at all.
+    let other: i64 = sqlx::query_scalar("SELECT id FROM appointments WHERE branch_id = $1 LIMIT 1")
+        .bind(b003)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (res, _) = split(app.send(server_fn_request(endpoint, &staff, &mark(other, "checked_in"))).await).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let customer = signed_in(&app, "C000030", "13800000030", now).await;
+    let (res, _) = split(app.send(server_fn_request(endpoint, &customer, &mark(other, "checked_in"))).await).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (res, _) = split(app.send(server_fn_request("/api/staff/appointments/week", &staff, "")).await).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the weekly report is the supervisors'");
+
+    // The supervisor's week: B002 has the check-in and the no-show.
+    let supervisor = common::staff_signed_in(&app, "S0101", "13900000101", now).await;
+    let (res, text) =
+        split(app.send(server_fn_request("/api/staff/appointments/week", &supervisor, &format!("week={today}"))).await)
+            .await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let b002_row = report["rows"].as_array().unwrap().iter().find(|r| r["code"] == "B002").unwrap().clone();
+    assert_eq!((b002_row["checked_in"].as_i64(), b002_row["no_show"].as_i64()), (Some(1), Some(1)), "{b002_row}");
+    assert_eq!(report["rows"].as_array().unwrap().len(), 8, "every branch, also those without visits");
+    app.cleanup().await;
+}

@@ -6,6 +6,7 @@
 //! a place from the slot's counter so that no slot is ever overbooked; `pages` the pages. The
 //! server functions below stay thin: who is asking, then a plain function.
 
+pub mod branch;
 pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]

@@ -130,6 +130,21 @@ pub fn can_change(start: i64, now: i64, cutoff_hours: i64) -> bool {
     now <= start - cutoff_hours * 3600
 }
 
+/// Branch staff check a visitor in from an hour before the start until the visit's end.
+pub fn can_check_in(booked: bool, starts_at: i64, ends_at: i64, now: i64) -> bool {
+    booked && now >= starts_at - 3600 && now <= ends_at
+}
+
+/// A visit is marked missed only once its start is 15 minutes past.
+pub fn can_mark_no_show(booked: bool, starts_at: i64, now: i64) -> bool {
+    booked && now >= starts_at + 15 * 60
+}
+
+/// The Monday that starts the week of `day`.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
 /// A reference a person can read out at the branch: "AP" and eight characters without the
 /// easily confused 0/O and 1/I, from `seed` (random bits).
 pub fn reference_code(seed: u64) -> String {
@@ -278,6 +293,27 @@ mod tests {
         let start = 100_000;
         assert!(can_change(start, start - 2 * 3600, 2));
         assert!(!can_change(start, start - 2 * 3600 + 1, 2));
+    }
+
+    #[test]
+    fn staff_check_in_around_the_visit_and_mark_no_shows_only_after_the_start() {
+        let (start, end) = (100_000, 100_000 + 1800);
+        assert!(can_check_in(true, start, end, start - 3600));
+        assert!(!can_check_in(true, start, end, start - 3601), "too early");
+        assert!(can_check_in(true, start, end, end));
+        assert!(!can_check_in(true, start, end, end + 1), "over");
+        assert!(!can_check_in(false, start, end, start), "not booked (cancelled, already in)");
+        assert!(!can_mark_no_show(true, start, start + 14 * 60));
+        assert!(can_mark_no_show(true, start, start + 15 * 60));
+        assert!(!can_mark_no_show(false, start, start + 3600));
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_start(day(11, 25)), day(11, 23));
+        assert_eq!(week_start(day(11, 23)), day(11, 23));
+        assert_eq!(week_start(day(11, 29)), day(11, 23), "Sunday ends the week");
+        assert_eq!(week_start(day(3, 1)), day(2, 23));
     }
 
     #[test]

@@ -331,8 +331,9 @@ impl BookingError {
 }
 
 /// Books the time, or moves `moving` to it, in one transaction: the customer's row is locked
-/// first (one booking of theirs at a time, so the limits hold), then the slot's counter takes
-/// a place only while one is free for the customer's tier. Anything refused rolls back whole.
+/// first (one booking of theirs at a time, so the limits hold), the limits are checked, then
+/// the slot's counter takes a place only while one is free for the customer's tier. Anything
+/// refused rolls back whole.
 pub async fn book(
     pool: &AnyPool,
     settings: &Settings,
@@ -362,33 +363,6 @@ pub async fn book(
         .bind(request.customer_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO slot_usage (branch_id, service_id, starts_at, capacity, vip_reserved, taken, regular_taken) \
-         VALUES ($1, $2, $3, $4, $5, 0, 0) ON CONFLICT (branch_id, service_id, starts_at) DO NOTHING",
-    )
-    .bind(branch.id)
-    .bind(service.id)
-    .bind(request.starts_at)
-    .bind(i64::from(branch.counters))
-    .bind(i64::from(branch.vip_counters.min(branch.counters)))
-    .execute(&mut *tx)
-    .await?;
-    let claimed = sqlx::query(
-        "UPDATE slot_usage SET taken = taken + 1, regular_taken = regular_taken + $4 \
-         WHERE branch_id = $1 AND service_id = $2 AND starts_at = $3 AND taken < capacity \
-         AND ($4 = 0 OR regular_taken < capacity - vip_reserved)",
-    )
-    .bind(branch.id)
-    .bind(service.id)
-    .bind(request.starts_at)
-    .bind(regular)
-    .execute(&mut *tx)
-    .await?;
-    if claimed.rows_affected() != 1 {
-        tx.rollback().await?;
-        let next = next_free(pool, settings, &branch, &service, request.vip, now, 5).await?;
-        return Err(BookingError::Taken(next));
-    }
     let old: Option<(i64, i64, i64, i64, i64, i64)> = match request.moving {
         Some(id) => {
             let row: Option<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
@@ -422,6 +396,33 @@ pub async fn book(
     if let Err(problem) = rules::check_limits(&upcoming, (request.starts_at, ends_at)) {
         tx.rollback().await?;
         return Err(BookingError::Limit(problem));
+    }
+    sqlx::query(
+        "INSERT INTO slot_usage (branch_id, service_id, starts_at, capacity, vip_reserved, taken, regular_taken) \
+         VALUES ($1, $2, $3, $4, $5, 0, 0) ON CONFLICT (branch_id, service_id, starts_at) DO NOTHING",
+    )
+    .bind(branch.id)
+    .bind(service.id)
+    .bind(request.starts_at)
+    .bind(i64::from(branch.counters))
+    .bind(i64::from(branch.vip_counters.min(branch.counters)))
+    .execute(&mut *tx)
+    .await?;
+    let claimed = sqlx::query(
+        "UPDATE slot_usage SET taken = taken + 1, regular_taken = regular_taken + $4 \
+         WHERE branch_id = $1 AND service_id = $2 AND starts_at = $3 AND taken < capacity \
+         AND ($4 = 0 OR regular_taken < capacity - vip_reserved)",
+    )
+    .bind(branch.id)
+    .bind(service.id)
+    .bind(request.starts_at)
+    .bind(regular)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        tx.rollback().await?;
+        let next = next_free(pool, settings, &branch, &service, request.vip, now, 5).await?;
+        return Err(BookingError::Taken(next));
     }
     let reference = rules::reference_code(rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(

@@ -128,9 +128,25 @@ pub async fn audit(
     now: i64,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    let customer = principal.and_then(principal_parts).filter(|(k, _)| *k == "customer").map(|(_, id)| id);
+    audit_about(pool, kind, principal, session_id, customer, client, now, detail).await
+}
+
+/// Like [`audit`], naming the customer whose data was touched (a member of staff checking a
+/// customer in, say), so the customer can see who accessed what.
+#[allow(clippy::too_many_arguments)]
+pub async fn audit_about(
+    pool: &AnyPool,
+    kind: &str,
+    principal: Option<&str>,
+    session_id: Option<&str>,
+    subject: Option<i64>,
+    client: &Client,
+    now: i64,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
     let (actor_kind, actor_id) =
         principal.and_then(principal_parts).map_or(("anonymous", None), |(k, id)| (k, Some(id)));
-    let subject = if actor_kind == "customer" { actor_id } else { None };
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

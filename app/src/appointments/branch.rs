@@ -1,0 +1,488 @@
+//! The staff side of appointments: branch staff see their branch's visits for a day, check
+//! visitors in and mark those who did not come; supervisors see any branch, and the week's
+//! bookings, visits, no-shows and cancellations per branch. Every look at customers' visits
+//! is recorded in the audit trail.
+
+use super::rules::{can_check_in, can_mark_no_show, week_start};
+use super::{AppointmentStatus, Names};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::format::format_date;
+use crate::i18n::*;
+use crate::layout::PageTitle;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// One visit on a branch's day list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchVisit {
+    pub id: i64,
+    pub reference: String,
+    pub customer_name: String,
+    pub customer_no: String,
+    pub vip: bool,
+    pub service: Names,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub status: AppointmentStatus,
+    pub can_check_in: bool,
+    pub can_mark_no_show: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchDay {
+    pub code: String,
+    pub name: Names,
+    pub day: NaiveDate,
+    pub offset_secs: i64,
+    pub visits: Vec<BranchVisit>,
+    /// Branches a supervisor may switch to (code, name); only their own for branch staff.
+    pub branches: Vec<(String, Names)>,
+}
+
+/// One branch's week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekRow {
+    pub code: String,
+    pub name: Names,
+    pub booked: u32,
+    pub checked_in: u32,
+    pub no_show: u32,
+    pub cancelled: u32,
+    pub moved: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekReport {
+    pub monday: NaiveDate,
+    pub rows: Vec<WeekRow>,
+}
+
+pub const OUTCOMES: [&str; 2] = ["checked_in", "no_show"];
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::auth::service::Authenticated;
+    use sqlx::AnyPool;
+
+    pub fn staff_id(who: &Authenticated) -> Result<i64, AppError> {
+        who.principal.strip_prefix("staff:").and_then(|id| id.parse().ok()).ok_or(AppError::Forbidden)
+    }
+
+    /// The branch (id, code) a member of staff works at, if any.
+    pub async fn own_branch(pool: &AnyPool, staff_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT b.id, b.code FROM staff_users s JOIN branches b ON b.id = s.branch_id WHERE s.id = $1")
+            .bind(staff_id)
+            .fetch_optional(pool)
+            .await
+    }
+
+    /// The branch this person may look at: branch staff their own only; supervisors any
+    /// (`asked`, or the first).
+    pub async fn branch_for(
+        pool: &AnyPool,
+        who: &Authenticated,
+        asked: Option<&str>,
+    ) -> Result<(i64, String), AppError> {
+        let own = own_branch(pool, staff_id(who)?).await.map_err(AppError::internal)?;
+        match who.role {
+            Role::BranchStaff => {
+                let own = own.ok_or(AppError::Forbidden)?;
+                if asked.is_some_and(|code| code != own.1) {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(own)
+            }
+            _ => {
+                let code = asked.map(str::to_owned).or(own.map(|o| o.1)).unwrap_or_else(|| "B001".to_owned());
+                let id: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
+                    .bind(&code)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(AppError::internal)?;
+                Ok((id.ok_or(AppError::NotFound)?, code))
+            }
+        }
+    }
+
+    type VisitRow = (i64, String, String, String, String, String, String, i64, i64, String);
+
+    pub async fn day_visits(
+        pool: &AnyPool,
+        branch_id: i64,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> Result<Vec<BranchVisit>, sqlx::Error> {
+        let rows: Vec<VisitRow> = sqlx::query_as(
+            "SELECT a.id, a.reference, c.name, c.customer_no, c.tier, s.name_zh, s.name_en, a.starts_at, a.ends_at, a.status \
+             FROM appointments a JOIN customers c ON c.id = a.customer_id JOIN services s ON s.id = a.service_id \
+             WHERE a.branch_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'moved' \
+             ORDER BY a.starts_at, a.id",
+        )
+        .bind(branch_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let status = AppointmentStatus::parse(&r.9).unwrap_or(AppointmentStatus::Cancelled);
+                let booked = status == AppointmentStatus::Booked;
+                BranchVisit {
+                    id: r.0,
+                    reference: r.1,
+                    customer_name: r.2,
+                    customer_no: r.3,
+                    vip: super::super::rules::is_vip(&r.4),
+                    service: Names { zh: r.5, en: r.6 },
+                    starts_at: r.7,
+                    ends_at: r.8,
+                    status,
+                    can_check_in: can_check_in(booked, r.7, r.8, now),
+                    can_mark_no_show: can_mark_no_show(booked, r.7, now),
+                }
+            })
+            .collect())
+    }
+}
+
+#[server(endpoint = "staff/appointments/day")]
+pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Result<BranchDay, AppError> {
+    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let now = chrono::Utc::now().timestamp();
+    let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
+    let day = match day.as_deref().filter(|d| !d.is_empty()) {
+        Some(text) => text
+            .parse::<NaiveDate>()
+            .map_err(|_| AppError::Invalid { field: "day".into(), problem: "not_a_date".into() })?,
+        None => crate::accounts::china_today(now),
+    };
+    let names: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT code, name_zh, name_en, timezone FROM branches ORDER BY code")
+            .fetch_all(&state.pool)
+            .await
+            .map_err(AppError::internal)?;
+    let (_, zh, en, zone) = names.iter().find(|n| n.0 == code).cloned().ok_or(AppError::NotFound)?;
+    let offset_secs = super::rules::zone_offset_secs(&zone).unwrap_or(8 * 3600);
+    let from = super::rules::to_utc(day, chrono::NaiveTime::MIN, offset_secs);
+    let visits = ssr::day_visits(&state.pool, branch_id, from, from + 86_400, now).await.map_err(AppError::internal)?;
+    let detail = serde_json::json!({ "branch": code, "day": day.to_string(), "visits": visits.len() }).to_string();
+    crate::auth::service::audit(
+        &state.pool,
+        "staff_viewed_branch_day",
+        Some(&who.principal),
+        Some(&who.session_id),
+        &crate::auth::server::client(),
+        now,
+        &detail,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    let branches = names
+        .into_iter()
+        .filter(|n| who.role == Role::Supervisor || n.0 == code)
+        .map(|(c, zh, en, _)| (c, Names { zh, en }))
+        .collect();
+    Ok(BranchDay { code, name: Names { zh, en }, day, offset_secs, visits, branches })
+}
+
+/// Checks a visitor in, or marks a visit missed, at the staff member's own branch (any, for
+/// supervisors), when the time allows.
+#[server(endpoint = "staff/appointments/mark")]
+pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppError> {
+    if !OUTCOMES.contains(&outcome.as_str()) {
+        return Err(AppError::Invalid { field: "outcome".into(), problem: "unknown".into() });
+    }
+    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let now = chrono::Utc::now().timestamp();
+    let row: Option<(i64, i64, i64, i64, String)> =
+        sqlx::query_as("SELECT customer_id, branch_id, starts_at, ends_at, status FROM appointments WHERE id = $1")
+            .bind(appointment_id)
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(AppError::internal)?;
+    let (customer_id, branch_id, starts_at, ends_at, status) = row.ok_or(AppError::NotFound)?;
+    if who.role == Role::BranchStaff {
+        let own = ssr::own_branch(&state.pool, ssr::staff_id(&who)?).await.map_err(AppError::internal)?;
+        if own.map(|o| o.0) != Some(branch_id) {
+            // Another branch's visit is not theirs to see: answer as if it did not exist.
+            return Err(AppError::NotFound);
+        }
+    }
+    let booked = status == "booked";
+    let allowed = match outcome.as_str() {
+        "checked_in" => can_check_in(booked, starts_at, ends_at, now),
+        _ => can_mark_no_show(booked, starts_at, now),
+    };
+    if !allowed {
+        return Err(AppError::Invalid { field: "outcome".into(), problem: "not_now".into() });
+    }
+    let done = sqlx::query("UPDATE appointments SET status = $1, changed_at = $2 WHERE id = $3 AND status = 'booked'")
+        .bind(&outcome)
+        .bind(now)
+        .bind(appointment_id)
+        .execute(&state.pool)
+        .await
+        .map_err(AppError::internal)?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Invalid { field: "outcome".into(), problem: "not_now".into() });
+    }
+    let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
+    crate::auth::service::audit_about(
+        &state.pool,
+        &format!("appointment_{outcome}"),
+        Some(&who.principal),
+        Some(&who.session_id),
+        Some(customer_id),
+        &crate::auth::server::client(),
+        now,
+        &detail,
+    )
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Supervisors: per branch, the visits of the week starting on the Monday of `week` (a date).
+#[server(endpoint = "staff/appointments/week")]
+pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppError> {
+    let (state, _who) = crate::auth::server::require_staff(&[Role::Supervisor]).await?;
+    let now = chrono::Utc::now().timestamp();
+    let day = match week.as_deref().filter(|d| !d.is_empty()) {
+        Some(text) => text
+            .parse::<NaiveDate>()
+            .map_err(|_| AppError::Invalid { field: "week".into(), problem: "not_a_date".into() })?,
+        None => crate::accounts::china_today(now),
+    };
+    let monday = week_start(day);
+    let from = crate::accounts::service::china_midnight(monday);
+    let rows: Vec<(String, String, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT b.code, b.name_zh, b.name_en, \
+         CAST(COUNT(a.id) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'moved' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM branches b LEFT JOIN appointments a ON a.branch_id = b.id AND a.starts_at >= $1 AND a.starts_at < $2 \
+         GROUP BY b.code, b.name_zh, b.name_en ORDER BY b.code",
+    )
+    .bind(from)
+    .bind(from + 7 * 86_400)
+    .fetch_all(&state.pool)
+    .await
+    .map_err(AppError::internal)?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok(WeekReport {
+        monday,
+        rows: rows
+            .into_iter()
+            .map(|r| WeekRow {
+                code: r.0,
+                name: Names { zh: r.1, en: r.2 },
+                booked: n(r.3),
+                checked_in: n(r.4),
+                no_show: n(r.5),
+                cancelled: n(r.6),
+                moved: n(r.7),
+            })
+            .collect(),
+    })
+}
+
+fn status_text(status: AppointmentStatus, locale: Locale) -> String {
+    match status {
+        AppointmentStatus::Booked => td_string!(locale, appointments.status_booked),
+        AppointmentStatus::Cancelled => td_string!(locale, appointments.status_cancelled),
+        AppointmentStatus::Moved => td_string!(locale, appointments.status_moved),
+        AppointmentStatus::CheckedIn => td_string!(locale, appointments.status_checked_in),
+        AppointmentStatus::NoShow => td_string!(locale, appointments.status_no_show),
+    }
+    .to_string()
+}
+
+/// `/staff/appointments?day=…&branch=…`: a branch's visits for a day, with check-in and no-show.
+#[component]
+pub fn BranchDayPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let mark = ServerAction::<MarkVisit>::new();
+    let day = Resource::new_blocking(
+        move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get()),
+        |((day, branch), _)| load_branch_day(day, branch),
+    );
+    let locale = move || i18n.get_locale();
+    let mark_error = move || {
+        mark.value().get().and_then(Result::err).map(|e| match e {
+            AppError::Invalid { .. } => t_string!(i18n, branch.not_now).to_string(),
+            _ => t_string!(i18n, error.generic).to_string(),
+        })
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, branch.title).to_string()) />
+        <section class="page">
+            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
+            <h1>{t!(i18n, branch.title)}</h1>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match day.await {
+                        Ok(d) => {
+                            let offset = d.offset_secs;
+                            let (code, name) = (d.code.clone(), d.name.clone());
+                            view! {
+                                <form class="month-pick" method="get" action="/staff/appointments">
+                                    <label for="branch-pick">{t!(i18n, branch.branch)}</label>
+                                    <select id="branch-pick" name="branch">
+                                        {d.branches.iter().map(|(c, n)| {
+                                            let n = n.clone();
+                                            view! { <option value=c.clone() selected=*c == code>{move || n.get(locale()).to_owned()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                    <label for="day-pick">{t!(i18n, branch.day)}</label>
+                                    <input id="day-pick" type="date" name="day" value=d.day.to_string() />
+                                    <button type="submit" class="button">{t!(i18n, branch.show)}</button>
+                                </form>
+                                <h2 id="visits-heading">
+                                    {move || format!("{} · {}", name.get(locale()), format_date(d.day, locale()))}
+                                </h2>
+                                <p role="alert" class="error-box">{mark_error}</p>
+                                {if d.visits.is_empty() {
+                                    view! { <p class="empty">{t!(i18n, branch.none)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-scroll">
+                                            <table aria-labelledby="visits-heading">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">{t!(i18n, branch.col_time)}</th>
+                                                        <th scope="col">{t!(i18n, branch.col_customer)}</th>
+                                                        <th scope="col">{t!(i18n, branch.col_service)}</th>
+                                                        <th scope="col">{t!(i18n, branch.col_status)}</th>
+                                                        <th scope="col">{t!(i18n, branch.col_action)}</th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {d.visits.into_iter().map(|v| {
+                                                        let id = v.id;
+                                                        let service = v.service.clone();
+                                                        let who = format!("{} {}", v.customer_name, v.customer_no);
+                                                        view! {
+                                                            <tr>
+                                                                <td>{super::rules::to_local(v.starts_at, offset).format("%H:%M").to_string()}</td>
+                                                                <td>
+                                                                    {who.clone()}
+                                                                    {v.vip.then(|| view! { " " <span class="badge">{t!(i18n, branch.vip)}</span> })}
+                                                                    <br /><span class="hint">{v.reference.clone()}</span>
+                                                                </td>
+                                                                <td>{move || service.get(locale()).to_owned()}</td>
+                                                                <td>{move || status_text(v.status, locale())}</td>
+                                                                <td class="row-actions">
+                                                                    {v.can_check_in.then(|| {
+                                                                        let label = td_string!(locale(), branch.check_in_label, who = who.clone()).to_string();
+                                                                        view! {
+                                                                            <button type="button" class="button primary" aria-label=label
+                                                                                on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "checked_in".into() }); }>
+                                                                                {t!(i18n, branch.check_in)}
+                                                                            </button>
+                                                                        }
+                                                                    })}
+                                                                    {v.can_mark_no_show.then(|| {
+                                                                        let label = td_string!(locale(), branch.no_show_label, who = who.clone()).to_string();
+                                                                        view! {
+                                                                            <button type="button" class="button" aria-label=label
+                                                                                on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "no_show".into() }); }>
+                                                                                {t!(i18n, branch.no_show)}
+                                                                            </button>
+                                                                        }
+                                                                    })}
+                                                                </td>
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }
+                                    .into_any()
+                                }}
+                            }
+                            .into_any()
+                        }
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, branch.bad_day)}</p> }.into_any(),
+                        Err(AppError::Forbidden) => view! { <p class="error-box" role="alert">{t!(i18n, branch.not_yours)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/staff/reports?week=…`: supervisors' weekly figures per branch.
+#[component]
+pub fn WeekReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let report = Resource::new_blocking(move || query.with(|q| q.get("week")), load_week_report);
+    let locale = move || i18n.get_locale();
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, branch.report_title).to_string()) />
+        <section class="page">
+            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
+            <h1>{t!(i18n, branch.report_title)}</h1>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match report.await {
+                        Ok(r) => {
+                            let monday = r.monday;
+                            let prev = (monday - chrono::Duration::days(7)).to_string();
+                            let next = (monday + chrono::Duration::days(7)).to_string();
+                            view! {
+                                <p class="filter-actions">
+                                    <a class="button" href=format!("/staff/reports?week={prev}")>{t!(i18n, branch.prev_week)}</a>
+                                    <a class="button" href=format!("/staff/reports?week={next}")>{t!(i18n, branch.next_week)}</a>
+                                </p>
+                                <div class="table-scroll">
+                                    <table>
+                                        <caption>{move || td_string!(locale(), branch.week_caption, from = format_date(monday, locale()), to = format_date(monday + chrono::Duration::days(6), locale())).to_string()}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t!(i18n, branch.branch)}</th>
+                                                <th scope="col" class="num">{t!(i18n, branch.col_booked)}</th>
+                                                <th scope="col" class="num">{t!(i18n, appointments.status_checked_in)}</th>
+                                                <th scope="col" class="num">{t!(i18n, appointments.status_no_show)}</th>
+                                                <th scope="col" class="num">{t!(i18n, appointments.status_cancelled)}</th>
+                                                <th scope="col" class="num">{t!(i18n, appointments.status_moved)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {r.rows.into_iter().map(|row| {
+                                                let name = row.name.clone();
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{move || name.get(locale()).to_owned()}</th>
+                                                        <td class="num">{row.booked}</td>
+                                                        <td class="num">{row.checked_in}</td>
+                                                        <td class="num">{row.no_show}</td>
+                                                        <td class="num">{row.cancelled}</td>
+                                                        <td class="num">{row.moved}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                            .into_any()
+                        }
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, branch.bad_day)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
