@@ -473,9 +473,13 @@ async fn insert_branches_services_staff(
         .await?;
         summary.staff += 1;
     }
-    for (no, name, role) in
-        [("S0001", "客服专员甲", "agent"), ("S0002", "客服专员乙", "agent"), ("S0101", "客服主管", "supervisor")]
-    {
+    for (no, name, role) in [
+        ("S0001", "客服专员甲", "agent"),
+        ("S0002", "客服专员乙", "agent"),
+        ("S0101", "客服主管", "supervisor"),
+        ("S0102", "网点主管甲", "supervisor"),
+        ("S0103", "网点主管乙", "supervisor"),
+    ] {
         insert_staff(tx, no, name, role, None, staff_hash, created_at).await?;
         summary.staff += 1;
     }

@@ -410,19 +410,25 @@ async fn branch_staff_check_visitors_in_at_their_own_branch_and_supervisors_see_
             .await
             .unwrap();
     }
-    let today = app::accounts::china_today(now);
-    let (res, text) =
-        split(app.send(server_fn_request("/api/staff/appointments/day", &staff, &format!("day={today}"))).await).await;
-    assert_eq!(res.status(), StatusCode::OK, "{text}");
-    let day: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(day["code"], "B002");
-    let listed: Vec<i64> = day["visits"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    // Near midnight in China the two visits fall on two days (and on a Sunday night, two weeks).
+    let mut days = vec![app::accounts::china_today(now + 600), app::accounts::china_today(now - 1200)];
+    days.dedup();
+    let mut listed = Vec::new();
+    for day in &days {
+        let (res, text) =
+            split(app.send(server_fn_request("/api/staff/appointments/day", &staff, &format!("day={day}"))).await)
+                .await;
+        assert_eq!(res.status(), StatusCode::OK, "{text}");
+        let day: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(day["code"], "B002");
+        listed.extend(day["visits"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()));
+    }
     assert!(visits.iter().all(|(id, _)| listed.contains(id)), "{listed:?}");
     let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'staff_viewed_branch_day'")
         .fetch_one(pool)
         .await
         .unwrap();
-    assert_eq!(seen, 1, "the look is recorded");
+    assert_eq!(seen, days.len() as i64, "each look is recorded");
 
     // Another branch's list is not theirs.
     let (res, _) = split(app.send(server_fn_request("/api/staff/appointments/day", &staff, "branch=B003")).await).await;
@@ -463,13 +469,79 @@ async fn branch_staff_check_visitors_in_at_their_own_branch_and_supervisors_see_
 
     // The supervisor's week: B002 has the check-in and the no-show.
     let supervisor = common::staff_signed_in(&app, "S0101", "13900000101", now).await;
-    let (res, text) =
-        split(app.send(server_fn_request("/api/staff/appointments/week", &supervisor, &format!("week={today}"))).await)
-            .await;
+    let mut weeks: Vec<_> = days.iter().map(|d| app::appointments::rules::week_start(*d)).collect();
+    weeks.dedup();
+    let (mut checked_in, mut no_show) = (0, 0);
+    for week in weeks {
+        let (res, text) = split(
+            app.send(server_fn_request("/api/staff/appointments/week", &supervisor, &format!("week={week}"))).await,
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{text}");
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report["rows"].as_array().unwrap().len(), 8, "every branch, also those without visits");
+        let b002_row = report["rows"].as_array().unwrap().iter().find(|r| r["code"] == "B002").unwrap().clone();
+        checked_in += b002_row["checked_in"].as_i64().unwrap();
+        no_show += b002_row["no_show"].as_i64().unwrap();
+    }
+    assert_eq!((checked_in, no_show), (1, 1));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn closing_a_time_range_cancels_its_visits_tells_the_customers_and_stops_bookings() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000031", "13800000031", now).await;
+    let at = first_free(&app, 31, false, "card_replacement", "B006").await;
+    let (res, text) = split(
+        app.send(server_fn_request("/api/appointments/book", &customer, &book_body("card_replacement", "B006", at)))
+            .await,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
-    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let b002_row = report["rows"].as_array().unwrap().iter().find(|r| r["code"] == "B002").unwrap().clone();
-    assert_eq!((b002_row["checked_in"].as_i64(), b002_row["no_show"].as_i64()), (Some(1), Some(1)), "{b002_row}");
-    assert_eq!(report["rows"].as_array().unwrap().len(), 8, "every branch, also those without visits");
+    let id = serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"].as_i64().unwrap();
+
+    // B006's staff close the hour around it.
+    let staff = common::staff_signed_in(&app, "S0206", "13900000206", now).await;
+    let local = app::appointments::rules::to_local(at, 8 * 3600);
+    let from = (local - chrono::Duration::minutes(20)).format("%H:%M").to_string();
+    let to = (local + chrono::Duration::minutes(40)).format("%H:%M").to_string();
+    let day = local.date();
+    let bad = format!("day={day}&from={to}&to={from}&reason=Counter%20down");
+    let (res, _) = split(app.send(server_fn_request("/api/staff/appointments/close", &staff, &bad)).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "the end before the start is refused");
+    let body = format!("day={day}&from={from}&to={to}&reason=%E6%9F%9C%E5%8F%B0%E6%A3%80%E4%BF%AE");
+    let (res, text) = split(app.send(server_fn_request("/api/staff/appointments/close", &staff, &body)).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    assert_eq!(text, "1", "one visit was booked in that hour");
+
+    let status: String = sqlx::query_scalar("SELECT status FROM appointments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "cancelled");
+    assert_eq!(booked_in_slot(&app, at).await, (0, 0), "the place is given back");
+    let (_, text) = split(app.send(server_fn_request("/api/messages/list", &customer, "")).await).await;
+    let messages: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let closed = messages.iter().find(|m| m["kind"] == "appointment_closed").expect("the customer is told");
+    assert_eq!(closed["params"]["rebook"], "/appointments/book?service=card_replacement&branch=B006");
+
+    // The range is no longer offered, and booking it is refused.
+    let (res, text) = split(
+        app.send(server_fn_request("/api/appointments/book", &customer, &book_body("card_replacement", "B006", at)))
+            .await,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("not_offered"), "{text}");
+    // Staff of another branch cannot close B006's time.
+    let other = common::staff_signed_in(&app, "S0207", "13900000207", now).await;
+    let (res, _) = split(
+        app.send(server_fn_request("/api/staff/appointments/close", &other, &format!("branch=B006&{body}"))).await,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     app.cleanup().await;
 }

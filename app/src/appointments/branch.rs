@@ -108,6 +108,16 @@ mod ssr {
         }
     }
 
+    /// The branch's offset from UTC, as its day list places times.
+    pub async fn branch_offset(pool: &AnyPool, branch_id: i64) -> Result<i64, AppError> {
+        let zone: String = sqlx::query_scalar("SELECT timezone FROM branches WHERE id = $1")
+            .bind(branch_id)
+            .fetch_one(pool)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(crate::appointments::rules::zone_offset_secs(&zone).unwrap_or(8 * 3600))
+    }
+
     type VisitRow = (i64, String, String, String, String, String, String, i64, i64, String);
 
     pub async fn day_visits(
@@ -247,6 +257,61 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
     .map_err(AppError::internal)
 }
 
+/// Closes a range of a day at the staff member's branch (any branch, for supervisors): no
+/// more bookings in it, and visits booked there are cancelled with a message to book again.
+#[server(endpoint = "staff/appointments/close")]
+pub async fn close_slots(
+    branch: Option<String>,
+    day: String,
+    from: String,
+    to: String,
+    reason: String,
+) -> Result<u32, AppError> {
+    let invalid = |field: &str| AppError::Invalid { field: field.into(), problem: "invalid".into() };
+    let day: NaiveDate = day.parse().map_err(|_| invalid("day"))?;
+    let time = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+    let (Some(from), Some(to)) = (time(&from), time(&to)) else { return Err(invalid("from")) };
+    if to <= from {
+        return Err(invalid("to"));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(invalid("reason"));
+    }
+    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
+    let now = chrono::Utc::now().timestamp();
+    let offset = ssr::branch_offset(&state.pool, branch_id).await?;
+    let range = (super::rules::to_utc(day, from, offset), super::rules::to_utc(day, to, offset));
+    let staff_id = ssr::staff_id(&who)?;
+    let cancelled = super::service::close_range(
+        &state.pool,
+        &state.gateway,
+        &state.settings,
+        branch_id,
+        range,
+        reason,
+        staff_id,
+        now,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    let detail =
+        serde_json::json!({ "branch": code, "from": range.0, "to": range.1, "cancelled": cancelled }).to_string();
+    crate::auth::service::audit(
+        &state.pool,
+        "slots_closed",
+        Some(&who.principal),
+        Some(&who.session_id),
+        &crate::auth::server::client(),
+        now,
+        &detail,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    Ok(cancelled)
+}
+
 /// Supervisors: per branch, the visits of the week starting on the Monday of `week` (a date).
 #[server(endpoint = "staff/appointments/week")]
 pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppError> {
@@ -260,13 +325,24 @@ pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppErr
     };
     let monday = week_start(day);
     let from = crate::accounts::service::china_midnight(monday);
-    let rows: Vec<(String, String, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        code: String,
+        name_zh: String,
+        name_en: String,
+        booked: i64,
+        checked_in: i64,
+        no_show: i64,
+        cancelled: i64,
+        moved: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT b.code, b.name_zh, b.name_en, \
-         CAST(COUNT(a.id) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN a.status = 'moved' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         CAST(COUNT(a.id) AS BIGINT) AS booked, \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT) AS checked_in, \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'no_show' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_show, \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT) AS cancelled, \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'moved' THEN 1 ELSE 0 END), 0) AS BIGINT) AS moved \
          FROM branches b LEFT JOIN appointments a ON a.branch_id = b.id AND a.starts_at >= $1 AND a.starts_at < $2 \
          GROUP BY b.code, b.name_zh, b.name_en ORDER BY b.code",
     )
@@ -281,13 +357,13 @@ pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppErr
         rows: rows
             .into_iter()
             .map(|r| WeekRow {
-                code: r.0,
-                name: Names { zh: r.1, en: r.2 },
-                booked: n(r.3),
-                checked_in: n(r.4),
-                no_show: n(r.5),
-                cancelled: n(r.6),
-                moved: n(r.7),
+                code: r.code,
+                name: Names { zh: r.name_zh, en: r.name_en },
+                booked: n(r.booked),
+                checked_in: n(r.checked_in),
+                no_show: n(r.no_show),
+                cancelled: n(r.cancelled),
+                moved: n(r.moved),
             })
             .collect(),
     })
@@ -310,8 +386,9 @@ pub fn BranchDayPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let mark = ServerAction::<MarkVisit>::new();
+    let close = ServerAction::<CloseSlots>::new();
     let day = Resource::new_blocking(
-        move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get()),
+        move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get() + close.version().get()),
         |((day, branch), _)| load_branch_day(day, branch),
     );
     let locale = move || i18n.get_locale();
@@ -408,6 +485,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                     }
                                     .into_any()
                                 }}
+                                <CloseSlots branch=d.code.clone() day=d.day close />
                             }
                             .into_any()
                         }
@@ -418,6 +496,63 @@ pub fn BranchDayPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The form that closes a range of the day shown.
+#[component]
+fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -> impl IntoView {
+    let i18n = use_i18n();
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (f, t, r) = (from.get_untracked(), to.get_untracked(), reason.get_untracked());
+        let ok = !f.is_empty() && !t.is_empty() && t > f && !r.trim().is_empty();
+        problem.set(!ok);
+        if ok {
+            close.dispatch(CloseSlots {
+                branch: Some(branch.clone()),
+                day: day.to_string(),
+                from: f,
+                to: t,
+                reason: r,
+            });
+        }
+    };
+    let done = move || match close.value().get() {
+        Some(Ok(n)) => Some(td_string!(i18n.get_locale(), branch.closed_done, n = n).to_string()),
+        _ => None,
+    };
+    let failed = move || match close.value().get() {
+        Some(Err(AppError::Invalid { .. })) => Some(t_string!(i18n, branch.bad_range).to_string()),
+        Some(Err(_)) => Some(t_string!(i18n, error.generic).to_string()),
+        _ => problem.get().then(|| t_string!(i18n, branch.bad_range).to_string()),
+    };
+    view! {
+        <h2>{t!(i18n, branch.close_title)}</h2>
+        <p class="hint">{t!(i18n, branch.close_lead)}</p>
+        <form class="form close-form" novalidate on:submit=on_submit>
+            <div class="filter-grid">
+                <div class="field">
+                    <label for="close-from">{t!(i18n, branch.close_from)}</label>
+                    <input id="close-from" type="time" name="from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="close-to">{t!(i18n, branch.close_to)}</label>
+                    <input id="close-to" type="time" name="to" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="close-reason">{t!(i18n, branch.close_reason)}</label>
+                    <input id="close-reason" type="text" name="reason" maxlength=200 prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            <p role="status" class="status">{done}</p>
+            <p role="alert" class="error-box">{failed}</p>
+            <p><button type="submit" class="button" disabled=move || close.pending().get()>{t!(i18n, branch.close_submit)}</button></p>
+        </form>
     }
 }
 

@@ -69,6 +69,8 @@ pub struct BranchInfo {
     pub hours: Vec<rules::Hours>,
     /// Closures from today to the end of the booking window.
     pub closures: Vec<Closure>,
+    /// Times staff closed for booking (start, end; unix seconds) in the booking window.
+    pub closed_ranges: Vec<(i64, i64)>,
     /// The branch's offset from UTC (its zone has no daylight saving).
     pub offset_secs: i64,
     pub counters: u32,

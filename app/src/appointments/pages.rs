@@ -44,6 +44,7 @@ fn reason_name(reason: &str, locale: Locale) -> String {
         "plans_changed" => td_string!(locale, appointments.reason_plans_changed),
         "done_elsewhere" => td_string!(locale, appointments.reason_done_elsewhere),
         "wrong_booking" => td_string!(locale, appointments.reason_wrong_booking),
+        "branch_closed" => td_string!(locale, appointments.reason_branch_closed),
         _ => td_string!(locale, appointments.reason_other),
     }
     .to_string()

@@ -62,6 +62,12 @@ pub fn slot_starts(date: NaiveDate, hours: &[Hours], closures: &[NaiveDate], dur
     out
 }
 
+/// Whether a visit from `start` for `duration_secs` stays clear of every closed range
+/// (start, end) of its branch.
+pub fn clear_of(start: i64, duration_secs: i64, closed: &[(i64, i64)]) -> bool {
+    closed.iter().all(|(from, to)| start + duration_secs <= *from || start >= *to)
+}
+
 /// Whether a start time may be booked at `now`: at least the service's lead time ahead, and
 /// within the booking window.
 pub fn bookable(start: i64, now: i64, lead_time_hours: i64, window_days: i64) -> bool {
@@ -225,7 +231,7 @@ mod tests {
         let slots = slot_starts(day(11, 25), &weekdays_9_to_5(), &[], 45);
         assert_eq!(slots.first(), Some(&t(9, 0)));
         assert_eq!(slots[1], t(9, 45));
-        assert_eq!(slots.last(), Some(&t(16, 0)), "16:00 + 45 min ends 16:45; 16:45 would end after 17:00");
+        assert_eq!(slots.last(), Some(&t(15, 45)), "15:45 + 45 min ends 16:30; 16:30 would end at 17:15");
         assert_eq!(slots.len(), 10);
         assert_eq!(slot_starts(day(11, 25), &weekdays_9_to_5(), &[], 20).len(), 24);
     }
@@ -306,6 +312,16 @@ mod tests {
         assert!(!can_mark_no_show(true, start, start + 14 * 60));
         assert!(can_mark_no_show(true, start, start + 15 * 60));
         assert!(!can_mark_no_show(false, start, start + 3600));
+    }
+
+    #[test]
+    fn a_closed_range_takes_every_slot_that_touches_it() {
+        let closed = [(1000, 2000)];
+        assert!(clear_of(0, 1000, &closed), "ends as the closure starts");
+        assert!(!clear_of(500, 1000, &closed), "runs into it");
+        assert!(!clear_of(1500, 100, &closed), "inside");
+        assert!(clear_of(2000, 600, &closed), "starts as it ends");
+        assert!(clear_of(500, 1000, &[]));
     }
 
     #[test]

@@ -72,6 +72,13 @@ async fn branches(
     .bind(to.to_string())
     .fetch_all(pool)
     .await?;
+    let ranges: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT branch_id, starts_at, ends_at FROM slot_closures WHERE ends_at > $1 AND starts_at < $2 ORDER BY starts_at",
+    )
+    .bind(crate::accounts::service::china_midnight(from))
+    .bind(crate::accounts::service::china_midnight(to + chrono::Duration::days(1)))
+    .fetch_all(pool)
+    .await?;
     let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok();
     Ok(rows
         .into_iter()
@@ -91,6 +98,7 @@ async fn branches(
                         Some(Closure { day: c.1.parse().ok()?, reason: Names { zh: c.2.clone(), en: c.3.clone() } })
                     })
                     .collect(),
+                closed_ranges: ranges.iter().filter(|c| c.0 == r.0).map(|c| (c.1, c.2)).collect(),
                 // A zone the portal cannot place in time is not offered rather than guessed.
                 offset_secs: rules::zone_offset_secs(&r.9)?,
                 id: r.0,
@@ -159,6 +167,7 @@ async fn day_slots(
         .map(|t| rules::to_utc(day, t, branch.offset_secs))
         .filter(|at| {
             rules::bookable(*at, now, i64::from(service.lead_time_hours), i64::from(settings.booking_window_days))
+                && rules::clear_of(*at, i64::from(service.duration_minutes) * 60, &branch.closed_ranges)
         })
         .collect();
     let (Some(first), Some(last)) = (starts.first(), starts.last()) else { return Ok(Vec::new()) };
@@ -396,6 +405,19 @@ pub async fn book(
     if let Err(problem) = rules::check_limits(&upcoming, (request.starts_at, ends_at)) {
         tx.rollback().await?;
         return Err(BookingError::Limit(problem));
+    }
+    // Staff may have closed the time since it was offered.
+    let closed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM slot_closures WHERE branch_id = $1 AND starts_at < $2 AND ends_at > $3",
+    )
+    .bind(branch.id)
+    .bind(ends_at)
+    .bind(request.starts_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    if closed > 0 {
+        tx.rollback().await?;
+        return Err(BookingError::NotOffered);
     }
     sqlx::query(
         "INSERT INTO slot_usage (branch_id, service_id, starts_at, capacity, vip_reserved, taken, regular_taken) \
@@ -732,4 +754,66 @@ pub async fn calendar(
         stamp: now,
     });
     Ok((format!("visit-{}.ics", a.reference), body, cookies))
+}
+
+/// Closes `starts_at..ends_at` at a branch for booking: the range is recorded, every visit
+/// booked in it is cancelled (its place given back) in the same transaction, and each customer
+/// gets a message with a link to book again. Answers how many visits were cancelled.
+#[allow(clippy::too_many_arguments)]
+pub async fn close_range(
+    pool: &AnyPool,
+    gateway: &crate::notify::Gateway,
+    settings: &Settings,
+    branch_id: i64,
+    (starts_at, ends_at): (i64, i64),
+    reason: &str,
+    staff_id: i64,
+    now: i64,
+) -> Result<u32, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO slot_closures (branch_id, starts_at, ends_at, reason, closed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(branch_id)
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(reason)
+    .bind(staff_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let hit: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, customer_id, service_id, starts_at, regular_place FROM appointments \
+         WHERE branch_id = $1 AND status = 'booked' AND starts_at < $2 AND ends_at > $3",
+    )
+    .bind(branch_id)
+    .bind(ends_at)
+    .bind(starts_at)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, _, service_id, start, regular) in &hit {
+        sqlx::query("UPDATE appointments SET status = 'cancelled', changed_at = $1, change_reason = 'branch_closed' WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        give_back(&mut tx, branch_id, *service_id, *start, *regular).await?;
+    }
+    tx.commit().await?;
+    for (id, customer_id, ..) in &hit {
+        let Some(a) = appointments_of(pool, settings, *customer_id, Some(*id), now).await?.pop() else { continue };
+        let key = format!("appointment_closed:{id}");
+        let message = crate::messages::service::NewMessage {
+            customer_id: *customer_id,
+            kind: crate::messages::MessageKind::AppointmentClosed,
+            params: crate::messages::MessageParams {
+                rebook: Some(format!("/appointments/book?service={}&branch={}", a.service.code, a.branch.code)),
+                ..appointment_params(&a)
+            },
+            account_id: None,
+            dedupe_key: Some(&key),
+        };
+        crate::messages::service::post(pool, gateway, message, now).await?;
+    }
+    Ok(u32::try_from(hit.len()).unwrap_or(u32::MAX))
 }

@@ -34,6 +34,8 @@ pub enum MessageKind {
     AppointmentMoved,
     AppointmentCancelled,
     AppointmentReminder,
+    /// The branch closed the time of a booked visit; the message links to booking again.
+    AppointmentClosed,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -50,6 +52,7 @@ impl MessageKind {
             MessageKind::AppointmentMoved => "appointment_moved",
             MessageKind::AppointmentCancelled => "appointment_cancelled",
             MessageKind::AppointmentReminder => "appointment_reminder",
+            MessageKind::AppointmentClosed => "appointment_closed",
             MessageKind::Other => "other",
         }
     }
@@ -63,6 +66,7 @@ impl MessageKind {
             "appointment_moved" => MessageKind::AppointmentMoved,
             "appointment_cancelled" => MessageKind::AppointmentCancelled,
             "appointment_reminder" => MessageKind::AppointmentReminder,
+            "appointment_closed" => MessageKind::AppointmentClosed,
             _ => MessageKind::Other,
         }
     }
@@ -91,6 +95,9 @@ pub struct MessageParams {
     pub service: Option<crate::appointments::Names>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<i64>,
+    /// Where to book again (a path on this site), for a visit the branch had to cancel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rebook: Option<String>,
 }
 
 /// One message in the inbox.
@@ -148,7 +155,8 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
         MessageKind::AppointmentBooked
         | MessageKind::AppointmentMoved
         | MessageKind::AppointmentCancelled
-        | MessageKind::AppointmentReminder => {
+        | MessageKind::AppointmentReminder
+        | MessageKind::AppointmentClosed => {
             let branch = p.branch.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
             let service = p.service.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
             let time = p.starts_at.map(|t| crate::format::format_datetime(t, locale)).unwrap_or_default();
@@ -157,9 +165,20 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
                 MessageKind::AppointmentBooked => td_string!(locale, messages.appointment_booked_title),
                 MessageKind::AppointmentMoved => td_string!(locale, messages.appointment_moved_title),
                 MessageKind::AppointmentCancelled => td_string!(locale, messages.appointment_cancelled_title),
+                MessageKind::AppointmentClosed => td_string!(locale, messages.appointment_closed_title),
                 _ => td_string!(locale, messages.appointment_reminder_title),
             };
-            let body = if kind == MessageKind::AppointmentCancelled {
+            let body = if kind == MessageKind::AppointmentClosed {
+                td_string!(
+                    locale,
+                    messages.appointment_closed_body,
+                    service = service,
+                    branch = branch,
+                    time = time,
+                    reference = reference
+                )
+                .to_string()
+            } else if kind == MessageKind::AppointmentCancelled {
                 td_string!(
                     locale,
                     messages.appointment_cancelled_body,

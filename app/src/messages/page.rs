@@ -115,6 +115,9 @@ pub fn MessagesPage() -> impl IntoView {
                                                     <p class="message-body">{move || text2().1}</p>
                                                     <p class="message-actions">
                                                         {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{t!(i18n, messages.open_account)}</a> })}
+                                                        {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                                            <a class="button primary" href=href>{t!(i18n, messages.rebook)}</a>
+                                                        })}
                                                         {(!read).then(|| view! {
                                                             <button type="button" class="button" on:click=move |_| { read_one.dispatch(MarkMessageRead { message_id: id }); }>
                                                                 {t!(i18n, messages.mark_read)}

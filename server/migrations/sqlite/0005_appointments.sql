@@ -36,3 +36,16 @@ CREATE TABLE appointments (
 );
 CREATE INDEX appointments_by_customer ON appointments (customer_id, status, starts_at);
 CREATE INDEX appointments_by_branch ON appointments (branch_id, starts_at);
+
+-- Time a branch has closed for booking (a counter is down): no slot overlapping it is offered;
+-- visits already booked in it were cancelled when it was closed, and their customers told.
+CREATE TABLE slot_closures (
+    id          INTEGER PRIMARY KEY,
+    branch_id   INTEGER NOT NULL REFERENCES branches (id),
+    starts_at   INTEGER NOT NULL,
+    ends_at     INTEGER NOT NULL CHECK (ends_at > starts_at),
+    reason      TEXT    NOT NULL,
+    closed_by   INTEGER NOT NULL REFERENCES staff_users (id),
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX slot_closures_by_branch ON slot_closures (branch_id, starts_at);

@@ -1,0 +1,62 @@
+// Staff side of appointments: branch staff see their branch's visits for the day; a supervisor
+// switches branches and reads the weekly report. Both at phone and desktop width.
+import { expect, test, type Page } from '@playwright/test';
+import { baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
+
+async function staffSignIn(page: Page, no: string) {
+  const phone = `139${no.slice(1).padStart(8, '0')}`;
+  await page.goto(`${baseUrl()}/staff`);
+  await waitForHydration(page);
+  await page.getByLabel('员工号').fill(no);
+  await page.getByLabel('登录密码').fill('Staff-2026!');
+  const since = Date.now();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(phone, since));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/staff\/home$/);
+}
+
+test('branch staff see the day at their branch; a supervisor reads the week', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const phone = testInfo.project.name === 'phone-360';
+  // Demo visits are booked today and tomorrow wherever the branch is open: B005 opens every
+  // day, B008 every day but Sunday (so today or tomorrow has one).
+  const [no, name] = phone ? ['S0205', '五角场支行'] : ['S0208', '南京西路支行'];
+  await staffSignIn(page, no);
+  await page.getByRole('link', { name: '打开' }).click();
+  await expect(page).toHaveURL(/\/staff\/appointments$/);
+  await expect(page.getByRole('heading', { level: 2 })).toContainText(name);
+  if (await page.getByText('这一天没有预约。').isVisible()) {
+    const tomorrow = new Date(Date.now() + (8 + 24) * 3600 * 1000).toISOString().slice(0, 10);
+    await page.getByLabel('日期').fill(tomorrow);
+    await page.getByRole('button', { name: '查看' }).click();
+    await expect(page).toHaveURL(new RegExp(`day=${tomorrow}`));
+  }
+  const table = page.getByRole('table');
+  await expect(table.locator('tbody tr')).not.toHaveCount(0);
+  await expect(table.locator('tbody tr').first()).toContainText(/AP[2-9A-Z]{8}/);
+  await expectNoAxeViolations(page);
+  // Another branch is not theirs.
+  await page.goto(`${baseUrl()}/staff/appointments?branch=B001`);
+  await expect(page.getByRole('alert')).toContainText('您只能查看本网点的预约');
+  expect(errors.filter((e) => !e.includes('status of 403'))).toEqual([]);
+});
+
+test('a supervisor switches branch and reads the weekly report', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await staffSignIn(page, testInfo.project.name === 'phone-360' ? 'S0102' : 'S0103');
+  await page.goto(`${baseUrl()}/staff/appointments`);
+  await page.getByLabel('网点').selectOption('B008');
+  await page.getByRole('button', { name: '查看' }).click();
+  await expect(page).toHaveURL(/branch=B008/);
+  await expect(page.getByRole('heading', { level: 2 })).toContainText('南京西路支行');
+  await expectNoAxeViolations(page);
+  await page.goto(`${baseUrl()}/staff/reports`);
+  const report = page.getByRole('table', { name: /按网点统计/ });
+  await expect(report.locator('tbody tr')).toHaveCount(8);
+  await expectNoAxeViolations(page);
+  await page.getByRole('link', { name: '上一周' }).click();
+  await expect(page).toHaveURL(/week=\d{4}-\d{2}-\d{2}/);
+  await expect(report.locator('tbody tr')).toHaveCount(8);
+  expect(errors).toEqual([]);
+});
