@@ -56,6 +56,8 @@ setup_release_tools() {
 setup_test_tools() {
   # Debian's Chromium: Playwright never downloads a browser of its own here.
   [ -x /usr/bin/chromium ] || apt_install chromium
+  # Some browser tests arrange data straight in the SQLite file with Python's sqlite3.
+  command -v python3 >/dev/null || apt_install python3
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing the browser-test packages (npm ci)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

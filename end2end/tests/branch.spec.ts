@@ -1,7 +1,8 @@
 // Staff side of appointments: branch staff see their branch's visits for the day; a supervisor
-// switches branches and reads the weekly report. Both at phone and desktop width.
+// switches branches and reads the weekly report; staff check a visitor in and close a time
+// range. All at phone and desktop width.
 import { expect, test, type Page } from '@playwright/test';
-import { baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
+import { arrangeVisitSoon, baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
 
 async function staffSignIn(page: Page, no: string) {
   const phone = `139${no.slice(1).padStart(8, '0')}`;
@@ -58,5 +59,36 @@ test('a supervisor switches branch and reads the weekly report', async ({ page }
   await page.getByRole('link', { name: '上一周' }).click();
   await expect(page).toHaveURL(/week=\d{4}-\d{2}-\d{2}/);
   await expect(report.locator('tbody tr')).toHaveCount(8);
+  expect(errors).toEqual([]);
+});
+
+test('branch staff check a visitor in and close a time range of the day', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const phone = testInfo.project.name === 'phone-360';
+  const [no, branch, reference] = phone ? ['S0203', 'B003', 'APE2EPHONE'] : ['S0204', 'B004', 'APE2EDESKT'];
+  const day = arrangeVisitSoon(branch, reference);
+  await staffSignIn(page, no);
+  await page.goto(`${baseUrl()}/staff/appointments?day=${day}`);
+  await waitForHydration(page);
+  const row = page.getByRole('row').filter({ hasText: reference });
+  await expect(row).toContainText('已预约');
+  await expect(row.getByRole('button', { name: /标记为未到$/ })).toHaveCount(0);
+  await row.getByRole('button', { name: /^为 .+ 签到$/ }).click();
+  await expect(row).toContainText('已到店');
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+
+  // A range with its end before its start is refused with the reason; a good one is closed.
+  await page.getByLabel('开始时间').fill('23:30');
+  await page.getByLabel('结束时间').fill('23:00');
+  await page.getByLabel('原因（客户可见）').fill('柜台检修');
+  await page.getByRole('button', { name: '关闭时段并通知客户' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '结束晚于开始' })).toBeVisible();
+  await page.getByLabel('开始时间').fill('23:00');
+  await page.getByLabel('结束时间').fill('23:30');
+  await page.getByRole('button', { name: '关闭时段并通知客户' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已关闭' })).toContainText('已关闭，0 位');
+  await expect(page.getByRole('list', { name: '已关闭的时段' })).toContainText('23:00–23:30 · 柜台检修');
+  await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });

@@ -1,4 +1,5 @@
 // Shared helpers: where the portal is, its pages, and the checks every page must pass.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -99,4 +100,26 @@ export async function signIn(
   await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since, portal.dataDir));
   await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/accounts$/);
+}
+
+/**
+ * Test arrangement straight in the portal's SQLite file (the server keeps running): books a
+ * visit under `reference` for demo customer C000044 at `branch`, starting in 10 minutes, so
+ * that staff can check it in whatever the time of day. Answers the visit's day in China.
+ */
+export function arrangeVisitSoon(branch: string, reference: string): string {
+  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
+  const script = `
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+now = int(time.time())
+service, minutes = db.execute("SELECT id, duration_minutes FROM services WHERE code = 'card_replacement'").fetchone()
+db.execute(
+    "INSERT INTO appointments (reference, customer_id, branch_id, service_id, starts_at, ends_at, status, regular_place, created_at) "
+    "SELECT ?, c.id, b.id, ?, ?, ?, 'booked', 1, ? FROM customers c, branches b WHERE c.customer_no = 'C000044' AND b.code = ?",
+    (sys.argv[3], service, now + 600, now + 600 + minutes * 60, now, sys.argv[2]))
+db.commit()
+print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
+`;
+  return execFileSync('python3', ['-c', script, db, branch, reference], { encoding: 'utf8' }).trim();
 }

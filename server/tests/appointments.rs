@@ -515,6 +515,10 @@ async fn closing_a_time_range_cancels_its_visits_tells_the_customers_and_stops_b
     let (res, text) = split(app.send(server_fn_request("/api/staff/appointments/close", &staff, &body)).await).await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
     assert_eq!(text, "1", "one visit was booked in that hour");
+    let (_, text) =
+        split(app.send(server_fn_request("/api/staff/appointments/day", &staff, &format!("day={day}"))).await).await;
+    let listed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(listed["closed"][0][2], "柜台检修", "the day list shows the closed range: {text}");
 
     let status: String = sqlx::query_scalar("SELECT status FROM appointments WHERE id = $1")
         .bind(id)

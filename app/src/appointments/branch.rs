@@ -38,6 +38,8 @@ pub struct BranchDay {
     pub day: NaiveDate,
     pub offset_secs: i64,
     pub visits: Vec<BranchVisit>,
+    /// Ranges of this day closed for booking: (start, end, reason), unix seconds.
+    pub closed: Vec<(i64, i64, String)>,
     /// Branches a supervisor may switch to (code, name); only their own for branch staff.
     pub branches: Vec<(String, Names)>,
 }
@@ -181,6 +183,16 @@ pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Res
     let offset_secs = super::rules::zone_offset_secs(&zone).unwrap_or(8 * 3600);
     let from = super::rules::to_utc(day, chrono::NaiveTime::MIN, offset_secs);
     let visits = ssr::day_visits(&state.pool, branch_id, from, from + 86_400, now).await.map_err(AppError::internal)?;
+    let closed: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT starts_at, ends_at, reason FROM slot_closures \
+         WHERE branch_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at",
+    )
+    .bind(branch_id)
+    .bind(from)
+    .bind(from + 86_400)
+    .fetch_all(&state.pool)
+    .await
+    .map_err(AppError::internal)?;
     let detail = serde_json::json!({ "branch": code, "day": day.to_string(), "visits": visits.len() }).to_string();
     crate::auth::service::audit(
         &state.pool,
@@ -198,7 +210,7 @@ pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Res
         .filter(|n| who.role == Role::Supervisor || n.0 == code)
         .map(|(c, zh, en, _)| (c, Names { zh, en }))
         .collect();
-    Ok(BranchDay { code, name: Names { zh, en }, day, offset_secs, visits, branches })
+    Ok(BranchDay { code, name: Names { zh, en }, day, offset_secs, visits, closed, branches })
 }
 
 /// Checks a visitor in, or marks a visit missed, at the staff member's own branch (any, for
@@ -486,6 +498,17 @@ pub fn BranchDayPage() -> impl IntoView {
                                     .into_any()
                                 }}
                                 <CloseSlots branch=d.code.clone() day=d.day close />
+                                {(!d.closed.is_empty()).then(|| {
+                                    let hm = move |t: i64| super::rules::to_local(t, offset).format("%H:%M").to_string();
+                                    view! {
+                                        <h3 id="closed-heading">{t!(i18n, branch.closed_ranges)}</h3>
+                                        <ul aria-labelledby="closed-heading">
+                                            {d.closed.iter().map(|(from, to, reason)| view! {
+                                                <li>{format!("{}–{} · {}", hm(*from), hm(*to), reason)}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
                             }
                             .into_any()
                         }
