@@ -3,8 +3,10 @@
 //! bookings, visits, no-shows and cancellations per branch. Every look at customers' visits
 //! is recorded in the audit trail.
 
+#[cfg(feature = "ssr")]
 use super::rules::{can_check_in, can_mark_no_show, week_start};
 use super::{AppointmentStatus, Names};
+#[cfg(feature = "ssr")]
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::format::format_date;
