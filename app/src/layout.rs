@@ -98,29 +98,32 @@ fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// The main navigation: the customer's areas, or for staff their home.
+/// The main navigation: the customer's areas, or for staff their home. One Transition reads
+/// both the session and the unread count (nested ones broke hydration).
 #[component]
 fn NavLinks() -> impl IntoView {
     let i18n = use_i18n();
     let session = crate::auth::use_session();
-    let customer_links = move || {
+    let inbox = crate::messages::page::use_inbox();
+    let customer_links = move |unread: u32| {
         view! {
             <li><A href="/accounts">{t!(i18n, nav.accounts)}</A></li>
             <li><A href="/appointments">{t!(i18n, nav.appointments)}</A></li>
             <li><A href="/complaints">{t!(i18n, nav.complaints)}</A></li>
             <li><A href="/wealth">{t!(i18n, nav.wealth)}</A></li>
-            <li><crate::messages::page::MessagesNavLink /></li>
+            <li><crate::messages::page::MessagesNavLink unread /></li>
             <li><A href="/settings">{t!(i18n, nav.settings)}</A></li>
         }
     };
     view! {
-        <Transition fallback=customer_links>
+        <Transition fallback=move || customer_links(0)>
             {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) if viewer.role.is_staff() => {
                         view! { <li><A href="/staff/home">{t!(i18n, nav.staff_home)}</A></li> }.into_any()
                     }
-                    _ => customer_links().into_any(),
+                    Ok(Some(_)) => customer_links(inbox.unread.await.unwrap_or(0)).into_any(),
+                    _ => customer_links(0).into_any(),
                 }
             })}
         </Transition>

@@ -38,20 +38,14 @@ pub fn use_inbox() -> Inbox {
 
 /// "Messages" in the navigation, with the number of unread messages said in words too.
 #[component]
-pub fn MessagesNavLink() -> impl IntoView {
+pub fn MessagesNavLink(unread: u32) -> impl IntoView {
     let i18n = use_i18n();
-    let inbox = use_inbox();
     view! {
         <leptos_router::components::A href="/messages">
             {t!(i18n, nav.messages)}
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let n = inbox.unread.await.unwrap_or(0);
-                    (n > 0).then(|| view! {
-                        " " <span class="count">{n}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
-                    })
-                })}
-            </Transition>
+            {(unread > 0).then(|| view! {
+                " " <span class="count">{unread}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
+            })}
         </leptos_router::components::A>
     }
 }
