@@ -26,7 +26,7 @@ test('branch staff see the day at their branch; a supervisor reads the week', as
   await staffSignIn(page, no);
   await page.getByRole('link', { name: '打开' }).click();
   await expect(page).toHaveURL(/\/staff\/appointments$/);
-  await expect(page.getByRole('heading', { level: 2 })).toContainText(name);
+  await expect(page.locator('#visits-heading')).toContainText(name);
   if (await page.getByText('这一天没有预约。').isVisible()) {
     const tomorrow = new Date(Date.now() + (8 + 24) * 3600 * 1000).toISOString().slice(0, 10);
     await page.getByLabel('日期').fill(tomorrow);
@@ -50,7 +50,7 @@ test('a supervisor switches branch and reads the weekly report', async ({ page }
   await page.getByLabel('网点').selectOption('B008');
   await page.getByRole('button', { name: '查看' }).click();
   await expect(page).toHaveURL(/branch=B008/);
-  await expect(page.getByRole('heading', { level: 2 })).toContainText('南京西路支行');
+  await expect(page.locator('#visits-heading')).toContainText('南京西路支行');
   await expectNoAxeViolations(page);
   await page.goto(`${baseUrl()}/staff/reports`);
   const report = page.getByRole('table', { name: /按网点统计/ });

@@ -238,9 +238,10 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
             } else {
                 let rows = s.rows.clone();
                 view! {
-                    <div class="table-scroll">
+                    // Wider than a phone: the scrolling region is reachable by keyboard.
+                    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="statement-caption">
                         <table class="statement-table">
-                            <caption>{move || td_string!(locale(), statement.caption, n = totals.count).to_string()}</caption>
+                            <caption id="statement-caption">{move || td_string!(locale(), statement.caption, n = totals.count).to_string()}</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">{t!(i18n, statement.col_date)}</th>
