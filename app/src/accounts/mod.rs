@@ -223,17 +223,9 @@ pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) 
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
     let detail = serde_json::json!({ "account_id": account_id }).to_string();
-    crate::auth::service::audit(
-        &state.pool,
-        "account_number_revealed",
-        Some(&who.principal),
-        Some(&who.session_id),
-        &client,
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::auth::server::audit_request(&state.pool, &who, "account_number_revealed", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
     Ok(group_digits(&number))
 }
 

@@ -102,17 +102,9 @@ pub async fn report_transaction(
     .map_err(AppError::internal)?
     .ok_or(AppError::NotFound)?;
     let detail = serde_json::json!({ "reference": receipt.reference, "transaction_id": transaction_id }).to_string();
-    crate::auth::service::audit(
-        &state.pool,
-        "transaction_reported",
-        Some(&who.principal),
-        Some(&who.session_id),
-        &crate::auth::server::client(),
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::auth::server::audit_request(&state.pool, &who, "transaction_reported", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
     Ok(receipt)
 }
 

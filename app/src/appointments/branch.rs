@@ -196,17 +196,9 @@ pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Res
     .await
     .map_err(AppError::internal)?;
     let detail = serde_json::json!({ "branch": code, "day": day.to_string(), "visits": visits.len() }).to_string();
-    crate::auth::service::audit(
-        &state.pool,
-        "staff_viewed_branch_day",
-        Some(&who.principal),
-        Some(&who.session_id),
-        &crate::auth::server::client(),
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::auth::server::audit_request(&state.pool, &who, "staff_viewed_branch_day", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
     let branches = names
         .into_iter()
         .filter(|n| who.role == Role::Supervisor || n.0 == code)
@@ -312,17 +304,9 @@ pub async fn close_slots(
     .map_err(AppError::internal)?;
     let detail =
         serde_json::json!({ "branch": code, "from": range.0, "to": range.1, "cancelled": cancelled }).to_string();
-    crate::auth::service::audit(
-        &state.pool,
-        "slots_closed",
-        Some(&who.principal),
-        Some(&who.session_id),
-        &crate::auth::server::client(),
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::auth::server::audit_request(&state.pool, &who, "slots_closed", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
     Ok(cancelled)
 }
 
@@ -381,17 +365,6 @@ pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppErr
             })
             .collect(),
     })
-}
-
-fn status_text(status: AppointmentStatus, locale: Locale) -> String {
-    match status {
-        AppointmentStatus::Booked => td_string!(locale, appointments.status_booked),
-        AppointmentStatus::Cancelled => td_string!(locale, appointments.status_cancelled),
-        AppointmentStatus::Moved => td_string!(locale, appointments.status_moved),
-        AppointmentStatus::CheckedIn => td_string!(locale, appointments.status_checked_in),
-        AppointmentStatus::NoShow => td_string!(locale, appointments.status_no_show),
-    }
-    .to_string()
 }
 
 /// `/staff/appointments?day=…&branch=…`: a branch's visits for a day, with check-in and no-show.
@@ -469,7 +442,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                     <br /><span class="hint">{v.reference.clone()}</span>
                                                                 </td>
                                                                 <td>{move || service.get(locale()).to_owned()}</td>
-                                                                <td>{move || status_text(v.status, locale())}</td>
+                                                                <td>{move || super::pages::status_name(v.status, locale())}</td>
                                                                 <td class="row-actions">
                                                                     {v.can_check_in.then(|| {
                                                                         let label = td_string!(locale(), branch.check_in_label, who = who.clone()).to_string();

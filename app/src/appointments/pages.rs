@@ -28,7 +28,7 @@ fn clock(unix: i64, offset_secs: i64) -> String {
     super::rules::to_local(unix, offset_secs).format("%H:%M").to_string()
 }
 
-fn status_name(status: AppointmentStatus, locale: Locale) -> String {
+pub(crate) fn status_name(status: AppointmentStatus, locale: Locale) -> String {
     match status {
         AppointmentStatus::Booked => td_string!(locale, appointments.status_booked),
         AppointmentStatus::Cancelled => td_string!(locale, appointments.status_cancelled),

@@ -655,16 +655,7 @@ pub async fn after_change(
     crate::messages::service::post(&state.pool, &state.gateway, message, now).await?;
     let detail =
         serde_json::json!({ "appointment_id": appointment.id, "reference": appointment.reference }).to_string();
-    crate::auth::service::audit(
-        &state.pool,
-        event,
-        Some(&who.principal),
-        Some(&who.session_id),
-        &crate::auth::server::client(),
-        now,
-        &detail,
-    )
-    .await
+    crate::auth::server::audit_request(&state.pool, who, event, now, &detail).await
 }
 
 pub fn appointment_params(a: &Appointment) -> crate::messages::MessageParams {

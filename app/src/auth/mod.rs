@@ -264,6 +264,18 @@ pub(crate) mod server {
 
     /// The signed-in customer making this request, or `Unauthenticated`. A staff session is
     /// refused (`Forbidden`) and the attempt recorded.
+    /// Records `kind` in the audit trail as done by `who`, in this session, from this request's
+    /// client.
+    pub async fn audit_request(
+        pool: &sqlx::AnyPool,
+        who: &super::service::Authenticated,
+        kind: &str,
+        now: i64,
+        detail: &str,
+    ) -> Result<(), sqlx::Error> {
+        super::service::audit(pool, kind, Some(&who.principal), Some(&who.session_id), &client(), now, detail).await
+    }
+
     pub async fn require_customer() -> Result<(AppState, super::service::Authenticated), AppError> {
         require_role(&[super::Role::Customer]).await
     }
@@ -283,17 +295,9 @@ pub(crate) mod server {
                 let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
                 let detail = serde_json::json!({ "path": path, "role": who.role.as_str() }).to_string();
                 let now = chrono::Utc::now().timestamp();
-                super::service::audit(
-                    &state.pool,
-                    "permission_denied",
-                    Some(&who.principal),
-                    Some(&who.session_id),
-                    &client(),
-                    now,
-                    &detail,
-                )
-                .await
-                .map_err(AppError::internal)?;
+                audit_request(&state.pool, &who, "permission_denied", now, &detail)
+                    .await
+                    .map_err(AppError::internal)?;
                 Err(AppError::Forbidden)
             }
             None => Err(AppError::Unauthenticated),
