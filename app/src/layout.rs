@@ -47,6 +47,15 @@ fn SiteHeader() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let menu_open = RwSignal::new(false);
+    // The menu button (shown only once hydrated) repeats the unread count the folded navigation
+    // holds; set from the browser only, so the server's and the browser's first render agree.
+    let unread = RwSignal::new(0u32);
+    let inbox = crate::messages::page::use_inbox();
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = inbox.unread.get() {
+            unread.set(n);
+        }
+    });
     let location = use_location();
     // Following a link closes the menu.
     Effect::new(move |_| {
@@ -79,6 +88,9 @@ fn SiteHeader() -> impl IntoView {
                     >
                         <span aria-hidden="true" class="menu-icon"></span>
                         {move || if menu_open.get() { t_string!(i18n, menu.close) } else { t_string!(i18n, menu.open) }}
+                        {move || (unread.get() > 0).then(|| view! {
+                            " " <span class="count">{unread.get()}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
+                        })}
                     </button>
                 </div>
             </div>

@@ -43,6 +43,10 @@ test('a balance alert set on an account arrives in Messages and by SMS, and is m
   await page.goto(`${baseUrl()}/messages`);
   await waitForHydration(page);
   await expect(inbox).toHaveText('消息 1 条未读');
+  if (testInfo.project.name === 'phone-360') {
+    // The folded navigation's menu button says so too.
+    await expect(page.getByRole('button', { name: '打开菜单 1 条未读' })).toBeVisible();
+  }
   const message = page.locator('.message').first();
   await expect(message.getByRole('heading', { level: 2 })).toHaveText('未读 余额低于提醒金额');
   await expect(message).toContainText('已低于您设置的 ¥99,999,999.00');
@@ -51,6 +55,9 @@ test('a balance alert set on an account arrives in Messages and by SMS, and is m
   await expect(message.getByRole('heading', { level: 2 })).toHaveText('余额低于提醒金额');
   await expect(inbox).toHaveText('消息');
   await expect(page.getByText('0 条未读消息')).toBeVisible();
+  if (testInfo.project.name === 'phone-360') {
+    await expect(page.getByRole('button', { name: '打开菜单', exact: true })).toBeVisible();
+  }
   expect(errors).toEqual([]);
 });
 
