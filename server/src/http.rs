@@ -315,12 +315,22 @@ fn escape_html(text: &str) -> String {
 
 /// Headers every response carries. Pages set their own CSP (with the render's nonce); anything
 /// else gets the strictest policy. Pages and data are never cached; built assets briefly.
-async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    use app::shell::security_policy::{NonceSlot, content_security_policy};
     let is_asset = req.uri().path().starts_with("/pkg/")
         || req.uri().path().starts_with("/icons/")
         || req.uri().path() == "/favicon.svg";
+    let slot = NonceSlot::default();
+    req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Some(nonce) = slot.take()
+        && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce))
+    {
+        tracing::warn!("a page came without its policy header; set from its render's nonce");
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     let fixed: [(HeaderName, &'static str); 6] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
