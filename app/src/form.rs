@@ -3,6 +3,16 @@
 
 use leptos::prelude::*;
 
+/// Whether the app is live in this browser: false on the server and until hydration (so the
+/// first render agrees with the server's), true once the form handlers are attached. A form
+/// that needs WASM keeps its submit button disabled until then, so that nothing typed into it
+/// is ever sent by the browser's own form submission (a GET would put it in the address bar).
+pub fn hydrated() -> Signal<bool> {
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    live.into()
+}
+
 /// One text-like input with its label, optional hint and optional error message.
 #[component]
 pub fn TextField(

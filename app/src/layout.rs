@@ -7,10 +7,26 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
 /// Sets the document title to "<page> · <bank>".
+///
+/// On the server the title is read inside the page's reactive owner. leptos_integration_utils
+/// (0.8.9, and 0.9.0-rc1 alike) reads `<Title>` texts after the render, in
+/// `ServerMetaContextOutput::inject_meta_context`, outside the request's `Sandboxed` arena:
+/// reactive values are then looked up in whichever request's arena the worker thread polled
+/// last. With one request in flight that is its own; with several, another's, and the read
+/// panics as "already been disposed" (HTTP 500 on `SsrMode::Async` pages under load).
+/// `Owner::with` makes this request's arena current for the read.
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let full = move || format!("{} · {}", text.get(), t_string!(i18n, bank_name));
+    #[cfg(feature = "ssr")]
+    let full = {
+        let owner = Owner::current();
+        move || match &owner {
+            Some(owner) => owner.with(full),
+            None => full(),
+        }
+    };
     view! { <Title text=full /> }
 }
 

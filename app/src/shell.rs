@@ -117,25 +117,8 @@ pub mod security_policy {
         )
     }
 
-    /// Put in a page request's extensions by the server's header middleware and filled with the
-    /// render's nonce here: a page response that reaches the middleware without its policy header
-    /// (seen now and then in the browser tests) gets it from there.
-    #[derive(Clone, Debug, Default)]
-    pub struct NonceSlot(std::sync::Arc<std::sync::Mutex<Option<String>>>);
-
-    impl NonceSlot {
-        pub fn take(&self) -> Option<String> {
-            self.0.lock().ok().and_then(|mut n| n.take())
-        }
-    }
-
     pub fn set_content_security_policy() {
         let Some(nonce) = use_nonce() else { return };
-        if let Some(slot) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<NonceSlot>().cloned())
-            && let Ok(mut held) = slot.0.lock()
-        {
-            *held = Some(nonce.to_string());
-        }
         let Some(response) = use_context::<ResponseOptions>() else { return };
         if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

@@ -95,3 +95,33 @@ test('load more works without WASM, and the overview reads in English', async ({
   await noJs.close();
   await context.close();
 });
+
+test('a problem report sent without WASM is posted, recorded, and never put in the address bar', async ({ browser }, testInfo) => {
+  const { viewport, hasTouch, isMobile } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, hasTouch, isMobile });
+  const page = await context.newPage();
+  await signIn(page, demoCustomer(testInfo, 2));
+  await page.locator('section', { has: page.getByRole('heading', { name: '活期账户' }) }).locator('.account-card a').first().click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  const reportHref = await page.getByRole('link', { name: '报告问题' }).first().getAttribute('href');
+  const reportUrl = `${baseUrl()}${reportHref}`;
+
+  const noJs = await browser.newContext({ viewport, javaScriptEnabled: false, storageState: await context.storageState() });
+  const plain = await noJs.newPage();
+  const sent: string[] = [];
+  plain.on('request', (r) => sent.push(`${r.method()} ${r.url()}`));
+  await plain.goto(reportUrl);
+  await expect(plain.getByRole('heading', { level: 1 })).toHaveText('报告交易问题');
+  // The browser's own validation stands in for the app's messages: an empty report is not sent.
+  await plain.getByRole('button', { name: '提交报告' }).click();
+  expect(await plain.locator('form:invalid').count()).toBe(1);
+  await plain.getByLabel('这笔交易不是我做的').check();
+  await plain.getByLabel('情况说明').fill('我从未在这家商户消费过，请核查这笔交易。');
+  await plain.getByRole('button', { name: '提交报告' }).click();
+  await expect(plain.getByRole('status').filter({ hasText: '我们已收到您的报告' })).toContainText(/TR\d{8}-[0-9A-F]{6}/);
+  await expect(plain).toHaveURL(reportUrl);
+  expect(sent.filter((r) => r.startsWith('POST ') && r.includes('/api/accounts/report'))).toHaveLength(1);
+  expect(sent.filter((r) => /[?&](details|reason)=/.test(r))).toEqual([]);
+  await noJs.close();
+  await context.close();
+});

@@ -72,8 +72,8 @@ test('branch staff check a visitor in and close a time range of the day', async 
   await waitForHydration(page);
   const row = page.getByRole('row').filter({ hasText: reference });
   await expect(row).toContainText('已预约');
-  await expect(row.getByRole('button', { name: /标记为未到$/ })).toHaveCount(0);
-  await row.getByRole('button', { name: /^为 .+ 签到$/ }).click();
+  await expect(row.getByRole('button', { name: /^标记未到：/ })).toHaveCount(0);
+  await row.getByRole('button', { name: /^签到：.+/ }).click();
   await expect(row).toContainText('已到店');
   await expect(row.getByRole('button')).toHaveCount(0);
   await expectNoAxeViolations(page);

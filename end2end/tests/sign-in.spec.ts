@@ -89,3 +89,18 @@ test('a wrong code says how many entries remain, in English too', async ({ brows
   await expect(page.getByLabel('Password')).toBeVisible();
   await context.close();
 });
+
+test('before the app is live the sign-in form sends nothing, so the password never reaches an address', async ({ browser }) => {
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const page = await noJs.newPage();
+  await page.goto(`${baseUrl()}/sign-in`);
+  const form = page.locator('form.form');
+  await expect(form).toHaveAttribute('method', 'post');
+  // A disabled default button also stops the Enter key's implicit submission.
+  await expect(page.getByRole('button', { name: '下一步' })).toBeDisabled();
+  await page.getByLabel('手机号或客户号').fill('C000001');
+  await page.getByLabel('登录密码').fill(PASSWORD);
+  await page.getByLabel('登录密码').press('Enter');
+  await expect(page).toHaveURL(`${baseUrl()}/sign-in`);
+  await noJs.close();
+});

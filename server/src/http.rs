@@ -222,10 +222,11 @@ async fn visit_ics(
 }
 
 /// Decides the request's language once (cookie, then Accept-Language, then the configured
-/// default) and hands it on as the only Accept-Language, so the pages agree with it; then runs
+/// default) and hands it on as the only Accept-Language, so the pages agree with it; gives the
+/// request its one session lookup (`RequestSession`); then runs
 /// the request under the time limit, turning a panic or a timeout into a page in that language
 /// with the request id, never internals.
-async fn guard_and_negotiate(
+pub async fn guard_and_negotiate(
     State((state, limits)): State<(AppState, HttpLimits)>,
     mut req: Request,
     next: Next,
@@ -239,6 +240,8 @@ async fn guard_and_negotiate(
         req.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale.as_str()));
     }
     let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    // The session is looked up once per request, however many parts of a page ask for it.
+    req.extensions_mut().insert(app::auth::RequestSession::default());
 
     match tokio::time::timeout(limits.request_timeout, AssertUnwindSafe(next.run(req)).catch_unwind()).await {
         Ok(Ok(response)) => response,
@@ -315,22 +318,12 @@ fn escape_html(text: &str) -> String {
 
 /// Headers every response carries. Pages set their own CSP (with the render's nonce); anything
 /// else gets the strictest policy. Pages and data are never cached; built assets briefly.
-async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    use app::shell::security_policy::{NonceSlot, content_security_policy};
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/")
         || req.uri().path().starts_with("/icons/")
         || req.uri().path() == "/favicon.svg";
-    let slot = NonceSlot::default();
-    req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Some(nonce) = slot.take()
-        && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce))
-    {
-        tracing::warn!("a page came without its policy header; set from its render's nonce");
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
     let fixed: [(HeaderName, &'static str); 6] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

@@ -61,8 +61,23 @@ pub async fn serve(config: Config) -> Result<()> {
     let app = http::router(state, http_limits(&config));
     let addr = config.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let local = listener.local_addr()?;
-    tracing::info!("listening on http://{local}");
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    serve_on(listener, app, shutdown_signal()).await?;
+    if let Some(timer) = alert_timer {
+        timer.abort();
+    }
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// `serve` and the load test share it.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // Streamed pages are written in pieces: without TCP_NODELAY each waits on a delayed ACK.
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
@@ -70,13 +85,7 @@ pub async fn serve(config: Config) -> Result<()> {
     });
     // Connect info: the client address recorded in the audit trail.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-    if let Some(timer) = alert_timer {
-        timer.abort();
-    }
-    pool.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Runs the alert job once, now (the `server alerts` command and the timer): account alerts and
@@ -137,6 +146,27 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Panics are logged as one event through the log (with the request's id from its span), not
+/// printed with a backtrace per request; `RUST_BACKTRACE=1` adds the backtrace when debugging.
+/// The request guard (`http::guard_and_negotiate`) then answers with the error page.
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let cause = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            tracing::error!(%cause, %location, %backtrace, "panic");
+        } else {
+            tracing::error!(%cause, %location, "panic");
+        }
+    }));
 }
 
 /// Structured logs: text for people, JSON for collectors; `RUST_LOG` refines the filter.

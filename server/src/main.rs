@@ -55,6 +55,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let config = Config::load()?;
     server::init_logging(config.portal.log_format);
+    server::log_panics();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(config).await,
         Command::Migrate => {

@@ -239,3 +239,28 @@ fn the_error_page_names_the_request_and_hides_the_cause() {
     .1;
     assert!(zh.contains("编号：r1"), "{zh}");
 }
+
+#[tokio::test]
+async fn a_handler_that_panics_answers_the_error_page_with_the_request_id_not_the_cause() {
+    use axum::middleware::from_fn_with_state;
+    use tower::ServiceExt;
+    let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
+    let guarded = axum::Router::new().route("/boom", axum::routing::get(boom)).layer(from_fn_with_state(
+        (app.state.clone(), server::http_limits(&app.config)),
+        server::http::guard_and_negotiate,
+    ));
+    let request = Request::get("/boom")
+        .header("x-request-id", "req-panic-1")
+        .header("accept-language", "en")
+        .body(Body::empty())
+        .unwrap();
+    let (res, body) = split(guarded.oneshot(request).await.unwrap()).await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body.contains("req-panic-1"), "{body}");
+    assert!(!body.contains("secret internals"), "{body}");
+    app.cleanup().await;
+}
+
+async fn boom() -> &'static str {
+    panic!("secret internals")
+}

@@ -91,6 +91,7 @@ fn RevealNumber(account_id: i64) -> impl IntoView {
             (_, Some(c)) => view! {
                 <form
                     class="form reveal"
+                    method="post"
                     novalidate
                     on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();

@@ -1,7 +1,8 @@
 //! "Report a problem with this transaction": the customer's error notice. Until the complaints
 //! feature takes these over, the report is recorded with a reference, and the customer is told
 //! the 15-day window within which the bank accepts such notices (later ones are accepted but
-//! flagged). The form is kept as a draft across an idle sign-out.
+//! flagged). The form is kept as a draft across an idle sign-out, and it is posted (never put in
+//! the address bar), with or without WASM.
 
 use super::TxRow;
 use crate::error::AppError;
@@ -176,6 +177,11 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
     let problems = RwSignal::new(Vec::<ReportProblem>::new());
     let has = move |p: ReportProblem| problems.with(|ps| ps.contains(&p));
     let send = ServerAction::<ReportTransaction>::new();
+    // Until the app is live (or without WASM) the browser posts the form to the server function
+    // itself, which records the report and sends the browser back here, to the receipt; the
+    // browser's own validation stands in for the messages below until then.
+    let live = crate::form::hydrated();
+    let post_to = <ReportTransaction as leptos::server_fn::ServerFn>::url();
     let receipt = move || send.value().get().and_then(Result::ok).or_else(|| subject.existing.clone());
     Effect::new(move |_| {
         if matches!(send.value().get(), Some(Ok(_))) {
@@ -212,7 +218,9 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
                 Some(receipt) => view! { <Receipt receipt account_id /> }.into_any(),
                 None => view! {
                     <p class="lead">{t!(i18n, report.lead)}</p>
-                    <form class="form" novalidate on:submit=on_submit>
+                    <form class="form" method="post" action=post_to novalidate=live on:submit=on_submit>
+                        <input type="hidden" name="account_id" value=account_id />
+                        <input type="hidden" name="transaction_id" value=tx_id />
                         <fieldset aria-describedby=move || has(ReportProblem::MissingReason).then_some("reason-error")>
                             <legend>{t!(i18n, report.reason)}</legend>
                             {REASONS
@@ -226,6 +234,7 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
                                                 name="reason"
                                                 id=id.clone()
                                                 value=*r
+                                                required
                                                 prop:checked=move || reason.with(|v| v == r)
                                                 on:change=move |_| reason.set((*r).to_owned())
                                             />
@@ -245,6 +254,8 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
                                 id="details"
                                 name="details"
                                 rows="6"
+                                required
+                                minlength=DETAILS_MIN
                                 maxlength=DETAILS_MAX
                                 aria-describedby=move || {
                                     if has(ReportProblem::DetailsTooShort) || has(ReportProblem::DetailsTooLong) {

@@ -501,6 +501,7 @@ pub fn BranchDayPage() -> impl IntoView {
 #[component]
 fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -> impl IntoView {
     let i18n = use_i18n();
+    let live = crate::form::hydrated();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -532,7 +533,7 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
     view! {
         <h2>{t!(i18n, branch.close_title)}</h2>
         <p class="hint">{t!(i18n, branch.close_lead)}</p>
-        <form class="form close-form" novalidate on:submit=on_submit>
+        <form class="form close-form" method="post" novalidate on:submit=on_submit>
             <div class="filter-grid">
                 <div class="field">
                     <label for="close-from">{t!(i18n, branch.close_from)}</label>
@@ -549,7 +550,7 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
             </div>
             <p role="status" class="status">{done}</p>
             <p role="alert" class="error-box">{failed}</p>
-            <p><button type="submit" class="button" disabled=move || close.pending().get()>{t!(i18n, branch.close_submit)}</button></p>
+            <p><button type="submit" class="button" disabled=move || !live.get() || close.pending().get()>{t!(i18n, branch.close_submit)}</button></p>
         </form>
     }
 }

@@ -525,6 +525,7 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     };
     let offered = step.slots.iter().any(|s| s.starts_at == at && s.places > 0);
     let book = ServerAction::<super::BookAppointment>::new();
+    let live = crate::form::hydrated();
     let reason = RwSignal::new(CHANGE_REASONS[0].to_owned());
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -599,7 +600,7 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
             </div>
             <div><dt>{t!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
         </dl>
-        <form class="form" novalidate on:submit=confirm>
+        <form class="form" method="post" novalidate on:submit=confirm>
             {moving.map(|_| view! {
                 <div class="field">
                     <label for="move-reason">{t!(i18n, appointments.reason_label)}</label>
@@ -610,7 +611,7 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
             })}
             {error}
             <p>
-                <button type="submit" class="button primary" disabled=move || book.pending().get() || !offered>
+                <button type="submit" class="button primary" disabled=move || !live.get() || book.pending().get() || !offered>
                     {move || if moving.is_some() { t_string!(i18n, appointments.confirm_move) } else { t_string!(i18n, appointments.confirm) }}
                 </button>
             </p>
@@ -653,6 +654,7 @@ pub fn AppointmentPage() -> impl IntoView {
 #[component]
 fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super::CancelAppointment>) -> impl IntoView {
     let i18n = use_i18n();
+    let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
     let reason = RwSignal::new(String::new());
     let missing_reason = RwSignal::new(false);
@@ -721,7 +723,7 @@ fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super
                 view! {
                     <h2>{t!(i18n, appointments.change_title)}</h2>
                     <p><a class="button" href=move_href.clone()>{t!(i18n, appointments.move_link)}</a></p>
-                    <form class="form" novalidate on:submit=on_cancel>
+                    <form class="form" method="post" novalidate on:submit=on_cancel>
                         <div class="field">
                             <label for="cancel-reason">{t!(i18n, appointments.reason_label)}</label>
                             <select id="cancel-reason" name="reason" aria-invalid=move || missing_reason.get().to_string()
@@ -735,7 +737,7 @@ fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super
                             </Show>
                         </div>
                         <p role="alert" class="error-box">{cancel_error}</p>
-                        <p><button type="submit" class="button" disabled=move || cancel.pending().get()>{t!(i18n, appointments.cancel)}</button></p>
+                        <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{t!(i18n, appointments.cancel)}</button></p>
                     </form>
                 }
                 .into_any()

@@ -108,6 +108,8 @@ pub struct Viewer {
     pub role: Role,
     /// The session ends after this many seconds without a request.
     pub idle_timeout_secs: u32,
+    /// Seconds left of it now, counted from the session's recorded activity.
+    pub idle_secs_left: u32,
 }
 
 /// Who is signed in on this request, if anyone (a valid token of a live session).
@@ -123,6 +125,11 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
         name,
         role: who.role,
         idle_timeout_secs: state.settings.idle_timeout_minutes * 60,
+        idle_secs_left: rules::idle_secs_left(
+            who.last_seen_at,
+            i64::from(state.settings.idle_timeout_minutes) * 60,
+            chrono::Utc::now().timestamp(),
+        ),
     }))
 }
 
@@ -131,7 +138,12 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
 #[server]
 pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
     let state = server::state()?;
-    Ok(server::authenticated(&state).await?.is_some())
+    let Some(who) = server::authenticated(&state).await? else { return Ok(false) };
+    // Recorded now whatever the interval: the browser counts the full idle time from here.
+    service::record_activity(&state.pool, &who.session_id, chrono::Utc::now().timestamp())
+        .await
+        .map_err(crate::error::AppError::internal)?;
+    Ok(true)
 }
 
 /// Ends the session on the server and clears its cookies.
@@ -176,6 +188,9 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, 
     server::set_session_cookies(&state.settings, &session.access_token, Some(&session.refresh_token));
     Ok(session.role)
 }
+
+#[cfg(feature = "ssr")]
+pub use server::RequestSession;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
@@ -228,17 +243,40 @@ pub(crate) mod server {
         let Some(parts) = use_context::<http::request::Parts>() else { return Ok(None) };
         let (who, cookies) = session_of(state, &parts).await?;
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            // Several parts of one page ask; the renewed cookies go on its response once.
             for cookie in cookies {
-                response.append_header(http::header::SET_COOKIE, cookie);
+                let set = response
+                    .0
+                    .read()
+                    .is_ok_and(|r| r.headers.get_all(http::header::SET_COOKIE).iter().any(|v| *v == cookie));
+                if !set {
+                    response.append_header(http::header::SET_COOKIE, cookie);
+                }
             }
         }
         Ok(who)
     }
 
+    /// The session of one request, looked up once however many resources and server functions
+    /// of its page ask: the server's middleware puts one in every request's extensions.
+    #[derive(Clone, Debug, Default)]
+    #[allow(clippy::type_complexity)]
+    pub struct RequestSession(
+        std::sync::Arc<tokio::sync::OnceCell<(Option<super::service::Authenticated>, Vec<http::HeaderValue>)>>,
+    );
+
     /// The session a request carries: from the access cookie, or, when that has run out, by
     /// trading the refresh cookie for new tokens, returned as `Set-Cookie` values for the
     /// response. For plain axum handlers as much as for server functions.
     pub async fn session_of(
+        state: &AppState,
+        parts: &http::request::Parts,
+    ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
+        let Some(once) = parts.extensions.get::<RequestSession>() else { return look_up_session(state, parts).await };
+        Ok(once.0.get_or_try_init(|| look_up_session(state, parts)).await?.clone())
+    }
+
+    async fn look_up_session(
         state: &AppState,
         parts: &http::request::Parts,
     ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
@@ -481,7 +519,7 @@ pub fn IdleWatch() -> impl IntoView {
     Effect::new(move |_| match session.viewer.get() {
         Some(Ok(Some(viewer))) => {
             warn_secs.set(idle_warning_secs(viewer.idle_timeout_secs));
-            arm(viewer.idle_timeout_secs);
+            arm(viewer.idle_secs_left);
         }
         _ => {
             deadline.set(0.0);
@@ -640,6 +678,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let query = leptos_router::hooks::use_query_map();
     let session = use_session();
+    let live = crate::form::hydrated();
     Effect::new(move |_| {
         if let Some(Ok(role)) = finish.value().get() {
             session.version.update(|v| *v += 1);
@@ -675,7 +714,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
 
     let password_step = move || {
         view! {
-            <form class="form" method="get" action=if staff { "/staff" } else { "/sign-in" } novalidate on:submit=on_submit_password>
+            <form class="form" method="post" novalidate on:submit=on_submit_password>
                 <TextField
                     id="login-id"
                     name="login_id"
@@ -707,7 +746,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <p role="alert" class="error-box">{start_error}</p>
-                <button type="submit" class="button primary" disabled=start_pending>
+                <button type="submit" class="button primary" disabled=move || !live.get() || start_pending()>
                     {t!(i18n, sign_in.submit)}
                 </button>
             </form>
@@ -716,11 +755,11 @@ pub fn SignInPage(door: Door) -> impl IntoView {
 
     let code_step = move |masked_phone: String| {
         view! {
-            <form class="form" novalidate on:submit=on_submit_code>
+            <form class="form" method="post" novalidate on:submit=on_submit_code>
                 <h2>{t!(i18n, sign_in.code_title)}</h2>
                 <CodeField id="code" code masked_phone />
                 <p role="alert" class="error-box">{finish_error}</p>
-                <button type="submit" class="button primary" disabled=move || finish.pending().get()>
+                <button type="submit" class="button primary" disabled=move || !live.get() || finish.pending().get()>
                     {t!(i18n, sign_in.code_submit)}
                 </button>
                 <button type="button" class="button" on:click=start_over>{t!(i18n, sign_in.start_over)}</button>

@@ -182,6 +182,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     );
     let start = ServerAction::<StartPasswordChange>::new();
     let finish = ServerAction::<FinishPasswordChange>::new();
+    let live = crate::form::hydrated();
     let challenge = move || start.value().get().and_then(Result::ok);
     let error_of = move |e: AppError| sign_in_error_text(&e, i18n.get_locale());
     let done = move || matches!(finish.value().get(), Some(Ok(())));
@@ -221,7 +222,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 match challenge() {
                     None => view! {
                         <p class="lead">{t!(i18n, password.change_lead)}</p>
-                        <form class="form" novalidate on:submit=on_start>
+                        <form class="form" method="post" novalidate on:submit=on_start>
                             <TextField
                                 id="current-password"
                                 name="current_password"
@@ -232,14 +233,14 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                 autocomplete="current-password"
                             />
                             <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_of)}</p>
-                            <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                            <button type="submit" class="button primary" disabled=move || !live.get() || start.pending().get()>
                                 {t!(i18n, password.send_code)}
                             </button>
                         </form>
                     }
                     .into_any(),
                     Some(c) => view! {
-                        <form class="form" novalidate on:submit=on_finish>
+                        <form class="form" method="post" novalidate on:submit=on_finish>
                             <CodeField id="code" code masked_phone=c.masked_phone />
                             <NewPasswordFields
                                 password=new_password
@@ -275,6 +276,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     );
     let start = ServerAction::<StartPasswordReset>::new();
     let finish = ServerAction::<FinishPasswordReset>::new();
+    let live = crate::form::hydrated();
     let challenge = move || start.value().get().and_then(Result::ok);
     let error_of = move |e: AppError| sign_in_error_text(&e, i18n.get_locale());
     let done = move || matches!(finish.value().get(), Some(Ok(())));
@@ -323,7 +325,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 match challenge() {
                     None => view! {
                         <p class="lead">{t!(i18n, password.reset_lead)}</p>
-                        <form class="form" novalidate on:submit=on_start>
+                        <form class="form" method="post" novalidate on:submit=on_start>
                             <TextField
                                 id="login-id"
                                 name="login_id"
@@ -344,14 +346,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                 inputmode="tel"
                             />
                             <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_of)}</p>
-                            <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                            <button type="submit" class="button primary" disabled=move || !live.get() || start.pending().get()>
                                 {t!(i18n, password.send_code)}
                             </button>
                         </form>
                     }
                     .into_any(),
                     Some(c) => view! {
-                        <form class="form" novalidate on:submit=on_finish>
+                        <form class="form" method="post" novalidate on:submit=on_finish>
                             <p class="notice">{t!(i18n, password.reset_code_note)}</p>
                             <CodeField id="code" code masked_phone=c.masked_phone />
                             <NewPasswordFields

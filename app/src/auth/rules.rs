@@ -179,6 +179,27 @@ pub fn password_problems(password: &str, identifiers: &[&str]) -> Vec<PasswordRu
     problems
 }
 
+/// Seconds between two records of a session's activity: a page's requests do not each write
+/// the session row, only the first in this long does.
+pub const ACTIVITY_RECORD_SECS: i64 = 30;
+
+/// Whether a request at `now` records the session's activity (last recorded at `last_seen_at`).
+pub fn records_activity(last_seen_at: i64, now: i64) -> bool {
+    now - last_seen_at >= ACTIVITY_RECORD_SECS
+}
+
+/// Whether a session whose activity was last recorded at `last_seen_at` has been idle too long at
+/// `now`. Exact to the second against the record; since activity is recorded at most
+/// `ACTIVITY_RECORD_SECS` apart, a session may end that much early, never late.
+pub fn is_idle(last_seen_at: i64, idle_secs: i64, now: i64) -> bool {
+    now >= last_seen_at + idle_secs
+}
+
+/// Seconds left before an idle session ends, as the browser's warning counts them.
+pub fn idle_secs_left(last_seen_at: i64, idle_secs: i64, now: i64) -> u32 {
+    u32::try_from((last_seen_at + idle_secs - now).max(0)).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +266,16 @@ mod tests {
         assert!(password_problems("12345678", &[]).contains(&PasswordRule::NotASequence));
         assert!(password_problems("aaaaaaaa", &[]).contains(&PasswordRule::NotASequence));
         assert!(password_problems("hgfedcba", &[]).contains(&PasswordRule::NotASequence));
+    }
+
+    #[test]
+    fn activity_is_recorded_once_per_interval_and_idleness_is_judged_to_the_second() {
+        assert!(!records_activity(1000, 1000));
+        assert!(!records_activity(1000, 1000 + ACTIVITY_RECORD_SECS - 1));
+        assert!(records_activity(1000, 1000 + ACTIVITY_RECORD_SECS));
+        assert!(!is_idle(1000, 300, 1299));
+        assert!(is_idle(1000, 300, 1300));
+        assert_eq!(idle_secs_left(1000, 300, 1029), 271);
+        assert_eq!(idle_secs_left(1000, 300, 1400), 0);
     }
 }

@@ -752,6 +752,8 @@ pub struct Authenticated {
     pub principal: String,
     pub role: Role,
     pub session_id: String,
+    /// The session's activity as recorded after this request (unix seconds).
+    pub last_seen_at: i64,
 }
 
 impl Authenticated {
@@ -761,7 +763,7 @@ impl Authenticated {
 }
 
 /// A valid token whose session is neither revoked nor past its absolute end; `None` otherwise.
-/// Marks the session as seen.
+/// Records the session's activity, at most once per `rules::ACTIVITY_RECORD_SECS`.
 pub async fn authenticate(
     pool: &AnyPool,
     key: &SigningKey,
@@ -769,21 +771,31 @@ pub async fn authenticate(
     now: i64,
 ) -> Result<Option<Authenticated>, sqlx::Error> {
     let Ok(claims) = super::token::verify(token, key) else { return Ok(None) };
-    let live: Option<(String,)> =
-        sqlx::query_as("SELECT principal FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
-            .bind(&claims.sid)
-            .bind(now)
-            .fetch_optional(pool)
-            .await?;
-    if live.is_none_or(|(principal,)| principal != claims.sub) {
+    let live: Option<(String, i64)> = sqlx::query_as(
+        "SELECT principal, last_seen_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(&claims.sid)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    let Some((principal, mut last_seen_at)) = live.filter(|(principal, _)| *principal == claims.sub) else {
         return Ok(None);
+    };
+    if super::rules::records_activity(last_seen_at, now) {
+        record_activity(pool, &claims.sid, now).await?;
+        last_seen_at = now;
     }
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+    Ok(Some(Authenticated { principal, role: claims.role, session_id: claims.sid, last_seen_at }))
+}
+
+/// Records activity on a session now (never moving it back, whichever request writes last).
+pub async fn record_activity(pool: &AnyPool, session_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
         .bind(now)
-        .bind(&claims.sid)
+        .bind(session_id)
         .execute(pool)
         .await?;
-    Ok(Some(Authenticated { principal: claims.sub, role: claims.role, session_id: claims.sid }))
+    Ok(())
 }
 
 /// What a refresh produced: normally a new pair of tokens (the old refresh token is spent);
@@ -833,13 +845,13 @@ pub async fn refresh(
         return Ok(None);
     };
     let idle_secs = i64::from(deps.settings.idle_timeout_minutes) * 60;
-    if revoked_at.is_some() || expires_at <= now || last_seen_at + idle_secs <= now {
+    if revoked_at.is_some() || expires_at <= now || super::rules::is_idle(last_seen_at, idle_secs, now) {
         return Ok(None);
     }
     let Some(role) = Role::parse(&role) else {
         return Err(SignInError::Internal(format!("unknown role {role:?} in sessions")));
     };
-    let who = Authenticated { principal: principal.clone(), role, session_id: session_id.clone() };
+    let who = Authenticated { principal: principal.clone(), role, session_id: session_id.clone(), last_seen_at: now };
     let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
     let access =
         || sign(&Claims::new(principal.clone(), role, session_id.clone(), random_hex(16), now, lifetime), deps.key);
@@ -860,6 +872,8 @@ pub async fn refresh(
     if let Some(at) = spent_at {
         if now - at <= REFRESH_GRACE_SECS {
             let access_token = access().map_err(|e| SignInError::Internal(e.to_string()))?;
+            // The request that spent it recorded the activity then.
+            let who = Authenticated { last_seen_at: last_seen_at.max(at), ..who };
             return Ok(Some(Refreshed { who, access_token, refresh_token: None }));
         }
         sqlx::query("UPDATE sessions SET revoked_at = $1, revoked_reason = 'refresh_token_reuse' WHERE id = $2 AND revoked_at IS NULL")
@@ -878,11 +892,7 @@ pub async fn refresh(
         .bind(now)
         .execute(deps.pool)
         .await?;
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(&session_id)
-        .execute(deps.pool)
-        .await?;
+    record_activity(deps.pool, &session_id, now).await?;
     let access_token = access().map_err(|e| SignInError::Internal(e.to_string()))?;
     Ok(Some(Refreshed { who, access_token, refresh_token: Some(new_refresh) }))
 }

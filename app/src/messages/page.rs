@@ -155,6 +155,7 @@ pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
     let reminder_days = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<AlertProblem>::new());
     let save = ServerAction::<SaveAccountAlerts>::new();
+    let live = crate::form::hydrated();
     let current = Resource::new(|| (), move |_| super::account_alerts(account_id));
     let show = move |s: AlertSettings| {
         low_balance.set(s.low_balance_minor.map(|m| Money::new(m, currency).plain_abs()).unwrap_or_default());
@@ -193,7 +194,7 @@ pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
         view! {
             <section class="page" aria-labelledby="alerts-heading">
                 <h2 id="alerts-heading">{t!(i18n, messages.alerts_title)}</h2>
-                <form class="form alerts-form" novalidate on:submit=on_submit>
+                <form class="form alerts-form" method="post" novalidate on:submit=on_submit>
                     {balance.then(|| view! {
                         <TextField
                             id="low-balance"
@@ -221,7 +222,7 @@ pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
                     <p role="status" class="status">{saved}</p>
                     <p role="alert" class="error-box">{server_error}</p>
                     <p>
-                        <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        <button type="submit" class="button primary" disabled=move || !live.get() || save.pending().get()>
                             {t!(i18n, messages.alerts_save)}
                         </button>
                     </p>
@@ -236,6 +237,7 @@ pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
 pub fn MessagePreferences() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveMessagePreferences>::new();
+    let live = crate::form::hydrated();
     let current = Resource::new(|| (), |_| super::message_preferences());
     let sms = RwSignal::new(true);
     let email = RwSignal::new(false);
@@ -253,6 +255,7 @@ pub fn MessagePreferences() -> impl IntoView {
         <h2 id="message-preferences">{t!(i18n, messages.preferences_title)}</h2>
         <form
             class="form"
+            method="post"
             novalidate
             on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
@@ -279,7 +282,7 @@ pub fn MessagePreferences() -> impl IntoView {
             <p role="status" class="status">{saved}</p>
             <p role="alert" class="error-box">{failed}</p>
             <p>
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                <button type="submit" class="button primary" disabled=move || !live.get() || save.pending().get()>
                     {t!(i18n, messages.preferences_save)}
                 </button>
             </p>
