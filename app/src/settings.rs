@@ -33,14 +33,14 @@ pub struct ActivityItem {
 #[server(endpoint = "settings/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     crate::auth::service::live_sessions(&state.pool, &who, now).await.map_err(AppError::internal)
 }
 
 #[server(endpoint = "settings/end-session")]
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let client = crate::auth::server::client();
     match crate::auth::service::end_session(&state.pool, &who, &session_id, &client, now).await {
         Ok(true) => Ok(()),
@@ -52,7 +52,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 #[server(endpoint = "settings/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let client = crate::auth::server::client();
     crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)
 }

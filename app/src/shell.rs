@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id/statement") view=|| customer(crate::accounts::statement::StatementPage) ssr=SsrMode::Async />
-                        <Route path=path!("/accounts/:id/transactions/:tx/report") view=|| customer(crate::accounts::report::ReportPage) />
+                        <Route path=path!("/accounts/:id/transactions/:tx/report") view=|| customer(crate::accounts::report::ReportPage) ssr=SsrMode::Async />
                         <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) ssr=SsrMode::Async />
                         <Route path=path!("/appointments/book") view=|| customer(crate::appointments::pages::BookPage) ssr=SsrMode::Async />
                         <Route path=path!("/appointments/:id") view=|| customer(crate::appointments::pages::AppointmentPage) ssr=SsrMode::Async />

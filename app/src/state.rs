@@ -14,10 +14,35 @@ pub enum Mode {
     Production,
 }
 
+/// "Now" for the whole server, read in one place: the system clock, moved by a fixed offset
+/// that only the development/test setting `clock` (PORTAL_CLOCK) sets, so that the portal and
+/// its tests can run at any hour of the China day. Time runs on from the set instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    offset_secs: i64,
+}
+
+impl Clock {
+    /// The system clock.
+    pub const SYSTEM: Clock = Clock { offset_secs: 0 };
+
+    /// A clock that reads `start` (unix seconds) now and runs on from there.
+    pub fn starting_at(start: i64) -> Clock {
+        Clock { offset_secs: start - chrono::Utc::now().timestamp() }
+    }
+
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.offset_secs
+    }
+}
+
 /// The runtime settings the application reads (loaded and checked by the server's config).
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub mode: Mode,
+    /// Where "now" comes from (the system clock unless a development setting moves it).
+    pub clock: Clock,
     pub default_locale: String,
     pub outbox_path: PathBuf,
     /// Served over HTTPS (directly or behind a TLS-terminating proxy): HSTS and `Secure` cookies.
@@ -40,6 +65,13 @@ pub struct AppState {
     pub signing_key: SigningKey,
     pub gateway: Arc<crate::notify::Gateway>,
     pub sign_in_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Now, in unix seconds, from the portal's one clock.
+    pub fn now(&self) -> i64 {
+        self.settings.clock.now()
+    }
 }
 
 /// Sign-in requests per client address, counted in this process. (Several instances each

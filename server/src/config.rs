@@ -40,6 +40,10 @@ pub struct PortalSection {
     pub alerts_interval_minutes: u32,
     pub booking_window_days: u32,
     pub appointment_change_cutoff_hours: u32,
+    /// Development and tests only: the instant (RFC 3339) the server's clock reads at start-up,
+    /// running on from there; empty for the system clock.
+    #[serde(default)]
+    pub clock: String,
 }
 
 #[derive(Deserialize)]
@@ -76,8 +80,11 @@ impl Config {
 
     pub fn settings(&self) -> Settings {
         let p = &self.portal;
+        let clock =
+            clock_start(&p.clock).ok().flatten().map_or(app::state::Clock::SYSTEM, app::state::Clock::starting_at);
         Settings {
             mode: p.mode,
+            clock,
             default_locale: p.default_locale.clone(),
             outbox_path: p.outbox_path.clone(),
             https: p.https,
@@ -134,6 +141,7 @@ fn apply_env(p: &mut PortalSection, env: &impl Fn(&str) -> Option<String>) -> Re
     set(&mut p.alerts_interval_minutes, "PORTAL_ALERTS_INTERVAL_MINUTES", env)?;
     set(&mut p.booking_window_days, "PORTAL_BOOKING_WINDOW_DAYS", env)?;
     set(&mut p.appointment_change_cutoff_hours, "PORTAL_APPOINTMENT_CHANGE_CUTOFF_HOURS", env)?;
+    set(&mut p.clock, "PORTAL_CLOCK", env)?;
     Ok(())
 }
 
@@ -165,7 +173,21 @@ fn validate(p: &PortalSection) -> Result<()> {
     if p.mode == Mode::Production && p.demo_data {
         bail!("demo-data must be false in production mode (set PORTAL_DEMO_DATA=false)");
     }
+    let moved = clock_start(&p.clock)?.is_some();
+    if p.mode == Mode::Production && moved {
+        bail!("clock is a development and test setting: production runs on the system clock (unset PORTAL_CLOCK)");
+    }
     Ok(())
+}
+
+/// The instant a `clock` setting names (unix seconds), or `None` for the system clock.
+fn clock_start(text: &str) -> Result<Option<i64>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map_err(|e| anyhow!("clock {text:?} is not an RFC 3339 instant such as 2026-12-31T23:50:00+08:00: {e}"))?;
+    Ok(Some(at.timestamp()))
 }
 
 /// A database URL with its password replaced, for messages and logs.
@@ -273,6 +295,25 @@ mod tests {
     fn production_refuses_demo_data() {
         let err = load(&[("PORTAL_MODE", "production")]).unwrap_err().to_string();
         assert!(err.contains("demo-data"), "{err}");
+    }
+
+    #[test]
+    fn the_clock_setting_moves_now_in_development_only() {
+        let config = load(&[("PORTAL_CLOCK", "2026-12-31T23:50:00+08:00")]).unwrap();
+        let now = config.settings().clock.now();
+        let set = chrono::DateTime::parse_from_rfc3339("2026-12-31T23:50:00+08:00").unwrap().timestamp();
+        assert!((set..set + 5).contains(&now), "{now} vs {set}");
+        assert!((load(&[]).unwrap().settings().clock.now() - chrono::Utc::now().timestamp()).abs() <= 1);
+        let err = load(&[("PORTAL_CLOCK", "tomorrow")]).unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{err}");
+        let err = load(&[
+            ("PORTAL_MODE", "production"),
+            ("PORTAL_DEMO_DATA", "false"),
+            ("PORTAL_CLOCK", "2026-12-31T23:50:00+08:00"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("production runs on the system clock"), "{err}");
     }
 
     #[test]

@@ -21,9 +21,10 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     let signing_key = config::load_signing_key(&config.portal, |name| std::env::var(name).ok())?;
     let pool = db::connect(&config.portal.database_url, config.portal.database_max_connections).await?;
     db::migrate(&pool, &config.portal.database_url).await?;
+    let settings = Arc::new(config.settings());
     if config.portal.demo_data && demo::is_empty(&pool).await? {
         // The bank's day (China time): the demo history runs up to today there.
-        let as_of = app::accounts::china_today(chrono::Utc::now().timestamp());
+        let as_of = app::accounts::china_today(settings.clock.now());
         tracing::info!(%as_of, "empty database: loading the demo data");
         let summary = demo::generate(&pool, &demo::DemoSize::standard(as_of)).await.context("loading the demo data")?;
         tracing::info!(?summary, "demo data loaded");
@@ -36,7 +37,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         pool,
-        settings: Arc::new(config.settings()),
+        settings,
         signing_key,
         gateway: Arc::new(gateway),
         sign_in_limiter: Arc::new(RateLimiter::new(RateLimit {
@@ -91,7 +92,7 @@ pub async fn serve_on(
 /// Runs the alert job once, now (the `server alerts` command and the timer): account alerts and
 /// the day-before appointment reminders.
 pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::AlertRun> {
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let run = app::messages::service::run_alerts(&state.pool, &state.gateway, now, None)
         .await
         .context("running the alert job")?;

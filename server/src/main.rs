@@ -98,7 +98,7 @@ async fn main() -> Result<()> {
                 customers,
                 transactions_per_account,
                 seed,
-                as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                as_of: as_of.unwrap_or_else(|| app::accounts::china_today(config.settings().clock.now())),
             };
             let started = std::time::Instant::now();
             let summary = demo::generate(&pool, &size).await?;

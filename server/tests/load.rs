@@ -1,7 +1,9 @@
-//! Many requests at once, as on salary day: a real server on a loopback port, signed-in
-//! customers and staff asking for every kind of page 32 at a time. Every answer must be a whole
-//! page (2xx or 3xx, never the error page) carrying the page policy with its render's nonce.
-//! Some requests are dropped part-way, as a browser does when the customer navigates away.
+//! Many requests at once, as on salary day: a real server on a loopback port, two signed-in
+//! customers and staff asking for every kind of page, the server functions their pages call and
+//! the static files, 32 at a time. Every page must be whole (2xx or 3xx, never the error page),
+//! carry the page policy with its render's nonce and show its own customer; files and data never
+//! carry another response's policy or cookies. Some requests are dropped part-way, as a browser
+//! does when the customer navigates away.
 //!
 //! Bounded: 2,000 requests (PORTAL_LOAD_REQUESTS raises or lowers it), loopback only, and the
 //! whole run must end within three minutes.
@@ -30,19 +32,32 @@ impl Answer {
     }
 }
 
-/// A plain HTTP/1.1 GET over its own connection. `abort_after` drops the connection once that
-/// many bytes have arrived, like a tab closed mid-load; then only the status is known.
-async fn get(
-    addr: SocketAddr,
-    path: &str,
-    cookie: Option<&str>,
-    abort_after: Option<usize>,
-) -> std::io::Result<Answer> {
+/// One request of the mix: a page (GET), or a server function the hydrated page calls (POST
+/// with a form body), as a browser sends them side by side.
+#[derive(Clone)]
+struct Call {
+    path: String,
+    cookie: Option<String>,
+    form: Option<String>,
+    /// The signed-in customer's name, which the page's header must show (never another's).
+    viewer: Option<String>,
+}
+
+/// A plain HTTP/1.1 request over its own connection. `abort_after` drops the connection once
+/// that many bytes have arrived, like a tab closed mid-load; then only the status is known.
+async fn send(addr: SocketAddr, call: &Call, abort_after: Option<usize>) -> std::io::Result<Answer> {
     let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nAccept-Language: zh-CN\r\n{cookie}Connection: close\r\n\r\n"
-    );
+    let cookie = call.cookie.as_ref().map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    let path = &call.path;
+    let head = format!("Host: {addr}\r\nAccept-Language: zh-CN\r\n{cookie}Connection: close\r\n");
+    let request = match &call.form {
+        None => format!("GET {path} HTTP/1.1\r\n{head}Accept: text/html\r\n\r\n"),
+        Some(form) => format!(
+            "POST {path} HTTP/1.1\r\n{head}Accept: application/json\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        ),
+    };
     stream.write_all(request.as_bytes()).await?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 16 * 1024];
@@ -93,13 +108,21 @@ fn dechunk(mut rest: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// What is wrong with one answer to a page request, if anything.
-fn problem_with(path: &str, answer: &Answer, whole: bool) -> Option<String> {
+fn problem_with(call: &Call, answer: &Answer, whole: bool) -> Option<String> {
+    let path = &call.path;
     let expected = if path == NOT_FOUND { answer.status == 404 } else { (200..400).contains(&answer.status) };
     if !expected {
         return Some(format!("{path}: HTTP {}", answer.status));
     }
     let is_html = answer.header("content-type").is_some_and(|t| t.starts_with("text/html"));
     if !is_html {
+        // A file, or a server function's data: never another response's policy or cookies.
+        if answer.header("set-cookie").is_some() {
+            return Some(format!("{path}: came with a Set-Cookie header"));
+        }
+        if answer.header("content-security-policy").is_some_and(|p| p.contains("'nonce-")) {
+            return Some(format!("{path}: came with a page's policy"));
+        }
         return None;
     }
     let Some(policy) = answer.header("content-security-policy") else {
@@ -116,13 +139,33 @@ fn problem_with(path: &str, answer: &Answer, whole: bool) -> Option<String> {
         if !answer.body.contains(&format!("nonce=\"{nonce}\"")) {
             return Some(format!("{path}: the page's scripts do not carry the policy's nonce"));
         }
+        if let Some(name) = &call.viewer
+            && !answer.body.contains(&format!("class=\"viewer\">{name}<"))
+        {
+            return Some(format!("{path}: the page does not show its own customer {name}"));
+        }
     }
     None
 }
 
+/// A portal whose site root holds a stylesheet and an icon, as the built site does, so that
+/// static files are served in the mix too.
+async fn with_built_site() -> TestApp {
+    let db = common::TestDb::fresh().await;
+    let site = db.dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/portal.css"), "body { margin: 0 }\n").unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").unwrap();
+    let mut config = common::test_config(&db, &[]);
+    config.leptos_options.site_root = site.display().to_string().into();
+    let state = server::build_state(&config).await.expect("state builds");
+    let router = server::http::router(state.clone(), server::http_limits(&config));
+    TestApp { router, state, config, db }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
-    let app = TestApp::spawn(&[]).await;
+    let app = with_built_site().await;
     let now = chrono::Utc::now().timestamp();
     let customer = signed_in(&app, "C000001", "13800000001", now).await;
     let branch_staff = staff_signed_in(&app, "S0201", "13900000201", now).await;
@@ -140,32 +183,65 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
         .unwrap();
     let month = app::accounts::china_today(now).format("%Y-%m").to_string();
 
+    let second = signed_in(&app, "C000002", "13800000002", now).await;
+    let name_of = |id: i64| async move {
+        sqlx::query_scalar::<_, String>("SELECT name FROM customers WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let (first_name, second_name) = (name_of(1).await, name_of(2).await);
+    assert_ne!(first_name, second_name);
+
     let as_customer = format!("portal_session={}", customer.access_token);
+    let as_second = format!("portal_session={}", second.access_token);
     let as_branch = format!("portal_session={}", branch_staff.access_token);
     let as_supervisor = format!("portal_session={}", supervisor.access_token);
-    let pages: Vec<(String, Option<String>)> = [
-        ("/".to_owned(), None),
-        ("/sign-in".to_owned(), None),
-        (NOT_FOUND.to_owned(), None),
-        ("/accounts".to_owned(), Some(&as_customer)),
-        (format!("/accounts/{account}"), Some(&as_customer)),
-        (format!("/accounts/{account}?period=3m&dir=out"), Some(&as_customer)),
-        (format!("/accounts/{account}/statement?month={month}"), Some(&as_customer)),
-        (format!("/accounts/{account}/transactions/{tx}/report"), Some(&as_customer)),
-        ("/appointments".to_owned(), Some(&as_customer)),
-        ("/appointments/book".to_owned(), Some(&as_customer)),
-        ("/complaints".to_owned(), Some(&as_customer)),
-        ("/wealth".to_owned(), Some(&as_customer)),
-        ("/messages".to_owned(), Some(&as_customer)),
-        ("/settings".to_owned(), Some(&as_customer)),
-        ("/settings/password".to_owned(), Some(&as_customer)),
-        ("/staff/home".to_owned(), Some(&as_branch)),
-        ("/staff/appointments".to_owned(), Some(&as_branch)),
-        ("/staff/reports".to_owned(), Some(&as_supervisor)),
-    ]
-    .into_iter()
-    .map(|(path, cookie)| (path, cookie.cloned()))
-    .collect();
+    let page = |path: String, cookie: Option<&String>, viewer: Option<&String>| Call {
+        path,
+        cookie: cookie.cloned(),
+        form: None,
+        viewer: viewer.cloned(),
+    };
+    let mine = |path: &str| page(path.to_owned(), Some(&as_customer), Some(&first_name));
+    let theirs = |path: &str| page(path.to_owned(), Some(&as_second), Some(&second_name));
+    let function = |path: &str, form: String| Call {
+        path: path.to_owned(),
+        cookie: Some(as_customer.clone()),
+        form: Some(form),
+        viewer: None,
+    };
+    let calls: Vec<Call> = vec![
+        page("/".to_owned(), None, None),
+        page("/sign-in".to_owned(), None, None),
+        page(NOT_FOUND.to_owned(), None, None),
+        mine("/accounts"),
+        theirs("/accounts"),
+        mine(&format!("/accounts/{account}")),
+        mine(&format!("/accounts/{account}?period=3m&dir=out")),
+        mine(&format!("/accounts/{account}/statement?month={month}")),
+        mine(&format!("/accounts/{account}/transactions/{tx}/report")),
+        mine("/appointments"),
+        theirs("/appointments"),
+        mine("/appointments/book"),
+        mine("/complaints"),
+        mine("/wealth"),
+        mine("/messages"),
+        theirs("/messages"),
+        mine("/settings"),
+        theirs("/settings"),
+        mine("/settings/password"),
+        page("/staff/home".to_owned(), Some(&as_branch), None),
+        page("/staff/appointments".to_owned(), Some(&as_branch), None),
+        page("/staff/reports".to_owned(), Some(&as_supervisor), None),
+        page("/pkg/portal.css".to_owned(), Some(&as_customer), None),
+        page("/favicon.svg".to_owned(), Some(&as_second), None),
+        function("/api/messages/unread", String::new()),
+        function("/api/accounts/overview", String::new()),
+        function("/api/accounts/account", format!("account_id={account}")),
+        function("/api/appointments/mine", String::new()),
+    ];
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -179,13 +255,13 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
         use futures::StreamExt;
         futures::stream::iter(0..total)
             .map(|i| {
-                let (path, cookie) = pages[i % pages.len()].clone();
+                let call = calls[i % calls.len()].clone();
                 // Every ninth request is dropped once its first bytes are in.
                 let abort_after = (i % 9 == 8).then_some(64);
                 async move {
-                    match get(addr, &path, cookie.as_deref(), abort_after).await {
-                        Ok(answer) => problem_with(&path, &answer, abort_after.is_none()),
-                        Err(e) => Some(format!("{path}: {e}")),
+                    match send(addr, &call, abort_after).await {
+                        Ok(answer) => problem_with(&call, &answer, abort_after.is_none()),
+                        Err(e) => Some(format!("{}: {e}", call.path)),
                     }
                 }
             })

@@ -22,7 +22,7 @@ async fn staff_sign_in_at_the_staff_door_with_their_own_code_and_get_their_role(
     let now = chrono::Utc::now().timestamp();
     let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
     assert_eq!(agent.role, Role::Agent);
-    assert_eq!(verify(&agent.access_token, &app.state.signing_key).unwrap().role, Role::Agent);
+    assert_eq!(verify(&agent.access_token, &app.state.signing_key, now).unwrap().role, Role::Agent);
     let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
     assert_eq!(supervisor.role, Role::Supervisor);
     let branch = staff_signed_in(&app, "S0201", "13900000201", now).await;

@@ -38,7 +38,7 @@ async fn a_customer_signs_in_with_password_and_the_sms_code() {
     let code = code_sent_to(&app, "13800000001");
     let session = finish_sign_in(&deps(&app), &challenge.id, &code, &client(), now).await.unwrap();
     assert_eq!(session.principal, "customer:1");
-    let claims = verify(&session.access_token, &app.state.signing_key).unwrap();
+    let claims = verify(&session.access_token, &app.state.signing_key, now).unwrap();
     assert_eq!(claims.sub, "customer:1");
     assert_eq!(claims.sid, session.session_id);
     assert_eq!(claims.exp - claims.iat, 5 * 60, "access tokens live 5 minutes");

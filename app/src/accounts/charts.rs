@@ -62,7 +62,7 @@ pub async fn account_charts(account_id: i64, month: Option<String>) -> Result<Ch
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let today = super::china_today(chrono::Utc::now().timestamp());
+    let today = super::china_today(state.now());
     let month = chosen_month(month.as_deref(), today);
     let months = last_twelve_months(today);
     let flows = super::service::monthly_flows(&state.pool, account_id, &months).await.map_err(AppError::internal)?;

@@ -64,7 +64,7 @@ fn problem_text(problem: FilterProblem, locale: Locale) -> String {
 /// Today in China, wherever the page is running.
 fn today() -> chrono::NaiveDate {
     #[cfg(feature = "ssr")]
-    let now = chrono::Utc::now().timestamp();
+    let now = use_context::<crate::state::AppState>().map_or_else(|| chrono::Utc::now().timestamp(), |s| s.now());
     #[cfg(not(feature = "ssr"))]
     let now = (leptos::web_sys::js_sys::Date::now() / 1000.0) as i64;
     china_today(now)

@@ -68,7 +68,7 @@ pub async fn export(
     let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
     let who = who.ok_or(AppError::Unauthenticated)?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let today = super::china_today(chrono::Utc::now().timestamp());
+    let today = super::china_today(state.now());
     let filter = query
         .check(today)
         .map_err(|problems| AppError::Invalid { field: "filter".into(), problem: format!("{problems:?}") })?;

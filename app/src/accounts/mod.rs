@@ -139,7 +139,7 @@ pub fn china_today(unix_secs: i64) -> NaiveDate {
 pub async fn accounts_overview() -> Result<Overview, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let accounts = service::accounts_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     Ok(Overview {
         totals: rules::consolidate(&accounts),
@@ -170,7 +170,7 @@ pub async fn account_history(
 ) -> Result<HistoryPage, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let today = china_today(chrono::Utc::now().timestamp());
+    let today = china_today(state.now());
     let filter = filter
         .check(today)
         .map_err(|problems| AppError::Invalid { field: "filter".into(), problem: format!("{problems:?}") })?;
@@ -199,7 +199,7 @@ pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challen
     if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
         return Err(AppError::NotFound);
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let purpose = crate::auth::service::Purpose::RevealNumber;
     server::refused_or_internal(
         crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &server::client(), now).await,
@@ -212,7 +212,7 @@ pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) 
     use crate::auth::server;
     let (state, who) = server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let (deps, client) = (server::deps(&state), server::client());
     let purpose = crate::auth::service::Purpose::RevealNumber;
     server::refused_or_internal(

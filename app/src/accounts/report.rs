@@ -88,7 +88,7 @@ pub async fn report_transaction(
     }
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let receipt = super::service::record_report(
         &state.pool,
         customer_id,

@@ -81,7 +81,7 @@ pub struct Statement {
 pub async fn account_statement(account_id: i64, month: Option<String>) -> Result<Statement, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let today = china_today(now);
     let month = statement_month(month.as_deref(), today)
         .ok_or_else(|| AppError::Invalid { field: "month".into(), problem: "not_offered".into() })?;

@@ -168,7 +168,7 @@ mod ssr {
 #[server(endpoint = "staff/appointments/day")]
 pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Result<BranchDay, AppError> {
     let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
     let day = match day.as_deref().filter(|d| !d.is_empty()) {
         Some(text) => text
@@ -215,7 +215,7 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
         return Err(AppError::Invalid { field: "outcome".into(), problem: "unknown".into() });
     }
     let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let row: Option<(i64, i64, i64, i64, String)> =
         sqlx::query_as("SELECT customer_id, branch_id, starts_at, ends_at, status FROM appointments WHERE id = $1")
             .bind(appointment_id)
@@ -286,7 +286,7 @@ pub async fn close_slots(
     }
     let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
     let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let offset = ssr::branch_offset(&state.pool, branch_id).await?;
     let range = (super::rules::to_utc(day, from, offset), super::rules::to_utc(day, to, offset));
     let staff_id = ssr::staff_id(&who)?;
@@ -314,7 +314,7 @@ pub async fn close_slots(
 #[server(endpoint = "staff/appointments/week")]
 pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppError> {
     let (state, _who) = crate::auth::server::require_staff(&[Role::Supervisor]).await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let day = match week.as_deref().filter(|d| !d.is_empty()) {
         Some(text) => text
             .parse::<NaiveDate>()

@@ -187,7 +187,7 @@ pub async fn load_booking_step(
     moving: Option<i64>,
 ) -> Result<BookingStep, AppError> {
     let (state, _who, customer_id, vip) = booking_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let choice = service::StepChoice {
         service: service.as_deref(),
         branch: branch.as_deref(),
@@ -211,7 +211,7 @@ pub async fn book_appointment(
     reason: Option<String>,
 ) -> Result<Appointment, AppError> {
     let (state, who, customer_id, vip) = booking_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let request =
         service::BookRequest { customer_id, vip, service: &service, branch: &branch, starts_at, moving, reason };
     let booked = service::book(&state.pool, &state.settings, &request, now).await.map_err(|e| e.into_app_error())?;
@@ -231,7 +231,7 @@ pub async fn book_appointment(
 pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     service::appointments_of(&state.pool, &state.settings, customer_id, None, now).await.map_err(AppError::internal)
 }
 
@@ -240,7 +240,7 @@ pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
 pub async fn my_appointment(appointment_id: i64) -> Result<Appointment, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     service::appointments_of(&state.pool, &state.settings, customer_id, Some(appointment_id), now)
         .await
         .map_err(AppError::internal)?
@@ -256,7 +256,7 @@ pub async fn cancel_appointment(appointment_id: i64, reason: String) -> Result<A
     }
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let cancelled = service::cancel(&state.pool, &state.settings, customer_id, appointment_id, &reason, now)
         .await
         .map_err(|e| e.into_app_error())?;

@@ -579,7 +579,7 @@ pub async fn appointments_of(
         // A branch that no longer offers the service still shows the visit booked there.
         let branch = match branch_cache.get(&(branch_id, service_id)) {
             Some(b) => b.clone(),
-            None => match branch_by_id(pool, branch_id).await? {
+            None => match branch_by_id(pool, branch_id, today).await? {
                 Some(b) => b,
                 None => continue,
             },
@@ -605,14 +605,13 @@ pub async fn appointments_of(
     Ok(out)
 }
 
-async fn branch_by_id(pool: &AnyPool, branch_id: i64) -> Result<Option<BranchInfo>, sqlx::Error> {
+async fn branch_by_id(pool: &AnyPool, branch_id: i64, today: NaiveDate) -> Result<Option<BranchInfo>, sqlx::Error> {
     let service_id: Option<i64> =
         sqlx::query_scalar("SELECT service_id FROM branch_services WHERE branch_id = $1 ORDER BY service_id LIMIT 1")
             .bind(branch_id)
             .fetch_optional(pool)
             .await?;
     let Some(service_id) = service_id else { return Ok(None) };
-    let today = chrono::Utc::now().date_naive();
     Ok(branches(pool, service_id, None, today, today).await?.into_iter().find(|b| b.id == branch_id))
 }
 
@@ -719,7 +718,7 @@ pub async fn calendar(
     let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
     let who = who.ok_or(AppError::Unauthenticated)?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let a = appointments_of(&state.pool, &state.settings, customer_id, Some(appointment_id), now)
         .await
         .map_err(AppError::internal)?

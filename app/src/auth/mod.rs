@@ -128,7 +128,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
         idle_secs_left: rules::idle_secs_left(
             who.last_seen_at,
             i64::from(state.settings.idle_timeout_minutes) * 60,
-            chrono::Utc::now().timestamp(),
+            state.now(),
         ),
     }))
 }
@@ -140,7 +140,7 @@ pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
     let state = server::state()?;
     let Some(who) = server::authenticated(&state).await? else { return Ok(false) };
     // Recorded now whatever the interval: the browser counts the full idle time from here.
-    service::record_activity(&state.pool, &who.session_id, chrono::Utc::now().timestamp())
+    service::record_activity(&state.pool, &who.session_id, state.now())
         .await
         .map_err(crate::error::AppError::internal)?;
     Ok(true)
@@ -152,7 +152,7 @@ pub async fn sign_out() -> Result<(), crate::error::AppError> {
     use crate::error::AppError;
     let state = server::state()?;
     if let Some(who) = server::authenticated(&state).await? {
-        let now = chrono::Utc::now().timestamp();
+        let now = state.now();
         service::sign_out(&state.pool, &who, &server::client(), now).await.map_err(AppError::internal)?;
     }
     server::clear_session_cookies(&state.settings);
@@ -180,7 +180,7 @@ pub async fn start_staff_sign_in(login_id: String, password: String) -> Result<C
 pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, crate::error::AppError> {
     let state = server::state()?;
     let deps = server::deps(&state);
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     server::rate_limit(&state, now)?;
     let session = server::refused_or_internal(
         service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
@@ -212,7 +212,7 @@ pub(crate) mod server {
             return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
         }
         let state = state()?;
-        let now = chrono::Utc::now().timestamp();
+        let now = state.now();
         rate_limit(&state, now)?;
         refused_or_internal(
             super::service::start_sign_in(&deps(&state), door, &login_id, &password, &client(), now).await,
@@ -281,7 +281,7 @@ pub(crate) mod server {
         parts: &http::request::Parts,
     ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
         let cookie = |name| crate::state::cookie_value(&parts.headers, name);
-        let now = chrono::Utc::now().timestamp();
+        let now = state.now();
         if let Some(token) = cookie(super::ACCESS_COOKIE) {
             let who = super::service::authenticate(&state.pool, &state.signing_key, &token, now)
                 .await
@@ -332,7 +332,7 @@ pub(crate) mod server {
             Some(who) => {
                 let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
                 let detail = serde_json::json!({ "path": path, "role": who.role.as_str() }).to_string();
-                let now = chrono::Utc::now().timestamp();
+                let now = state.now();
                 audit_request(&state.pool, &who, "permission_denied", now, &detail)
                     .await
                     .map_err(AppError::internal)?;

@@ -18,7 +18,7 @@ pub async fn start_password_change(current_password: String) -> Result<Challenge
         return Err(AppError::Invalid { field: "password".into(), problem: "required".into() });
     }
     let (state, who) = server::require_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     server::refused_or_internal(
         super::service::start_password_change(&server::deps(&state), &who, &current_password, &server::client(), now)
             .await,
@@ -29,7 +29,7 @@ pub async fn start_password_change(current_password: String) -> Result<Challenge
 pub async fn finish_password_change(challenge_id: String, code: String, new_password: String) -> Result<(), AppError> {
     use super::server;
     let (state, who) = server::require_customer().await?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let deps = server::deps(&state);
     server::refused_or_internal(
         super::service::finish_password_change(
@@ -55,7 +55,7 @@ pub async fn start_password_reset(login_id: String, mobile: String) -> Result<Ch
         return Err(AppError::Invalid { field: "mobile".into(), problem: "required".into() });
     }
     let state = server::state()?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     server::rate_limit(&state, now)?;
     server::refused_or_internal(
         super::service::start_password_reset(&server::deps(&state), &login_id, &mobile, &server::client(), now).await,
@@ -66,7 +66,7 @@ pub async fn start_password_reset(login_id: String, mobile: String) -> Result<Ch
 pub async fn finish_password_reset(challenge_id: String, code: String, new_password: String) -> Result<(), AppError> {
     use super::server;
     let state = server::state()?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     server::rate_limit(&state, now)?;
     let deps = server::deps(&state);
     server::refused_or_internal(

@@ -770,7 +770,7 @@ pub async fn authenticate(
     token: &str,
     now: i64,
 ) -> Result<Option<Authenticated>, sqlx::Error> {
-    let Ok(claims) = super::token::verify(token, key) else { return Ok(None) };
+    let Ok(claims) = super::token::verify(token, key, now) else { return Ok(None) };
     let live: Option<(String, i64)> = sqlx::query_as(
         "SELECT principal, last_seen_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
     )

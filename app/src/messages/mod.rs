@@ -227,7 +227,7 @@ pub async fn unread_messages() -> Result<u32, AppError> {
 pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     match service::mark_read(&state.pool, customer_id, Some(message_id), now).await {
         Ok(0) => Err(AppError::NotFound),
         Ok(_) => Ok(()),
@@ -239,7 +239,7 @@ pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
 pub async fn mark_all_messages_read() -> Result<u64, AppError> {
     let (state, who) = crate::auth::server::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     service::mark_read(&state.pool, customer_id, None, now).await.map_err(AppError::internal)
 }
 
@@ -276,7 +276,7 @@ pub async fn save_account_alerts(
             };
             AppError::Invalid { field: field.into(), problem: "invalid".into() }
         })?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     service::save_alert_settings(&state.pool, account_id, &settings, now).await.map_err(AppError::internal)?;
     // A level set above what the account holds now is said at once, not at the job's next run.
     service::run_alerts(&state.pool, &state.gateway, now, Some(account_id)).await.map_err(AppError::internal)?;
@@ -299,7 +299,7 @@ pub async fn save_message_preferences(sms: bool, email: bool) -> Result<Preferen
     if email && !current.has_email {
         return Err(AppError::Invalid { field: "email".into(), problem: "no_address".into() });
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now();
     let wanted = Preferences { sms, email, has_email: current.has_email };
     service::save_preferences(&state.pool, customer_id, &wanted, now).await.map_err(AppError::internal)?;
     Ok(wanted)
