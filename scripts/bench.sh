@@ -2,18 +2,26 @@
 # The speed benchmark (README): builds the release server, then on SQLite, and on PostgreSQL
 # when one answers, fills a fresh database with the demo data plus one account of N
 # transactions (default 1,000,000) and prints the timings of the accounts pages' server work
-# against their targets. Exits non-zero when a target is missed.
-#   scripts/bench.sh [N]
+# against their targets. Then the HTTP part: the release server on SQLite with the demo data,
+# wrk at 64 connections against the landing page, the sign-in page and a signed-in customer's
+# overview and account page, and nginx serving the same bytes from files in the same run; it
+# prints requests/s, p50 and p99 and the ratio to nginx, against the targets (landing and sign-in
+# at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms).
+# Exits non-zero when a target is missed. (Loopback only; wrk and nginx come from Debian.)
+#   scripts/bench.sh [N]        BENCH_HTTP_ONLY=1 skips the database part
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"
 say() { printf '\n== %s\n' "$*"; }
 
+source scripts/setup.sh
+apt_install wrk nginx-light python3
 cargo build --release --locked -p server
 bin=target/release/server
 dir=target/bench
 mkdir -p "$dir"
 status=0
+if [ -z "${BENCH_HTTP_ONLY:-}" ]; then
 
 say "SQLite ($n transactions)"
 rm -f "$dir"/bench.db*
@@ -28,4 +36,8 @@ if command -v psql >/dev/null && psql "$pg_url" -qAtc 'SELECT 1' >/dev/null 2>&1
 else
   say "PostgreSQL SKIPPED: none answers at $pg_url"
 fi
+fi
+
+say "HTTP: release server (SQLite, demo data) and nginx serving the same bytes, wrk -c64"
+python3 scripts/bench_http.py "$bin" "$dir/http" || status=1
 exit $status

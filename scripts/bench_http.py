@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The HTTP part of scripts/bench.sh: the release server against nginx serving the same bytes.
+
+Starts the server on a free loopback port with a fresh SQLite database and the demo data, signs
+customer C000001 in through the API (the code read from the development outbox), saves each
+measured page as the server renders it, serves those files with nginx, and runs wrk at 64
+connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page; exits
+non-zero when a target is missed.
+
+    scripts/bench_http.py SERVER_BINARY WORK_DIR
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+CONNECTIONS = 64
+SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
+# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None)
+PAGES = [
+    ("landing", "/", False, 0.25, None),
+    ("sign-in", "/sign-in", False, 0.25, None),
+    ("overview", "/accounts", True, 0.15, 25.0),
+    ("account", "/accounts/1", True, 0.15, 25.0),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port, path="/readyz", seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"nothing answers on port {port}{path} after {seconds} s")
+
+
+def post(port, path, fields, cookie=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("POST", path, urllib.parse.urlencode(fields), headers)
+    res = conn.getresponse()
+    return res, res.read()
+
+
+def sign_in(port, outbox):
+    res, body = post(port, "/api/sign-in/start", {"login_id": "C000001", "password": "Demo-2026!"})
+    if res.status != 200:
+        raise SystemExit(f"sign-in refused: {res.status} {body[:200]!r}")
+    challenge = json.loads(body)["id"]
+    for _ in range(50):
+        if os.path.exists(outbox):
+            codes = [json.loads(line) for line in open(outbox, encoding="utf-8") if line.strip()]
+            codes = [m for m in codes if m["to"] == "13800000001" and m["kind"] == "sign_in_code"]
+            if codes:
+                break
+        time.sleep(0.1)
+    code = re.search(r"\d{6}", codes[-1]["body"]).group(0)
+    res, body = post(port, "/api/sign-in/finish", {"challenge_id": challenge, "code": code})
+    cookies = [v.split(";")[0] for k, v in res.getheaders() if k.lower() == "set-cookie"]
+    return "; ".join(c for c in cookies if c.startswith("portal_session="))
+
+
+def fetch(port, path, cookie):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", path, headers={"Cookie": cookie or "", "Accept": "text/html"})
+    res = conn.getresponse()
+    body = res.read()
+    if res.status != 200:
+        raise SystemExit(f"{path} answered {res.status}")
+    return body
+
+
+def to_ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, cookie=None):
+    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p50, p99, int(errors.group(1)) if errors else 0
+
+
+def main():
+    binary, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(f"{work}/data")
+    os.makedirs(f"{work}/www")
+    port, nginx_port = free_port(), free_port()
+    outbox = f"{work}/data/outbox.jsonl"
+    env = dict(
+        os.environ,
+        LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
+        PORTAL_DATA_DIR=f"{work}/data",
+        PORTAL_DATABASE_URL=f"sqlite://{work}/data/portal.db",
+        PORTAL_OUTBOX_PATH=outbox,
+        PORTAL_SIGNING_KEY_FILE=f"{work}/data/signing.key",
+        PORTAL_ALERTS_INTERVAL_MINUTES="0",
+        RUST_LOG="error",
+    )
+    server = subprocess.Popen([binary, "serve"], env=env)
+    nginx = None
+    try:
+        wait_ready(port)
+        cookie = sign_in(port, outbox)
+        for name, path, signed, _, _ in PAGES:
+            with open(f"{work}/www/{name}.html", "wb") as f:
+                f.write(fetch(port, path, cookie if signed else None))
+        with open(f"{work}/nginx.conf", "w", encoding="utf-8") as f:
+            f.write(
+                f"worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/nginx.err;\n"
+                f"events {{ worker_connections 1024; }}\n"
+                f"http {{ access_log off; default_type text/html; server {{ listen 127.0.0.1:{nginx_port}; root {work}/www; }} }}\n"
+            )
+        nginx = subprocess.Popen(["nginx", "-c", f"{work}/nginx.conf", "-p", work])
+        wait_ready(nginx_port, f"/{PAGES[0][0]}.html")
+
+        failed = []
+        print(f"{'page':<10} {'portal req/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'nginx req/s':>12} {'ratio':>7}  target")
+        for name, path, signed, share, p99_max in PAGES:
+            rps, p50, p99, bad = wrk(f"http://127.0.0.1:{port}{path}", cookie if signed else None)
+            n_rps, _, _, _ = wrk(f"http://127.0.0.1:{nginx_port}/{name}.html")
+            ratio = rps / n_rps
+            target = f">= {share:.2f}x nginx" + (f", p99 <= {p99_max:.0f} ms" if p99_max else "")
+            print(f"{name:<10} {rps:>13.0f} {p50:>8.2f} {p99:>8.2f} {n_rps:>12.0f} {ratio:>7.3f}  {target}")
+            if bad:
+                failed.append(f"{name}: {bad} answers other than 2xx/3xx")
+            if ratio < share:
+                failed.append(f"{name}: {ratio:.3f} of nginx's requests/s, target {share}")
+            if p99_max and p99 > p99_max:
+                failed.append(f"{name}: p99 {p99:.1f} ms, target {p99_max} ms")
+        for f in failed:
+            print(f"MISSED {f}")
+        return 1 if failed else 0
+    finally:
+        for proc in (nginx, server):
+            if proc:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
