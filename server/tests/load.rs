@@ -165,6 +165,14 @@ async fn with_built_site() -> TestApp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
+    // A panic anywhere in the server (also in a task a page's render spawned) fails the run.
+    let panics = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = panics.clone();
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        default_hook(info);
+    }));
     let app = with_built_site().await;
     let now = chrono::Utc::now().timestamp();
     let customer = signed_in(&app, "C000001", "13800000001", now).await;
@@ -280,5 +288,6 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
         *counted.entry(p.as_str()).or_default() += 1;
     }
     assert!(problems.is_empty(), "{} of {total} requests failed: {counted:#?}", problems.len());
+    assert_eq!(panics.load(std::sync::atomic::Ordering::SeqCst), 0, "the server panicked during the run");
     app.cleanup().await;
 }
