@@ -60,8 +60,7 @@ fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
     // Before hydration (or without WASM) the navigation is simply shown in full; once the app is
     // live in the browser, narrow screens fold it behind a menu button.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::form::hydrated();
     let menu_open = RwSignal::new(false);
     // The menu button (shown only once hydrated) repeats the unread count the folded navigation
     // holds; set from the browser only, so the server's and the browser's first render agree.

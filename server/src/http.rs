@@ -293,11 +293,7 @@ pub async fn guard_and_negotiate(
     match tokio::time::timeout(limits.request_timeout, AssertUnwindSafe(next.run(req)).catch_unwind()).await {
         Ok(Ok(response)) => response,
         Ok(Err(panic)) => {
-            let cause = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
+            let cause = panic_cause(panic.as_ref());
             tracing::error!(%request_id, %cause, "request handler panicked");
             error_page(StatusCode::INTERNAL_SERVER_ERROR, locale, &request_id)
         }
@@ -306,6 +302,15 @@ pub async fn guard_and_negotiate(
             error_page(StatusCode::SERVICE_UNAVAILABLE, locale, &request_id)
         }
     }
+}
+
+/// The message a panic carried (`panic!` gives a `&str` or a `String`).
+pub fn panic_cause(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 /// Refuses state-changing requests (server functions are POSTs) sent from another site, in

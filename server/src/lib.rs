@@ -154,12 +154,7 @@ async fn shutdown_signal() {
 /// The request guard (`http::guard_and_negotiate`) then answers with the error page.
 pub fn log_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let cause = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
+        let cause = http::panic_cause(info.payload());
         let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
         let backtrace = std::backtrace::Backtrace::capture();
         if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
