@@ -68,10 +68,10 @@ pub fn clear_of(start: i64, duration_secs: i64, closed: &[(i64, i64)]) -> bool {
     closed.iter().all(|(from, to)| start + duration_secs <= *from || start >= *to)
 }
 
-/// Whether a start time may be booked at `now`: at least the service's lead time ahead, and
-/// within the booking window.
+/// Whether a start time may be booked at `now`: still ahead (a visit starting this second has
+/// begun), at least the service's lead time ahead, and within the booking window.
 pub fn bookable(start: i64, now: i64, lead_time_hours: i64, window_days: i64) -> bool {
-    start >= now + lead_time_hours * 3600 && start <= now + window_days * 86_400
+    start > now && start >= now + lead_time_hours * 3600 && start <= now + window_days * 86_400
 }
 
 /// The days offered for booking: from `today` for `window_days` more days.
@@ -264,6 +264,8 @@ mod tests {
         assert!(!bookable(tomorrow_9, now, 24, 14), "large cash: 23 hours ahead is not a day ahead");
         assert!(bookable(to_utc(day(11, 25), t(10, 0), SHANGHAI), now, 24, 14), "exactly a day ahead");
         assert!(!bookable(now - 60, now, 0, 14), "the past");
+        assert!(!bookable(now, now, 0, 14), "a visit that starts this second has begun");
+        assert!(bookable(now + 1, now, 0, 14));
         assert!(bookable(now + 14 * 86_400, now, 0, 14));
         assert!(!bookable(now + 14 * 86_400 + 1, now, 0, 14), "beyond 14 days");
         assert_eq!(booking_days(day(11, 24), 14).len(), 15);
