@@ -13,7 +13,7 @@ use axum::extract::{Query, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use futures::{FutureExt, StreamExt};
+use futures::FutureExt;
 use http::StatusCode;
 use http::header::{self, HeaderName, HeaderValue};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -35,6 +35,7 @@ pub struct HttpLimits {
 }
 
 pub fn router(state: AppState, limits: HttpLimits) -> Router {
+    crate::reactive::install_executor();
     let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
@@ -69,54 +70,8 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %request_id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(middleware::from_fn(own_reactive_owner))
+        .layer(middleware::from_fn(crate::reactive::isolate))
         .with_state(state)
-}
-
-/// Keeps each request's reactive owner to that request: at every poll of the request (and of
-/// its response body) the worker thread's current owner is the one this request left current,
-/// or none, and nothing of it stays behind on the thread for the next task.
-///
-/// reactive_graph 0.2.16's `Owner::new_root` makes a page's new root the thread's current owner
-/// and nothing unsets it; leptos_integration_utils 0.8.9 then renders `SsrMode::Async` pages
-/// outside `Owner::with` (0.9 wraps that render in its owner), so the render finds its contexts
-/// through that thread-local. Left on the thread, the root was found by whatever ran there next:
-/// leptos_axum 0.8.10's static-file and server-function handlers hang their owners under it
-/// (`Owner::new()`), and the static-file handler took the page's `ResponseOptions` headers into
-/// its own response (the page then came without its policy, so the browser blocked its scripts;
-/// a renewed session cookie could have gone to another browser the same way); and a page resumed
-/// on another thread found another request's root. About once in a hundred page loads in
-/// Chromium; the load test mixes static files, pages and server functions to catch it. No
-/// upstream issue found.
-async fn own_reactive_owner(req: Request, next: Next) -> Response {
-    let mut owner = None;
-    let mut inner = std::pin::pin!(next.run(req));
-    let response = std::future::poll_fn(|cx| with_own_owner(&mut owner, || inner.as_mut().poll(cx))).await;
-    let Some(owner) = owner else { return response };
-    let (parts, body) = response.into_parts();
-    let mut owner = Some(owner);
-    let mut data = body.into_data_stream();
-    let body = futures::stream::poll_fn(move |cx| with_own_owner(&mut owner, || data.poll_next_unpin(cx)));
-    Response::from_parts(parts, Body::from_stream(body))
-}
-
-/// Runs `poll` with `owner` as the thread's current reactive owner (none if `None`), then keeps
-/// whichever owner `poll` left current in `owner` and takes it off the thread.
-fn with_own_owner<T>(owner: &mut Option<leptos::prelude::Owner>, poll: impl FnOnce() -> T) -> T {
-    use leptos::prelude::Owner;
-    let forget = || {
-        if let Some(current) = Owner::current() {
-            current.unset();
-        }
-    };
-    forget();
-    if let Some(own) = owner.as_ref() {
-        own.set();
-    }
-    let result = poll();
-    *owner = Owner::current();
-    forget();
-    result
 }
 
 /// Server functions answer every error with HTTP 500 and the error in the body. This gives
