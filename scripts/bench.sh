@@ -6,8 +6,10 @@
 # wrk at 64 connections against the landing page, the sign-in page and a signed-in customer's
 # overview and account page, and nginx serving the same bytes from files in the same run; it
 # prints requests/s, p50 and p99 and the ratio to nginx, against the targets (landing and sign-in
-# at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms).
-# Exits non-zero when a target is missed. (Loopback only; wrk and nginx come from Debian.)
+# at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms), and the
+# size budget: the JS and WASM each of those pages loads, as served with brotli (landing and
+# sign-in at most 200 KB, signed-in pages 350 KB). Exits non-zero when a target is missed.
+# (Loopback only; wrk and nginx come from Debian.) Builds the release site, as scripts/run.sh does.
 #   scripts/bench.sh [N]        BENCH_HTTP_ONLY=1 skips the database part
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +17,10 @@ n="${1:-1000000}"
 say() { printf '\n== %s\n' "$*"; }
 
 source scripts/setup.sh
+setup_build_tools
+setup_release_tools
 apt_install wrk nginx-light python3
-cargo build --release --locked -p server
+cargo leptos build --release --precompress
 bin=target/release/server
 dir=target/bench
 mkdir -p "$dir"

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""The HTTP part of scripts/bench.sh: the release server against nginx serving the same bytes.
+"""The HTTP part of scripts/bench.sh: the release server against nginx serving the same bytes,
+and what a browser must download before each page is live.
 
 Starts the server on a free loopback port with a fresh SQLite database and the demo data, signs
 customer C000001 in through the API (the code read from the development outbox), saves each
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
-connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page; exits
-non-zero when a target is missed.
+connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then
+the first load: the JS and WASM each page asks for, fetched from the server brotli-compressed as
+a browser gets them, against the size budget (landing and sign-in at most 200 KB, signed-in
+pages 350 KB). Exits non-zero when a target is missed.
 
     scripts/bench_http.py SERVER_BINARY WORK_DIR
 """
@@ -24,12 +27,13 @@ import urllib.parse
 
 CONNECTIONS = 64
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
-# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None)
+# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None,
+#  most JS + WASM bytes the page may load, brotli-compressed)
 PAGES = [
-    ("landing", "/", False, 0.25, None),
-    ("sign-in", "/sign-in", False, 0.25, None),
-    ("overview", "/accounts", True, 0.15, 25.0),
-    ("account", "/accounts/1", True, 0.15, 25.0),
+    ("landing", "/", False, 0.25, None, 200_000),
+    ("sign-in", "/sign-in", False, 0.25, None, 200_000),
+    ("overview", "/accounts", True, 0.15, 25.0, 350_000),
+    ("account", "/accounts/1", True, 0.15, 25.0, 350_000),
 ]
 
 
@@ -91,6 +95,22 @@ def fetch(port, path, cookie):
     return body
 
 
+def code_of(html):
+    """The scripts and WASM modules a page loads (Leptos's hydration links and its loader)."""
+    return sorted(set(re.findall(rb"/pkg/[\w./-]+?\.(?:js|wasm)", html)))
+
+
+def served_size(port, path):
+    """Bytes on the wire for one file, as a browser asking for brotli gets it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", path, headers={"Accept-Encoding": "br"})
+    res = conn.getresponse()
+    body = res.read()
+    if res.status != 200:
+        raise SystemExit(f"{path} answered {res.status}")
+    return len(body), res.getheader("Content-Encoding") or "identity"
+
+
 def to_ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -132,9 +152,11 @@ def main():
     try:
         wait_ready(port)
         cookie = sign_in(port, outbox)
-        for name, path, signed, _, _ in PAGES:
+        pages = {}
+        for name, path, signed, _, _, _ in PAGES:
+            pages[name] = fetch(port, path, cookie if signed else None)
             with open(f"{work}/www/{name}.html", "wb") as f:
-                f.write(fetch(port, path, cookie if signed else None))
+                f.write(pages[name])
         with open(f"{work}/nginx.conf", "w", encoding="utf-8") as f:
             f.write(
                 f"worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/nginx.err;\n"
@@ -146,7 +168,7 @@ def main():
 
         failed = []
         print(f"{'page':<10} {'portal req/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'nginx req/s':>12} {'ratio':>7}  target")
-        for name, path, signed, share, p99_max in PAGES:
+        for name, path, signed, share, p99_max, _ in PAGES:
             rps, p50, p99, bad = wrk(f"http://127.0.0.1:{port}{path}", cookie if signed else None)
             n_rps, _, _, _ = wrk(f"http://127.0.0.1:{nginx_port}/{name}.html")
             ratio = rps / n_rps
@@ -158,6 +180,19 @@ def main():
                 failed.append(f"{name}: {ratio:.3f} of nginx's requests/s, target {share}")
             if p99_max and p99 > p99_max:
                 failed.append(f"{name}: p99 {p99:.1f} ms, target {p99_max} ms")
+
+        print(f"\n{'first load':<10} {'JS + WASM as served':>20}  budget  files")
+        for name, _, _, _, _, budget in PAGES:
+            files = [p.decode() for p in code_of(pages[name])]
+            if not files:
+                failed.append(f"{name}: the page names no script or WASM to measure")
+                continue
+            sizes = {f: served_size(port, f) for f in files}
+            total = sum(n for n, _ in sizes.values())
+            listed = ", ".join(f"{f} {n:,} ({enc})" for f, (n, enc) in sizes.items())
+            print(f"{name:<10} {total:>20,}  {budget:>7,}  {listed}")
+            if total > budget:
+                failed.append(f"{name}: first load {total:,} bytes, budget {budget:,}")
         for f in failed:
             print(f"MISSED {f}")
         return 1 if failed else 0
