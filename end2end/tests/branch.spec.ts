@@ -47,6 +47,10 @@ test('a supervisor switches branch and reads the weekly report', async ({ page }
   const errors = collectErrors(page);
   await staffSignIn(page, testInfo.project.name === 'phone-360' ? 'S0102' : 'S0103');
   await page.goto(`${baseUrl()}/staff/appointments`);
+  // Chosen once the app is live. Known defect (issue 10's note): when the day's data is not ready
+  // at the first poll of hydration, Leptos 0.8 rebuilds the <Transition>'s content, and a branch
+  // picked during those milliseconds falls back to the page's own (seen once in CI).
+  await waitForHydration(page);
   await page.getByLabel('网点').selectOption('B008');
   await page.getByRole('button', { name: '查看' }).click();
   await expect(page).toHaveURL(/branch=B008/);
