@@ -8,7 +8,9 @@
 # prints requests/s, p50 and p99 and the ratio to nginx, against the targets (landing and sign-in
 # at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms), and the
 # size budget: the JS and WASM each of those pages loads, as served with brotli (landing and
-# sign-in at most 200 KB, signed-in pages 350 KB). Exits non-zero when a target is missed.
+# sign-in at most 200 KB, signed-in pages 350 KB), and Lighthouse (npm, run with Debian's
+# Chromium) on the landing, sign-in and overview pages: performance score at least 95, with LCP and
+# time to interactive. Exits non-zero when a target is missed.
 # (Loopback only; wrk and nginx come from Debian.) Builds the release site, as scripts/run.sh does.
 #   scripts/bench.sh [N]        BENCH_HTTP_ONLY=1 skips the database part
 set -euo pipefail
@@ -19,7 +21,9 @@ say() { printf '\n== %s\n' "$*"; }
 source scripts/setup.sh
 setup_build_tools
 setup_release_tools
-apt_install wrk nginx-light python3
+apt_install wrk nginx-light python3 chromium
+lighthouse=target/bench/node/node_modules/.bin/lighthouse
+[ -x "$lighthouse" ] || npm install --no-audit --no-fund --prefix target/bench/node lighthouse@12.8.2
 cargo leptos build --release --precompress
 bin=target/release/server
 dir=target/bench
@@ -43,5 +47,5 @@ fi
 fi
 
 say "HTTP: release server (SQLite, demo data) and nginx serving the same bytes, wrk -c64"
-python3 scripts/bench_http.py "$bin" "$dir/http" || status=1
+BENCH_LIGHTHOUSE="$PWD/$lighthouse" python3 scripts/bench_http.py "$bin" "$dir/http" || status=1
 exit $status

@@ -8,7 +8,11 @@ measured page as the server renders it, serves those files with nginx, and runs 
 connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then
 the first load: the JS and WASM each page asks for, fetched from the server brotli-compressed as
 a browser gets them, against the size budget (landing and sign-in at most 200 KB, signed-in
-pages 350 KB). Exits non-zero when a target is missed.
+pages 350 KB). Last, when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh
+installs it), Lighthouse's mobile performance run (default simulated throttling, Debian's
+Chromium) on the landing page, the sign-in page and the signed-in overview: the score (target at
+least 95), largest contentful paint and time to interactive. Exits non-zero when a target is
+missed.
 
     scripts/bench_http.py SERVER_BINARY WORK_DIR
 """
@@ -111,6 +115,39 @@ def served_size(port, path):
     return len(body), res.getheader("Content-Encoding") or "identity"
 
 
+# (name, path, signed in): the pages Lighthouse measures; a score of at least 95 each.
+LIGHTHOUSE_PAGES = [("landing", "/", False), ("sign-in", "/sign-in", False), ("overview", "/accounts", True)]
+LIGHTHOUSE_SCORE = 95
+CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
+    "--disable-component-update --disable-sync --no-first-run"
+
+
+def lighthouse(command, url, cookie, out):
+    """Lighthouse's performance score, LCP and TTI (ms) and the LCP element, for one page."""
+    headers = {"Accept-Language": "zh-CN"}
+    if cookie:
+        headers["Cookie"] = cookie
+    subprocess.run(
+        [command, url, "--only-categories=performance", "--output=json", f"--output-path={out}", "--quiet",
+         f"--chrome-flags={CHROMIUM_FLAGS}", f"--extra-headers={json.dumps(headers)}"],
+        check=True,
+        env=dict(os.environ, CHROME_PATH=os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")),
+    )
+    with open(out, encoding="utf-8") as f:
+        report = json.load(f)
+    audits = report["audits"]
+    # The LCP element audit holds a table (or, in older reports, the rows) naming the node.
+    rows = audits.get("largest-contentful-paint-element", {}).get("details", {}).get("items", [])
+    rows = [r for row in rows for r in row.get("items", [row])]
+    element = next((r["node"].get("selector", "?") for r in rows if "node" in r), "?")
+    return (
+        round(report["categories"]["performance"]["score"] * 100),
+        audits["largest-contentful-paint"]["numericValue"],
+        audits["interactive"]["numericValue"],
+        element,
+    )
+
+
 def to_ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -193,6 +230,18 @@ def main():
             print(f"{name:<10} {total:>20,}  {budget:>7,}  {listed}")
             if total > budget:
                 failed.append(f"{name}: first load {total:,} bytes, budget {budget:,}")
+
+        command = os.environ.get("BENCH_LIGHTHOUSE")
+        if command:
+            print(f"\n{'lighthouse':<10} {'score':>6} {'LCP ms':>8} {'TTI ms':>8}  LCP element")
+            for name, path, signed in LIGHTHOUSE_PAGES:
+                out = f"{work}/lighthouse-{name}.json"
+                score, lcp, tti, element = lighthouse(command, f"http://127.0.0.1:{port}{path}", cookie if signed else None, out)
+                print(f"{name:<10} {score:>6} {lcp:>8.0f} {tti:>8.0f}  {element}")
+                if score < LIGHTHOUSE_SCORE:
+                    failed.append(f"{name}: Lighthouse performance {score}, target {LIGHTHOUSE_SCORE}")
+        else:
+            print("\nLighthouse SKIPPED: BENCH_LIGHTHOUSE names no lighthouse command")
         for f in failed:
             print(f"MISSED {f}")
         return 1 if failed else 0

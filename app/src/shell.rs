@@ -22,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AppLoader options />
                 <MetaTags />
             </head>
             <body>
@@ -30,6 +30,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads and hydrates the app once the page's first frame has painted (what Leptos's
+/// `HydrationScripts` does, without its preload links in the head: those started the WASM download
+/// before the first paint, where on a slow phone network it shares the line with the page and its
+/// style sheet). Until then every form already works: it posts without WASM, or waits inert.
+#[component]
+fn AppLoader(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let files = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let load = format!(
+        "requestAnimationFrame(() => setTimeout(() => import('{files}.js')\
+         .then((app) => app.default({{ module_or_path: '{files}.wasm' }}).then(() => app.hydrate())), 0));"
+    );
+    view! { <script type="module" nonce=nonce>{load}</script> }
 }
 
 /// The application: i18n context, meta tags and routes. Mounted by `hydrate()` in the browser.
