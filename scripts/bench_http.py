@@ -89,29 +89,29 @@ def sign_in(port, outbox):
     return "; ".join(c for c in cookies if c.startswith("portal_session="))
 
 
-def fetch(port, path, cookie):
+def get(port, path, headers):
+    """GET `path`; the answer and its body, or exit if it is not 200."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", path, headers={"Cookie": cookie or "", "Accept": "text/html"})
+    conn.request("GET", path, headers=headers)
     res = conn.getresponse()
     body = res.read()
     if res.status != 200:
         raise SystemExit(f"{path} answered {res.status}")
-    return body
+    return res, body
+
+
+def fetch(port, path, cookie):
+    return get(port, path, {"Cookie": cookie or "", "Accept": "text/html"})[1]
 
 
 def code_of(html):
-    """The scripts and WASM modules a page loads (Leptos's hydration links and its loader)."""
+    """The scripts and WASM modules a page loads (named in its app loader, shell::AppLoader)."""
     return sorted(set(re.findall(rb"/pkg/[\w./-]+?\.(?:js|wasm)", html)))
 
 
 def served_size(port, path):
     """Bytes on the wire for one file, as a browser asking for brotli gets it."""
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", path, headers={"Accept-Encoding": "br"})
-    res = conn.getresponse()
-    body = res.read()
-    if res.status != 200:
-        raise SystemExit(f"{path} answered {res.status}")
+    res, body = get(port, path, {"Accept-Encoding": "br"})
     return len(body), res.getheader("Content-Encoding") or "identity"
 
 

@@ -70,8 +70,8 @@ pub async fn isolate(req: Request, next: Next) -> Response {
     let answered = request.inner.take();
     scope.locked(|| drop(answered));
     let (parts, body) = response.into_parts();
-    let body = ScopedBody { scope: scope.clone(), owner, data: Some(body.into_data_stream()) };
-    Response::from_parts(parts, Body::from_stream(Ended { scope, inner: Some(body) }))
+    let body = ScopedBody { scope, owner, data: Some(body.into_data_stream()) };
+    Response::from_parts(parts, Body::from_stream(body))
 }
 
 /// One request's lock, and whether it is over.
@@ -132,8 +132,8 @@ impl Drop for Current {
     }
 }
 
-/// Something of a request's (its future, its body) that ends the request if dropped while it
-/// still holds it (an abandoned request or response).
+/// The request's future, which ends the request if dropped before it answered (an abandoned
+/// request).
 struct Ended<T> {
     scope: Arc<RequestScope>,
     inner: Option<T>,
@@ -147,22 +147,28 @@ impl<T> Drop for Ended<T> {
     }
 }
 
-impl<S: Stream + Unpin> Stream for Ended<S> {
-    type Item = S::Item;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        match self.inner.as_mut() {
-            Some(inner) => inner.poll_next_unpin(cx),
-            None => Poll::Ready(None),
-        }
-    }
-}
-
-/// The response body, polled under its request's lock with its request's owner.
+/// The response body, polled under its request's lock with its request's owner. The request
+/// ends with it: when it is whole, or when it is dropped before (the browser left).
 struct ScopedBody<S> {
     scope: Arc<RequestScope>,
     owner: Option<Owner>,
     data: Option<S>,
+}
+
+impl<S> ScopedBody<S> {
+    /// Ends the request, dropping what is left of the body and its owner under the lock.
+    fn finish(&mut self) {
+        if let Some(data) = self.data.take() {
+            let owner = self.owner.take();
+            self.scope.end(|| drop((data, owner)));
+        }
+    }
+}
+
+impl<S> Drop for ScopedBody<S> {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 impl<S: Stream + Unpin> Stream for ScopedBody<S> {
@@ -176,9 +182,7 @@ impl<S: Stream + Unpin> Stream for ScopedBody<S> {
         match polled {
             Some(Poll::Ready(None)) | None => {
                 // The page is whole (Leptos has disposed of its owner): its stragglers stop.
-                let data = this.data.take();
-                let owner = this.owner.take();
-                this.scope.end(|| drop((data, owner)));
+                this.finish();
                 Poll::Ready(None)
             }
             Some(polled) => polled,

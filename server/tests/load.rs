@@ -158,9 +158,7 @@ async fn with_built_site() -> TestApp {
     std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").unwrap();
     let mut config = common::test_config(&db, &[]);
     config.leptos_options.site_root = site.display().to_string().into();
-    let state = server::build_state(&config).await.expect("state builds");
-    let router = server::http::router(state.clone(), server::http_limits(&config));
-    TestApp { router, state, config, db }
+    TestApp::start(db, config).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

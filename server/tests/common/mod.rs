@@ -87,6 +87,11 @@ impl TestApp {
     pub async fn spawn(overrides: &[(&str, &str)]) -> TestApp {
         let db = TestDb::fresh().await;
         let config = test_config(&db, overrides);
+        TestApp::start(db, config).await
+    }
+
+    /// A portal on `db` with `config` (for tests that set what the environment cannot).
+    pub async fn start(db: TestDb, config: Config) -> TestApp {
         let state = server::build_state(&config).await.expect("state builds");
         let router = server::http::router(state.clone(), server::http_limits(&config));
         TestApp { router, state, config, db }
