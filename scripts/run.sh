@@ -7,4 +7,4 @@ source scripts/setup.sh
 setup_build_tools
 setup_release_tools
 say "building and serving the portal (release); stop with Ctrl-C"
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --split

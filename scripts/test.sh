@@ -36,8 +36,8 @@ else
   say "PostgreSQL suite SKIPPED: no PostgreSQL server answers at $pg_host:$pg_port (set PORTAL_TEST_POSTGRES_URL, or run .ci/run which starts one)"
 fi
 
-say "building the site for the browser tests (debug)"
-cargo leptos build
+say "building the site for the browser tests (debug; --split: each page its own WASM chunks, as in release)"
+cargo leptos build --split
 
 say "browser tests (Playwright, Debian Chromium, 360 px and desktop)"
 (cd end2end && PORTAL_SERVER_BIN="$(cd .. && realpath "$target_dir")/debug/server" npx playwright test)

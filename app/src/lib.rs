@@ -17,6 +17,7 @@ pub mod messages;
 pub mod money;
 #[cfg(feature = "ssr")]
 pub mod notify;
+pub mod pages;
 pub mod settings;
 pub mod shell;
 pub mod staff;
@@ -34,5 +35,5 @@ pub const LOCALE_COOKIE: &str = "portal_locale";
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(shell::App);
+    leptos::mount::hydrate_lazy(shell::App);
 }

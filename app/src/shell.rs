@@ -1,12 +1,13 @@
 //! The HTML document, the routes, and the response headers every page carries.
 
-use crate::auth::{Door, RequireSignIn, provide_session};
+use crate::auth::{Door, provide_session};
 use crate::i18n::*;
 use crate::layout::{AppFrame, NotFound};
+use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -61,41 +62,33 @@ pub fn App() -> impl IntoView {
             <Router>
                 <AppFrame>
                     <Routes fallback=NotFound>
+                        // In the first load: the pages a visitor sees before signing in.
                         <Route path=path!("/") view=crate::landing::LandingPage />
                         <Route path=path!("/sign-in") view=|| view! { <crate::auth::SignInPage door=Door::Customer /> } />
-                        <Route path=path!("/forgot-password") view=crate::auth::password::ForgotPasswordPage />
                         <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
-                        <Route path=path!("/staff/home") view=|| staff(crate::staff::StaffHomePage) />
-                        <Route path=path!("/staff/appointments") view=|| staff(crate::appointments::branch::BranchDayPage) ssr=SsrMode::Async />
-                        <Route path=path!("/staff/reports") view=|| staff(crate::appointments::branch::WeekReportPage) ssr=SsrMode::Async />
-                        // Whole pages in the first response (SsrMode::Async): they work without WASM.
-                        <Route path=path!("/accounts") view=|| customer(crate::accounts::AccountsPage) ssr=SsrMode::Async />
-                        <Route path=path!("/accounts/:id") view=|| customer(crate::accounts::detail::AccountPage) ssr=SsrMode::Async />
-                        <Route path=path!("/accounts/:id/statement") view=|| customer(crate::accounts::statement::StatementPage) ssr=SsrMode::Async />
-                        <Route path=path!("/accounts/:id/transactions/:tx/report") view=|| customer(crate::accounts::report::ReportPage) ssr=SsrMode::Async />
-                        <Route path=path!("/appointments") view=|| customer(crate::appointments::AppointmentsPage) ssr=SsrMode::Async />
-                        <Route path=path!("/appointments/book") view=|| customer(crate::appointments::pages::BookPage) ssr=SsrMode::Async />
-                        <Route path=path!("/appointments/:id") view=|| customer(crate::appointments::pages::AppointmentPage) ssr=SsrMode::Async />
-                        <Route path=path!("/complaints") view=|| customer(crate::complaints::ComplaintsPage) />
-                        <Route path=path!("/wealth") view=|| customer(crate::wealth::WealthPage) />
-                        <Route path=path!("/messages") view=|| customer(crate::messages::MessagesPage) />
-                        <Route path=path!("/settings") view=|| customer(crate::settings::SettingsPage) />
-                        <Route path=path!("/settings/password") view=|| customer(crate::auth::password::ChangePasswordPage) />
+                        // Loaded when first visited (crate::pages). Whole pages in the first
+                        // response (SsrMode::Async) where they must work without WASM.
+                        <Route path=path!("/forgot-password") view={Lazy::<pages::ForgotPassword>::new()} />
+                        <Route path=path!("/staff/home") view={Lazy::<pages::StaffHome>::new()} />
+                        <Route path=path!("/staff/appointments") view={Lazy::<pages::BranchDay>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reports") view={Lazy::<pages::WeekReport>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/accounts") view={Lazy::<pages::Accounts>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/accounts/:id") view={Lazy::<pages::Account>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/accounts/:id/statement") view={Lazy::<pages::Statement>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/accounts/:id/transactions/:tx/report") view={Lazy::<pages::Report>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/appointments") view={Lazy::<pages::Appointments>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/appointments/book") view={Lazy::<pages::Book>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/appointments/:id") view={Lazy::<pages::Appointment>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/complaints") view={Lazy::<pages::Complaints>::new()} />
+                        <Route path=path!("/wealth") view={Lazy::<pages::Wealth>::new()} />
+                        <Route path=path!("/messages") view={Lazy::<pages::Messages>::new()} />
+                        <Route path=path!("/settings") view={Lazy::<pages::Settings>::new()} />
+                        <Route path=path!("/settings/password") view={Lazy::<pages::ChangePassword>::new()} />
                     </Routes>
                 </AppFrame>
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// A page only a signed-in customer may see.
-fn customer<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
-    view! { <RequireSignIn staff=false>{move || page()}</RequireSignIn> }
-}
-
-/// A page only signed-in staff may see.
-fn staff<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
-    view! { <RequireSignIn staff=true>{move || page()}</RequireSignIn> }
 }
 
 /// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).
