@@ -6,9 +6,9 @@
 # wrk at 64 connections against the landing page, the sign-in page and a signed-in customer's
 # overview and account page, and nginx serving the same bytes from files in the same run; it
 # prints requests/s, p50 and p99 and the ratio to nginx, against the targets (landing and sign-in
-# at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms), and the
-# size budget: the JS and WASM each of those pages loads, as served with brotli (landing and
-# sign-in at most 200 KB, signed-in pages 350 KB), and Lighthouse (npm, run with Debian's
+# at least 0.25 of nginx; signed-in pages at least 0.15 of nginx with p99 at most 25 ms), the size
+# budget of each page's first load (scripts/size_budget.py: landing and sign-in at most 200 KB,
+# other pages 350 KB, as served with brotli), and Lighthouse (npm, run with Debian's
 # Chromium) on the landing, sign-in and overview pages: performance score at least 95, with LCP and
 # time to interactive. Exits non-zero when a target is missed.
 # (Loopback only; wrk and nginx come from Debian.) Builds the release site, as scripts/run.sh does.
@@ -45,6 +45,9 @@ else
   say "PostgreSQL SKIPPED: none answers at $pg_url"
 fi
 fi
+
+say "first load of each page (JS and WASM, brotli)"
+python3 scripts/size_budget.py target/site/pkg || status=1
 
 say "HTTP: release server (SQLite, demo data) and nginx serving the same bytes, wrk -c64"
 BENCH_LIGHTHOUSE="$PWD/$lighthouse" python3 scripts/bench_http.py "$bin" "$dir/http" || status=1

@@ -5,11 +5,8 @@ and what a browser must download before each page is live.
 Starts the server on a free loopback port with a fresh SQLite database and the demo data, signs
 customer C000001 in through the API (the code read from the development outbox), saves each
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
-connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then
-the first load: the JS and WASM each page asks for, fetched from the server brotli-compressed as
-a browser gets them, against the size budget (landing and sign-in at most 200 KB, signed-in
-pages 350 KB). Last, when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh
-installs it), Lighthouse's mobile performance run (default simulated throttling, Debian's
+connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then,
+when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it), Lighthouse's mobile performance run (default simulated throttling, Debian's
 Chromium) on the landing page, the sign-in page and the signed-in overview: the score (target at
 least 95), largest contentful paint and time to interactive. Exits non-zero when a target is
 missed.
@@ -31,13 +28,12 @@ import urllib.parse
 
 CONNECTIONS = 64
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
-# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None,
-#  most JS + WASM bytes the page may load, brotli-compressed)
+# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None)
 PAGES = [
-    ("landing", "/", False, 0.25, None, 200_000),
-    ("sign-in", "/sign-in", False, 0.25, None, 200_000),
-    ("overview", "/accounts", True, 0.15, 25.0, 350_000),
-    ("account", "/accounts/1", True, 0.15, 25.0, 350_000),
+    ("landing", "/", False, 0.25, None),
+    ("sign-in", "/sign-in", False, 0.25, None),
+    ("overview", "/accounts", True, 0.15, 25.0),
+    ("account", "/accounts/1", True, 0.15, 25.0),
 ]
 
 
@@ -102,17 +98,6 @@ def get(port, path, headers):
 
 def fetch(port, path, cookie):
     return get(port, path, {"Cookie": cookie or "", "Accept": "text/html"})[1]
-
-
-def code_of(html):
-    """The scripts and WASM modules a page loads (named in its app loader, shell::AppLoader)."""
-    return sorted(set(re.findall(rb"/pkg/[\w./-]+?\.(?:js|wasm)", html)))
-
-
-def served_size(port, path):
-    """Bytes on the wire for one file, as a browser asking for brotli gets it."""
-    res, body = get(port, path, {"Accept-Encoding": "br"})
-    return len(body), res.getheader("Content-Encoding") or "identity"
 
 
 # (name, path, signed in): the pages Lighthouse measures; a score of at least 95 each.
@@ -190,7 +175,7 @@ def main():
         wait_ready(port)
         cookie = sign_in(port, outbox)
         pages = {}
-        for name, path, signed, _, _, _ in PAGES:
+        for name, path, signed, _, _ in PAGES:
             pages[name] = fetch(port, path, cookie if signed else None)
             with open(f"{work}/www/{name}.html", "wb") as f:
                 f.write(pages[name])
@@ -205,7 +190,7 @@ def main():
 
         failed = []
         print(f"{'page':<10} {'portal req/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'nginx req/s':>12} {'ratio':>7}  target")
-        for name, path, signed, share, p99_max, _ in PAGES:
+        for name, path, signed, share, p99_max in PAGES:
             rps, p50, p99, bad = wrk(f"http://127.0.0.1:{port}{path}", cookie if signed else None)
             n_rps, _, _, _ = wrk(f"http://127.0.0.1:{nginx_port}/{name}.html")
             ratio = rps / n_rps
@@ -217,19 +202,6 @@ def main():
                 failed.append(f"{name}: {ratio:.3f} of nginx's requests/s, target {share}")
             if p99_max and p99 > p99_max:
                 failed.append(f"{name}: p99 {p99:.1f} ms, target {p99_max} ms")
-
-        print(f"\n{'first load':<10} {'JS + WASM as served':>20}  budget  files")
-        for name, _, _, _, _, budget in PAGES:
-            files = [p.decode() for p in code_of(pages[name])]
-            if not files:
-                failed.append(f"{name}: the page names no script or WASM to measure")
-                continue
-            sizes = {f: served_size(port, f) for f in files}
-            total = sum(n for n, _ in sizes.values())
-            listed = ", ".join(f"{f} {n:,} ({enc})" for f, (n, enc) in sizes.items())
-            print(f"{name:<10} {total:>20,}  {budget:>7,}  {listed}")
-            if total > budget:
-                failed.append(f"{name}: first load {total:,} bytes, budget {budget:,}")
 
         command = os.environ.get("BENCH_LIGHTHOUSE")
         if command:

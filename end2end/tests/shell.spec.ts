@@ -24,6 +24,24 @@ test('the landing page is rendered on the server, before any WASM runs', async (
   await context.close();
 });
 
+test('a page loads only its own code: the landing page just the app, another page its own chunks', async ({ page }) => {
+  const manifest: Record<string, string[]> = await (await page.request.get(`${baseUrl()}/pkg/__wasm_split_manifest.json`)).json();
+  const route = Object.keys(manifest).find((key) => /^__forgot_password_view_\d+$/.test(key)) ?? 'no forgot-password route';
+  const fetched: string[] = [];
+  page.on('request', (request) => {
+    const module = request.url().match(/\/pkg\/(\w+)\.wasm$/);
+    if (module) fetched.push(module[1]);
+  });
+  await page.goto(`${baseUrl()}/`);
+  await waitForHydration(page);
+  expect(fetched).toEqual(['portal']);
+  await page.getByRole('link', { name: '登录网上银行' }).click();
+  await page.getByRole('link', { name: '忘记密码？' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('忘记密码');
+  expect(fetched).toContain(`split_${route}`);
+  expect(fetched.filter((module) => module !== 'portal' && !manifest[route].includes(module))).toEqual([]);
+});
+
 test('the page hydrates and its controls work', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await page.goto(`${baseUrl()}/`);

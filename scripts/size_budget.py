@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The size budget of the first load (issue 10): what the browser downloads before a page is live,
+as the server sends it (the brotli files `cargo leptos build --release --precompress --split`
+writes next to each file; leptos_axum's file service sends those bytes).
+
+The landing page and the sign-in doors are the app itself (the JS and WASM the page's loader
+names, shell::AppLoader); every other page is a lazy route (app/src/pages.rs), whose first load is
+the app plus the WASM chunks the split manifest lists for it. Budgets: the app itself at most
+200 KB, every other page at most 350 KB. Prints each page's size and exits non-zero when one is
+over.
+
+    scripts/size_budget.py SITE_PKG_DIR     (e.g. target/site/pkg)
+"""
+
+import json
+import os
+import re
+import sys
+
+KB = 1000
+APP_BUDGET = 200 * KB
+PAGE_BUDGET = 350 * KB
+
+
+def brotli_size(pkg, name):
+    path = os.path.join(pkg, name + ".br")
+    if not os.path.exists(path):
+        sys.exit(f"{path} is missing: build with `cargo leptos build --release --precompress --split`")
+    return os.path.getsize(path)
+
+
+def main():
+    pkg = sys.argv[1]
+    manifest_path = os.path.join(pkg, "__wasm_split_manifest.json")
+    if not os.path.exists(manifest_path):
+        sys.exit(f"{manifest_path} is missing: the site was built without --split")
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    app = ["portal.js", "portal.wasm"] + sorted(
+        n for n in os.listdir(pkg) if n.startswith("__wasm_split.") and n.endswith(".js")
+    )
+    app_size = sum(brotli_size(pkg, n) for n in app)
+    print(f"the app itself: {', '.join(f'{n} {brotli_size(pkg, n):,}' for n in app)}")
+
+    failed = []
+    print(f"\n{'page':<16} {'first load':>10} {'budget':>8}  chunks")
+    rows = [("landing, sign-in", app_size, APP_BUDGET, 0)]
+    for key, chunks in manifest.items():
+        match = re.fullmatch(r"__(\w+?)_view_\d+", key)
+        if not match:
+            continue  # a #[lazy] function that is not a route: loaded by its page, counted there
+        route = match.group(1)
+        size = app_size + sum(brotli_size(pkg, c + ".wasm") for c in chunks)
+        rows.append((route, size, PAGE_BUDGET, len(chunks)))
+    if len(rows) == 1:
+        failed.append("the split manifest names no lazy route")
+    for route, size, budget, n in sorted(rows, key=lambda r: (r[2], r[1])):
+        print(f"{route:<16} {size:>10,} {budget:>8,}  {n}")
+        if size > budget:
+            failed.append(f"{route}: first load {size:,} bytes, budget {budget:,}")
+    for f in failed:
+        print(f"OVER BUDGET {f}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
