@@ -143,7 +143,7 @@ def wrk(url, cookie=None):
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    if "50%" not in out:
+    if not re.search(r"50%\s+[\d.]+(us|ms|s|m)", out):
         raise SystemExit(f"wrk gave no latency distribution for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))

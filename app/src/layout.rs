@@ -7,27 +7,42 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
 /// Sets the document title to "<page> · <bank>".
-///
-/// On the server the title is read inside the page's reactive owner. leptos_integration_utils
-/// (0.8.9, and 0.9.0-rc1 alike) reads `<Title>` texts after the render, in
-/// `ServerMetaContextOutput::inject_meta_context`, outside the request's `Sandboxed` arena:
-/// reactive values are then looked up in whichever request's arena the worker thread polled
-/// last. With one request in flight that is its own; with several, another's, and the read
-/// panics as "already been disposed" (HTTP 500 on `SsrMode::Async` pages under load).
-/// `Owner::with` makes this request's arena current for the read.
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let full = move || format!("{} · {}", text.get(), t_string!(i18n, bank_name));
+    view! { <Title text=in_own_owner(move || format!("{} · {}", text.get(), t_string!(i18n, bank_name))) /> }
+}
+
+/// The bank's name as the title of every page until the page's own `PageTitle` is in place (in a
+/// streamed response the head is sent before the page's content; in the browser while a page's
+/// code loads). It is also the first `<Title>` to be built or hydrated, and leptos_meta (0.8.7)
+/// runs the one effect that writes `document.title` in the owner of the first: were that a
+/// page's, the effect would end with that page's first render, and titles would stop changing
+/// (seen as an empty title once pages loaded on demand).
+#[component]
+fn SiteTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=in_own_owner(move || t_string!(i18n, bank_name).to_string()) /> }
+}
+
+/// A title text read inside the owner it was made in.
+///
+/// On the server leptos_integration_utils (0.8.9, and 0.9.0-rc1 alike) reads `<Title>` texts
+/// after the render, in `ServerMetaContextOutput::inject_meta_context`, outside the request's
+/// `Sandboxed` arena: reactive values are then looked up in whichever request's arena the worker
+/// thread polled last. With one request in flight that is its own; with several, another's, and
+/// the read panics as "already been disposed" (HTTP 500 on `SsrMode::Async` pages under load).
+/// `Owner::with` makes this request's arena current for the read.
+fn in_own_owner(text: impl Fn() -> String + Send + Sync + 'static) -> impl Fn() -> String + Send + Sync + 'static {
     #[cfg(feature = "ssr")]
-    let full = {
+    let text = {
         let owner = Owner::current();
         move || match &owner {
-            Some(owner) => owner.with(full),
-            None => full(),
+            Some(owner) => owner.with(&text),
+            None => text(),
         }
     };
-    view! { <Title text=full /> }
+    text
 }
 
 #[component]
@@ -44,6 +59,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
         }
     };
     view! {
+        <SiteTitle />
         <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_to_content)}</a>
         <SiteHeader />
         <crate::auth::IdleWatch />
@@ -58,11 +74,12 @@ pub fn AppFrame(children: Children) -> impl IntoView {
 #[component]
 fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
-    // Before hydration (or without WASM) the navigation is simply shown in full; once the app is
-    // live in the browser, narrow screens fold it behind a menu button.
+    // Without script the navigation is shown in full; where script runs, narrow screens fold it
+    // behind the menu button from the first paint (shell::NarrowNav), and the app takes the button
+    // over once hydrated.
     let hydrated = crate::form::hydrated();
     let menu_open = RwSignal::new(false);
-    // The menu button (shown only once hydrated) repeats the unread count the folded navigation
+    // The menu button repeats the unread count the folded navigation
     // holds; set from the browser only, so the server's and the browser's first render agree.
     let unread = RwSignal::new(0u32);
     let inbox = crate::messages::page::use_inbox();
@@ -112,7 +129,6 @@ fn SiteHeader() -> impl IntoView {
             <nav
                 id="main-nav"
                 class="main-nav"
-                class:collapsible=move || hydrated.get()
                 class:open=move || menu_open.get()
                 aria-label=move || t_string!(i18n, menu.main)
             >

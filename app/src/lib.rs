@@ -30,10 +30,20 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 /// Name of the cookie that remembers the customer's language (read on the server first).
 pub const LOCALE_COOKIE: &str = "portal_locale";
 
-/// The browser entry point: attaches the reactive app to the server-rendered HTML.
+/// The browser entry point: attaches the reactive app to the server-rendered HTML. Hydration is
+/// asynchronous (the page's own code may still be loading, see `pages`); once the whole page is
+/// live, `<html>` gets `data-hydrated` (what the browser tests wait for: the frame around the page
+/// goes live before the page's code has arrived).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::prelude::document;
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(shell::App);
+    let Some(body) = document().body() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body, shell::App).await.forget();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -100,7 +100,7 @@ test('a problem report sent without WASM is posted, recorded, and never put in t
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
   const context = await browser.newContext({ viewport, hasTouch, isMobile });
   const page = await context.newPage();
-  await signIn(page, demoCustomer(testInfo, 4));
+  await signIn(page, demoCustomer(testInfo, 17));
   await page.locator('section', { has: page.getByRole('heading', { name: '活期账户' }) }).locator('.account-card a').first().click();
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
   const reportHref = await page.getByRole('link', { name: '报告问题' }).first().getAttribute('href');

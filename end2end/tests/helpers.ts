@@ -39,9 +39,10 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Resolves once the WASM app has hydrated (the header's menu button is only live after it). */
+/** Resolves once the WASM app has hydrated the whole page. */
 export async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => document.querySelector('.menu-toggle')?.hasAttribute('hidden') === false);
+  // Set by the app's entry point (app/src/lib.rs) once the page, its own code included, is live.
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'));
 }
 
 export async function expectNoAxeViolations(page: Page) {
@@ -52,7 +53,9 @@ export async function expectNoAxeViolations(page: Page) {
 
 /**
  * Demo customer for one test: C0000nn with mobile 138000000nn. Each (slot, project) pair gets its
- * own customer, because codes are sent to one person at most once a minute.
+ * own customer, because codes are sent to one person at most once a minute. Slots in use on the
+ * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
+ * messages 11-13, appointments 14-15 (16 is C000044/45, which the branch tests book for).
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);

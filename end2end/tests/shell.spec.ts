@@ -42,6 +42,19 @@ test('a page loads only its own code: the landing page just the app, another pag
   expect(fetched.filter((module) => module !== 'portal' && !manifest[route].includes(module))).toEqual([]);
 });
 
+test('on a phone the navigation is folded from the first paint, and its button works before the app is live', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone-360', 'the navigation folds on narrow screens only');
+  // The app never arrives: what a phone shows while the WASM is still on its way.
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${baseUrl()}/`);
+  const menu = page.getByRole('button', { name: '菜单' });
+  await expect(menu).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: '账户' })).toBeHidden();
+  await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('navigation').getByRole('link', { name: '账户' })).toBeVisible();
+});
+
 test('the page hydrates and its controls work', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await page.goto(`${baseUrl()}/`);

@@ -232,27 +232,38 @@ pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
     })
 }
 
-/// The settings page's "how we reach you": SMS and e-mail besides the Messages page.
+/// The settings page's "how we reach you": SMS and e-mail besides the Messages page. Rendered once
+/// the saved choice is known (on the server too, so the page shows it without WASM), inside its
+/// own `<Transition>`: a resource read in an effect would count as pending for the page's
+/// enclosing `<Suspense>` (RequireSignIn), which then rebuilt the whole page in the browser.
 #[component]
 pub fn MessagePreferences() -> impl IntoView {
     let i18n = use_i18n();
+    let current = Resource::new(|| (), |_| super::message_preferences());
+    view! {
+        <h2 id="message-preferences">{t!(i18n, messages.preferences_title)}</h2>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(saved) => view! { <PreferencesForm saved /> }.into_any(),
+                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PreferencesForm(saved: super::Preferences) -> impl IntoView {
+    let i18n = use_i18n();
     let save = ServerAction::<SaveMessagePreferences>::new();
     let live = crate::form::hydrated();
-    let current = Resource::new(|| (), |_| super::message_preferences());
-    let sms = RwSignal::new(true);
-    let email = RwSignal::new(false);
-    let has_email = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = current.get() {
-            sms.set(p.sms);
-            email.set(p.email);
-            has_email.set(p.has_email);
-        }
-    });
+    let sms = RwSignal::new(saved.sms);
+    let email = RwSignal::new(saved.email);
+    let has_email = saved.has_email;
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.preferences_saved));
     let failed = move || matches!(save.value().get(), Some(Err(_))).then(|| t_string!(i18n, error.generic));
     view! {
-        <h2 id="message-preferences">{t!(i18n, messages.preferences_title)}</h2>
         <form
             class="form"
             method="post"
@@ -271,12 +282,12 @@ pub fn MessagePreferences() -> impl IntoView {
                 </div>
                 <div class="choice">
                     <input type="checkbox" id="pref-email" name="email" aria-describedby="pref-email-hint"
-                        prop:checked=email disabled=move || !has_email.get()
+                        prop:checked=email disabled=!has_email
                         on:change=move |ev| email.set(event_target_checked(&ev)) />
                     <label for="pref-email">{t!(i18n, messages.by_email)}</label>
                 </div>
                 <p class="hint" id="pref-email-hint">
-                    {move || (!has_email.get()).then(|| t_string!(i18n, messages.no_email))}
+                    {(!has_email).then_some(t!(i18n, messages.no_email))}
                 </p>
             </fieldset>
             <p role="status" class="status">{saved}</p>
