@@ -15,10 +15,10 @@ pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
 
 /// The bank's name as the title of every page until the page's own `PageTitle` is in place (in a
 /// streamed response the head is sent before the page's content; in the browser while a page's
-/// code loads). It is also the first `<Title>` to be built or hydrated, and leptos_meta (0.8.7)
-/// runs the one effect that writes `document.title` in the owner of the first: were that a
-/// page's, the effect would end with that page's first render, and titles would stop changing
-/// (seen as an empty title once pages loaded on demand).
+/// code loads). It is also the first `<Title>` to be built or hydrated: leptos_meta (0.8.7) runs
+/// the one effect that writes `document.title` in the owner of the first, and a page's owner ends
+/// when the page is rebuilt or left, after which titles would stop changing (empty titles were
+/// seen once pages loaded on demand). The frame's owner lives as long as the app.
 #[component]
 fn SiteTitle() -> impl IntoView {
     let i18n = use_i18n();
@@ -79,8 +79,8 @@ fn SiteHeader() -> impl IntoView {
     // over once hydrated.
     let hydrated = crate::form::hydrated();
     let menu_open = RwSignal::new(false);
-    // The menu button repeats the unread count the folded navigation
-    // holds; set from the browser only, so the server's and the browser's first render agree.
+    // The menu button repeats the unread count the folded navigation holds; set from the browser
+    // only, so the server's and the browser's first render agree.
     let unread = RwSignal::new(0u32);
     let inbox = crate::messages::page::use_inbox();
     Effect::new(move |_| {
