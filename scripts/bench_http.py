@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """The HTTP part of scripts/bench.sh: the release server against nginx serving the same bytes,
-and what a browser must download before each page is live.
+and Lighthouse on the pages a phone opens first.
 
 Starts the server on a free loopback port with a fresh SQLite database and the demo data, signs
 customer C000001 in through the API (the code read from the development outbox), saves each
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
 connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then,
-when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it), Lighthouse's mobile performance run (default simulated throttling, Debian's
-Chromium) on the landing page, the sign-in page and the signed-in overview: the score (target at
-least 95), largest contentful paint and time to interactive. Exits non-zero when a target is
-missed.
+when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it), Lighthouse's
+mobile performance run (default simulated throttling, Debian's Chromium) on the landing page, the
+sign-in page and the signed-in overview: the score (target at least 95), largest contentful paint
+and time to interactive. Exits non-zero when a target is missed.
 
     scripts/bench_http.py SERVER_BINARY WORK_DIR
 """
@@ -85,19 +85,14 @@ def sign_in(port, outbox):
     return "; ".join(c for c in cookies if c.startswith("portal_session="))
 
 
-def get(port, path, headers):
-    """GET `path`; the answer and its body, or exit if it is not 200."""
+def fetch(port, path, cookie):
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", path, headers=headers)
+    conn.request("GET", path, headers={"Cookie": cookie or "", "Accept": "text/html"})
     res = conn.getresponse()
     body = res.read()
     if res.status != 200:
         raise SystemExit(f"{path} answered {res.status}")
-    return res, body
-
-
-def fetch(port, path, cookie):
-    return get(port, path, {"Cookie": cookie or "", "Accept": "text/html"})[1]
+    return body
 
 
 # (name, path, signed in): the pages Lighthouse measures; a score of at least 95 each.
@@ -174,11 +169,9 @@ def main():
     try:
         wait_ready(port)
         cookie = sign_in(port, outbox)
-        pages = {}
         for name, path, signed, _, _ in PAGES:
-            pages[name] = fetch(port, path, cookie if signed else None)
             with open(f"{work}/www/{name}.html", "wb") as f:
-                f.write(pages[name])
+                f.write(fetch(port, path, cookie if signed else None))
         with open(f"{work}/nginx.conf", "w", encoding="utf-8") as f:
             f.write(
                 f"worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/nginx.err;\n"

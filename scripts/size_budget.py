@@ -39,8 +39,9 @@ def main():
     app = ["portal.js", "portal.wasm"] + sorted(
         n for n in os.listdir(pkg) if n.startswith("__wasm_split.") and n.endswith(".js")
     )
-    app_size = sum(brotli_size(pkg, n) for n in app)
-    print(f"the app itself: {', '.join(f'{n} {brotli_size(pkg, n):,}' for n in app)}")
+    app_sizes = {n: brotli_size(pkg, n) for n in app}
+    app_size = sum(app_sizes.values())
+    print(f"the app itself: {', '.join(f'{n} {size:,}' for n, size in app_sizes.items())}")
 
     failed = []
     print(f"\n{'page':<16} {'first load':>10} {'budget':>8}  chunks")

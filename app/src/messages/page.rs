@@ -245,7 +245,7 @@ pub fn MessagePreferences() -> impl IntoView {
         <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match current.await {
-                    Ok(saved) => view! { <PreferencesForm saved /> }.into_any(),
+                    Ok(stored) => view! { <PreferencesForm stored /> }.into_any(),
                     Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
                 }
             })}
@@ -254,13 +254,13 @@ pub fn MessagePreferences() -> impl IntoView {
 }
 
 #[component]
-fn PreferencesForm(saved: super::Preferences) -> impl IntoView {
+fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveMessagePreferences>::new();
     let live = crate::form::hydrated();
-    let sms = RwSignal::new(saved.sms);
-    let email = RwSignal::new(saved.email);
-    let has_email = saved.has_email;
+    let sms = RwSignal::new(stored.sms);
+    let email = RwSignal::new(stored.email);
+    let has_email = stored.has_email;
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.preferences_saved));
     let failed = move || matches!(save.value().get(), Some(Err(_))).then(|| t_string!(i18n, error.generic));
     view! {
