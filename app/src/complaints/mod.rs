@@ -1,4 +1,10 @@
 //! Complaints and suggestions: filing, following to a decision, rating the outcome.
+//!
+//! `rules` holds the rules as pure functions (the deadline clock, the state machine, the review
+//! window, what counts as the same matter, the filing form's checks). The pages and the SQL
+//! come next; until then the page below says what is coming.
+
+pub mod rules;
 
 use crate::i18n::*;
 use crate::layout::AreaPage;
