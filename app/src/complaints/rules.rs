@@ -458,6 +458,17 @@ pub fn same_matter(open: &Matter<'_>, new: &Matter<'_>) -> bool {
     }
 }
 
+/// The key under which an open complaint waits for repeats of its matter: equal for two
+/// complaints exactly when [`same_matter`] holds, `None` when nothing could repeat it.
+pub fn matter_key(matter: &Matter<'_>) -> Option<String> {
+    let Matter { customer_id, category, account_id, transaction_id } = matter;
+    match (transaction_id, account_id) {
+        (Some(tx), _) => Some(format!("{customer_id}:{category}:t{tx}")),
+        (None, Some(account)) => Some(format!("{customer_id}:{category}:a{account}")),
+        (None, None) => None,
+    }
+}
+
 /// The kinds of thing a customer files.
 pub const KINDS: [&str; 2] = ["complaint", "suggestion"];
 /// What a complaint is about.
@@ -857,6 +868,22 @@ mod tests {
         assert!(!same_matter(&account, &Matter { account_id: Some(11), ..account.clone() }));
         let nothing = Matter { account_id: None, transaction_id: None, ..open.clone() };
         assert!(!same_matter(&nothing, &nothing.clone()));
+        // The stored key agrees with the rule on every pair.
+        let all = [
+            open.clone(),
+            Matter { transaction_id: Some(101), ..open.clone() },
+            Matter { category: "cards", ..open.clone() },
+            Matter { customer_id: 2, ..open.clone() },
+            account.clone(),
+            Matter { account_id: Some(11), ..account.clone() },
+            nothing.clone(),
+        ];
+        for a in &all {
+            for b in &all {
+                let keys_meet = matter_key(a).is_some() && matter_key(a) == matter_key(b);
+                assert_eq!(keys_meet, same_matter(a, b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub enum MessageKind {
     AppointmentReminder,
     /// The branch closed the time of a booked visit; the message links to booking again.
     AppointmentClosed,
+    /// A complaint or suggestion was received (its reference, and the deadline rule).
+    ComplaintReceived,
+    /// A repeat of an open complaint was added to it.
+    ComplaintMerged,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -53,6 +57,8 @@ impl MessageKind {
             MessageKind::AppointmentCancelled => "appointment_cancelled",
             MessageKind::AppointmentReminder => "appointment_reminder",
             MessageKind::AppointmentClosed => "appointment_closed",
+            MessageKind::ComplaintReceived => "complaint_received",
+            MessageKind::ComplaintMerged => "complaint_merged",
             MessageKind::Other => "other",
         }
     }
@@ -67,6 +73,8 @@ impl MessageKind {
             "appointment_cancelled" => MessageKind::AppointmentCancelled,
             "appointment_reminder" => MessageKind::AppointmentReminder,
             "appointment_closed" => MessageKind::AppointmentClosed,
+            "complaint_received" => MessageKind::ComplaintReceived,
+            "complaint_merged" => MessageKind::ComplaintMerged,
             _ => MessageKind::Other,
         }
     }
@@ -200,6 +208,20 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
                 .to_string()
             };
             (title.to_string(), body)
+        }
+        MessageKind::ComplaintReceived | MessageKind::ComplaintMerged => {
+            let reference = p.reference.clone().unwrap_or_default();
+            if kind == MessageKind::ComplaintMerged {
+                (
+                    td_string!(locale, messages.complaint_merged_title).to_string(),
+                    td_string!(locale, messages.complaint_merged_body, reference = reference).to_string(),
+                )
+            } else {
+                (
+                    td_string!(locale, messages.complaint_received_title).to_string(),
+                    td_string!(locale, messages.complaint_received_body, reference = reference).to_string(),
+                )
+            }
         }
         MessageKind::Other => (td_string!(locale, messages.other_title).to_string(), String::new()),
     }
