@@ -156,6 +156,28 @@ impl LazyRoute for Complaints {
     }
 }
 
+pub struct NewComplaint;
+#[lazy_route]
+impl LazyRoute for NewComplaint {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        customer(crate::complaints::pages::NewComplaintPage)
+    }
+}
+
+pub struct Complaint;
+#[lazy_route]
+impl LazyRoute for Complaint {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        customer(crate::complaints::pages::ComplaintPage)
+    }
+}
+
 pub struct Wealth;
 #[lazy_route]
 impl LazyRoute for Wealth {

@@ -97,6 +97,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/appointments/book") view={Lazy::<pages::Book>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/appointments/:id") view={Lazy::<pages::Appointment>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/complaints") view={Lazy::<pages::Complaints>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/complaints/new") view={Lazy::<pages::NewComplaint>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/complaints/:id") view={Lazy::<pages::Complaint>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/wealth") view={Lazy::<pages::Wealth>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/messages") view={Lazy::<pages::Messages>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/settings") view={Lazy::<pages::Settings>::new()} ssr=SsrMode::Async />

@@ -55,7 +55,8 @@ export async function expectNoAxeViolations(page: Page) {
  * Demo customer for one test: C0000nn with mobile 138000000nn. Each (slot, project) pair gets its
  * own customer, because codes are sent to one person at most once a minute. Slots in use on the
  * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
- * messages 11-13, appointments 14-15 (16 is C000044/45, which the branch tests book for).
+ * messages 11-13, appointments 14-15, complaints 18 (16 is C000044/45, which the branch tests book for;
+ * 18 is the last slot: the demo data has 50 customers).
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);

@@ -4,20 +4,20 @@
 //! window, what counts as the same matter, the filing form's checks); `service` the SQL, where a
 //! repeat of an open matter meets the open complaint's key and is merged into it, whatever the
 //! number of server instances. The server functions below stay thin: who is asking, then a plain
-//! function. The customer pages and the staff workbench come next; until then the page below
-//! says what is coming.
+//! function. `pages` holds the customer's pages; the staff workbench comes next.
 
+pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 use crate::error::AppError;
-use crate::i18n::*;
-use crate::layout::AreaPage;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use rules::{Status, Urgency};
 use serde::{Deserialize, Serialize};
+
+pub use pages::ComplaintsPage;
 
 /// One of the customer's complaints in their list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,15 +161,4 @@ pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, Ap
         .await
         .map_err(AppError::internal)?;
     my_complaint(complaint_id).await
-}
-
-#[component]
-pub fn ComplaintsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <AreaPage
-            title=Signal::derive(move || t_string!(i18n, nav.complaints).to_string())
-            lead=Signal::derive(move || t_string!(i18n, area.complaints_lead).to_string())
-        />
-    }
 }

@@ -1,0 +1,623 @@
+//! The customer's complaint pages: `/complaints` (their complaints with each one's deadline),
+//! `/complaints/new` (the form, a review step, and the receipt with the reference) and
+//! `/complaints/:id` (the status page: deadline, timeline, adding information, withdrawing).
+//! The forms need WASM: until the app is live their buttons stay disabled, so nothing typed is
+//! ever sent by the browser's own form submission.
+
+use super::rules::{self, FilingProblem, Status, Urgency};
+use super::{ComplaintDetail, ComplaintSummary, Filed};
+use crate::error::AppError;
+use crate::format::{format_date, format_datetime};
+use crate::i18n::*;
+use crate::layout::PageTitle;
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+
+fn loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
+}
+
+fn failed() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
+}
+
+pub(crate) fn status_name(status: Status, locale: Locale) -> String {
+    match status {
+        Status::Submitted => td_string!(locale, complaints.status_submitted),
+        Status::Accepted => td_string!(locale, complaints.status_accepted),
+        Status::InProgress => td_string!(locale, complaints.status_in_progress),
+        Status::WaitingForCustomer => td_string!(locale, complaints.status_waiting_for_customer),
+        Status::Decided => td_string!(locale, complaints.status_decided),
+        Status::ReviewRequested => td_string!(locale, complaints.status_review_requested),
+        Status::ReviewDecided => td_string!(locale, complaints.status_review_decided),
+        Status::Closed => td_string!(locale, complaints.status_closed),
+        Status::Withdrawn => td_string!(locale, complaints.status_withdrawn),
+    }
+    .to_string()
+}
+
+pub(crate) fn kind_name(kind: &str, locale: Locale) -> String {
+    match kind {
+        "suggestion" => td_string!(locale, complaints.kind_suggestion),
+        _ => td_string!(locale, complaints.kind_complaint),
+    }
+    .to_string()
+}
+
+pub(crate) fn category_name(category: &str, locale: Locale) -> String {
+    match category {
+        "service_attitude" => td_string!(locale, complaints.category_service_attitude),
+        "waiting_time" => td_string!(locale, complaints.category_waiting_time),
+        "fees" => td_string!(locale, complaints.category_fees),
+        "deposits" => td_string!(locale, complaints.category_deposits),
+        "cards" => td_string!(locale, complaints.category_cards),
+        "loans" => td_string!(locale, complaints.category_loans),
+        "wealth_products" => td_string!(locale, complaints.category_wealth_products),
+        "e_banking" => td_string!(locale, complaints.category_e_banking),
+        _ => td_string!(locale, complaints.category_other),
+    }
+    .to_string()
+}
+
+fn contact_name(contact: &str, locale: Locale) -> String {
+    match contact {
+        "sms" => td_string!(locale, complaints.contact_sms),
+        "phone" => td_string!(locale, complaints.contact_phone),
+        _ => td_string!(locale, complaints.contact_message),
+    }
+    .to_string()
+}
+
+fn event_name(kind: &str, locale: Locale) -> String {
+    match kind {
+        "merged" => td_string!(locale, complaints.event_merged),
+        "accepted" => td_string!(locale, complaints.event_accepted),
+        "reply" => td_string!(locale, complaints.event_reply),
+        "asked_customer" => td_string!(locale, complaints.event_asked_customer),
+        "info_added" => td_string!(locale, complaints.event_info_added),
+        "decided" => td_string!(locale, complaints.event_decided),
+        "decision_accepted" => td_string!(locale, complaints.event_decision_accepted),
+        "review_requested" => td_string!(locale, complaints.event_review_requested),
+        "review_decided" => td_string!(locale, complaints.event_review_decided),
+        "withdrawn" => td_string!(locale, complaints.event_withdrawn),
+        _ => td_string!(locale, complaints.event_submitted),
+    }
+    .to_string()
+}
+
+/// The deadline and the days left, in words; highlighted when due soon or overdue.
+#[component]
+fn Deadline(summary: ComplaintSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(urgency) = summary.urgency else { return ().into_any() };
+    let class = match urgency {
+        Urgency::DueSoon { .. } => "deadline due-soon",
+        Urgency::Overdue { .. } => "deadline overdue",
+        _ => "deadline",
+    };
+    view! {
+        <p class=class>
+            {move || {
+                let l = i18n.get_locale();
+                let due = summary.due_on.map(|d| td_string!(l, complaints.due_on, date = format_date(d, l)).to_string());
+                let left = match urgency {
+                    Urgency::Paused => td_string!(l, complaints.paused).to_string(),
+                    Urgency::OnTrack { days_left } | Urgency::DueSoon { days_left } if days_left > 0 => {
+                        td_string!(l, complaints.days_left, n = days_left).to_string()
+                    }
+                    Urgency::OnTrack { .. } | Urgency::DueSoon { .. } => td_string!(l, complaints.last_day).to_string(),
+                    Urgency::Overdue { days_late } => td_string!(l, complaints.overdue, n = days_late).to_string(),
+                };
+                match due {
+                    Some(due) => format!("{due} · {left}"),
+                    None => left,
+                }
+            }}
+        </p>
+    }
+    .into_any()
+}
+
+#[component]
+fn ComplaintCard(c: ComplaintSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let (kind, category, reference) = (c.kind.clone(), c.category.clone(), c.reference.clone());
+    let status = c.status;
+    let received = c.received_on;
+    view! {
+        <li class="card complaint-card">
+            <h3>
+                <a href=format!("/complaints/{}", c.id)>
+                    {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
+                </a>
+            </h3>
+            <p>
+                <span class="badge">{move || status_name(status, i18n.get_locale())}</span>
+                " " {move || td_string!(i18n.get_locale(), complaints.reference, reference = reference.clone()).to_string()}
+            </p>
+            <p>{move || td_string!(i18n.get_locale(), complaints.received_on, date = format_date(received, i18n.get_locale())).to_string()}</p>
+            <Deadline summary=c />
+        </li>
+    }
+}
+
+/// `/complaints`: the customer's complaints and suggestions, newest first.
+#[component]
+pub fn ComplaintsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new_blocking(|| (), |_| super::my_complaints());
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.complaints).to_string()) />
+        <section class="page">
+            <h1>{t!(i18n, nav.complaints)}</h1>
+            <p class="lead">{t!(i18n, complaints.lead)}</p>
+            <p><a class="button primary" href="/complaints/new">{t!(i18n, complaints.file)}</a></p>
+            <h2 id="mine-heading">{t!(i18n, complaints.mine)}</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(all) if all.is_empty() => view! { <p class="empty">{t!(i18n, complaints.none)}</p> }.into_any(),
+                        Ok(all) => view! {
+                            <ul class="cards" aria-labelledby="mine-heading">
+                                {all.into_iter().map(|c| view! { <ComplaintCard c /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+            <p class="hint">{t!(i18n, complaints.rule)}</p>
+        </section>
+    }
+}
+
+/// `/complaints/new`.
+#[component]
+pub fn NewComplaintPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let accounts = Resource::new_blocking(|| (), |_| crate::accounts::accounts_overview());
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, complaints.new_title).to_string()) />
+        <section class="page narrow">
+            <p><a href="/complaints">{t!(i18n, complaints.back)}</a></p>
+            <h1>{t!(i18n, complaints.new_title)}</h1>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok(overview) => {
+                            let choices: Vec<(i64, String)> = overview
+                                .accounts
+                                .iter()
+                                .map(|a| (a.id, format!("{} {}", a.product_name, a.masked_number)))
+                                .collect();
+                            view! { <FilingForm accounts=choices /> }.into_any()
+                        }
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn filing_error(problem: FilingProblem, locale: Locale) -> String {
+    match problem {
+        FilingProblem::MissingKind => td_string!(locale, complaints.kind_required).to_string(),
+        FilingProblem::MissingCategory => td_string!(locale, complaints.category_required).to_string(),
+        FilingProblem::MissingContact => td_string!(locale, complaints.contact_required).to_string(),
+        FilingProblem::WhatTooShort => td_string!(locale, complaints.what_too_short, min = rules::TEXT_MIN).to_string(),
+        FilingProblem::WhatTooLong | FilingProblem::WantedTooLong => {
+            td_string!(locale, complaints.what_too_long, max = rules::TEXT_MAX).to_string()
+        }
+    }
+}
+
+/// A group of radio buttons with its legend and error.
+#[component]
+fn Choices(
+    name: &'static str,
+    #[prop(into)] legend: Signal<String>,
+    options: &'static [&'static str],
+    label: fn(&str, Locale) -> String,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <fieldset aria-describedby=described>
+            <legend>{legend}</legend>
+            {options
+                .iter()
+                .map(|option| {
+                    let id = format!("{name}-{option}");
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="radio"
+                                name=name
+                                id=id.clone()
+                                value=*option
+                                prop:checked=move || value.with(|v| v == option)
+                                on:change=move |_| value.set((*option).to_owned())
+                            />
+                            <label for=id>{move || label(option, i18n.get_locale())}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            {move || error.get().map(|message| view! { <p class="error" id=error_id.clone()>{message}</p> })}
+        </fieldset>
+    }
+}
+
+#[component]
+fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let account = RwSignal::new(String::new());
+    let what = RwSignal::new(String::new());
+    let wanted = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let forget_draft = crate::form::keep_draft(
+        "complaint:new".to_owned(),
+        vec![
+            ("kind", kind),
+            ("category", category),
+            ("account", account),
+            ("what", what),
+            ("wanted", wanted),
+            ("contact", contact),
+        ],
+    );
+    let problems = RwSignal::new(Vec::<FilingProblem>::new());
+    let error_for = move |wanted_problems: &'static [FilingProblem]| {
+        Signal::derive(move || {
+            problems
+                .with(|ps| ps.iter().find(|p| wanted_problems.contains(p)).map(|p| filing_error(*p, i18n.get_locale())))
+        })
+    };
+    let reviewing = RwSignal::new(false);
+    let send = ServerAction::<super::FileComplaint>::new();
+    let live = crate::form::hydrated();
+    Effect::new(move |_| {
+        if matches!(send.value().get(), Some(Ok(_))) {
+            forget_draft();
+        }
+    });
+    let on_review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problems.set(rules::check_filing(
+            &kind.get_untracked(),
+            &category.get_untracked(),
+            &contact.get_untracked(),
+            &what.get_untracked(),
+            &wanted.get_untracked(),
+        ));
+        if problems.with_untracked(Vec::is_empty) {
+            reviewing.set(true);
+        }
+    };
+    let on_send = move |_| {
+        send.dispatch(super::FileComplaint {
+            kind: kind.get_untracked(),
+            category: category.get_untracked(),
+            account_id: account.get_untracked().parse().ok(),
+            transaction_id: None,
+            what_happened: what.get_untracked(),
+            wanted: wanted.get_untracked(),
+            contact: contact.get_untracked(),
+        });
+    };
+    let accounts = StoredValue::new(accounts);
+    let account_name = move || {
+        let chosen: Option<i64> = account.get().parse().ok();
+        accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, _)| *a == id).map(|(_, n)| n.clone())))
+    };
+    let what_count = move || what.with(|d| d.trim().chars().count());
+    let what_error = error_for(&[FilingProblem::WhatTooShort, FilingProblem::WhatTooLong]);
+    let wanted_error = error_for(&[FilingProblem::WantedTooLong]);
+    let category_error = error_for(&[FilingProblem::MissingCategory]);
+    view! {
+        {move || match send.value().get() {
+            Some(Ok(filed)) => view! { <FiledReceipt filed /> }.into_any(),
+            _ if reviewing.get() => view! {
+                <h2 id="review-heading" tabindex="-1">{t!(i18n, complaints.review_title)}</h2>
+                <dl class="figures">
+                    <div><dt>{t!(i18n, complaints.kind)}</dt><dd>{move || kind_name(&kind.get(), i18n.get_locale())}</dd></div>
+                    <div><dt>{t!(i18n, complaints.category)}</dt><dd>{move || category_name(&category.get(), i18n.get_locale())}</dd></div>
+                    <div><dt>{t!(i18n, complaints.account)}</dt><dd>{move || account_name().unwrap_or_else(|| t_string!(i18n, complaints.no_account).to_string())}</dd></div>
+                    <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
+                    <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
+                    <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact.get(), i18n.get_locale())}</dd></div>
+                </dl>
+                <p role="alert" class="error-box">
+                    {move || send.value().get().and_then(Result::err).map(|e| match e {
+                        AppError::NotFound => t_string!(i18n, complaints.not_found).to_string(),
+                        _ => t_string!(i18n, error.generic).to_string(),
+                    })}
+                </p>
+                <div class="actions">
+                    <button type="button" class="button" on:click=move |_| reviewing.set(false)>{t!(i18n, complaints.edit)}</button>
+                    <button type="button" class="button primary" on:click=on_send disabled=move || send.pending().get()>
+                        {t!(i18n, complaints.send)}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            _ => view! {
+                <form class="form" novalidate on:submit=on_review>
+                    <Choices
+                        name="kind"
+                        legend=Signal::derive(move || t_string!(i18n, complaints.kind).to_string())
+                        options=&rules::KINDS
+                        label=kind_name
+                        value=kind
+                        error=error_for(&[FilingProblem::MissingKind])
+                    />
+                    <div class="field">
+                        <label for="category">{t!(i18n, complaints.category)}</label>
+                        <select
+                            id="category"
+                            name="category"
+                            aria-describedby=move || category_error.with(Option::is_some).then_some("category-error")
+                            aria-invalid=move || category_error.with(Option::is_some).to_string()
+                            on:change=move |ev| category.set(event_target_value(&ev))
+                            prop:value=category
+                        >
+                            <option value="">{t!(i18n, complaints.choose)}</option>
+                            {rules::CATEGORIES
+                                .iter()
+                                .map(|c| view! { <option value=*c>{move || category_name(c, i18n.get_locale())}</option> })
+                                .collect_view()}
+                        </select>
+                        {move || category_error.get().map(|m| view! { <p class="error" id="category-error">{m}</p> })}
+                    </div>
+                    <div class="field">
+                        <label for="account">{t!(i18n, complaints.account)}</label>
+                        <select id="account" name="account" on:change=move |ev| account.set(event_target_value(&ev)) prop:value=account>
+                            <option value="">{t!(i18n, complaints.no_account)}</option>
+                            {accounts
+                                .get_value()
+                                .into_iter()
+                                .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="what">{t!(i18n, complaints.what)}</label>
+                        <p class="hint" id="what-hint">{t!(i18n, complaints.what_hint)}</p>
+                        <textarea
+                            id="what"
+                            name="what"
+                            rows="6"
+                            maxlength=rules::TEXT_MAX
+                            aria-describedby=move || {
+                                if what_error.with(Option::is_some) { "what-hint what-count what-error" } else { "what-hint what-count" }
+                            }
+                            aria-invalid=move || what_error.with(Option::is_some).to_string()
+                            prop:value=what
+                            on:input=move |ev| what.set(event_target_value(&ev))
+                        ></textarea>
+                        <p class="hint" id="what-count">
+                            {move || td_string!(i18n.get_locale(), complaints.count, n = what_count(), max = rules::TEXT_MAX).to_string()}
+                        </p>
+                        {move || what_error.get().map(|m| view! { <p class="error" id="what-error">{m}</p> })}
+                    </div>
+                    <div class="field">
+                        <label for="wanted">{t!(i18n, complaints.wanted)}</label>
+                        <textarea
+                            id="wanted"
+                            name="wanted"
+                            rows="3"
+                            maxlength=rules::TEXT_MAX
+                            aria-describedby=move || wanted_error.with(Option::is_some).then_some("wanted-error")
+                            prop:value=wanted
+                            on:input=move |ev| wanted.set(event_target_value(&ev))
+                        ></textarea>
+                        {move || wanted_error.get().map(|m| view! { <p class="error" id="wanted-error">{m}</p> })}
+                    </div>
+                    <Choices
+                        name="contact"
+                        legend=Signal::derive(move || t_string!(i18n, complaints.contact).to_string())
+                        options=&rules::CONTACTS
+                        label=contact_name
+                        value=contact
+                        error=error_for(&[FilingProblem::MissingContact])
+                    />
+                    <button type="submit" class="button primary" disabled=move || !live.get()>
+                        {t!(i18n, complaints.review)}
+                    </button>
+                </form>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+#[component]
+fn FiledReceipt(filed: Filed) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = filed.reference.clone();
+    view! {
+        <div class="notice" role="status">
+            <p>
+                {move || {
+                    let l = i18n.get_locale();
+                    if filed.merged {
+                        td_string!(l, complaints.merged, reference = reference.clone()).to_string()
+                    } else {
+                        td_string!(l, complaints.sent, reference = reference.clone()).to_string()
+                    }
+                }}
+            </p>
+        </div>
+        <p><a class="button primary" href=format!("/complaints/{}", filed.id)>{t!(i18n, complaints.view)}</a></p>
+    }
+}
+
+/// `/complaints/:id`: where a complaint stands, its timeline, and what the customer can do.
+#[component]
+pub fn ComplaintPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let detail = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => super::my_complaint(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <ComplaintView d /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
+                    Err(_) => failed().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn step_error(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::Invalid { problem, .. } if problem == "required" => {
+            td_string!(locale, complaints.text_required).to_string()
+        }
+        AppError::Invalid { problem, .. } if problem == "too_long" => {
+            td_string!(locale, complaints.what_too_long, max = rules::TEXT_MAX).to_string()
+        }
+        AppError::Invalid { .. } => td_string!(locale, complaints.not_now).to_string(),
+        AppError::NotFound => td_string!(locale, complaints.not_found).to_string(),
+        _ => td_string!(locale, error.generic).to_string(),
+    }
+}
+
+#[component]
+fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let complaint_id = d.summary.id;
+    let current = RwSignal::new(d);
+    let add = ServerAction::<super::AddComplaintInformation>::new();
+    let withdraw = ServerAction::<super::WithdrawComplaint>::new();
+    let text = RwSignal::new(String::new());
+    let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
+    let live = crate::form::hydrated();
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = add.value().get() {
+            current.set(fresh);
+            text.set(String::new());
+            forget_draft();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = withdraw.value().get() {
+            current.set(fresh);
+        }
+    });
+    let error = move || {
+        let l = i18n.get_locale();
+        add.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| withdraw.value().get().and_then(Result::err))
+            .map(|e| step_error(&e, l))
+    };
+    let reference = move || current.with(|d| d.summary.reference.clone());
+    let title =
+        Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
+    let on_add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        add.dispatch(super::AddComplaintInformation { complaint_id, text: text.get_untracked() });
+    };
+    view! {
+        <PageTitle text=title />
+        <section class="page narrow">
+            <p><a href="/complaints">{t!(i18n, complaints.back)}</a></p>
+            <h1>{title}</h1>
+            {move || {
+                let d = current.get();
+                let s = d.summary.clone();
+                let (kind, category, contact) = (d.summary.kind.clone(), d.summary.category.clone(), d.contact.clone());
+                view! {
+                    <p>
+                        <span class="badge">{move || status_name(s.status, i18n.get_locale())}</span>
+                        " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
+                    </p>
+                    <p>{move || td_string!(i18n.get_locale(), complaints.received_on, date = format_date(s.received_on, i18n.get_locale())).to_string()}</p>
+                    <Deadline summary=d.summary.clone() />
+                    <h2>{t!(i18n, complaints.your_text)}</h2>
+                    <dl class="figures">
+                        <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
+                        {(!d.wanted.is_empty()).then(|| view! {
+                            <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
+                        })}
+                        <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
+                    </dl>
+                    <h2 id="timeline-heading">{t!(i18n, complaints.timeline)}</h2>
+                    <ol class="timeline" aria-labelledby="timeline-heading">
+                        {d.timeline
+                            .into_iter()
+                            .map(|e| {
+                                let (kind, by_customer, at) = (e.kind.clone(), e.by_customer, e.created_at);
+                                view! {
+                                    <li>
+                                        <p>
+                                            <strong>{move || event_name(&kind, i18n.get_locale())}</strong>
+                                            " · " {move || if by_customer { t_string!(i18n, complaints.by_you) } else { t_string!(i18n, complaints.by_bank) }}
+                                            " · " <time>{move || format_datetime(at, i18n.get_locale())}</time>
+                                        </p>
+                                        {(!e.body.is_empty()).then(|| view! { <p class="prose">{e.body.clone()}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+            }}
+            <p role="alert" class="error-box">{error}</p>
+            <Show when=move || current.with(|d| d.summary.status.awaits_decision())>
+                <form class="form" novalidate on:submit=on_add>
+                    <h2>{t!(i18n, complaints.add)}</h2>
+                    <div class="field">
+                        <label for="add-text">{t!(i18n, complaints.add_label)}</label>
+                        <textarea
+                            id="add-text"
+                            name="text"
+                            rows="4"
+                            maxlength=rules::TEXT_MAX
+                            prop:value=text
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                        ></textarea>
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || !live.get() || add.pending().get()>
+                        {t!(i18n, complaints.add_send)}
+                    </button>
+                </form>
+            </Show>
+            <Show when=move || current.with(|d| {
+                matches!(d.summary.status, Status::Submitted | Status::Accepted | Status::InProgress | Status::WaitingForCustomer)
+            })>
+                <h2>{t!(i18n, complaints.withdraw)}</h2>
+                <p class="hint">{t!(i18n, complaints.withdraw_note)}</p>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !live.get() || withdraw.pending().get()
+                    on:click=move |_| { withdraw.dispatch(super::WithdrawComplaint { complaint_id }); }
+                >
+                    {t!(i18n, complaints.withdraw)}
+                </button>
+            </Show>
+        </section>
+    }
+}
