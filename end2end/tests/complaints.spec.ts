@@ -84,6 +84,7 @@ test('file a complaint, follow it, add information, read it in English, withdraw
   // Adding information: empty is refused by name, then it joins the timeline.
   await page.getByRole('button', { name: '补充', exact: true }).click();
   await expect(page.getByText('请填写要补充的内容。')).toBeVisible();
+  await expect(page.getByLabel('您要补充什么？')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('您要补充什么？').fill('两笔手续费的时间分别是10月8日上午和下午。');
   await page.getByRole('button', { name: '补充', exact: true }).click();
   await expect(page.getByRole('list', { name: '处理经过' }).getByRole('listitem')).toHaveCount(2);

@@ -535,9 +535,14 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     let reference = move || current.with(|d| d.summary.reference.clone());
     let title =
         Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
+    // An empty text is said at once; the server checks it again.
+    let empty = RwSignal::new(false);
     let on_add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        add.dispatch(super::AddComplaintInformation { complaint_id, text: text.get_untracked() });
+        empty.set(text.with_untracked(|t| t.trim().is_empty()));
+        if !empty.get_untracked() {
+            add.dispatch(super::AddComplaintInformation { complaint_id, text: text.get_untracked() });
+        }
     };
     view! {
         <PageTitle text=title />
@@ -595,9 +600,14 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             name="text"
                             rows="4"
                             maxlength=rules::TEXT_MAX
+                            aria-describedby=move || empty.get().then_some("add-text-error")
+                            aria-invalid=move || empty.get().to_string()
                             prop:value=text
                             on:input=move |ev| text.set(event_target_value(&ev))
                         ></textarea>
+                        <Show when=move || empty.get()>
+                            <p class="error" id="add-text-error">{t!(i18n, complaints.text_required)}</p>
+                        </Show>
                     </div>
                     <button type="submit" class="button primary" disabled=move || !live.get() || add.pending().get()>
                         {t!(i18n, complaints.add_send)}
