@@ -71,6 +71,9 @@ test('book, see the confirmation and the message, download the .ics, move and ca
   await page.locator('.appointment-card a').first().click();
   await page.getByRole('link', { name: '改约其他时间' }).click();
   await expect(page.getByText(`正在为预约 ${reference}`)).toBeVisible();
+  // The same day as booked, never the first free one: that may be today, and a visit within
+  // the change cutoff (2 hours) could not be cancelled online below.
+  await days.locator('input[type=radio]:not([disabled])').nth(1).check();
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('group', { name: '请选择时间' }).locator('.slot:not(.full) label').nth(3).click();
   await page.getByRole('button', { name: '下一步' }).click();
