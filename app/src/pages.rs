@@ -57,6 +57,28 @@ impl LazyRoute for BranchDay {
     }
 }
 
+pub struct ComplaintQueue;
+#[lazy_route]
+impl LazyRoute for ComplaintQueue {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::complaints::workbench::StaffComplaintsPage)
+    }
+}
+
+pub struct StaffComplaint;
+#[lazy_route]
+impl LazyRoute for StaffComplaint {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::complaints::workbench::StaffComplaintPage)
+    }
+}
+
 pub struct WeekReport;
 #[lazy_route]
 impl LazyRoute for WeekReport {

@@ -69,7 +69,8 @@ fn duty_page(duty: Duty) -> Option<&'static str> {
     match duty {
         Duty::BranchAppointments => Some("/staff/appointments"),
         Duty::Reports => Some("/staff/reports"),
-        Duty::Complaints | Duty::Delegation => None,
+        Duty::Complaints => Some("/staff/complaints"),
+        Duty::Delegation => None,
     }
 }
 

@@ -1,7 +1,10 @@
 //! Complaints against a real database, through the server functions: filing with a reference
 //! and an acknowledgement, merging a repeat of an open matter (also when both arrive at once),
 //! the customer's own complaints only, withdrawing once, and staff kept out of the customer's
-//! functions.
+//! functions; the complaints desk: claiming (once, also when two claim at once), internal notes
+//! the customer never sees, replies that notify, a decision only with facts and grounds, a review
+//! once and by someone else, the rating once; the queue's filters and keyset pages, a recused
+//! member of staff kept out, every staff look recorded about the customer.
 
 mod common;
 
@@ -190,6 +193,230 @@ async fn another_customers_complaint_and_accounts_answer_not_found_and_staff_are
     for (endpoint, body) in [("/api/complaints/mine", String::new()), ("/api/complaints/file", FEE.to_owned())] {
         let (res, text) = split(app.send(server_fn_request(endpoint, &staff, &body)).await).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint}: {text}");
+    }
+    app.cleanup().await;
+}
+
+/// Sends a form to a server function and returns the status and the JSON (or error) text.
+async fn call(
+    app: &TestApp,
+    endpoint: &str,
+    who: &app::auth::service::IssuedSession,
+    body: &str,
+) -> (StatusCode, String) {
+    let (res, text) = split(app.send(server_fn_request(endpoint, who, body)).await).await;
+    (res.status(), text)
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+fn actions(detail: &serde_json::Value) -> Vec<String> {
+    detail["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_desk_claims_replies_and_decides_and_the_customer_asks_for_a_review_and_rates() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000025", "13800000025", now).await;
+    let first = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let second = staff_signed_in(&app, "S0002", "13900000002", now).await;
+    let (status, text) = call(&app, "/api/complaints/file", &customer, FEE).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let id = json(&text)["id"].as_i64().unwrap();
+    let reference = json(&text)["reference"].as_str().unwrap().to_owned();
+    let one = format!("complaint_id={id}");
+
+    // A customer calling the desk's functions: 403.
+    for endpoint in ["/api/staff/complaints/queue", "/api/staff/complaints/one", "/api/staff/complaints/claim"] {
+        let (status, text) = call(&app, endpoint, &customer, &one).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}: {text}");
+    }
+
+    // The queue lists it; opening it is recorded about the customer.
+    let (status, text) = call(&app, "/api/staff/complaints/queue", &first, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains(&reference), "{text}");
+    let (status, text) = call(&app, "/api/staff/complaints/one", &first, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(actions(&json(&text)["detail"]), ["claim", "note"], "only claiming (and notes) before a claim");
+    let viewed =
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'complaint_viewed_by_staff' AND subject_customer_id = $1";
+    assert_eq!(count(&app, viewed, 25).await, 1);
+
+    // Deciding before a claim is refused; two claiming at once: one gets it.
+    let decision = format!("{one}&facts=Two+fee+entries+on+1+Dec.&grounds=Fee+schedule+3.2.&remedy=Refund+of+one+fee.");
+    let (status, text) = call(&app, "/api/staff/complaints/decide", &first, &decision).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let (a, b) = futures::join!(
+        call(&app, "/api/staff/complaints/claim", &first, &one),
+        call(&app, "/api/staff/complaints/claim", &second, &one)
+    );
+    assert_eq!([a.0, b.0].iter().filter(|s| **s == StatusCode::OK).count(), 1, "{a:?} {b:?}");
+    let (handler, other) = if a.0 == StatusCode::OK { (&first, &second) } else { (&second, &first) };
+
+    // Someone else's complaint: a colleague may note but not reply.
+    let reply = format!("{one}&text=We+are+checking+the+ledger.&ask=false");
+    let (status, text) = call(&app, "/api/staff/complaints/reply", other, &reply).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("not_yours"), "{text}");
+    let note = format!("{one}&text=Customer+called+twice+about+this.");
+    let (status, text) = call(&app, "/api/staff/complaints/note", other, &note).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("Customer called twice"), "staff see the note: {text}");
+
+    // The reply notifies the customer; the note stays internal.
+    let (status, text) = call(&app, "/api/staff/complaints/reply", handler, &reply).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["detail"]["summary"]["status"], "in_progress");
+    let told = "SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND kind = 'complaint_reply'";
+    assert_eq!(count(&app, told, 25).await, 1);
+    let outbox = std::fs::read_to_string(&app.config.portal.outbox_path).unwrap_or_default();
+    assert!(
+        outbox.lines().any(|l| l.contains("13800000025") && l.contains("complaint_reply") && l.contains(&reference))
+    );
+    let (status, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("We are checking the ledger.") && !text.contains("Customer called twice"), "{text}");
+    assert!(!text.contains("客服专员"), "the customer is not told staff names: {text}");
+
+    // Marked complex once, with a reason the customer is sent.
+    let complex = format!("{one}&reason=The+branch+recording+is+needed.");
+    let (status, text) = call(&app, "/api/staff/complaints/complex", handler, &complex).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["time_limit"], "complex");
+    let (status, text) = call(&app, "/api/staff/complaints/complex", handler, &complex).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("already_extended"), "{text}");
+
+    // A decision needs facts and grounds; nothing is recorded without them.
+    for missing in ["facts=&grounds=Fee+schedule.", "facts=Checked.&grounds=+"] {
+        let (status, text) =
+            call(&app, "/api/staff/complaints/decide", handler, &format!("{one}&{missing}&remedy=")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert!(text.contains("missing_"), "{text}");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_decisions WHERE complaint_id = $1", id).await, 0);
+    let (status, text) = call(&app, "/api/staff/complaints/decide", handler, &decision).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let decided = "SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND kind = 'complaint_decided'";
+    assert_eq!(count(&app, decided, 25).await, 1);
+
+    // The customer reads the decision with the review deadline; rating waits for the close.
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    let detail = json(&text);
+    assert_eq!(detail["decisions"][0]["facts"], "Two fee entries on 1 Dec.");
+    assert!(detail["review_until"].is_string(), "{text}");
+    assert_eq!(actions(&detail), ["accept_decision", "request_review"]);
+    let (status, text) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=4&comment=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+
+    // A review: once, with a reason, decided by someone other than the first decision's author.
+    let (status, text) = call(&app, "/api/complaints/review", &customer, &format!("{one}&reason=+")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let review = format!("{one}&reason=Both+fees+should+be+refunded.");
+    let (status, text) = call(&app, "/api/complaints/review", &customer, &review).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["summary"]["status"], "review_requested");
+    let (status, text) = call(&app, "/api/complaints/review", &customer, &review).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("not_now") || text.contains("review_already_requested"), "{text}");
+    let (status, text) = call(&app, "/api/staff/complaints/decide", handler, &decision).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("same_handler"), "{text}");
+    let (status, text) =
+        call(&app, "/api/staff/complaints/decide", other, &decision.replace("one+fee", "both+fees")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["detail"]["summary"]["status"], "review_decided");
+
+    // The customer accepts the review's decision and rates the outcome once.
+    let (status, text) = call(&app, "/api/complaints/accept", &customer, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["summary"]["status"], "closed");
+    assert_eq!(actions(&json(&text)), ["rate"]);
+    let (status, _) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=6&comment=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, text) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=4&comment=Quick.")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["rating"], 4);
+    let (status, text) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=5&comment=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("already_rated"), "{text}");
+
+    // Every staff look and step taken was recorded about the customer: the look, the claim, the
+    // note, the reply, marking complex, the two decisions.
+    let handled = "SELECT COUNT(*) FROM audit_events WHERE subject_customer_id = $1 AND kind LIKE 'complaint_%' \
+                   AND actor_kind = 'staff'";
+    assert_eq!(count(&app, handled, 25).await, 7);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_queue_filters_pages_by_keyset_and_keeps_a_recused_member_of_staff_out() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let today = chrono::Utc::now().date_naive();
+    // 25 complaints from 25 customers: the first 5 received 40 days ago (overdue), the rest today.
+    for n in 1..=25i64 {
+        let received = if n <= 5 { today - chrono::Duration::days(40) } else { today };
+        sqlx::query(
+            "INSERT INTO complaints (customer_id, kind, category, what_happened, wanted, contact, received_on, \
+             created_at, updated_at) VALUES ($1, 'complaint', $2, 'The queue test complaint.', '', 'message', $3, $4, $4)",
+        )
+        .bind(n)
+        .bind(if n % 2 == 0 { "fees" } else { "cards" })
+        .bind(received.to_string())
+        .bind(now)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    }
+    let ids = |page: &serde_json::Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().map(|i| i["summary"]["id"].as_i64().unwrap()).collect()
+    };
+    let (status, text) = call(&app, "/api/staff/complaints/queue", &agent, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let page = json(&text);
+    let first = ids(&page);
+    assert_eq!(first.len(), 20);
+    let next = page["next"].as_str().unwrap().to_owned();
+    let (_, text) = call(&app, "/api/staff/complaints/queue", &agent, &format!("after={next}")).await;
+    let page = json(&text);
+    let second = ids(&page);
+    assert_eq!(second.len(), 5);
+    assert!(page["next"].is_null());
+    let all: std::collections::BTreeSet<i64> = first.iter().chain(&second).copied().collect();
+    assert_eq!(all.len(), 25, "no complaint twice, none left out");
+
+    let (_, text) = call(&app, "/api/staff/complaints/queue", &agent, "due=overdue").await;
+    assert_eq!(ids(&json(&text)).len(), 5, "{text}");
+    let (_, text) = call(&app, "/api/staff/complaints/queue", &agent, "category=fees").await;
+    assert_eq!(ids(&json(&text)).len(), 12);
+    let (_, text) = call(&app, "/api/staff/complaints/queue", &agent, "mine=1").await;
+    assert!(ids(&json(&text)).is_empty());
+    let (status, text) = call(&app, "/api/staff/complaints/queue", &agent, "after=yesterday").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+
+    // A complaint about the agent does not exist for them: not listed, not found, not claimable.
+    let about: i64 = first[0];
+    let agent_id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE staff_no = 'S0001'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO complaint_recusals (complaint_id, staff_id) VALUES ($1, $2)")
+        .bind(about)
+        .bind(agent_id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (_, text) = call(&app, "/api/staff/complaints/queue", &agent, "status=all").await;
+    assert!(!ids(&json(&text)).contains(&about));
+    for endpoint in ["/api/staff/complaints/one", "/api/staff/complaints/claim"] {
+        let (status, text) = call(&app, endpoint, &agent, &format!("complaint_id={about}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}: {text}");
     }
     app.cleanup().await;
 }

@@ -760,6 +760,10 @@ impl Authenticated {
     pub fn customer_id(&self) -> Option<i64> {
         self.principal.strip_prefix("customer:")?.parse().ok()
     }
+
+    pub fn staff_id(&self) -> Option<i64> {
+        self.principal.strip_prefix("staff:")?.parse().ok()
+    }
 }
 
 /// A valid token whose session is neither revoked nor past its absolute end; `None` otherwise.

@@ -4,12 +4,13 @@
 //! window, what counts as the same matter, the filing form's checks); `service` the SQL, where a
 //! repeat of an open matter meets the open complaint's key and is merged into it, whatever the
 //! number of server instances. The server functions below stay thin: who is asking, then a plain
-//! function. `pages` holds the customer's pages; the staff workbench comes next.
+//! function. `pages` holds the customer's pages; `workbench` the complaints desk's (queue, handling, decision).
 
 pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod workbench;
 
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -42,6 +43,40 @@ pub struct TimelineEntry {
     pub by_customer: bool,
     pub body: String,
     pub created_at: i64,
+    /// An internal note (shown to staff only).
+    pub internal: bool,
+    /// The member of staff who wrote it, for staff; `None` for the customer's view.
+    pub author: Option<String>,
+}
+
+/// A decision as the customer and staff read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionView {
+    /// The review's decision, rather than the first.
+    pub review: bool,
+    pub facts: String,
+    pub grounds: String,
+    pub remedy: String,
+    pub decided_on: NaiveDate,
+}
+
+/// What the person looking at a complaint may do next, as the rules say (the server asks them
+/// again when it is done).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    AddInformation,
+    Withdraw,
+    AcceptDecision,
+    RequestReview,
+    Rate,
+    Claim,
+    Reply,
+    AskCustomer,
+    Note,
+    MarkComplex,
+    Decide,
+    DecideReview,
 }
 
 /// A complaint with its timeline, as its customer sees it.
@@ -54,6 +89,18 @@ pub struct ComplaintDetail {
     pub account_id: Option<i64>,
     pub transaction_id: Option<i64>,
     pub timeline: Vec<TimelineEntry>,
+    pub decisions: Vec<DecisionView>,
+    /// The last day to ask for a review, while one may be asked for.
+    pub review_until: Option<NaiveDate>,
+    pub rating: Option<u8>,
+    pub rating_comment: String,
+    pub actions: Vec<Action>,
+}
+
+impl ComplaintDetail {
+    pub fn may(&self, action: Action) -> bool {
+        self.actions.contains(&action)
+    }
 }
 
 /// What the customer is told after sending: the reference, and whether it joined an open
@@ -128,7 +175,7 @@ pub async fn my_complaints() -> Result<Vec<ComplaintSummary>, AppError> {
 pub async fn my_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
     let (state, _who, customer_id) = customer().await?;
     let today = crate::accounts::china_today(state.now());
-    service::complaint_of(&state.pool, customer_id, complaint_id, today)
+    service::detail(&state.pool, service::Party::Customer(customer_id), complaint_id, today)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)
@@ -138,15 +185,12 @@ pub async fn my_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError
 /// accord).
 #[server(endpoint = "complaints/add")]
 pub async fn add_complaint_information(complaint_id: i64, text: String) -> Result<ComplaintDetail, AppError> {
-    let len = text.trim().chars().count();
-    if len == 0 || len > rules::TEXT_MAX {
-        let problem = if len == 0 { "required" } else { "too_long" };
-        return Err(AppError::Invalid { field: "text".into(), problem: problem.into() });
-    }
+    check_text("text", &text)?;
     let (state, _who, customer_id) = customer().await?;
     let now = state.now();
     let step = rules::Step::AddInformation;
-    service::customer_step(&state.pool, customer_id, complaint_id, &step, text.trim(), now).await?;
+    service::take_step(&state.pool, service::Party::Customer(customer_id), complaint_id, &step, text.trim(), now)
+        .await?;
     my_complaint(complaint_id).await
 }
 
@@ -155,10 +199,58 @@ pub async fn add_complaint_information(complaint_id: i64, text: String) -> Resul
 pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
     let (state, who, customer_id) = customer().await?;
     let now = state.now();
-    service::customer_step(&state.pool, customer_id, complaint_id, &rules::Step::Withdraw, "", now).await?;
+    let party = service::Party::Customer(customer_id);
+    service::take_step(&state.pool, party, complaint_id, &rules::Step::Withdraw, "", now).await?;
     let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
     crate::auth::server::audit_request(&state.pool, &who, "complaint_withdrawn", now, &detail)
         .await
         .map_err(AppError::internal)?;
+    my_complaint(complaint_id).await
+}
+
+/// A text a customer or member of staff writes on a complaint: required, and at most
+/// `rules::TEXT_MAX` characters.
+pub fn check_text(field: &str, text: &str) -> Result<(), AppError> {
+    let len = text.trim().chars().count();
+    if len == 0 || len > rules::TEXT_MAX {
+        let problem = if len == 0 { "required" } else { "too_long" };
+        return Err(AppError::Invalid { field: field.into(), problem: problem.into() });
+    }
+    Ok(())
+}
+
+/// The customer accepts the decision (or the review's): the complaint is closed.
+#[server(endpoint = "complaints/accept")]
+pub async fn accept_decision(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
+    let (state, _who, customer_id) = customer().await?;
+    let party = service::Party::Customer(customer_id);
+    service::take_step(&state.pool, party, complaint_id, &rules::Step::AcceptDecision, "", state.now()).await?;
+    my_complaint(complaint_id).await
+}
+
+/// The customer asks for a review of the decision, once, within 30 days, with a reason.
+#[server(endpoint = "complaints/review")]
+pub async fn request_review(complaint_id: i64, reason: String) -> Result<ComplaintDetail, AppError> {
+    check_text("reason", &reason)?;
+    let (state, who, customer_id) = customer().await?;
+    let now = state.now();
+    let step = rules::Step::RequestReview { reason: reason.trim().to_owned() };
+    service::take_step(&state.pool, service::Party::Customer(customer_id), complaint_id, &step, reason.trim(), now)
+        .await?;
+    let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
+    crate::auth::server::audit_request(&state.pool, &who, "complaint_review_requested", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
+    my_complaint(complaint_id).await
+}
+
+/// The customer rates the outcome of a closed complaint, 1 to 5, once, with an optional comment.
+#[server(endpoint = "complaints/rate")]
+pub async fn rate_complaint(complaint_id: i64, stars: u8, comment: String) -> Result<ComplaintDetail, AppError> {
+    if comment.trim().chars().count() > rules::TEXT_MAX {
+        return Err(AppError::Invalid { field: "comment".into(), problem: "too_long".into() });
+    }
+    let (state, _who, customer_id) = customer().await?;
+    service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await?;
     my_complaint(complaint_id).await
 }

@@ -82,6 +82,8 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "review_requested" => td_string!(locale, complaints.event_review_requested),
         "review_decided" => td_string!(locale, complaints.event_review_decided),
         "withdrawn" => td_string!(locale, complaints.event_withdrawn),
+        "extended" => td_string!(locale, complaints.event_extended),
+        "note" => td_string!(locale, complaints.event_note),
         _ => td_string!(locale, complaints.event_submitted),
     }
     .to_string()
@@ -89,7 +91,7 @@ fn event_name(kind: &str, locale: Locale) -> String {
 
 /// The deadline and the days left, in words; highlighted when due soon or overdue.
 #[component]
-fn Deadline(summary: ComplaintSummary) -> impl IntoView {
+pub(crate) fn Deadline(summary: ComplaintSummary) -> impl IntoView {
     let i18n = use_i18n();
     let Some(urgency) = summary.urgency else { return ().into_any() };
     let class = match urgency {
@@ -488,17 +490,87 @@ pub fn ComplaintPage() -> impl IntoView {
     }
 }
 
-fn step_error(error: &AppError, locale: Locale) -> String {
+/// A refused or failed step on a complaint, in words.
+pub(crate) fn refusal_text(error: &AppError, locale: Locale) -> String {
     match error {
-        AppError::Invalid { problem, .. } if problem == "required" => {
-            td_string!(locale, complaints.text_required).to_string()
-        }
-        AppError::Invalid { problem, .. } if problem == "too_long" => {
-            td_string!(locale, complaints.what_too_long, max = rules::TEXT_MAX).to_string()
-        }
-        AppError::Invalid { .. } => td_string!(locale, complaints.not_now).to_string(),
+        AppError::Invalid { problem, .. } => match problem.as_str() {
+            "required" => td_string!(locale, complaints.text_required).to_string(),
+            "too_long" => td_string!(locale, complaints.what_too_long, max = rules::TEXT_MAX).to_string(),
+            "not_yours" => td_string!(locale, complaints.refused_not_yours).to_string(),
+            "recused" => td_string!(locale, complaints.refused_recused).to_string(),
+            "missing_facts" => td_string!(locale, complaints.refused_missing_facts).to_string(),
+            "missing_grounds" => td_string!(locale, complaints.refused_missing_grounds).to_string(),
+            "missing_reason" => td_string!(locale, complaints.refused_missing_reason).to_string(),
+            "review_already_requested" => td_string!(locale, complaints.refused_review_already_requested).to_string(),
+            "review_window_closed" => td_string!(locale, complaints.refused_review_window_closed).to_string(),
+            "same_handler" => td_string!(locale, complaints.refused_same_handler).to_string(),
+            "already_extended" => td_string!(locale, complaints.refused_already_extended).to_string(),
+            "already_rated" => td_string!(locale, complaints.refused_already_rated).to_string(),
+            "rating_out_of_range" => td_string!(locale, complaints.rating_required).to_string(),
+            _ => td_string!(locale, complaints.not_now).to_string(),
+        },
         AppError::NotFound => td_string!(locale, complaints.not_found).to_string(),
         _ => td_string!(locale, error.generic).to_string(),
+    }
+}
+
+/// The decisions on a complaint (the first and, after a review, the review's).
+#[component]
+pub(crate) fn Decisions(decisions: Vec<super::DecisionView>) -> impl IntoView {
+    let i18n = use_i18n();
+    decisions
+        .into_iter()
+        .map(|d| {
+            let review = d.review;
+            let on = d.decided_on;
+            view! {
+                <section class="card decision" aria-label=move || if review { t_string!(i18n, complaints.review_decision) } else { t_string!(i18n, complaints.decision) }>
+                    <h2>{move || if review { t_string!(i18n, complaints.review_decision) } else { t_string!(i18n, complaints.decision) }}</h2>
+                    <p>{move || td_string!(i18n.get_locale(), complaints.decided_on, date = format_date(on, i18n.get_locale())).to_string()}</p>
+                    <dl class="figures">
+                        <div><dt>{t!(i18n, complaints.facts)}</dt><dd class="prose">{d.facts.clone()}</dd></div>
+                        <div><dt>{t!(i18n, complaints.grounds)}</dt><dd class="prose">{d.grounds.clone()}</dd></div>
+                        {(!d.remedy.is_empty()).then(|| view! {
+                            <div><dt>{t!(i18n, complaints.remedy)}</dt><dd class="prose">{d.remedy.clone()}</dd></div>
+                        })}
+                    </dl>
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// A complaint's timeline; for staff with who wrote each entry and the internal notes marked.
+#[component]
+pub(crate) fn Timeline(entries: Vec<super::TimelineEntry>, #[prop(optional)] staff: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h2 id="timeline-heading">{t!(i18n, complaints.timeline)}</h2>
+        <ol class="timeline" aria-labelledby="timeline-heading">
+            {entries
+                .into_iter()
+                .map(|e| {
+                    let (kind, by_customer, at, internal) = (e.kind.clone(), e.by_customer, e.created_at, e.internal);
+                    let author = e.author.clone();
+                    let who = move || match (&author, by_customer) {
+                        (_, true) if staff => t_string!(i18n, complaints.by_customer).to_string(),
+                        (_, true) => t_string!(i18n, complaints.by_you).to_string(),
+                        (Some(name), false) => name.clone(),
+                        (None, false) => t_string!(i18n, complaints.by_bank).to_string(),
+                    };
+                    view! {
+                        <li class:internal=internal>
+                            <p>
+                                <strong>{move || event_name(&kind, i18n.get_locale())}</strong>
+                                " · " {who}
+                                " · " <time>{move || format_datetime(at, i18n.get_locale())}</time>
+                            </p>
+                            {(!e.body.is_empty()).then(|| view! { <p class="prose">{e.body.clone()}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
     }
 }
 
@@ -509,29 +581,55 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     let current = RwSignal::new(d);
     let add = ServerAction::<super::AddComplaintInformation>::new();
     let withdraw = ServerAction::<super::WithdrawComplaint>::new();
+    let accept = ServerAction::<super::AcceptDecision>::new();
+    let review = ServerAction::<super::RequestReview>::new();
+    let rate = ServerAction::<super::RateComplaint>::new();
     let text = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let (stars, comment) = (RwSignal::new(0u8), RwSignal::new(String::new()));
     let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
     let live = crate::form::hydrated();
-    Effect::new(move |_| {
-        if let Some(Ok(fresh)) = add.value().get() {
+    let error = RwSignal::new(None::<AppError>);
+    let settle = move |value: Option<Result<ComplaintDetail, AppError>>| match value {
+        Some(Ok(fresh)) => {
             current.set(fresh);
+            error.set(None);
+            true
+        }
+        Some(Err(e)) => {
+            error.set(Some(e));
+            false
+        }
+        None => false,
+    };
+    Effect::new(move |_| {
+        if settle(add.value().get()) {
             text.set(String::new());
             forget_draft();
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(fresh)) = withdraw.value().get() {
-            current.set(fresh);
+        settle(withdraw.value().get());
+    });
+    Effect::new(move |_| {
+        settle(accept.value().get());
+    });
+    Effect::new(move |_| {
+        if settle(review.value().get()) {
+            reason.set(String::new());
         }
     });
-    let error = move || {
-        let l = i18n.get_locale();
-        add.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| withdraw.value().get().and_then(Result::err))
-            .map(|e| step_error(&e, l))
+    Effect::new(move |_| {
+        settle(rate.value().get());
+    });
+    let pending = move || {
+        add.pending().get()
+            || withdraw.pending().get()
+            || accept.pending().get()
+            || review.pending().get()
+            || rate.pending().get()
     };
+    let may = move |action: super::Action| current.with(|d| d.may(action));
     let reference = move || current.with(|d| d.summary.reference.clone());
     let title =
         Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
@@ -544,6 +642,26 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
             add.dispatch(super::AddComplaintInformation { complaint_id, text: text.get_untracked() });
         }
     };
+    let no_reason = RwSignal::new(false);
+    let on_review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        no_reason.set(reason.with_untracked(|t| t.trim().is_empty()));
+        if !no_reason.get_untracked() {
+            review.dispatch(super::RequestReview { complaint_id, reason: reason.get_untracked() });
+        }
+    };
+    let no_stars = RwSignal::new(false);
+    let on_rate = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        no_stars.set(stars.get_untracked() == 0);
+        if !no_stars.get_untracked() {
+            rate.dispatch(super::RateComplaint {
+                complaint_id,
+                stars: stars.get_untracked(),
+                comment: comment.get_untracked(),
+            });
+        }
+    };
     view! {
         <PageTitle text=title />
         <section class="page narrow">
@@ -553,6 +671,8 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                 let d = current.get();
                 let s = d.summary.clone();
                 let (kind, category, contact) = (d.summary.kind.clone(), d.summary.category.clone(), d.contact.clone());
+                let rating = d.rating;
+                let review_until = d.review_until;
                 view! {
                     <p>
                         <span class="badge">{move || status_name(s.status, i18n.get_locale())}</span>
@@ -560,6 +680,22 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                     </p>
                     <p>{move || td_string!(i18n.get_locale(), complaints.received_on, date = format_date(s.received_on, i18n.get_locale())).to_string()}</p>
                     <Deadline summary=d.summary.clone() />
+                    <Decisions decisions=d.decisions.clone() />
+                    {(!d.decisions.is_empty()).then(|| view! {
+                        <div class="card options">
+                            <h2>{t!(i18n, complaints.options)}</h2>
+                            <ul>
+                                {review_until.map(|until| view! {
+                                    <li>{move || td_string!(i18n.get_locale(), complaints.option_review, date = format_date(until, i18n.get_locale())).to_string()}</li>
+                                })}
+                                <li>{t!(i18n, complaints.option_mediation)}</li>
+                                <li>{t!(i18n, complaints.option_regulator)}</li>
+                            </ul>
+                        </div>
+                    })}
+                    {rating.map(|r| view! {
+                        <p class="rated">{move || td_string!(i18n.get_locale(), complaints.rated, n = r).to_string()}</p>
+                    })}
                     <h2>{t!(i18n, complaints.your_text)}</h2>
                     <dl class="figures">
                         <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
@@ -568,29 +704,91 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                         })}
                         <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
                     </dl>
-                    <h2 id="timeline-heading">{t!(i18n, complaints.timeline)}</h2>
-                    <ol class="timeline" aria-labelledby="timeline-heading">
-                        {d.timeline
-                            .into_iter()
-                            .map(|e| {
-                                let (kind, by_customer, at) = (e.kind.clone(), e.by_customer, e.created_at);
+                    <Timeline entries=d.timeline.clone() />
+                }
+            }}
+            <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
+            <Show when=move || may(super::Action::AcceptDecision)>
+                <h2>{t!(i18n, complaints.accept)}</h2>
+                <p class="hint">{t!(i18n, complaints.accept_note)}</p>
+                <button
+                    type="button"
+                    class="button primary"
+                    disabled=move || !live.get() || pending()
+                    on:click=move |_| { accept.dispatch(super::AcceptDecision { complaint_id }); }
+                >
+                    {t!(i18n, complaints.accept)}
+                </button>
+            </Show>
+            <Show when=move || may(super::Action::RequestReview)>
+                <form class="form" novalidate on:submit=on_review>
+                    <h2>{t!(i18n, complaints.request_review)}</h2>
+                    <div class="field">
+                        <label for="review-reason">{t!(i18n, complaints.review_reason)}</label>
+                        <textarea
+                            id="review-reason"
+                            rows="4"
+                            maxlength=rules::TEXT_MAX
+                            aria-describedby=move || no_reason.get().then_some("review-reason-error")
+                            aria-invalid=move || no_reason.get().to_string()
+                            prop:value=reason
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                        ></textarea>
+                        <Show when=move || no_reason.get()>
+                            <p class="error" id="review-reason-error">{t!(i18n, complaints.refused_missing_reason)}</p>
+                        </Show>
+                    </div>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>
+                        {t!(i18n, complaints.request_review)}
+                    </button>
+                </form>
+            </Show>
+            <Show when=move || may(super::Action::Rate)>
+                <form class="form" novalidate on:submit=on_rate>
+                    <h2>{t!(i18n, complaints.rate)}</h2>
+                    <fieldset
+                        class="choices stars"
+                        aria-describedby=move || no_stars.get().then_some("stars-error")
+                    >
+                        <legend>{t!(i18n, complaints.rate_question)}</legend>
+                        {(1u8..=5)
+                            .map(|n| {
+                                let id = format!("stars-{n}");
                                 view! {
-                                    <li>
-                                        <p>
-                                            <strong>{move || event_name(&kind, i18n.get_locale())}</strong>
-                                            " · " {move || if by_customer { t_string!(i18n, complaints.by_you) } else { t_string!(i18n, complaints.by_bank) }}
-                                            " · " <time>{move || format_datetime(at, i18n.get_locale())}</time>
-                                        </p>
-                                        {(!e.body.is_empty()).then(|| view! { <p class="prose">{e.body.clone()}</p> })}
-                                    </li>
+                                    <div class="choice">
+                                        <input
+                                            type="radio"
+                                            name="stars"
+                                            id=id.clone()
+                                            value=n
+                                            prop:checked=move || stars.get() == n
+                                            on:change=move |_| stars.set(n)
+                                        />
+                                        <label for=id>{move || td_string!(i18n.get_locale(), complaints.stars, n = n).to_string()}</label>
+                                    </div>
                                 }
                             })
                             .collect_view()}
-                    </ol>
-                }
-            }}
-            <p role="alert" class="error-box">{error}</p>
-            <Show when=move || current.with(|d| d.summary.status.awaits_decision())>
+                        <Show when=move || no_stars.get()>
+                            <p class="error" id="stars-error">{t!(i18n, complaints.rating_required)}</p>
+                        </Show>
+                    </fieldset>
+                    <div class="field">
+                        <label for="rate-comment">{t!(i18n, complaints.rate_comment)}</label>
+                        <textarea
+                            id="rate-comment"
+                            rows="3"
+                            maxlength=rules::TEXT_MAX
+                            prop:value=comment
+                            on:input=move |ev| comment.set(event_target_value(&ev))
+                        ></textarea>
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
+                        {t!(i18n, complaints.rate_send)}
+                    </button>
+                </form>
+            </Show>
+            <Show when=move || may(super::Action::AddInformation)>
                 <form class="form" novalidate on:submit=on_add>
                     <h2>{t!(i18n, complaints.add)}</h2>
                     <div class="field">
@@ -609,20 +807,18 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             <p class="error" id="add-text-error">{t!(i18n, complaints.text_required)}</p>
                         </Show>
                     </div>
-                    <button type="submit" class="button primary" disabled=move || !live.get() || add.pending().get()>
+                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
                         {t!(i18n, complaints.add_send)}
                     </button>
                 </form>
             </Show>
-            <Show when=move || current.with(|d| {
-                matches!(d.summary.status, Status::Submitted | Status::Accepted | Status::InProgress | Status::WaitingForCustomer)
-            })>
+            <Show when=move || may(super::Action::Withdraw)>
                 <h2>{t!(i18n, complaints.withdraw)}</h2>
                 <p class="hint">{t!(i18n, complaints.withdraw_note)}</p>
                 <button
                     type="button"
                     class="button"
-                    disabled=move || !live.get() || withdraw.pending().get()
+                    disabled=move || !live.get() || pending()
                     on:click=move |_| { withdraw.dispatch(super::WithdrawComplaint { complaint_id }); }
                 >
                     {t!(i18n, complaints.withdraw)}

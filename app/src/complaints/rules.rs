@@ -435,6 +435,36 @@ pub fn check_rating(status: Status, already_rated: bool, stars: u8) -> Result<()
     Ok(())
 }
 
+/// The time limit after the handler marks the case complex, with the reason the customer is
+/// told: only its handler, only while the first decision is awaited, only once.
+pub fn check_mark_complex(case: &Case, staff_id: i64, limit: TimeLimit, reason: &str) -> Result<TimeLimit, Refusal> {
+    if case.recused.contains(&staff_id) {
+        return Err(Refusal::Recused);
+    }
+    if case.handler != Some(staff_id) {
+        return Err(Refusal::NotYours);
+    }
+    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
+        return Err(Refusal::NotNow);
+    }
+    if reason.trim().is_empty() {
+        return Err(Refusal::MissingReason);
+    }
+    limit.mark_complex()
+}
+
+/// Whether a member of staff may write an internal note on a complaint: anyone on the
+/// complaints desk except the staff it is about, until it is closed or withdrawn.
+pub fn may_note(case: &Case, staff_id: i64) -> Result<(), Refusal> {
+    if case.recused.contains(&staff_id) {
+        return Err(Refusal::Recused);
+    }
+    if matches!(case.status, Status::Closed | Status::Withdrawn) {
+        return Err(Refusal::NotNow);
+    }
+    Ok(())
+}
+
 /// What a complaint is about, for telling a repeat from a new matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matter<'a> {
@@ -925,5 +955,28 @@ mod tests {
         assert_eq!(reference(2026, 123), "TS-2026-000123");
         assert_eq!(reference(2027, 1_234_567), "TS-2027-1234567");
         assert_eq!(next_day(d(2026, 12, 31)), d(2027, 1, 1));
+    }
+
+    #[test]
+    fn only_the_handler_marks_a_case_complex_once_with_a_reason() {
+        let case = case(Status::InProgress);
+        assert_eq!(check_mark_complex(&case, 7, TimeLimit::Standard, "需调取录像"), Ok(TimeLimit::Complex));
+        assert_eq!(check_mark_complex(&case, 8, TimeLimit::Standard, "x"), Err(Refusal::NotYours));
+        assert_eq!(check_mark_complex(&case, 7, TimeLimit::Standard, "  "), Err(Refusal::MissingReason));
+        assert_eq!(check_mark_complex(&case, 7, TimeLimit::Complex, "x"), Err(Refusal::AlreadyExtended));
+        let decided = Case { status: Status::Decided, ..case.clone() };
+        assert_eq!(check_mark_complex(&decided, 7, TimeLimit::Standard, "x"), Err(Refusal::NotNow));
+        let unclaimed = Case { status: Status::Submitted, handler: None, ..case.clone() };
+        assert_eq!(check_mark_complex(&unclaimed, 7, TimeLimit::Standard, "x"), Err(Refusal::NotYours));
+        let about_them = Case { recused: vec![7], ..case };
+        assert_eq!(check_mark_complex(&about_them, 7, TimeLimit::Standard, "x"), Err(Refusal::Recused));
+    }
+
+    #[test]
+    fn notes_are_for_the_desk_but_not_for_the_staff_a_complaint_is_about() {
+        let case = case(Status::Submitted);
+        assert_eq!(may_note(&case, 3), Ok(()));
+        assert_eq!(may_note(&Case { recused: vec![3], ..case.clone() }, 3), Err(Refusal::Recused));
+        assert_eq!(may_note(&Case { status: Status::Closed, ..case }, 3), Err(Refusal::NotNow));
     }
 }

@@ -6,7 +6,7 @@
 //! customer.
 
 use super::rules::{self, Actor, BankCalendar, Case, Matter, Pause, Refusal, Status, Step, TimeLimit};
-use super::{ComplaintDetail, ComplaintSummary, Filed, TimelineEntry};
+use super::{Action, ComplaintDetail, ComplaintSummary, DecisionView, Filed, TimelineEntry};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
@@ -130,6 +130,8 @@ pub async fn file(
     Ok(Some(Filed { id, reference: reference_of(id, &received_on), merged }))
 }
 
+/// A timeline entry: by the customer when `staff_id` is `None`; an internal note is never shown
+/// to the customer.
 async fn add_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     complaint_id: i64,
@@ -138,15 +140,17 @@ async fn add_event(
     body: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let internal = kind == "note";
     sqlx::query(
         "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(complaint_id)
     .bind(kind)
     .bind(i64::from(staff_id.is_none()))
     .bind(staff_id)
     .bind(body)
+    .bind(i64::from(internal))
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -175,11 +179,26 @@ pub async fn acknowledge(
     crate::auth::server::audit_request(&state.pool, who, "complaint_filed", now, &detail.to_string()).await
 }
 
-type ComplaintRow =
-    (i64, String, String, String, String, String, i64, i64, String, String, String, Option<i64>, Option<i64>);
+type ComplaintRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
 
 const COMPLAINT_COLUMNS: &str = "SELECT id, kind, category, status, received_on, time_limit, extra_days, created_at, \
-     what_happened, wanted, contact, account_id, transaction_id FROM complaints";
+     what_happened, wanted, contact, account_id, transaction_id, customer_id, handler_id FROM complaints";
 
 /// The clock's inputs for some complaints: pauses and review requests, by complaint.
 struct Clocks {
@@ -188,19 +207,31 @@ struct Clocks {
     reviews: Vec<(i64, NaiveDate)>,
 }
 
-async fn clocks(pool: &AnyPool, customer_id: i64) -> Result<Clocks, sqlx::Error> {
-    let pauses: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+/// Whose complaints' clocks to read: one customer's, or those with ids in a range.
+enum Scope {
+    Customer(i64),
+    Ids(i64, i64),
+}
+
+async fn clocks(pool: &AnyPool, scope: Scope) -> Result<Clocks, sqlx::Error> {
+    let (filter, a, b) = match scope {
+        Scope::Customer(id) => ("c.customer_id = $1 AND $2 = $2", id, 0),
+        Scope::Ids(from, to) => ("c.id BETWEEN $1 AND $2", from, to),
+    };
+    let pauses: Vec<(i64, String, Option<String>)> = sqlx::query_as(&format!(
         "SELECT p.complaint_id, p.from_day, p.until_day FROM complaint_pauses p \
-         JOIN complaints c ON c.id = p.complaint_id WHERE c.customer_id = $1",
-    )
-    .bind(customer_id)
+         JOIN complaints c ON c.id = p.complaint_id WHERE {filter}"
+    ))
+    .bind(a)
+    .bind(b)
     .fetch_all(pool)
     .await?;
-    let reviews: Vec<(i64, String)> = sqlx::query_as(
+    let reviews: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT r.complaint_id, r.requested_on FROM complaint_reviews r \
-         JOIN complaints c ON c.id = r.complaint_id WHERE c.customer_id = $1",
-    )
-    .bind(customer_id)
+         JOIN complaints c ON c.id = r.complaint_id WHERE {filter}"
+    ))
+    .bind(a)
+    .bind(b)
     .fetch_all(pool)
     .await?;
     Ok(Clocks {
@@ -262,7 +293,7 @@ pub async fn complaints_of(
     today: NaiveDate,
 ) -> Result<Vec<ComplaintSummary>, sqlx::Error> {
     let rows = rows_of(pool, customer_id, only).await?;
-    let clocks = clocks(pool, customer_id).await?;
+    let clocks = clocks(pool, Scope::Customer(customer_id)).await?;
     Ok(rows.iter().filter_map(|r| summary_from(r, &clocks, today)).collect())
 }
 
@@ -276,23 +307,74 @@ async fn rows_of(pool: &AnyPool, customer_id: i64, only: Option<i64>) -> Result<
     .await
 }
 
-/// One of the customer's complaints with the timeline they may see (no internal notes).
-pub async fn complaint_of(
+/// Who is looking at or acting on a complaint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// The customer: only their own complaints exist for them.
+    Customer(i64),
+    /// A member of the complaints desk: every complaint but those about them.
+    Staff(i64),
+}
+
+impl Party {
+    fn actor(self) -> Actor {
+        match self {
+            Party::Customer(_) => Actor::Customer,
+            Party::Staff(staff_id) => Actor::Staff { staff_id },
+        }
+    }
+
+    fn staff_id(self) -> Option<i64> {
+        match self {
+            Party::Staff(id) => Some(id),
+            Party::Customer(_) => None,
+        }
+    }
+}
+
+/// One complaint as `party` may see it: the customer their own without internal notes; staff
+/// everything, with who wrote each entry. `None` when it is not theirs to see.
+pub async fn detail(
     pool: &AnyPool,
-    customer_id: i64,
+    party: Party,
     complaint_id: i64,
     today: NaiveDate,
 ) -> Result<Option<ComplaintDetail>, sqlx::Error> {
-    let Some(row) = rows_of(pool, customer_id, Some(complaint_id)).await?.pop() else { return Ok(None) };
-    let clocks = clocks(pool, customer_id).await?;
+    let row: Option<ComplaintRow> =
+        sqlx::query_as(&format!("{COMPLAINT_COLUMNS} WHERE id = $1")).bind(complaint_id).fetch_optional(pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(found) = case_of(pool, party, complaint_id).await? else { return Ok(None) };
+    let clocks = clocks(pool, Scope::Ids(complaint_id, complaint_id)).await?;
     let Some(summary) = summary_from(&row, &clocks, today) else { return Ok(None) };
-    let events: Vec<(String, i64, String, i64)> = sqlx::query_as(
-        "SELECT kind, by_customer, body, created_at FROM complaint_events \
-         WHERE complaint_id = $1 AND internal = 0 ORDER BY id",
+    let staff_view = party.staff_id().is_some();
+    let events: Vec<(String, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name FROM complaint_events e \
+         LEFT JOIN staff_users s ON s.id = e.staff_id \
+         WHERE e.complaint_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
+    )
+    .bind(complaint_id)
+    .bind(i64::from(staff_view))
+    .fetch_all(pool)
+    .await?;
+    let decisions: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT round, facts, grounds, remedy, decided_on FROM complaint_decisions \
+         WHERE complaint_id = $1 ORDER BY round",
     )
     .bind(complaint_id)
     .fetch_all(pool)
     .await?;
+    let rating: (Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT rating, rating_comment FROM complaints WHERE id = $1")
+            .bind(complaint_id)
+            .fetch_one(pool)
+            .await?;
+    let case = &found.case;
+    let review_until = match case.status {
+        Status::Decided if !case.review_requested => {
+            case.decided_on.and_then(|d| rules::review_window_ends(d, &clocks.calendar)).filter(|end| today <= *end)
+        }
+        _ => None,
+    };
     Ok(Some(ComplaintDetail {
         summary,
         what_happened: row.8,
@@ -302,26 +384,106 @@ pub async fn complaint_of(
         transaction_id: row.12,
         timeline: events
             .into_iter()
-            .map(|(kind, by_customer, body, created_at)| TimelineEntry {
+            .map(|(kind, by_customer, body, created_at, internal, author)| TimelineEntry {
                 kind,
                 by_customer: by_customer != 0,
                 body,
                 created_at,
+                internal: internal != 0,
+                author: author.filter(|_| staff_view),
             })
             .collect(),
+        decisions: decisions
+            .into_iter()
+            .filter_map(|(round, facts, grounds, remedy, on)| {
+                Some(DecisionView { review: round == "review", facts, grounds, remedy, decided_on: on.parse().ok()? })
+            })
+            .collect(),
+        review_until,
+        rating: rating.0.and_then(|r| u8::try_from(r).ok()),
+        rating_comment: rating.1.unwrap_or_default(),
+        actions: actions(case, party, found.time_limit, rating.0.is_some(), today, &clocks.calendar),
     }))
 }
 
-/// What the rules need to know of a complaint, if it is the customer's.
-async fn case_of(pool: &AnyPool, customer_id: i64, complaint_id: i64) -> Result<Option<Case>, sqlx::Error> {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT status, handler_id FROM complaints WHERE id = $1 AND customer_id = $2")
-            .bind(complaint_id)
-            .bind(customer_id)
-            .fetch_optional(pool)
-            .await?;
-    let Some((status, handler)) = row else { return Ok(None) };
+/// What `party` may do next on a complaint, by asking the rules.
+fn actions(
+    case: &Case,
+    party: Party,
+    limit: TimeLimit,
+    rated: bool,
+    today: NaiveDate,
+    calendar: &BankCalendar,
+) -> Vec<Action> {
+    let probe = rules::Decision { facts: "-".into(), grounds: "-".into(), remedy: String::new() };
+    let steps = match party {
+        Party::Customer(_) => vec![
+            (Action::AddInformation, Step::AddInformation),
+            (Action::Withdraw, Step::Withdraw),
+            (Action::AcceptDecision, Step::AcceptDecision),
+            (Action::RequestReview, Step::RequestReview { reason: "-".into() }),
+        ],
+        Party::Staff(_) => vec![
+            (Action::Claim, Step::Accept),
+            (Action::Reply, Step::Reply),
+            (Action::AskCustomer, Step::AskCustomer),
+            (Action::Decide, Step::Decide(probe.clone())),
+            (Action::DecideReview, Step::DecideReview(probe)),
+        ],
+    };
+    let mut allowed: Vec<Action> = steps
+        .into_iter()
+        .filter(|(_, step)| rules::next_status(case, party.actor(), step, today, calendar).is_ok())
+        .map(|(action, _)| action)
+        .collect();
+    match party {
+        Party::Customer(_) => {
+            if rules::check_rating(case.status, rated, 5).is_ok() {
+                allowed.push(Action::Rate);
+            }
+        }
+        Party::Staff(staff_id) => {
+            if rules::check_mark_complex(case, staff_id, limit, "-").is_ok() {
+                allowed.push(Action::MarkComplex);
+            }
+            if rules::may_note(case, staff_id).is_ok() {
+                allowed.push(Action::Note);
+            }
+        }
+    }
+    allowed
+}
+
+/// What the rules know of a complaint, with its owner and time limit.
+struct Found {
+    case: Case,
+    customer_id: i64,
+    received_on: String,
+    time_limit: TimeLimit,
+}
+
+/// What the rules need to know of a complaint, if `party` may see it: a customer only their
+/// own, staff any but one about them.
+async fn case_of(pool: &AnyPool, party: Party, complaint_id: i64) -> Result<Option<Found>, sqlx::Error> {
+    let row: Option<(String, Option<i64>, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT status, handler_id, customer_id, received_on, time_limit, extra_days FROM complaints WHERE id = $1",
+    )
+    .bind(complaint_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((status, handler, customer_id, received_on, limit, extra_days)) = row else { return Ok(None) };
     let Some(status) = Status::parse(&status) else { return Ok(None) };
+    let recused: Vec<i64> = sqlx::query_scalar("SELECT staff_id FROM complaint_recusals WHERE complaint_id = $1")
+        .bind(complaint_id)
+        .fetch_all(pool)
+        .await?;
+    let visible = match party {
+        Party::Customer(id) => id == customer_id,
+        Party::Staff(id) => !recused.contains(&id),
+    };
+    if !visible {
+        return Ok(None);
+    }
     let first: Option<(i64, String)> = sqlx::query_as(
         "SELECT decided_by, decided_on FROM complaint_decisions WHERE complaint_id = $1 AND round = 'first'",
     )
@@ -332,17 +494,18 @@ async fn case_of(pool: &AnyPool, customer_id: i64, complaint_id: i64) -> Result<
         .bind(complaint_id)
         .fetch_one(pool)
         .await?;
-    let recused: Vec<i64> = sqlx::query_scalar("SELECT staff_id FROM complaint_recusals WHERE complaint_id = $1")
-        .bind(complaint_id)
-        .fetch_all(pool)
-        .await?;
-    Ok(Some(Case {
-        status,
-        handler,
-        decided_by: first.as_ref().map(|f| f.0),
-        decided_on: first.and_then(|f| f.1.parse().ok()),
-        review_requested: reviews > 0,
-        recused,
+    Ok(Some(Found {
+        case: Case {
+            status,
+            handler,
+            decided_by: first.as_ref().map(|f| f.0),
+            decided_on: first.and_then(|f| f.1.parse().ok()),
+            review_requested: reviews > 0,
+            recused,
+        },
+        customer_id,
+        received_on,
+        time_limit: time_limit(&limit, extra_days),
     }))
 }
 
@@ -361,39 +524,91 @@ fn event_kind(step: &Step) -> &'static str {
     }
 }
 
-/// A step the customer takes on their own complaint (adding information, withdrawing): refused
-/// by the rules, or taken with its timeline entry, in one transaction. A complaint that is not
-/// the customer's answers `NotFound`.
-pub async fn customer_step(
+/// A step taken: the complaint's new status, whose it is and its reference (for the message
+/// the customer is sent).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taken {
+    pub status: Status,
+    pub customer_id: i64,
+    pub reference: String,
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// A step on a complaint by its customer or a member of staff: refused by the rules, or taken
+/// with what it records (the decision, the review request, the timeline entry) in one
+/// transaction. The change is made only if the complaint's status and handler are still the
+/// ones the rules saw, so of two people acting at once the second is refused (`NotNow`). A
+/// complaint `party` may not see answers `NotFound`.
+pub async fn take_step(
     pool: &AnyPool,
-    customer_id: i64,
+    party: Party,
     complaint_id: i64,
     step: &Step,
     body: &str,
     now: i64,
-) -> Result<Status, AppError> {
-    let case = case_of(pool, customer_id, complaint_id).await.map_err(AppError::internal)?.ok_or(AppError::NotFound)?;
+) -> Result<Taken, AppError> {
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
     let calendar = calendar(pool).await.map_err(AppError::internal)?;
     let today = crate::accounts::china_today(now);
-    let next = rules::next_status(&case, Actor::Customer, step, today, &calendar).map_err(super::refused)?;
+    let case = &found.case;
+    let next = rules::next_status(case, party.actor(), step, today, &calendar).map_err(super::refused)?;
+    let claim = matches!(step, Step::Accept);
+    let staff_id = party.staff_id();
     let taken = async {
         let mut tx = pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE complaints SET status = $1, updated_at = $2, \
+             handler_id = CASE WHEN $3 = 1 THEN $4 ELSE handler_id END, \
              open_matter_key = CASE WHEN $1 IN ('decided', 'withdrawn') THEN NULL ELSE open_matter_key END \
-             WHERE id = $3 AND customer_id = $4 AND status = $5",
+             WHERE id = $5 AND status = $6 AND COALESCE(handler_id, 0) = $7",
         )
         .bind(next.as_str())
         .bind(now)
+        .bind(i64::from(claim))
+        .bind(staff_id.unwrap_or(0))
         .bind(complaint_id)
-        .bind(customer_id)
         .bind(case.status.as_str())
+        .bind(case.handler.unwrap_or(0))
         .execute(&mut *tx)
         .await?;
         if changed.rows_affected() == 0 {
             return Ok::<bool, sqlx::Error>(false);
         }
-        add_event(&mut tx, complaint_id, event_kind(step), None, body, now).await?;
+        match step {
+            Step::Decide(d) | Step::DecideReview(d) => {
+                sqlx::query(
+                    "INSERT INTO complaint_decisions (complaint_id, round, facts, grounds, remedy, decided_by, \
+                     decided_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(complaint_id)
+                .bind(if matches!(step, Step::Decide(_)) { "first" } else { "review" })
+                .bind(d.facts.trim())
+                .bind(d.grounds.trim())
+                .bind(d.remedy.trim())
+                .bind(staff_id.unwrap_or(0))
+                .bind(today.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Step::RequestReview { reason } => {
+                sqlx::query(
+                    "INSERT INTO complaint_reviews (complaint_id, reason, requested_on, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(complaint_id)
+                .bind(reason.trim())
+                .bind(today.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            _ => {}
+        }
+        add_event(&mut tx, complaint_id, event_kind(step), staff_id, body, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -403,5 +618,211 @@ pub async fn customer_step(
     if !taken {
         return Err(super::refused(Refusal::NotNow));
     }
-    Ok(next)
+    Ok(Taken {
+        status: next,
+        customer_id: found.customer_id,
+        reference: reference_of(complaint_id, &found.received_on),
+    })
+}
+
+/// The handler marks the case complex: 30 days instead of 15, with the reason on the timeline
+/// (the customer is told it).
+pub async fn mark_complex(
+    pool: &AnyPool,
+    staff_id: i64,
+    complaint_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Taken, AppError> {
+    let party = Party::Staff(staff_id);
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    rules::check_mark_complex(&found.case, staff_id, found.time_limit, reason).map_err(super::refused)?;
+    let taken = async {
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE complaints SET time_limit = 'complex', updated_at = $1 \
+             WHERE id = $2 AND time_limit = 'standard' AND handler_id = $3 AND status = $4",
+        )
+        .bind(now)
+        .bind(complaint_id)
+        .bind(staff_id)
+        .bind(found.case.status.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        add_event(&mut tx, complaint_id, "extended", Some(staff_id), reason.trim(), now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await
+    .map_err(AppError::internal)?;
+    if !taken {
+        return Err(super::refused(Refusal::NotNow));
+    }
+    Ok(Taken {
+        status: found.case.status,
+        customer_id: found.customer_id,
+        reference: reference_of(complaint_id, &found.received_on),
+    })
+}
+
+/// An internal note for colleagues, never shown to the customer.
+pub async fn add_note(pool: &AnyPool, staff_id: i64, complaint_id: i64, body: &str, now: i64) -> Result<(), AppError> {
+    let found =
+        case_of(pool, Party::Staff(staff_id), complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    rules::may_note(&found.case, staff_id).map_err(super::refused)?;
+    async {
+        let mut tx = pool.begin().await?;
+        add_event(&mut tx, complaint_id, "note", Some(staff_id), body.trim(), now).await?;
+        tx.commit().await
+    }
+    .await
+    .map_err(AppError::internal)
+}
+
+/// The customer rates the outcome of their closed complaint, once.
+pub async fn rate(
+    pool: &AnyPool,
+    customer_id: i64,
+    complaint_id: i64,
+    stars: u8,
+    comment: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let party = Party::Customer(customer_id);
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let rated: Option<i64> = sqlx::query_scalar("SELECT rating FROM complaints WHERE id = $1")
+        .bind(complaint_id)
+        .fetch_one(pool)
+        .await
+        .map_err(AppError::internal)?;
+    rules::check_rating(found.case.status, rated.is_some(), stars).map_err(super::refused)?;
+    let changed = sqlx::query(
+        "UPDATE complaints SET rating = $1, rating_comment = $2, updated_at = $3 \
+         WHERE id = $4 AND customer_id = $5 AND status = 'closed' AND rating IS NULL",
+    )
+    .bind(i64::from(stars))
+    .bind(comment.trim())
+    .bind(now)
+    .bind(complaint_id)
+    .bind(customer_id)
+    .execute(pool)
+    .await
+    .map_err(AppError::internal)?;
+    if changed.rows_affected() == 0 {
+        return Err(super::refused(Refusal::AlreadyRated));
+    }
+    Ok(())
+}
+
+/// Tells the customer the bank wrote on their complaint (a reply, a question, a decision, a
+/// longer time limit): a message in Messages, and SMS or e-mail as they chose.
+pub async fn notify_customer(
+    state: &AppState,
+    taken: &Taken,
+    kind: crate::messages::MessageKind,
+    complaint_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::messages::{MessageParams, service::NewMessage};
+    let key = format!("{}:{complaint_id}:{now}", kind.as_str());
+    let params = MessageParams { reference: Some(taken.reference.clone()), ..Default::default() };
+    let message = NewMessage { customer_id: taken.customer_id, kind, params, account_id: None, dedupe_key: Some(&key) };
+    crate::messages::service::post(&state.pool, &state.gateway, message, now).await.map(|_| ())
+}
+
+/// What the staff queue shows of one complaint.
+pub struct QueueRow {
+    pub summary: ComplaintSummary,
+    pub customer_name: String,
+    pub customer_no: String,
+    pub handler: Option<String>,
+    pub mine: bool,
+}
+
+/// Which complaints the queue lists.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    /// "open" (awaiting a decision or review), "all", or one status's name.
+    pub status: String,
+    /// A category's name, or empty for every category.
+    pub category: String,
+    /// "soon" (due within 3 days), "overdue", or empty.
+    pub due: String,
+    pub mine: bool,
+}
+
+const OPEN: &str = "'submitted', 'accepted', 'in_progress', 'waiting_for_customer', 'review_requested'";
+
+/// A page of the complaints desk's queue, oldest received first, after the keyset cursor
+/// `(received_on, id)`; never one about `staff_id`. Deadline filters are applied to each batch
+/// read, so a page is full unless the queue is exhausted. Returns the rows and whether more
+/// follow.
+pub async fn queue(
+    pool: &AnyPool,
+    staff_id: i64,
+    filter: &QueueFilter,
+    after: Option<(NaiveDate, i64)>,
+    limit: usize,
+    today: NaiveDate,
+) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
+    const BATCH: i64 = 100;
+    let status_clause = match filter.status.as_str() {
+        "all" => "1 = 1".to_owned(),
+        s if Status::parse(s).is_some() => format!("c.status = '{s}'"),
+        _ => format!("c.status IN ({OPEN})"),
+    };
+    let category = if rules::CATEGORIES.contains(&filter.category.as_str()) { filter.category.as_str() } else { "" };
+    let mut cursor = after.map_or((String::new(), 0), |(day, id)| (day.to_string(), id));
+    let mut out = Vec::new();
+    loop {
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT c.id, cu.name, cu.customer_no, s.name FROM complaints c \
+             JOIN customers cu ON cu.id = c.customer_id LEFT JOIN staff_users s ON s.id = c.handler_id \
+             WHERE {status_clause} AND ($1 = '' OR c.category = $1) AND ($2 = 0 OR c.handler_id = $3) \
+             AND NOT EXISTS (SELECT 1 FROM complaint_recusals r WHERE r.complaint_id = c.id AND r.staff_id = $3) \
+             AND (c.received_on > $4 OR (c.received_on = $4 AND c.id > $5)) \
+             ORDER BY c.received_on, c.id LIMIT {BATCH}"
+        ))
+        .bind(category)
+        .bind(i64::from(filter.mine))
+        .bind(staff_id)
+        .bind(&cursor.0)
+        .bind(cursor.1)
+        .fetch_all(pool)
+        .await?;
+        let exhausted = rows.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
+        let Some((min, max)) = rows.iter().map(|r| r.0).min().zip(rows.iter().map(|r| r.0).max()) else {
+            return Ok((out, false));
+        };
+        let full: Vec<ComplaintRow> =
+            sqlx::query_as(&format!("{COMPLAINT_COLUMNS} WHERE id BETWEEN $1 AND $2 ORDER BY id"))
+                .bind(min)
+                .bind(max)
+                .fetch_all(pool)
+                .await?;
+        let clocks = clocks(pool, Scope::Ids(min, max)).await?;
+        for (id, customer_name, customer_no, handler) in rows {
+            let Some(row) = full.iter().find(|r| r.0 == id) else { continue };
+            cursor = (row.4.clone(), id);
+            let Some(summary) = summary_from(row, &clocks, today) else { continue };
+            let keep = match filter.due.as_str() {
+                "soon" => matches!(summary.urgency, Some(rules::Urgency::DueSoon { .. })),
+                "overdue" => matches!(summary.urgency, Some(rules::Urgency::Overdue { .. })),
+                _ => true,
+            };
+            if !keep {
+                continue;
+            }
+            if out.len() == limit {
+                return Ok((out, true));
+            }
+            out.push(QueueRow { summary, customer_name, customer_no, handler, mine: row.14 == Some(staff_id) });
+        }
+        if exhausted {
+            return Ok((out, false));
+        }
+    }
 }

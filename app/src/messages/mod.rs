@@ -40,6 +40,12 @@ pub enum MessageKind {
     ComplaintReceived,
     /// A repeat of an open complaint was added to it.
     ComplaintMerged,
+    /// The bank wrote on a complaint: a reply, or a question for the customer.
+    ComplaintReply,
+    /// The bank decided a complaint (or its review).
+    ComplaintDecided,
+    /// The bank needs longer than 15 days for a complex complaint (the reason is on its page).
+    ComplaintExtended,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -59,6 +65,9 @@ impl MessageKind {
             MessageKind::AppointmentClosed => "appointment_closed",
             MessageKind::ComplaintReceived => "complaint_received",
             MessageKind::ComplaintMerged => "complaint_merged",
+            MessageKind::ComplaintReply => "complaint_reply",
+            MessageKind::ComplaintDecided => "complaint_decided",
+            MessageKind::ComplaintExtended => "complaint_extended",
             MessageKind::Other => "other",
         }
     }
@@ -75,6 +84,9 @@ impl MessageKind {
             "appointment_closed" => MessageKind::AppointmentClosed,
             "complaint_received" => MessageKind::ComplaintReceived,
             "complaint_merged" => MessageKind::ComplaintMerged,
+            "complaint_reply" => MessageKind::ComplaintReply,
+            "complaint_decided" => MessageKind::ComplaintDecided,
+            "complaint_extended" => MessageKind::ComplaintExtended,
             _ => MessageKind::Other,
         }
     }
@@ -222,6 +234,24 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
                     td_string!(locale, messages.complaint_received_body, reference = reference).to_string(),
                 )
             }
+        }
+        MessageKind::ComplaintReply | MessageKind::ComplaintDecided | MessageKind::ComplaintExtended => {
+            let reference = p.reference.clone().unwrap_or_default();
+            let (title, body) = match kind {
+                MessageKind::ComplaintReply => (
+                    td_string!(locale, messages.complaint_reply_title),
+                    td_string!(locale, messages.complaint_reply_body, reference = reference).to_string(),
+                ),
+                MessageKind::ComplaintDecided => (
+                    td_string!(locale, messages.complaint_decided_title),
+                    td_string!(locale, messages.complaint_decided_body, reference = reference).to_string(),
+                ),
+                _ => (
+                    td_string!(locale, messages.complaint_extended_title),
+                    td_string!(locale, messages.complaint_extended_body, reference = reference).to_string(),
+                ),
+            };
+            (title.to_string(), body)
         }
         MessageKind::Other => (td_string!(locale, messages.other_title).to_string(), String::new()),
     }

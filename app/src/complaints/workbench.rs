@@ -1,0 +1,624 @@
+//! The complaints desk (agents and supervisors): `/staff/complaints`, the queue filtered by
+//! status, category, deadline and "assigned to me", paged by keyset; and
+//! `/staff/complaints/:id`, where a complaint is claimed, answered, noted internally, marked
+//! complex and decided (or its review decided, by someone other than the first decision's
+//! author). The server asks the rules before every step, whatever the page offers; a complaint
+//! about the member of staff does not exist for them. Every look at a complaint is recorded in
+//! the audit trail with the customer as its subject, so the customer's security activity shows it.
+
+use super::pages::{Deadline, Decisions, Timeline, category_name, kind_name, refusal_text, status_name};
+use super::rules::{self, Status};
+use super::{Action, ComplaintDetail, ComplaintSummary};
+use crate::error::AppError;
+use crate::format::format_date;
+use crate::i18n::*;
+use crate::layout::PageTitle;
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// One complaint in the desk's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub summary: ComplaintSummary,
+    pub customer_name: String,
+    pub customer_no: String,
+    pub handler: Option<String>,
+    pub mine: bool,
+}
+
+/// A page of the queue, and the cursor of the next (`received_on:id`), if there is one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub next: Option<String>,
+}
+
+/// A complaint as the desk sees it: everything the customer sees, internal notes, and who the
+/// customer and the handler are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffComplaint {
+    pub detail: ComplaintDetail,
+    pub customer_name: String,
+    pub customer_no: String,
+    pub handler: Option<String>,
+    /// "standard" (15 days) or "complex" (30).
+    pub time_limit: String,
+}
+
+pub const PAGE_SIZE: usize = 20;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::auth::Role;
+    use crate::auth::service::Authenticated;
+    use crate::complaints::service::{self, Party};
+    use crate::state::AppState;
+
+    pub async fn desk() -> Result<(AppState, Authenticated, i64), AppError> {
+        let (state, who) = crate::auth::server::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+        let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
+        Ok((state, who, staff_id))
+    }
+
+    /// The complaint as `staff_id` sees it; `NotFound` if it does not exist for them.
+    pub async fn load(state: &AppState, staff_id: i64, complaint_id: i64) -> Result<(StaffComplaint, i64), AppError> {
+        let today = crate::accounts::china_today(state.now());
+        let detail = service::detail(&state.pool, Party::Staff(staff_id), complaint_id, today)
+            .await
+            .map_err(AppError::internal)?
+            .ok_or(AppError::NotFound)?;
+        let row: (String, String, i64, Option<String>, String) = sqlx::query_as(
+            "SELECT cu.name, cu.customer_no, cu.id, s.name, c.time_limit FROM complaints c \
+             JOIN customers cu ON cu.id = c.customer_id LEFT JOIN staff_users s ON s.id = c.handler_id \
+             WHERE c.id = $1",
+        )
+        .bind(complaint_id)
+        .fetch_one(&state.pool)
+        .await
+        .map_err(AppError::internal)?;
+        let (customer_name, customer_no, customer_id, handler, time_limit) = row;
+        Ok((StaffComplaint { detail, customer_name, customer_no, handler, time_limit }, customer_id))
+    }
+
+    /// Records a member of staff's look at or step on a customer's complaint, about the customer.
+    pub async fn audit(
+        state: &AppState,
+        who: &Authenticated,
+        kind: &str,
+        customer_id: i64,
+        complaint_id: i64,
+    ) -> Result<(), AppError> {
+        let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
+        crate::auth::service::audit_about(
+            &state.pool,
+            kind,
+            Some(&who.principal),
+            Some(&who.session_id),
+            Some(customer_id),
+            &crate::auth::server::client(),
+            state.now(),
+            &detail,
+        )
+        .await
+        .map_err(AppError::internal)
+    }
+
+    /// After a step: the audit entry, the customer's message if the step tells them something,
+    /// and the complaint as it is now.
+    pub async fn after_step(
+        state: &AppState,
+        who: &Authenticated,
+        staff_id: i64,
+        complaint_id: i64,
+        audit_kind: &str,
+        notify: Option<(crate::messages::MessageKind, &service::Taken)>,
+    ) -> Result<StaffComplaint, AppError> {
+        let now = state.now();
+        if let Some((kind, taken)) = notify {
+            service::notify_customer(state, taken, kind, complaint_id, now).await.map_err(AppError::internal)?;
+        }
+        let (complaint, customer_id) = load(state, staff_id, complaint_id).await?;
+        audit(state, who, audit_kind, customer_id, complaint_id).await?;
+        Ok(complaint)
+    }
+}
+
+/// The queue: `status` "open" (default), "all" or a status; `category`; `due` "soon" or
+/// "overdue"; `mine` "1" for the complaints the asker handles; `after` the cursor of the page.
+#[server(endpoint = "staff/complaints/queue")]
+pub async fn load_queue(
+    status: Option<String>,
+    category: Option<String>,
+    due: Option<String>,
+    mine: Option<String>,
+    after: Option<String>,
+) -> Result<QueuePage, AppError> {
+    let cursor = match after.as_deref().filter(|a| !a.is_empty()) {
+        Some(text) => {
+            let parsed = text.split_once(':').and_then(|(day, id)| Some((day.parse().ok()?, id.parse().ok()?)));
+            Some(parsed.ok_or_else(|| AppError::Invalid { field: "after".into(), problem: "invalid".into() })?)
+        }
+        None => None,
+    };
+    let (state, who, staff_id) = ssr::desk().await?;
+    let now = state.now();
+    let filter = super::service::QueueFilter {
+        status: status.unwrap_or_default(),
+        category: category.unwrap_or_default(),
+        due: due.unwrap_or_default(),
+        mine: mine.as_deref() == Some("1"),
+    };
+    let today = crate::accounts::china_today(now);
+    let (rows, more) = super::service::queue(&state.pool, staff_id, &filter, cursor, PAGE_SIZE, today)
+        .await
+        .map_err(AppError::internal)?;
+    let next = more.then(|| rows.last().map(|r| format!("{}:{}", r.summary.received_on, r.summary.id))).flatten();
+    let detail = serde_json::json!({ "listed": rows.len() }).to_string();
+    crate::auth::server::audit_request(&state.pool, &who, "staff_viewed_complaint_queue", now, &detail)
+        .await
+        .map_err(AppError::internal)?;
+    let items = rows
+        .into_iter()
+        .map(|r| QueueItem {
+            summary: r.summary,
+            customer_name: r.customer_name,
+            customer_no: r.customer_no,
+            handler: r.handler,
+            mine: r.mine,
+        })
+        .collect();
+    Ok(QueuePage { items, next })
+}
+
+/// One complaint for the desk; the look is recorded about the customer.
+#[server(endpoint = "staff/complaints/one")]
+pub async fn load_staff_complaint(complaint_id: i64) -> Result<StaffComplaint, AppError> {
+    let (state, who, staff_id) = ssr::desk().await?;
+    let (complaint, customer_id) = ssr::load(&state, staff_id, complaint_id).await?;
+    ssr::audit(&state, &who, "complaint_viewed_by_staff", customer_id, complaint_id).await?;
+    Ok(complaint)
+}
+
+/// The asker takes an unclaimed complaint on.
+#[server(endpoint = "staff/complaints/claim")]
+pub async fn claim_complaint(complaint_id: i64) -> Result<StaffComplaint, AppError> {
+    let (state, who, staff_id) = ssr::desk().await?;
+    let step = rules::Step::Accept;
+    super::service::take_step(
+        &state.pool,
+        super::service::Party::Staff(staff_id),
+        complaint_id,
+        &step,
+        "",
+        state.now(),
+    )
+    .await?;
+    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_claimed", None).await
+}
+
+/// The handler writes to the customer: a reply, or (`ask`) a question the customer is to answer.
+/// The customer is told by message (and SMS or e-mail as they chose).
+#[server(endpoint = "staff/complaints/reply")]
+pub async fn reply_to_customer(complaint_id: i64, text: String, ask: bool) -> Result<StaffComplaint, AppError> {
+    super::check_text("reply", &text)?;
+    let (state, who, staff_id) = ssr::desk().await?;
+    let step = if ask { rules::Step::AskCustomer } else { rules::Step::Reply };
+    let party = super::service::Party::Staff(staff_id);
+    let taken = super::service::take_step(&state.pool, party, complaint_id, &step, text.trim(), state.now()).await?;
+    let notify = Some((crate::messages::MessageKind::ComplaintReply, &taken));
+    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_replied", notify).await
+}
+
+/// An internal note for colleagues; the customer never sees it.
+#[server(endpoint = "staff/complaints/note")]
+pub async fn add_internal_note(complaint_id: i64, text: String) -> Result<StaffComplaint, AppError> {
+    super::check_text("note", &text)?;
+    let (state, who, staff_id) = ssr::desk().await?;
+    super::service::add_note(&state.pool, staff_id, complaint_id, &text, state.now()).await?;
+    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_noted", None).await
+}
+
+/// The handler marks the case complex (30 days), with the reason the customer is sent.
+#[server(endpoint = "staff/complaints/complex")]
+pub async fn mark_complaint_complex(complaint_id: i64, reason: String) -> Result<StaffComplaint, AppError> {
+    super::check_text("reason", &reason)?;
+    let (state, who, staff_id) = ssr::desk().await?;
+    let taken = super::service::mark_complex(&state.pool, staff_id, complaint_id, &reason, state.now()).await?;
+    let notify = Some((crate::messages::MessageKind::ComplaintExtended, &taken));
+    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_marked_complex", notify).await
+}
+
+/// The decision: the facts checked, the grounds, and what the bank will do. On a requested
+/// review, the review's decision, by someone other than the first decision's author.
+#[server(endpoint = "staff/complaints/decide")]
+pub async fn decide_complaint(
+    complaint_id: i64,
+    facts: String,
+    grounds: String,
+    remedy: String,
+) -> Result<StaffComplaint, AppError> {
+    for (field, text) in [("facts", &facts), ("grounds", &grounds), ("remedy", &remedy)] {
+        if text.trim().chars().count() > rules::TEXT_MAX {
+            return Err(AppError::Invalid { field: field.into(), problem: "too_long".into() });
+        }
+    }
+    let (state, who, staff_id) = ssr::desk().await?;
+    let decision =
+        rules::Decision { facts: facts.trim().into(), grounds: grounds.trim().into(), remedy: remedy.trim().into() };
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM complaints WHERE id = $1")
+        .bind(complaint_id)
+        .fetch_optional(&state.pool)
+        .await
+        .map_err(AppError::internal)?;
+    let step = if status.as_deref() == Some(Status::ReviewRequested.as_str()) {
+        rules::Step::DecideReview(decision)
+    } else {
+        rules::Step::Decide(decision)
+    };
+    let party = super::service::Party::Staff(staff_id);
+    let taken = super::service::take_step(&state.pool, party, complaint_id, &step, "", state.now()).await?;
+    let notify = Some((crate::messages::MessageKind::ComplaintDecided, &taken));
+    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_decided", notify).await
+}
+
+fn loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
+}
+
+fn failed() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
+}
+
+/// `/staff/complaints?status=…&category=…&due=…&mine=1&after=…`: the queue, oldest first.
+#[component]
+pub fn StaffComplaintsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let get = move |name: &str| query.with(|q| q.get(name)).unwrap_or_default();
+    let page = Resource::new_blocking(
+        move || (get("status"), get("category"), get("due"), get("mine"), get("after")),
+        |(status, category, due, mine, after)| {
+            let some = |s: String| (!s.is_empty()).then_some(s);
+            load_queue(some(status), some(category), some(due), some(mine), some(after))
+        },
+    );
+    let title = Signal::derive(move || t_string!(i18n, workbench.title).to_string());
+    let selected = move |name: &'static str, value: &'static str| move || get(name) == value;
+    view! {
+        <PageTitle text=title />
+        <section class="page">
+            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
+            <h1>{title}</h1>
+            <form class="filters" method="get" action="/staff/complaints">
+                <div class="field">
+                    <label for="q-status">{t!(i18n, workbench.filter_status)}</label>
+                    <select id="q-status" name="status">
+                        <option value="open" selected=selected("status", "open")>{t!(i18n, workbench.filter_open)}</option>
+                        {Status::ALL
+                            .into_iter()
+                            .map(|s| {
+                                let name = s.as_str();
+                                view! { <option value=name selected=move || get("status") == name>{move || status_name(s, i18n.get_locale())}</option> }
+                            })
+                            .collect_view()}
+                        <option value="all" selected=selected("status", "all")>{t!(i18n, workbench.filter_all)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="q-category">{t!(i18n, complaints.category)}</label>
+                    <select id="q-category" name="category">
+                        <option value="">{t!(i18n, workbench.filter_every_category)}</option>
+                        {rules::CATEGORIES
+                            .into_iter()
+                            .map(|c| view! { <option value=c selected=move || get("category") == c>{move || category_name(c, i18n.get_locale())}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="q-due">{t!(i18n, workbench.filter_due)}</label>
+                    <select id="q-due" name="due">
+                        <option value="">{t!(i18n, workbench.filter_any_due)}</option>
+                        <option value="soon" selected=selected("due", "soon")>{t!(i18n, workbench.filter_soon)}</option>
+                        <option value="overdue" selected=selected("due", "overdue")>{t!(i18n, workbench.filter_overdue)}</option>
+                    </select>
+                </div>
+                <div class="field check">
+                    <input type="checkbox" id="q-mine" name="mine" value="1" checked=selected("mine", "1") />
+                    <label for="q-mine">{t!(i18n, workbench.filter_mine)}</label>
+                </div>
+                <button type="submit" class="button">{t!(i18n, workbench.filter_apply)}</button>
+            </form>
+            <h2 id="queue-heading">{t!(i18n, workbench.queue)}</h2>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) if p.items.is_empty() => view! { <p class="empty">{t!(i18n, workbench.empty)}</p> }.into_any(),
+                        Ok(p) => {
+                            let next = p.next.map(|cursor| {
+                                let mut href = format!("/staff/complaints?after={cursor}");
+                                for name in ["status", "category", "due", "mine"] {
+                                    let value = get(name);
+                                    if !value.is_empty() {
+                                        href.push_str(&format!("&{name}={value}"));
+                                    }
+                                }
+                                href
+                            });
+                            view! {
+                                <ul class="cards" aria-labelledby="queue-heading">
+                                    {p.items.into_iter().map(|item| view! { <QueueCard item /> }).collect_view()}
+                                </ul>
+                                {next.map(|href| view! { <p><a class="button" href=href>{t!(i18n, workbench.next_page)}</a></p> })}
+                            }
+                            .into_any()
+                        }
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn QueueCard(item: QueueItem) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = item.summary.clone();
+    let (kind, category, status) = (s.kind.clone(), s.category.clone(), s.status);
+    let handler = item.handler.clone();
+    let mine = item.mine;
+    view! {
+        <li class="card complaint-card">
+            <h3><a href=format!("/staff/complaints/{}", s.id)>{s.reference.clone()}</a></h3>
+            <p>
+                <span class="badge">{move || status_name(status, i18n.get_locale())}</span>
+                " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
+            </p>
+            <p>{format!("{}（{}）", item.customer_name, item.customer_no)}</p>
+            <p>
+                {move || match (&handler, mine) {
+                    (_, true) => t_string!(i18n, workbench.handled_by_you).to_string(),
+                    (Some(name), false) => td_string!(i18n.get_locale(), workbench.handled_by, name = name.clone()).to_string(),
+                    (None, _) => t_string!(i18n, workbench.unclaimed).to_string(),
+                }}
+            </p>
+            <Deadline summary=item.summary />
+        </li>
+    }
+}
+
+/// `/staff/complaints/:id`.
+#[component]
+pub fn StaffComplaintPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let complaint = Resource::new_blocking(id, |id| async move {
+        match id {
+            Some(id) => load_staff_complaint(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match complaint.await {
+                    Ok(c) => view! { <StaffComplaintView c /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
+                    Err(_) => failed().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A text area on the desk's page, with its label and the "required" message.
+#[component]
+fn TextField(
+    id: &'static str,
+    label: Signal<String>,
+    value: RwSignal<String>,
+    missing: RwSignal<bool>,
+    #[prop(optional)] rows: Option<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                rows=rows.unwrap_or(4)
+                maxlength=rules::TEXT_MAX
+                aria-describedby=move || missing.get().then(|| described.clone())
+                aria-invalid=move || missing.get().to_string()
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <Show when=move || missing.get()>
+                <p class="error" id=error_id.clone()>{t!(i18n, workbench.text_required)}</p>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
+    let i18n = use_i18n();
+    let complaint_id = c.detail.summary.id;
+    let current = RwSignal::new(c);
+    let live = crate::form::hydrated();
+    let claim = ServerAction::<ClaimComplaint>::new();
+    let reply = ServerAction::<ReplyToCustomer>::new();
+    let note = ServerAction::<AddInternalNote>::new();
+    let complex = ServerAction::<MarkComplaintComplex>::new();
+    let decide = ServerAction::<DecideComplaint>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let (reply_text, note_text, reason) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (facts, grounds, remedy) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let missing = [(); 5].map(|_| RwSignal::new(false));
+    let [reply_missing, note_missing, reason_missing, facts_missing, grounds_missing] = missing;
+    let settle = move |value: Option<Result<StaffComplaint, AppError>>, clear: &[RwSignal<String>]| match value {
+        Some(Ok(fresh)) => {
+            current.set(fresh);
+            error.set(None);
+            for field in clear {
+                field.set(String::new());
+            }
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    };
+    Effect::new(move |_| settle(claim.value().get(), &[]));
+    Effect::new(move |_| settle(reply.value().get(), &[reply_text]));
+    Effect::new(move |_| settle(note.value().get(), &[note_text]));
+    Effect::new(move |_| settle(complex.value().get(), &[reason]));
+    Effect::new(move |_| settle(decide.value().get(), &[facts, grounds, remedy]));
+    let may = move |action: Action| current.with(|c| c.detail.may(action));
+    let pending = move || {
+        claim.pending().get()
+            || reply.pending().get()
+            || note.pending().get()
+            || complex.pending().get()
+            || decide.pending().get()
+    };
+    let blank = |text: RwSignal<String>, flag: RwSignal<bool>| {
+        let empty = text.with_untracked(|t| t.trim().is_empty());
+        flag.set(empty);
+        empty
+    };
+    let send_reply = move |ask: bool| {
+        if !blank(reply_text, reply_missing) {
+            reply.dispatch(ReplyToCustomer { complaint_id, text: reply_text.get_untracked(), ask });
+        }
+    };
+    let on_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !blank(note_text, note_missing) {
+            note.dispatch(AddInternalNote { complaint_id, text: note_text.get_untracked() });
+        }
+    };
+    let on_complex = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !blank(reason, reason_missing) {
+            complex.dispatch(MarkComplaintComplex { complaint_id, reason: reason.get_untracked() });
+        }
+    };
+    let on_decide = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let no_facts = blank(facts, facts_missing);
+        let no_grounds = blank(grounds, grounds_missing);
+        if !no_facts && !no_grounds {
+            decide.dispatch(DecideComplaint {
+                complaint_id,
+                facts: facts.get_untracked(),
+                grounds: grounds.get_untracked(),
+                remedy: remedy.get_untracked(),
+            });
+        }
+    };
+    let reference = move || current.with(|c| c.detail.summary.reference.clone());
+    let title =
+        Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
+    let label = move |f: fn(Locale) -> String| Signal::derive(move || f(i18n.get_locale()));
+    view! {
+        <PageTitle text=title />
+        <section class="page narrow">
+            <p><a href="/staff/complaints">{t!(i18n, workbench.back)}</a></p>
+            <h1>{title}</h1>
+            {move || {
+                let c = current.get();
+                let d = c.detail.clone();
+                let s = d.summary.clone();
+                let (kind, category) = (s.kind.clone(), s.category.clone());
+                let complex = c.time_limit == "complex";
+                let handler = c.handler.clone();
+                view! {
+                    <p>
+                        <span class="badge">{move || status_name(s.status, i18n.get_locale())}</span>
+                        " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
+                    </p>
+                    <dl class="figures">
+                        <div><dt>{t!(i18n, workbench.customer)}</dt><dd>{format!("{}（{}）", c.customer_name, c.customer_no)}</dd></div>
+                        <div><dt>{t!(i18n, workbench.received)}</dt><dd>{move || format_date(s.received_on, i18n.get_locale())}</dd></div>
+                        <div>
+                            <dt>{t!(i18n, workbench.time_limit)}</dt>
+                            <dd>{move || if complex { t_string!(i18n, workbench.limit_complex) } else { t_string!(i18n, workbench.limit_standard) }}</dd>
+                        </div>
+                        <div>
+                            <dt>{t!(i18n, workbench.handler)}</dt>
+                            <dd>{move || handler.clone().unwrap_or_else(|| t_string!(i18n, workbench.unclaimed).to_string())}</dd>
+                        </div>
+                    </dl>
+                    <Deadline summary=d.summary.clone() />
+                    <h2>{t!(i18n, workbench.customer_text)}</h2>
+                    <dl class="figures">
+                        <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
+                        {(!d.wanted.is_empty()).then(|| view! {
+                            <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
+                        })}
+                    </dl>
+                    <Decisions decisions=d.decisions.clone() />
+                    <Timeline entries=d.timeline.clone() staff=true />
+                }
+            }}
+            <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
+            <Show when=move || may(Action::Claim)>
+                <p>
+                    <button type="button" class="button primary" disabled=move || !live.get() || pending()
+                        on:click=move |_| { claim.dispatch(ClaimComplaint { complaint_id }); }>
+                        {t!(i18n, workbench.claim)}
+                    </button>
+                </p>
+            </Show>
+            <Show when=move || may(Action::Reply)>
+                <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_reply(false); }>
+                    <h2>{t!(i18n, workbench.reply)}</h2>
+                    <TextField id="reply-text" label=label(|l| td_string!(l, workbench.reply_label).to_string()) value=reply_text missing=reply_missing />
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.send_reply)}</button>
+                        <Show when=move || may(Action::AskCustomer)>
+                            <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_reply(true)>
+                                {t!(i18n, workbench.send_question)}
+                            </button>
+                        </Show>
+                    </div>
+                </form>
+            </Show>
+            <Show when=move || may(Action::Decide) || may(Action::DecideReview)>
+                <form class="form" novalidate on:submit=on_decide>
+                    <h2>{move || if may(Action::DecideReview) { t_string!(i18n, workbench.decide_review) } else { t_string!(i18n, workbench.decide) }}</h2>
+                    <TextField id="decision-facts" label=label(|l| td_string!(l, workbench.facts).to_string()) value=facts missing=facts_missing />
+                    <TextField id="decision-grounds" label=label(|l| td_string!(l, workbench.grounds).to_string()) value=grounds missing=grounds_missing />
+                    <div class="field">
+                        <label for="decision-remedy">{t!(i18n, workbench.remedy)}</label>
+                        <textarea id="decision-remedy" rows="3" maxlength=rules::TEXT_MAX prop:value=remedy on:input=move |ev| remedy.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.send_decision)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::MarkComplex)>
+                <form class="form" novalidate on:submit=on_complex>
+                    <h2>{t!(i18n, workbench.mark_complex)}</h2>
+                    <p class="hint">{t!(i18n, workbench.mark_complex_note)}</p>
+                    <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.mark_complex)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::Note)>
+                <form class="form" novalidate on:submit=on_note>
+                    <h2>{t!(i18n, workbench.note)}</h2>
+                    <p class="hint">{t!(i18n, workbench.note_hint)}</p>
+                    <TextField id="note-text" label=label(|l| td_string!(l, workbench.note_label).to_string()) value=note_text missing=note_missing rows=2 />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.add_note)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
