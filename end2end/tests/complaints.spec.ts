@@ -2,20 +2,12 @@
 // sending), gets its reference on the page, in Messages and by SMS, follows it on its status
 // page with the deadline, adds information, reads it in English, and withdraws it. Without
 // WASM the form cannot be sent by the browser itself (nothing typed lands in the address bar).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// Then the complaints desk: an agent claims a complaint, replies (the customer is told) and notes
+// internally (the customer never sees it), the customer answers, the agent decides; the customer
+// asks for a review, a second agent decides it (the first may not), and the customer accepts and
+// rates the outcome in English.
 import { expect, test } from '@playwright/test';
-import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
-
-function sentTo(phone: string, kind: string) {
-  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
-  return fs
-    .readFileSync(outbox, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((m) => m.kind === kind && m.to === phone);
-}
+import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, staffSignIn, waitForHydration } from './helpers';
 
 test('file a complaint, follow it, add information, read it in English, withdraw it', async ({ page, browser }, testInfo) => {
   const errors = collectErrors(page);
@@ -125,4 +117,146 @@ test('file a complaint, follow it, add information, read it in English, withdraw
   await expectNoAxeViolations(en);
   await english.close();
   expect(errors).toEqual([]);
+});
+
+test('the desk claims, replies and decides; the customer asks for a review, accepts it and rates it', async ({ page, browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const errors = collectErrors(page);
+  const who = demoCustomer(testInfo, 16);
+  const phone = testInfo.project.name === 'phone-360';
+  const [handlerNo, reviewerNo] = phone ? ['S0003', 'S0004'] : ['S0005', 'S0006'];
+  const { viewport, hasTouch, isMobile } = testInfo.project.use;
+  const staffContext = () => browser.newContext({ viewport, hasTouch, isMobile });
+
+  // The customer files a complaint about the waiting time.
+  await signIn(page, who);
+  await page.goto(`${baseUrl()}/complaints/new`);
+  await waitForHydration(page);
+  await page.getByRole('radio', { name: '投诉' }).check();
+  await page.getByLabel('涉及哪方面？').selectOption('waiting_time');
+  await page.getByLabel('发生了什么').fill('11月28日在世纪大道支行取号后等候了两个小时才办理。');
+  await page.getByRole('radio', { name: '门户站内消息' }).check();
+  await page.getByRole('button', { name: '检查后提交' }).click();
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  const receipt = page.getByRole('status').filter({ hasText: '已收到，编号为' });
+  const reference = (await receipt.textContent())!.match(/TS-\d{4}-\d{6}/)![0];
+  await page.getByRole('link', { name: '查看进度' }).click();
+  await expect(page).toHaveURL(/\/complaints\/\d+$/);
+  const customerUrl = page.url();
+
+  // The handler finds it in the queue, from the staff home.
+  const desk = await staffContext();
+  const agent = await desk.newPage();
+  const agentErrors = collectErrors(agent);
+  await staffSignIn(agent, handlerNo);
+  await agent.locator('.card', { hasText: '投诉待办' }).getByRole('link', { name: '打开' }).click();
+  await expect(agent).toHaveURL(/\/staff\/complaints$/);
+  await waitForHydration(agent);
+  await expect(agent.getByRole('heading', { level: 1 })).toHaveText('投诉待办');
+  await expectNoAxeViolations(agent);
+  await agent.getByLabel('方面').selectOption('waiting_time');
+  await agent.getByRole('button', { name: '筛选' }).click();
+  await expect(agent).toHaveURL(/category=waiting_time/);
+  await agent.getByRole('link', { name: reference }).click();
+  await waitForHydration(agent);
+  await expect(agent.getByRole('heading', { level: 1 })).toHaveText(`投诉 ${reference}`);
+  await expect(agent.getByText('尚未认领').first()).toBeVisible();
+  await expectNoAxeViolations(agent);
+
+  // Claim; a reply is required before it is sent; the note is internal.
+  await agent.getByRole('button', { name: '认领' }).click();
+  await expect(agent.getByText('已受理', { exact: true })).toBeVisible();
+  await agent.getByRole('button', { name: '发送回复' }).click();
+  await expect(agent.getByText('请填写此项。')).toBeVisible();
+  await agent.getByLabel('给客户的回复').fill('您好，我们正在调取当天的排队记录，请问您取的号码是多少？');
+  await agent.getByRole('button', { name: '请客户补充' }).click();
+  await expect(agent.getByText('待客户补充', { exact: true })).toBeVisible();
+  await agent.getByLabel('备注内容').fill('内部：当天上午叫号系统故障。');
+  await agent.getByRole('button', { name: '添加备注' }).click();
+  await expect(agent.getByText('内部：当天上午叫号系统故障。')).toBeVisible();
+  await expectNoAxeViolations(agent);
+
+  // The customer sees the question (not the note), is told in Messages, and answers.
+  await page.goto(`${baseUrl()}/messages`);
+  await expect(page.getByText('银行回复了您的投诉').first()).toBeVisible();
+  await page.goto(customerUrl);
+  await waitForHydration(page);
+  await expect(page.getByText('请问您取的号码是多少？')).toBeVisible();
+  await expect(page.getByText('叫号系统故障')).toHaveCount(0);
+  await page.getByLabel('您要补充什么？').fill('号码是 A068。');
+  await page.getByRole('button', { name: '补充', exact: true }).click();
+  await expect(page.getByText('号码是 A068。')).toBeVisible();
+  await expect(page.getByText('处理中', { exact: true })).toBeVisible();
+
+  // The decision needs facts and grounds.
+  await agent.reload();
+  await waitForHydration(agent);
+  await expect(agent.getByText('号码是 A068。')).toBeVisible();
+  await agent.getByRole('button', { name: '发送决定' }).click();
+  await expect(agent.locator('#decision-facts')).toHaveAttribute('aria-invalid', 'true');
+  await expect(agent.locator('#decision-grounds')).toHaveAttribute('aria-invalid', 'true');
+  await agent.getByLabel('核实的事实').fill('11月28日上午叫号系统故障约两小时，A068 号等候 118 分钟。');
+  await agent.getByLabel('处理依据').fill('本行网点服务规范第 5 条：等候超过 30 分钟应主动安抚并分流。');
+  await agent.getByLabel('银行将采取的措施（选填）').fill('向您致歉，并已为该网点增配备用叫号设备。');
+  await agent.getByRole('button', { name: '发送决定' }).click();
+  await expect(agent.getByText('已作出决定', { exact: true })).toBeVisible();
+
+  // The customer reads the decision and the options, and asks for a review.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { name: '处理决定', exact: true })).toBeVisible();
+  await expect(page.getByText('A068 号等候 118 分钟')).toBeVisible();
+  await expect(page.getByText(/12378/)).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: '申请复核' }).click();
+  await expect(page.getByText('请写明理由。')).toBeVisible();
+  await page.getByLabel('您申请复核的理由').fill('希望银行对当天等候的客户给予补偿。');
+  await page.getByRole('button', { name: '申请复核' }).click();
+  await expect(page.getByText('已申请复核', { exact: true })).toBeVisible();
+
+  // The first decision's author may not decide the review; another agent does.
+  await agent.reload();
+  await waitForHydration(agent);
+  await expect(agent.getByText('已申请复核', { exact: true })).toBeVisible();
+  await expect(agent.getByRole('heading', { name: '作出复核决定' })).toHaveCount(0);
+  const second = await staffContext();
+  const reviewer = await second.newPage();
+  await staffSignIn(reviewer, reviewerNo);
+  await reviewer.goto(`${baseUrl()}/staff/complaints?status=review_requested`);
+  await reviewer.getByRole('link', { name: reference }).click();
+  await waitForHydration(reviewer);
+  await expect(reviewer.getByRole('heading', { name: '作出复核决定' })).toBeVisible();
+  await reviewer.getByLabel('核实的事实').fill('复核确认当天叫号系统故障，原决定所述事实无误。');
+  await reviewer.getByLabel('处理依据').fill('本行客户补偿办法第 3 条。');
+  await reviewer.getByLabel('银行将采取的措施（选填）').fill('向您账户返还一个月的账户管理费。');
+  await reviewer.getByRole('button', { name: '发送决定' }).click();
+  await expect(reviewer.getByText('已作出复核决定', { exact: true })).toBeVisible();
+  await expectNoAxeViolations(reviewer);
+
+  // In English, the customer reads the review decision, accepts it and rates the outcome once.
+  const state = await page.context().storageState();
+  state.cookies = state.cookies.filter((c) => !c.name.includes('locale'));
+  const english = await browser.newContext({ viewport, hasTouch, isMobile, locale: 'en', storageState: state });
+  const en = await english.newPage();
+  await en.goto(customerUrl);
+  await waitForHydration(en);
+  await expect(en.getByRole('heading', { name: 'Review decision', exact: true })).toBeVisible();
+  await expect(en.getByText('一个月的账户管理费')).toBeVisible();
+  await en.getByRole('button', { name: 'Accept the decision' }).click();
+  await expect(en.getByText('Closed', { exact: true })).toBeVisible();
+  await en.getByRole('button', { name: 'Send rating' }).click();
+  await expect(en.getByText('Please choose 1 to 5 stars.')).toBeVisible();
+  await en.getByLabel('4 stars').check();
+  await en.getByLabel('Your comments (optional)').fill('Fair in the end.');
+  await en.getByRole('button', { name: 'Send rating' }).click();
+  await expect(en.getByText('Your rating: 4 stars.')).toBeVisible();
+  await expect(en.getByRole('button', { name: 'Send rating' })).toHaveCount(0);
+  await expectNoAxeViolations(en);
+
+  // The customer's security activity shows the staff's look at the complaint.
+  await page.goto(`${baseUrl()}/settings`);
+  await expect(page.getByText('客服人员查阅了您的投诉').first()).toBeVisible();
+  await Promise.all([english.close(), desk.close(), second.close()]);
+  expect(errors).toEqual([]);
+  expect(agentErrors).toEqual([]);
 });

@@ -55,8 +55,9 @@ export async function expectNoAxeViolations(page: Page) {
  * Demo customer for one test: C0000nn with mobile 138000000nn. Each (slot, project) pair gets its
  * own customer, because codes are sent to one person at most once a minute. Slots in use on the
  * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
- * messages 11-13, appointments 14-15, complaints 18 (16 is C000044/45, which the branch tests book for;
- * 18 is the last slot: the demo data has 50 customers).
+ * messages 11-13, appointments 14-15, complaints 16 and 18 (16 is C000044/45, whom the branch
+ * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
+ * customers.
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);
@@ -104,6 +105,30 @@ export async function signIn(
   await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since, portal.dataDir));
   await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/accounts$/);
+}
+
+/** Signs a member of staff (password `Staff-2026!`) in at the staff door, as a person would. */
+export async function staffSignIn(page: Page, no: string) {
+  await page.goto(`${baseUrl()}/staff`);
+  await waitForHydration(page);
+  await page.getByLabel('员工号').fill(no);
+  await page.getByLabel('登录密码').fill('Staff-2026!');
+  const since = Date.now();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(`139${no.slice(1).padStart(8, '0')}`, since));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/staff\/home$/);
+}
+
+/** The messages of `kind` the portal sent to `phone`, from the development outbox. */
+export function sentTo(phone: string, kind: string): { body: string }[] {
+  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
+  return fs
+    .readFileSync(outbox, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((m) => m.kind === kind && m.to === phone);
 }
 
 /**

@@ -476,6 +476,10 @@ async fn insert_branches_services_staff(
     for (no, name, role) in [
         ("S0001", "客服专员甲", "agent"),
         ("S0002", "客服专员乙", "agent"),
+        ("S0003", "客服专员丙", "agent"),
+        ("S0004", "客服专员丁", "agent"),
+        ("S0005", "客服专员戊", "agent"),
+        ("S0006", "客服专员己", "agent"),
         ("S0101", "客服主管", "supervisor"),
         ("S0102", "网点主管甲", "supervisor"),
         ("S0103", "网点主管乙", "supervisor"),

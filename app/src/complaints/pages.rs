@@ -746,10 +746,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
             <Show when=move || may(super::Action::Rate)>
                 <form class="form" novalidate on:submit=on_rate>
                     <h2>{t!(i18n, complaints.rate)}</h2>
-                    <fieldset
-                        class="choices stars"
-                        aria-describedby=move || no_stars.get().then_some("stars-error")
-                    >
+                    <fieldset class="stars" aria-describedby=move || no_stars.get().then_some("stars-error")>
                         <legend>{t!(i18n, complaints.rate_question)}</legend>
                         {(1u8..=5)
                             .map(|n| {

@@ -6,7 +6,7 @@
 //! about the member of staff does not exist for them. Every look at a complaint is recorded in
 //! the audit trail with the customer as its subject, so the customer's security activity shows it.
 
-use super::pages::{Deadline, Decisions, Timeline, category_name, kind_name, refusal_text, status_name};
+use super::pages::{Deadline, Decisions, Timeline, category_name, kind_name, refusal_text};
 use super::rules::{self, Status};
 use super::{Action, ComplaintDetail, ComplaintSummary};
 use crate::error::AppError;
@@ -263,6 +263,14 @@ pub async fn decide_complaint(
     ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_decided", notify).await
 }
 
+/// A status's name as the desk reads it ("waiting for the customer", not "for you").
+fn status_name(status: Status, locale: Locale) -> String {
+    match status {
+        Status::WaitingForCustomer => td_string!(locale, workbench.status_waiting).to_string(),
+        s => super::pages::status_name(s, locale),
+    }
+}
+
 fn loading() -> impl IntoView {
     let i18n = use_i18n();
     view! { <p role="status">{t!(i18n, settings.loading)}</p> }
@@ -309,7 +317,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="q-category">{t!(i18n, complaints.category)}</label>
+                    <label for="q-category">{t!(i18n, workbench.filter_category)}</label>
                     <select id="q-category" name="category">
                         <option value="">{t!(i18n, workbench.filter_every_category)}</option>
                         {rules::CATEGORIES
