@@ -86,7 +86,11 @@ fn event_name(kind: &str, locale: Locale) -> String {
         | "complaint_replied"
         | "complaint_noted"
         | "complaint_marked_complex"
-        | "complaint_decided" => td_string!(locale, settings.event_complaint_handled),
+        | "complaint_decided"
+        | "complaint_assigned"
+        | "complaint_recusal_recorded" => {
+            td_string!(locale, settings.event_complaint_handled)
+        }
         _ => td_string!(locale, settings.event_other),
     }
     .to_string()

@@ -90,8 +90,9 @@ pub async fn serve_on(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// Runs the alert job once, now (the `server alerts` command and the timer): account alerts and
-/// the day-before appointment reminders.
+/// Runs the alert job once, now (the `server alerts` command and the timer): account alerts,
+/// the day-before appointment reminders, and closing decided complaints nobody answered within
+/// the review window.
 pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::AlertRun> {
     let now = state.now();
     let run = app::messages::service::run_alerts(&state.pool, &state.gateway, now, None)
@@ -100,10 +101,14 @@ pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::Aler
     let visits = app::appointments::service::remind(&state.pool, &state.gateway, &state.settings, now)
         .await
         .context("sending appointment reminders")?;
+    let closed = app::complaints::service::close_unanswered(&state.pool, now)
+        .await
+        .context("closing complaints past their review window")?;
     tracing::info!(
         balance_alerts = run.balance_alerts,
         due_reminders = run.due_reminders,
         appointment_reminders = visits,
+        complaints_closed = closed,
         "alert job done"
     );
     Ok(run)

@@ -420,3 +420,141 @@ async fn the_queue_filters_pages_by_keyset_and_keeps_a_recused_member_of_staff_o
     }
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_decision_nobody_answers_closes_after_the_review_window_once() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let today = chrono::Utc::now().date_naive();
+    let staff_id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE staff_no = 'S0001'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    // Two decided complaints: one decided 40 days ago, one today.
+    let mut ids = Vec::new();
+    for (customer, decided) in [(26i64, today - chrono::Duration::days(40)), (27, today)] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO complaints (customer_id, kind, category, what_happened, wanted, contact, status, received_on, \
+             handler_id, created_at, updated_at) VALUES ($1, 'complaint', 'fees', 'Charged twice for one thing.', '', \
+             'message', 'decided', $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(customer)
+        .bind(decided.to_string())
+        .bind(staff_id)
+        .bind(now)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO complaint_decisions (complaint_id, round, facts, grounds, remedy, decided_by, decided_on, \
+             created_at) VALUES ($1, 'first', 'Checked.', 'Fee schedule.', '', $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(staff_id)
+        .bind(decided.to_string())
+        .bind(now)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    // Two instances running the job at once close it once.
+    let (a, b) = futures::join!(server::run_alerts(&app.state), server::run_alerts(&app.state));
+    a.unwrap();
+    b.unwrap();
+    let status = |id: i64| {
+        let pool = app.state.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT status FROM complaints WHERE id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(status(ids[0]).await, "closed");
+    assert_eq!(status(ids[1]).await, "decided", "still inside its review window");
+    let events = "SELECT COUNT(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'closed_unanswered'";
+    assert_eq!(count(&app, events, ids[0]).await, 1);
+
+    // The customer can now rate it, and no longer ask for a review.
+    let customer = signed_in(&app, "C000026", "13800000026", now).await;
+    let one = format!("complaint_id={}", ids[0]);
+    let (status, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(actions(&json(&text)), ["rate"]);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn supervisors_assign_and_whoever_a_complaint_is_about_never_handles_it() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000028", "13800000028", now).await;
+    let (status, text) = call(&app, "/api/complaints/file", &customer, FEE).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let one = format!("complaint_id={}", json(&text)["id"].as_i64().unwrap());
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let colleague = staff_signed_in(&app, "S0002", "13900000002", now).await;
+    let third = staff_signed_in(&app, "S0003", "13900000003", now).await;
+    let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
+    let id_of = |no: &'static str| {
+        let pool = app.state.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM staff_users WHERE staff_no = $1")
+                .bind(no)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (s0001, s0002, s0003, s0201) =
+        (id_of("S0001").await, id_of("S0002").await, id_of("S0003").await, id_of("S0201").await);
+
+    // Only supervisors assign, and only to the complaints desk.
+    let (status, _) = call(&app, "/api/staff/complaints/assign", &agent, &format!("{one}&assignee={s0001}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, text) =
+        call(&app, "/api/staff/complaints/assign", &supervisor, &format!("{one}&assignee={s0201}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "branch staff do not handle complaints: {text}");
+    let (status, text) =
+        call(&app, "/api/staff/complaints/assign", &supervisor, &format!("{one}&assignee={s0001}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["detail"]["summary"]["status"], "accepted", "an unclaimed complaint is accepted by it");
+
+    // The handler records that it is about a colleague: the colleague no longer finds it, and
+    // cannot be given it. Nobody records it about the handler: a supervisor reassigns first.
+    let (status, text) = call(&app, "/api/staff/complaints/recuse", &agent, &format!("{one}&about={s0001}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let (status, text) = call(&app, "/api/staff/complaints/recuse", &colleague, &format!("{one}&about={s0003}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only the handler or a supervisor: {text}");
+    let (status, text) = call(&app, "/api/staff/complaints/recuse", &agent, &format!("{one}&about={s0002}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, _) = call(&app, "/api/staff/complaints/one", &colleague, &one).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, text) =
+        call(&app, "/api/staff/complaints/assign", &supervisor, &format!("{one}&assignee={s0002}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("recused"), "{text}");
+
+    // Reassigned: the new handler replies, the old one no longer may; then it is recorded about
+    // the old handler too, who loses sight of it.
+    let (status, text) =
+        call(&app, "/api/staff/complaints/assign", &supervisor, &format!("{one}&assignee={s0003}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let reply = format!("{one}&text=Looking+into+it.&ask=false");
+    let (status, text) = call(&app, "/api/staff/complaints/reply", &agent, &reply).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("not_yours"), "{text}");
+    let (status, text) = call(&app, "/api/staff/complaints/reply", &third, &reply).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, text) = call(&app, "/api/staff/complaints/recuse", &supervisor, &format!("{one}&about={s0001}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, _) = call(&app, "/api/staff/complaints/one", &agent, &one).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The customer sees neither the assignments nor the recusals.
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert!(!text.contains("\"assigned\"") && !text.contains("\"recused\""), "{text}");
+    app.cleanup().await;
+}

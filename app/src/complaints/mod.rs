@@ -77,6 +77,8 @@ pub enum Action {
     MarkComplex,
     Decide,
     DecideReview,
+    Assign,
+    Recuse,
 }
 
 /// A complaint with its timeline, as its customer sees it.

@@ -84,6 +84,9 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "withdrawn" => td_string!(locale, complaints.event_withdrawn),
         "extended" => td_string!(locale, complaints.event_extended),
         "note" => td_string!(locale, complaints.event_note),
+        "closed_unanswered" => td_string!(locale, complaints.event_closed_unanswered),
+        "assigned" => td_string!(locale, complaints.event_assigned),
+        "recused" => td_string!(locale, complaints.event_recused),
         _ => td_string!(locale, complaints.event_submitted),
     }
     .to_string()

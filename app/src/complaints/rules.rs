@@ -465,6 +465,35 @@ pub fn may_note(case: &Case, staff_id: i64) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Whether a supervisor may give a complaint to `assignee` (an agent or supervisor): only while
+/// the first decision is awaited, never to the staff it is about. An unclaimed complaint is
+/// accepted by the assignment; otherwise only its handler changes.
+pub fn check_assign(case: &Case, supervisor: bool, assignee: i64) -> Result<Status, Refusal> {
+    if !supervisor {
+        return Err(Refusal::NotYours);
+    }
+    if case.recused.contains(&assignee) {
+        return Err(Refusal::Recused);
+    }
+    match case.status {
+        Status::Submitted => Ok(Status::Accepted),
+        Status::Accepted | Status::InProgress | Status::WaitingForCustomer => Ok(case.status),
+        _ => Err(Refusal::NotNow),
+    }
+}
+
+/// Whether `by` (its handler, or a supervisor) may record that a complaint is about member of
+/// staff `about`, who may then never handle it. Its current handler is reassigned first.
+pub fn check_recusal(case: &Case, by: i64, supervisor: bool, about: i64) -> Result<(), Refusal> {
+    if !supervisor && case.handler != Some(by) {
+        return Err(Refusal::NotYours);
+    }
+    if case.status.is_final() || case.handler == Some(about) || case.recused.contains(&about) {
+        return Err(Refusal::NotNow);
+    }
+    Ok(())
+}
+
 /// What a complaint is about, for telling a repeat from a new matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matter<'a> {
@@ -978,5 +1007,28 @@ mod tests {
         assert_eq!(may_note(&case, 3), Ok(()));
         assert_eq!(may_note(&Case { recused: vec![3], ..case.clone() }, 3), Err(Refusal::Recused));
         assert_eq!(may_note(&Case { status: Status::Closed, ..case }, 3), Err(Refusal::NotNow));
+    }
+
+    #[test]
+    fn only_supervisors_assign_and_never_to_the_staff_a_complaint_is_about() {
+        assert_eq!(check_assign(&Case { handler: None, ..case(Status::Submitted) }, true, 8), Ok(Status::Accepted));
+        assert_eq!(check_assign(&case(Status::InProgress), true, 8), Ok(Status::InProgress), "a reassignment");
+        assert_eq!(check_assign(&case(Status::InProgress), false, 8), Err(Refusal::NotYours));
+        let about = Case { recused: vec![8], ..case(Status::InProgress) };
+        assert_eq!(check_assign(&about, true, 8), Err(Refusal::Recused));
+        for status in [Status::Decided, Status::ReviewRequested, Status::Closed, Status::Withdrawn] {
+            assert_eq!(check_assign(&case(status), true, 8), Err(Refusal::NotNow), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn the_handler_or_a_supervisor_records_who_a_complaint_is_about() {
+        let c = case(Status::InProgress);
+        assert_eq!(check_recusal(&c, 7, false, 9), Ok(()), "its handler");
+        assert_eq!(check_recusal(&c, 8, true, 9), Ok(()), "a supervisor");
+        assert_eq!(check_recusal(&c, 8, false, 9), Err(Refusal::NotYours), "another agent");
+        assert_eq!(check_recusal(&c, 8, true, 7), Err(Refusal::NotNow), "the handler: reassign first");
+        assert_eq!(check_recusal(&Case { recused: vec![9], ..c.clone() }, 7, false, 9), Err(Refusal::NotNow));
+        assert_eq!(check_recusal(&case(Status::Closed), 7, false, 9), Err(Refusal::NotNow));
     }
 }

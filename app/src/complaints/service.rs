@@ -140,7 +140,7 @@ async fn add_event(
     body: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let internal = kind == "note";
+    let internal = matches!(kind, "note" | "assigned" | "recused");
     sqlx::query(
         "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -312,21 +312,22 @@ async fn rows_of(pool: &AnyPool, customer_id: i64, only: Option<i64>) -> Result<
 pub enum Party {
     /// The customer: only their own complaints exist for them.
     Customer(i64),
-    /// A member of the complaints desk: every complaint but those about them.
-    Staff(i64),
+    /// A member of the complaints desk: every complaint but those about them. Supervisors also
+    /// assign complaints.
+    Staff { id: i64, supervisor: bool },
 }
 
 impl Party {
     fn actor(self) -> Actor {
         match self {
             Party::Customer(_) => Actor::Customer,
-            Party::Staff(staff_id) => Actor::Staff { staff_id },
+            Party::Staff { id, .. } => Actor::Staff { staff_id: id },
         }
     }
 
     fn staff_id(self) -> Option<i64> {
         match self {
-            Party::Staff(id) => Some(id),
+            Party::Staff { id, .. } => Some(id),
             Party::Customer(_) => None,
         }
     }
@@ -423,7 +424,7 @@ fn actions(
             (Action::AcceptDecision, Step::AcceptDecision),
             (Action::RequestReview, Step::RequestReview { reason: "-".into() }),
         ],
-        Party::Staff(_) => vec![
+        Party::Staff { .. } => vec![
             (Action::Claim, Step::Accept),
             (Action::Reply, Step::Reply),
             (Action::AskCustomer, Step::AskCustomer),
@@ -442,9 +443,16 @@ fn actions(
                 allowed.push(Action::Rate);
             }
         }
-        Party::Staff(staff_id) => {
+        Party::Staff { id: staff_id, supervisor } => {
             if rules::check_mark_complex(case, staff_id, limit, "-").is_ok() {
                 allowed.push(Action::MarkComplex);
+            }
+            // Probed with nobody in particular (no staff has id 0).
+            if rules::check_assign(case, supervisor, 0).is_ok() {
+                allowed.push(Action::Assign);
+            }
+            if rules::check_recusal(case, staff_id, supervisor, 0).is_ok() {
+                allowed.push(Action::Recuse);
             }
             if rules::may_note(case, staff_id).is_ok() {
                 allowed.push(Action::Note);
@@ -479,7 +487,7 @@ async fn case_of(pool: &AnyPool, party: Party, complaint_id: i64) -> Result<Opti
         .await?;
     let visible = match party {
         Party::Customer(id) => id == customer_id,
-        Party::Staff(id) => !recused.contains(&id),
+        Party::Staff { id, .. } => !recused.contains(&id),
     };
     if !visible {
         return Ok(None);
@@ -563,7 +571,8 @@ pub async fn take_step(
             "UPDATE complaints SET status = $1, updated_at = $2, \
              handler_id = CASE WHEN $3 = 1 THEN $4 ELSE handler_id END, \
              open_matter_key = CASE WHEN $1 IN ('decided', 'withdrawn') THEN NULL ELSE open_matter_key END \
-             WHERE id = $5 AND status = $6 AND COALESCE(handler_id, 0) = $7",
+             WHERE id = $5 AND status = $6 AND COALESCE(handler_id, 0) = $7 \
+             AND NOT EXISTS (SELECT 1 FROM complaint_recusals r WHERE r.complaint_id = $5 AND r.staff_id = $4)",
         )
         .bind(next.as_str())
         .bind(now)
@@ -634,7 +643,7 @@ pub async fn mark_complex(
     reason: &str,
     now: i64,
 ) -> Result<Taken, AppError> {
-    let party = Party::Staff(staff_id);
+    let party = Party::Staff { id: staff_id, supervisor: false };
     let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
     rules::check_mark_complex(&found.case, staff_id, found.time_limit, reason).map_err(super::refused)?;
     let taken = async {
@@ -668,10 +677,127 @@ pub async fn mark_complex(
     })
 }
 
+/// Someone on the staff, as the desk's pages list them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffRow {
+    pub id: i64,
+    pub staff_no: String,
+    pub name: String,
+    pub role: String,
+}
+
+pub async fn staff_list(pool: &AnyPool) -> Result<Vec<StaffRow>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, staff_no, name, role FROM staff_users ORDER BY staff_no").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id, staff_no, name, role)| StaffRow { id, staff_no, name, role }).collect())
+}
+
+/// A supervisor gives a complaint to an agent or supervisor (accepting it if unclaimed), never to
+/// the staff it is about; an internal timeline entry names the new handler.
+pub async fn assign(
+    pool: &AnyPool,
+    supervisor_id: i64,
+    complaint_id: i64,
+    assignee: i64,
+    now: i64,
+) -> Result<Taken, AppError> {
+    let party = Party::Staff { id: supervisor_id, supervisor: true };
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let person: Option<(String, String)> =
+        sqlx::query_as("SELECT name, role FROM staff_users WHERE id = $1 AND status = 'active'")
+            .bind(assignee)
+            .fetch_optional(pool)
+            .await
+            .map_err(AppError::internal)?;
+    let Some((name, _)) = person.filter(|(_, role)| role == "agent" || role == "supervisor") else {
+        return Err(AppError::Invalid { field: "assignee".into(), problem: "unknown".into() });
+    };
+    let case = &found.case;
+    let next = rules::check_assign(case, true, assignee).map_err(super::refused)?;
+    let taken = async {
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE complaints SET status = $1, handler_id = $2, updated_at = $3 \
+             WHERE id = $4 AND status = $5 AND COALESCE(handler_id, 0) = $6 \
+             AND NOT EXISTS (SELECT 1 FROM complaint_recusals r WHERE r.complaint_id = $4 AND r.staff_id = $2)",
+        )
+        .bind(next.as_str())
+        .bind(assignee)
+        .bind(now)
+        .bind(complaint_id)
+        .bind(case.status.as_str())
+        .bind(case.handler.unwrap_or(0))
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        if case.status == Status::Submitted {
+            add_event(&mut tx, complaint_id, "accepted", Some(supervisor_id), "", now).await?;
+        }
+        add_event(&mut tx, complaint_id, "assigned", Some(supervisor_id), &name, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await
+    .map_err(AppError::internal)?;
+    if !taken {
+        return Err(super::refused(Refusal::NotNow));
+    }
+    Ok(Taken {
+        status: next,
+        customer_id: found.customer_id,
+        reference: reference_of(complaint_id, &found.received_on),
+    })
+}
+
+/// Records that a complaint is about member of staff `about` (by its handler or a supervisor):
+/// they may never see or handle it from now on.
+pub async fn recuse(pool: &AnyPool, party: Party, complaint_id: i64, about: i64, now: i64) -> Result<(), AppError> {
+    let Party::Staff { id: by, supervisor } = party else { return Err(AppError::Forbidden) };
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM staff_users WHERE id = $1")
+        .bind(about)
+        .fetch_optional(pool)
+        .await
+        .map_err(AppError::internal)?;
+    let Some(name) = name else {
+        return Err(AppError::Invalid { field: "about".into(), problem: "unknown".into() });
+    };
+    rules::check_recusal(&found.case, by, supervisor, about).map_err(super::refused)?;
+    let recorded = async {
+        let mut tx = pool.begin().await?;
+        // Not while they handle it (a reassignment may have raced this).
+        let inserted = sqlx::query(
+            "INSERT INTO complaint_recusals (complaint_id, staff_id) SELECT $1, $2 \
+             WHERE NOT EXISTS (SELECT 1 FROM complaints WHERE id = $1 AND handler_id = $2) \
+             ON CONFLICT (complaint_id, staff_id) DO NOTHING",
+        )
+        .bind(complaint_id)
+        .bind(about)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        add_event(&mut tx, complaint_id, "recused", Some(by), &name, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await
+    .map_err(AppError::internal)?;
+    if !recorded {
+        return Err(super::refused(Refusal::NotNow));
+    }
+    Ok(())
+}
+
 /// An internal note for colleagues, never shown to the customer.
 pub async fn add_note(pool: &AnyPool, staff_id: i64, complaint_id: i64, body: &str, now: i64) -> Result<(), AppError> {
-    let found =
-        case_of(pool, Party::Staff(staff_id), complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let found = case_of(pool, Party::Staff { id: staff_id, supervisor: false }, complaint_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(not_found)?;
     rules::may_note(&found.case, staff_id).map_err(super::refused)?;
     async {
         let mut tx = pool.begin().await?;
@@ -715,6 +841,56 @@ pub async fn rate(
         return Err(super::refused(Refusal::AlreadyRated));
     }
     Ok(())
+}
+
+/// Closes the decided complaints whose customer neither accepted the decision nor asked for a
+/// review before the review window ended (`rules::closes_unanswered`), each with a timeline
+/// entry by the bank. Run by the timer job; several instances may run it at once: each close is
+/// a conditional `UPDATE`, so a complaint is closed once. Returns how many were closed.
+pub async fn close_unanswered(pool: &AnyPool, now: i64) -> Result<u32, sqlx::Error> {
+    let today = crate::accounts::china_today(now);
+    let calendar = calendar(pool).await?;
+    let decided: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, d.decided_on FROM complaints c \
+         JOIN complaint_decisions d ON d.complaint_id = c.id AND d.round = 'first' WHERE c.status = 'decided'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut closed = 0;
+    for (id, decided_on) in decided {
+        let case = Case {
+            status: Status::Decided,
+            handler: None,
+            decided_by: None,
+            decided_on: decided_on.parse().ok(),
+            review_requested: false,
+            recused: Vec::new(),
+        };
+        if !rules::closes_unanswered(&case, today, &calendar) {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE complaints SET status = 'closed', updated_at = $1 WHERE id = $2 AND status = 'decided'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 1 {
+            sqlx::query(
+                "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
+                 VALUES ($1, 'closed_unanswered', 0, NULL, '', 0, $2)",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            closed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(closed)
 }
 
 /// Tells the customer the bank wrote on their complaint (a reply, a question, a decision, a

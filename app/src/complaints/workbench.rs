@@ -42,8 +42,21 @@ pub struct StaffComplaint {
     pub customer_name: String,
     pub customer_no: String,
     pub handler: Option<String>,
+    pub handler_id: Option<i64>,
     /// "standard" (15 days) or "complex" (30).
     pub time_limit: String,
+    /// The staff a supervisor may assign it to, and who it may be recorded as being about.
+    pub colleagues: Vec<Colleague>,
+}
+
+/// A member of staff, as the assignment and recusal lists name them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub staff_no: String,
+    pub name: String,
+    /// May handle complaints (an agent or a supervisor).
+    pub desk: bool,
 }
 
 pub const PAGE_SIZE: usize = 20;
@@ -56,21 +69,30 @@ mod ssr {
     use crate::complaints::service::{self, Party};
     use crate::state::AppState;
 
-    pub async fn desk() -> Result<(AppState, Authenticated, i64), AppError> {
+    /// The asker, if on the complaints desk: their state, session and who they are to the rules.
+    pub async fn desk() -> Result<(AppState, Authenticated, Party), AppError> {
         let (state, who) = crate::auth::server::require_staff(&[Role::Agent, Role::Supervisor]).await?;
-        let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
-        Ok((state, who, staff_id))
+        let id = who.staff_id().ok_or(AppError::Forbidden)?;
+        let party = Party::Staff { id, supervisor: who.role == Role::Supervisor };
+        Ok((state, who, party))
+    }
+
+    pub fn id_of(party: Party) -> i64 {
+        match party {
+            Party::Staff { id, .. } => id,
+            Party::Customer(_) => 0,
+        }
     }
 
     /// The complaint as `staff_id` sees it; `NotFound` if it does not exist for them.
-    pub async fn load(state: &AppState, staff_id: i64, complaint_id: i64) -> Result<(StaffComplaint, i64), AppError> {
+    pub async fn load(state: &AppState, party: Party, complaint_id: i64) -> Result<(StaffComplaint, i64), AppError> {
         let today = crate::accounts::china_today(state.now());
-        let detail = service::detail(&state.pool, Party::Staff(staff_id), complaint_id, today)
+        let detail = service::detail(&state.pool, party, complaint_id, today)
             .await
             .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)?;
-        let row: (String, String, i64, Option<String>, String) = sqlx::query_as(
-            "SELECT cu.name, cu.customer_no, cu.id, s.name, c.time_limit FROM complaints c \
+        let row: (String, String, i64, Option<String>, String, Option<i64>) = sqlx::query_as(
+            "SELECT cu.name, cu.customer_no, cu.id, s.name, c.time_limit, c.handler_id FROM complaints c \
              JOIN customers cu ON cu.id = c.customer_id LEFT JOIN staff_users s ON s.id = c.handler_id \
              WHERE c.id = $1",
         )
@@ -78,8 +100,21 @@ mod ssr {
         .fetch_one(&state.pool)
         .await
         .map_err(AppError::internal)?;
-        let (customer_name, customer_no, customer_id, handler, time_limit) = row;
-        Ok((StaffComplaint { detail, customer_name, customer_no, handler, time_limit }, customer_id))
+        let (customer_name, customer_no, customer_id, handler, time_limit, handler_id) = row;
+        let colleagues = service::staff_list(&state.pool)
+            .await
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|s| Colleague {
+                id: s.id,
+                staff_no: s.staff_no,
+                name: s.name,
+                desk: s.role == "agent" || s.role == "supervisor",
+            })
+            .collect();
+        let complaint =
+            StaffComplaint { detail, customer_name, customer_no, handler, handler_id, time_limit, colleagues };
+        Ok((complaint, customer_id))
     }
 
     /// Records a member of staff's look at or step on a customer's complaint, about the customer.
@@ -110,7 +145,7 @@ mod ssr {
     pub async fn after_step(
         state: &AppState,
         who: &Authenticated,
-        staff_id: i64,
+        party: Party,
         complaint_id: i64,
         audit_kind: &str,
         notify: Option<(crate::messages::MessageKind, &service::Taken)>,
@@ -119,7 +154,7 @@ mod ssr {
         if let Some((kind, taken)) = notify {
             service::notify_customer(state, taken, kind, complaint_id, now).await.map_err(AppError::internal)?;
         }
-        let (complaint, customer_id) = load(state, staff_id, complaint_id).await?;
+        let (complaint, customer_id) = load(state, party, complaint_id).await?;
         audit(state, who, audit_kind, customer_id, complaint_id).await?;
         Ok(complaint)
     }
@@ -142,7 +177,8 @@ pub async fn load_queue(
         }
         None => None,
     };
-    let (state, who, staff_id) = ssr::desk().await?;
+    let (state, who, party) = ssr::desk().await?;
+    let staff_id = ssr::id_of(party);
     let now = state.now();
     let filter = super::service::QueueFilter {
         status: status.unwrap_or_default(),
@@ -175,8 +211,8 @@ pub async fn load_queue(
 /// One complaint for the desk; the look is recorded about the customer.
 #[server(endpoint = "staff/complaints/one")]
 pub async fn load_staff_complaint(complaint_id: i64) -> Result<StaffComplaint, AppError> {
-    let (state, who, staff_id) = ssr::desk().await?;
-    let (complaint, customer_id) = ssr::load(&state, staff_id, complaint_id).await?;
+    let (state, who, party) = ssr::desk().await?;
+    let (complaint, customer_id) = ssr::load(&state, party, complaint_id).await?;
     ssr::audit(&state, &who, "complaint_viewed_by_staff", customer_id, complaint_id).await?;
     Ok(complaint)
 }
@@ -184,18 +220,30 @@ pub async fn load_staff_complaint(complaint_id: i64) -> Result<StaffComplaint, A
 /// The asker takes an unclaimed complaint on.
 #[server(endpoint = "staff/complaints/claim")]
 pub async fn claim_complaint(complaint_id: i64) -> Result<StaffComplaint, AppError> {
-    let (state, who, staff_id) = ssr::desk().await?;
+    let (state, who, party) = ssr::desk().await?;
     let step = rules::Step::Accept;
-    super::service::take_step(
-        &state.pool,
-        super::service::Party::Staff(staff_id),
-        complaint_id,
-        &step,
-        "",
-        state.now(),
-    )
-    .await?;
-    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_claimed", None).await
+    super::service::take_step(&state.pool, party, complaint_id, &step, "", state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_claimed", None).await
+}
+
+/// A supervisor gives a complaint to an agent or supervisor (never to the staff it is about).
+#[server(endpoint = "staff/complaints/assign")]
+pub async fn assign_complaint(complaint_id: i64, assignee: i64) -> Result<StaffComplaint, AppError> {
+    let (state, who, party) = ssr::desk().await?;
+    if who.role != crate::auth::Role::Supervisor {
+        return Err(AppError::Forbidden);
+    }
+    super::service::assign(&state.pool, ssr::id_of(party), complaint_id, assignee, state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_assigned", None).await
+}
+
+/// The handler or a supervisor records that the complaint is about a member of staff, who may
+/// then never see or handle it.
+#[server(endpoint = "staff/complaints/recuse")]
+pub async fn recuse_staff(complaint_id: i64, about: i64) -> Result<StaffComplaint, AppError> {
+    let (state, who, party) = ssr::desk().await?;
+    super::service::recuse(&state.pool, party, complaint_id, about, state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_recusal_recorded", None).await
 }
 
 /// The handler writes to the customer: a reply, or (`ask`) a question the customer is to answer.
@@ -203,31 +251,31 @@ pub async fn claim_complaint(complaint_id: i64) -> Result<StaffComplaint, AppErr
 #[server(endpoint = "staff/complaints/reply")]
 pub async fn reply_to_customer(complaint_id: i64, text: String, ask: bool) -> Result<StaffComplaint, AppError> {
     super::check_text("reply", &text)?;
-    let (state, who, staff_id) = ssr::desk().await?;
+    let (state, who, party) = ssr::desk().await?;
     let step = if ask { rules::Step::AskCustomer } else { rules::Step::Reply };
-    let party = super::service::Party::Staff(staff_id);
     let taken = super::service::take_step(&state.pool, party, complaint_id, &step, text.trim(), state.now()).await?;
     let notify = Some((crate::messages::MessageKind::ComplaintReply, &taken));
-    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_replied", notify).await
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_replied", notify).await
 }
 
 /// An internal note for colleagues; the customer never sees it.
 #[server(endpoint = "staff/complaints/note")]
 pub async fn add_internal_note(complaint_id: i64, text: String) -> Result<StaffComplaint, AppError> {
     super::check_text("note", &text)?;
-    let (state, who, staff_id) = ssr::desk().await?;
-    super::service::add_note(&state.pool, staff_id, complaint_id, &text, state.now()).await?;
-    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_noted", None).await
+    let (state, who, party) = ssr::desk().await?;
+    super::service::add_note(&state.pool, ssr::id_of(party), complaint_id, &text, state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_noted", None).await
 }
 
 /// The handler marks the case complex (30 days), with the reason the customer is sent.
 #[server(endpoint = "staff/complaints/complex")]
 pub async fn mark_complaint_complex(complaint_id: i64, reason: String) -> Result<StaffComplaint, AppError> {
     super::check_text("reason", &reason)?;
-    let (state, who, staff_id) = ssr::desk().await?;
-    let taken = super::service::mark_complex(&state.pool, staff_id, complaint_id, &reason, state.now()).await?;
+    let (state, who, party) = ssr::desk().await?;
+    let taken =
+        super::service::mark_complex(&state.pool, ssr::id_of(party), complaint_id, &reason, state.now()).await?;
     let notify = Some((crate::messages::MessageKind::ComplaintExtended, &taken));
-    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_marked_complex", notify).await
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_marked_complex", notify).await
 }
 
 /// The decision: the facts checked, the grounds, and what the bank will do. On a requested
@@ -244,7 +292,7 @@ pub async fn decide_complaint(
             return Err(AppError::Invalid { field: field.into(), problem: "too_long".into() });
         }
     }
-    let (state, who, staff_id) = ssr::desk().await?;
+    let (state, who, party) = ssr::desk().await?;
     let decision =
         rules::Decision { facts: facts.trim().into(), grounds: grounds.trim().into(), remedy: remedy.trim().into() };
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM complaints WHERE id = $1")
@@ -257,10 +305,9 @@ pub async fn decide_complaint(
     } else {
         rules::Step::Decide(decision)
     };
-    let party = super::service::Party::Staff(staff_id);
     let taken = super::service::take_step(&state.pool, party, complaint_id, &step, "", state.now()).await?;
     let notify = Some((crate::messages::MessageKind::ComplaintDecided, &taken));
-    ssr::after_step(&state, &who, staff_id, complaint_id, "complaint_decided", notify).await
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_decided", notify).await
 }
 
 /// A status's name as the desk reads it ("waiting for the customer", not "for you").
@@ -454,6 +501,38 @@ fn TextField(
     }
 }
 
+/// A choice of one member of staff, with its label and the "choose one" message.
+#[component]
+fn StaffPicker(
+    id: &'static str,
+    label: Signal<String>,
+    value: RwSignal<String>,
+    missing: RwSignal<bool>,
+    people: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                aria-describedby=move || missing.get().then(|| described.clone())
+                aria-invalid=move || missing.get().to_string()
+                prop:value=value
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="">{t!(i18n, complaints.choose)}</option>
+                {move || people.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+            </select>
+            <Show when=move || missing.get()>
+                <p class="error" id=error_id.clone()>{t!(i18n, workbench.choose_staff)}</p>
+            </Show>
+        </div>
+    }
+}
+
 #[component]
 fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let i18n = use_i18n();
@@ -465,6 +544,10 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let note = ServerAction::<AddInternalNote>::new();
     let complex = ServerAction::<MarkComplaintComplex>::new();
     let decide = ServerAction::<DecideComplaint>::new();
+    let assign = ServerAction::<AssignComplaint>::new();
+    let recuse = ServerAction::<RecuseStaff>::new();
+    let (assignee, about) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (no_assignee, no_about) = (RwSignal::new(false), RwSignal::new(false));
     let error = RwSignal::new(None::<AppError>);
     let (reply_text, note_text, reason) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -488,6 +571,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     Effect::new(move |_| settle(note.value().get(), &[note_text]));
     Effect::new(move |_| settle(complex.value().get(), &[reason]));
     Effect::new(move |_| settle(decide.value().get(), &[facts, grounds, remedy]));
+    Effect::new(move |_| settle(assign.value().get(), &[assignee]));
+    Effect::new(move |_| settle(recuse.value().get(), &[about]));
     let may = move |action: Action| current.with(|c| c.detail.may(action));
     let pending = move || {
         claim.pending().get()
@@ -495,6 +580,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
             || note.pending().get()
             || complex.pending().get()
             || decide.pending().get()
+            || assign.pending().get()
+            || recuse.pending().get()
     };
     let blank = |text: RwSignal<String>, flag: RwSignal<bool>| {
         let empty = text.with_untracked(|t| t.trim().is_empty());
@@ -530,6 +617,33 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                 remedy: remedy.get_untracked(),
             });
         }
+    };
+    let chosen = |value: RwSignal<String>, flag: RwSignal<bool>| {
+        let id = value.with_untracked(|v| v.parse::<i64>().ok());
+        flag.set(id.is_none());
+        id
+    };
+    let on_assign = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(assignee) = chosen(assignee, no_assignee) {
+            assign.dispatch(AssignComplaint { complaint_id, assignee });
+        }
+    };
+    let on_recuse = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(about) = chosen(about, no_about) {
+            recuse.dispatch(RecuseStaff { complaint_id, about });
+        }
+    };
+    // Everyone but the handler, as "number name"; for assigning, only those on the desk.
+    let people = move |desk_only: bool| {
+        current.with(|c| {
+            c.colleagues
+                .iter()
+                .filter(|p| (p.desk || !desk_only) && Some(p.id) != c.handler_id)
+                .map(|p| (p.id.to_string(), format!("{} {}", p.staff_no, p.name)))
+                .collect::<Vec<_>>()
+        })
     };
     let reference = move || current.with(|c| c.detail.summary.reference.clone());
     let title =
@@ -617,6 +731,21 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     <p class="hint">{t!(i18n, workbench.mark_complex_note)}</p>
                     <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
                     <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.mark_complex)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::Assign)>
+                <form class="form" novalidate on:submit=on_assign>
+                    <h2>{t!(i18n, workbench.assign)}</h2>
+                    <StaffPicker id="assignee" label=label(|l| td_string!(l, workbench.assign_to).to_string()) value=assignee missing=no_assignee people=Signal::derive(move || people(true)) />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.assign)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::Recuse)>
+                <form class="form" novalidate on:submit=on_recuse>
+                    <h2>{t!(i18n, workbench.recuse)}</h2>
+                    <p class="hint">{t!(i18n, workbench.recuse_note)}</p>
+                    <StaffPicker id="about" label=label(|l| td_string!(l, workbench.recuse_who).to_string()) value=about missing=no_about people=Signal::derive(move || people(false)) />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.recuse_send)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Note)>
