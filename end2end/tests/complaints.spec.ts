@@ -2,10 +2,10 @@
 // sending), gets its reference on the page, in Messages and by SMS, follows it on its status
 // page with the deadline, adds information, reads it in English, and withdraws it. Without
 // WASM the form cannot be sent by the browser itself (nothing typed lands in the address bar).
-// Then the complaints desk: an agent claims a complaint, replies (the customer is told) and notes
-// internally (the customer never sees it), the customer answers, the agent decides; the customer
-// asks for a review, a second agent decides it (the first may not), and the customer accepts and
-// rates the outcome in English.
+// Then the complaints desk: an agent claims a complaint, asks the customer (who is told), notes
+// internally and records who the complaint is about (the customer sees neither); the customer
+// answers, the agent decides; the customer asks for a review, a second agent decides it (the
+// first may not), and the customer accepts and rates the outcome in English.
 import { expect, test } from '@playwright/test';
 import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, staffSignIn, waitForHydration } from './helpers';
 
@@ -174,6 +174,12 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByLabel('备注内容').fill('内部：当天上午叫号系统故障。');
   await agent.getByRole('button', { name: '添加备注' }).click();
   await expect(agent.getByText('内部：当天上午叫号系统故障。')).toBeVisible();
+  // The handler records who the complaint is about (a choice is required first).
+  await agent.getByRole('button', { name: '登记', exact: true }).click();
+  await expect(agent.getByText('请选择一位员工。')).toBeVisible();
+  await agent.getByLabel('投诉涉及的员工').selectOption({ label: 'S0201 网点柜员1' });
+  await agent.getByRole('button', { name: '登记', exact: true }).click();
+  await expect(agent.getByText('登记回避（投诉涉及的员工）')).toBeVisible();
   await expectNoAxeViolations(agent);
 
   // The customer sees the question (not the note), is told in Messages, and answers.
@@ -183,6 +189,7 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await waitForHydration(page);
   await expect(page.getByText('请问您取的号码是多少？')).toBeVisible();
   await expect(page.getByText('叫号系统故障')).toHaveCount(0);
+  await expect(page.getByText('登记回避')).toHaveCount(0);
   await page.getByLabel('您要补充什么？').fill('号码是 A068。');
   await page.getByRole('button', { name: '补充', exact: true }).click();
   await expect(page.getByText('号码是 A068。')).toBeVisible();
