@@ -272,3 +272,15 @@ pub fn AreaPage(#[prop(into)] title: Signal<String>, #[prop(into)] lead: Signal<
         </section>
     }
 }
+
+/// What a page shows while its data loads.
+pub fn loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
+}
+
+/// What a page shows when its data could not be loaded.
+pub fn failed() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
+}

@@ -7,7 +7,7 @@ use super::{Appointment, AppointmentStatus, BookingStep, CHANGE_REASONS};
 use crate::error::AppError;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
-use crate::layout::PageTitle;
+use crate::layout::{PageTitle, failed, loading};
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -48,16 +48,6 @@ fn reason_name(reason: &str, locale: Locale) -> String {
         _ => td_string!(locale, appointments.reason_other),
     }
     .to_string()
-}
-
-fn loading() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
-}
-
-fn failed() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
 }
 
 /// `/appointments`: upcoming visits first, then the past; and the way to book one.

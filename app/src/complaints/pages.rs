@@ -9,19 +9,9 @@ use super::{ComplaintDetail, ComplaintSummary, Filed};
 use crate::error::AppError;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
-use crate::layout::PageTitle;
+use crate::layout::{PageTitle, failed, loading};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-
-fn loading() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
-}
-
-fn failed() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
-}
 
 pub(crate) fn status_name(status: Status, locale: Locale) -> String {
     match status {

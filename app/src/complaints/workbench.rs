@@ -12,7 +12,7 @@ use super::{Action, ComplaintDetail, ComplaintSummary};
 use crate::error::AppError;
 use crate::format::format_date;
 use crate::i18n::*;
-use crate::layout::PageTitle;
+use crate::layout::{PageTitle, failed, loading};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -316,16 +316,6 @@ fn status_name(status: Status, locale: Locale) -> String {
         Status::WaitingForCustomer => td_string!(locale, workbench.status_waiting).to_string(),
         s => super::pages::status_name(s, locale),
     }
-}
-
-fn loading() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
-}
-
-fn failed() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
 }
 
 /// `/staff/complaints?status=…&category=…&due=…&mine=1&after=…`: the queue, oldest first.
