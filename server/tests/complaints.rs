@@ -558,3 +558,63 @@ async fn supervisors_assign_and_whoever_a_complaint_is_about_never_handles_it() 
     assert!(!text.contains("\"assigned\"") && !text.contains("\"recused\""), "{text}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_appraisal_pause_stops_the_clock_and_its_days_do_not_count() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000029", "13800000029", now).await;
+    let (status, text) = call(&app, "/api/complaints/file", &customer, FEE).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let id = json(&text)["id"].as_i64().unwrap();
+    let one = format!("complaint_id={id}");
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let colleague = staff_signed_in(&app, "S0002", "13900000002", now).await;
+    let pause = format!("{one}&reason=The+card+terminal+log+is+sent+for+appraisal.");
+    // Received ten days ago.
+    let today = app::accounts::china_today(now);
+    sqlx::query("UPDATE complaints SET received_on = $1 WHERE id = $2")
+        .bind((today - chrono::Duration::days(10)).to_string())
+        .bind(id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, _) = call(&app, "/api/staff/complaints/pause", &agent, &pause).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not before it is claimed");
+    let (status, text) = call(&app, "/api/staff/complaints/claim", &agent, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let due_before = json(&text)["detail"]["summary"]["due_on"].as_str().unwrap().to_owned();
+
+    // Paused: no deadline while the appraisal is out; once at a time; only by the handler.
+    let (status, _) = call(&app, "/api/staff/complaints/pause", &colleague, &pause).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, text) = call(&app, "/api/staff/complaints/pause", &agent, &format!("{one}&reason=+")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {text}");
+    let (status, text) = call(&app, "/api/staff/complaints/pause", &agent, &pause).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let summary = &json(&text)["detail"]["summary"];
+    assert!(summary["due_on"].is_null(), "{text}");
+    assert_eq!(summary["urgency"]["kind"], "paused", "{text}");
+    assert!(actions(&json(&text)["detail"]).contains(&"resume".to_owned()));
+    let (status, _) = call(&app, "/api/staff/complaints/pause", &agent, &pause).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "one pause at a time");
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert!(text.contains("sent for appraisal") && text.contains("\"paused\""), "the customer reads why: {text}");
+
+    // Out for the appraisal since five days ago, then resumed: the deadline moves by the days not
+    // counted.
+    sqlx::query("UPDATE complaint_pauses SET from_day = $1 WHERE complaint_id = $2")
+        .bind((today - chrono::Duration::days(5)).to_string())
+        .bind(id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, text) = call(&app, "/api/staff/complaints/resume", &agent, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let due_after = json(&text)["detail"]["summary"]["due_on"].as_str().unwrap().to_owned();
+    let days = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    assert!(days(&due_after) >= days(&due_before) + chrono::Duration::days(5), "{due_before} → {due_after}");
+    let (status, _) = call(&app, "/api/staff/complaints/resume", &agent, &one).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing to resume");
+    app.cleanup().await;
+}

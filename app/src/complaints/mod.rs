@@ -79,6 +79,8 @@ pub enum Action {
     DecideReview,
     Assign,
     Recuse,
+    Pause,
+    Resume,
 }
 
 /// A complaint with its timeline, as its customer sees it.

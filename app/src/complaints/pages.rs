@@ -76,6 +76,8 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "note" => td_string!(locale, complaints.event_note),
         "closed_unanswered" => td_string!(locale, complaints.event_closed_unanswered),
         "assigned" => td_string!(locale, complaints.event_assigned),
+        "paused" => td_string!(locale, complaints.event_paused),
+        "resumed" => td_string!(locale, complaints.event_resumed),
         "recused" => td_string!(locale, complaints.event_recused),
         _ => td_string!(locale, complaints.event_submitted),
     }

@@ -494,6 +494,25 @@ pub fn check_recusal(case: &Case, by: i64, supervisor: bool, about: i64) -> Resu
     Ok(())
 }
 
+/// Whether the handler may stop the clock for an external appraisal (`pausing`) or start it again:
+/// only while a decision is awaited, one pause at a time.
+pub fn check_pause(case: &Case, staff_id: i64, paused: bool, pausing: bool) -> Result<(), Refusal> {
+    if case.recused.contains(&staff_id) {
+        return Err(Refusal::Recused);
+    }
+    if case.handler != Some(staff_id) {
+        return Err(Refusal::NotYours);
+    }
+    let open = matches!(
+        case.status,
+        Status::Accepted | Status::InProgress | Status::WaitingForCustomer | Status::ReviewRequested
+    );
+    if !open || paused == pausing {
+        return Err(Refusal::NotNow);
+    }
+    Ok(())
+}
+
 /// What a complaint is about, for telling a repeat from a new matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matter<'a> {
@@ -1030,5 +1049,18 @@ mod tests {
         assert_eq!(check_recusal(&c, 8, true, 7), Err(Refusal::NotNow), "the handler: reassign first");
         assert_eq!(check_recusal(&Case { recused: vec![9], ..c.clone() }, 7, false, 9), Err(Refusal::NotNow));
         assert_eq!(check_recusal(&case(Status::Closed), 7, false, 9), Err(Refusal::NotNow));
+    }
+
+    #[test]
+    fn the_handler_pauses_the_clock_once_and_resumes_it() {
+        let c = case(Status::InProgress);
+        assert_eq!(check_pause(&c, 7, false, true), Ok(()));
+        assert_eq!(check_pause(&c, 7, true, true), Err(Refusal::NotNow), "already paused");
+        assert_eq!(check_pause(&c, 7, true, false), Ok(()));
+        assert_eq!(check_pause(&c, 7, false, false), Err(Refusal::NotNow), "nothing to resume");
+        assert_eq!(check_pause(&c, 8, false, true), Err(Refusal::NotYours));
+        assert_eq!(check_pause(&case(Status::ReviewRequested), 7, false, true), Ok(()));
+        assert_eq!(check_pause(&case(Status::Decided), 7, false, true), Err(Refusal::NotNow));
+        assert_eq!(check_pause(&Case { recused: vec![7], ..c }, 7, false, true), Err(Refusal::Recused));
     }
 }

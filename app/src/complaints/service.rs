@@ -403,19 +403,14 @@ pub async fn detail(
         review_until,
         rating: rating.0.and_then(|r| u8::try_from(r).ok()),
         rating_comment: rating.1.unwrap_or_default(),
-        actions: actions(case, party, found.time_limit, rating.0.is_some(), today, &clocks.calendar),
+        actions: actions(case, party, found.time_limit, rating.0.is_some(), today, &clocks),
     }))
 }
 
 /// What `party` may do next on a complaint, by asking the rules.
-fn actions(
-    case: &Case,
-    party: Party,
-    limit: TimeLimit,
-    rated: bool,
-    today: NaiveDate,
-    calendar: &BankCalendar,
-) -> Vec<Action> {
+fn actions(case: &Case, party: Party, limit: TimeLimit, rated: bool, today: NaiveDate, clocks: &Clocks) -> Vec<Action> {
+    let calendar = &clocks.calendar;
+    let paused = clocks.pauses.iter().any(|(_, p)| p.until.is_none());
     let probe = rules::Decision { facts: "-".into(), grounds: "-".into(), remedy: String::new() };
     let steps = match party {
         Party::Customer(_) => vec![
@@ -456,6 +451,12 @@ fn actions(
             }
             if rules::may_note(case, staff_id).is_ok() {
                 allowed.push(Action::Note);
+            }
+            if rules::check_pause(case, staff_id, paused, true).is_ok() {
+                allowed.push(Action::Pause);
+            }
+            if rules::check_pause(case, staff_id, paused, false).is_ok() {
+                allowed.push(Action::Resume);
             }
         }
     }
@@ -787,6 +788,69 @@ pub async fn recuse(pool: &AnyPool, party: Party, complaint_id: i64, about: i64,
     .await
     .map_err(AppError::internal)?;
     if !recorded {
+        return Err(super::refused(Refusal::NotNow));
+    }
+    Ok(())
+}
+
+/// The handler stops the complaint's clock for an external appraisal (`reason`, which the
+/// customer reads on the timeline), or with `reason` `None` starts it again. One pause at a
+/// time, race-free: the pause is inserted only if none is open, and closed only if open.
+pub async fn pause(
+    pool: &AnyPool,
+    staff_id: i64,
+    complaint_id: i64,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let party = Party::Staff { id: staff_id, supervisor: false };
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let open: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM complaint_pauses WHERE complaint_id = $1 AND until_day IS NULL")
+            .bind(complaint_id)
+            .fetch_one(pool)
+            .await
+            .map_err(AppError::internal)?;
+    rules::check_pause(&found.case, staff_id, open > 0, reason.is_some()).map_err(super::refused)?;
+    let today = crate::accounts::china_today(now).to_string();
+    let done = async {
+        let mut tx = pool.begin().await?;
+        let changed = match reason {
+            Some(reason) => {
+                sqlx::query(
+                    "INSERT INTO complaint_pauses (complaint_id, from_day, until_day, reason, created_at) \
+                 SELECT $1, $2, NULL, $3, $4 WHERE NOT EXISTS \
+                 (SELECT 1 FROM complaint_pauses WHERE complaint_id = $1 AND until_day IS NULL)",
+                )
+                .bind(complaint_id)
+                .bind(&today)
+                .bind(reason.trim())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query("UPDATE complaint_pauses SET until_day = $1 WHERE complaint_id = $2 AND until_day IS NULL")
+                    .bind(&today)
+                    .bind(complaint_id)
+                    .execute(&mut *tx)
+                    .await?
+            }
+        };
+        if changed.rows_affected() != 1 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        let (kind, body) = match reason {
+            Some(reason) => ("paused", reason.trim()),
+            None => ("resumed", ""),
+        };
+        add_event(&mut tx, complaint_id, kind, Some(staff_id), body, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await
+    .map_err(AppError::internal)?;
+    if !done {
         return Err(super::refused(Refusal::NotNow));
     }
     Ok(())

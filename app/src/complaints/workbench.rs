@@ -278,6 +278,23 @@ pub async fn mark_complaint_complex(complaint_id: i64, reason: String) -> Result
     ssr::after_step(&state, &who, party, complaint_id, "complaint_marked_complex", notify).await
 }
 
+/// The handler stops the clock for an external appraisal, with the reason the customer reads.
+#[server(endpoint = "staff/complaints/pause")]
+pub async fn pause_complaint(complaint_id: i64, reason: String) -> Result<StaffComplaint, AppError> {
+    super::check_text("reason", &reason)?;
+    let (state, who, party) = ssr::desk().await?;
+    super::service::pause(&state.pool, ssr::id_of(party), complaint_id, Some(&reason), state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_paused", None).await
+}
+
+/// The handler starts the clock again once the appraisal is back.
+#[server(endpoint = "staff/complaints/resume")]
+pub async fn resume_complaint(complaint_id: i64) -> Result<StaffComplaint, AppError> {
+    let (state, who, party) = ssr::desk().await?;
+    super::service::pause(&state.pool, ssr::id_of(party), complaint_id, None, state.now()).await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_resumed", None).await
+}
+
 /// The decision: the facts checked, the grounds, and what the bank will do. On a requested
 /// review, the review's decision, by someone other than the first decision's author.
 #[server(endpoint = "staff/complaints/decide")]
@@ -536,6 +553,9 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let decide = ServerAction::<DecideComplaint>::new();
     let assign = ServerAction::<AssignComplaint>::new();
     let recuse = ServerAction::<RecuseStaff>::new();
+    let pause = ServerAction::<PauseComplaint>::new();
+    let resume = ServerAction::<ResumeComplaint>::new();
+    let (pause_reason, no_pause_reason) = (RwSignal::new(String::new()), RwSignal::new(false));
     let (assignee, about) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (no_assignee, no_about) = (RwSignal::new(false), RwSignal::new(false));
     let error = RwSignal::new(None::<AppError>);
@@ -563,6 +583,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     Effect::new(move |_| settle(decide.value().get(), &[facts, grounds, remedy]));
     Effect::new(move |_| settle(assign.value().get(), &[assignee]));
     Effect::new(move |_| settle(recuse.value().get(), &[about]));
+    Effect::new(move |_| settle(pause.value().get(), &[pause_reason]));
+    Effect::new(move |_| settle(resume.value().get(), &[]));
     let may = move |action: Action| current.with(|c| c.detail.may(action));
     let pending = move || {
         claim.pending().get()
@@ -572,6 +594,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
             || decide.pending().get()
             || assign.pending().get()
             || recuse.pending().get()
+            || pause.pending().get()
+            || resume.pending().get()
     };
     let blank = |text: RwSignal<String>, flag: RwSignal<bool>| {
         let empty = text.with_untracked(|t| t.trim().is_empty());
@@ -587,6 +611,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
         ev.prevent_default();
         if !blank(note_text, note_missing) {
             note.dispatch(AddInternalNote { complaint_id, text: note_text.get_untracked() });
+        }
+    };
+    let on_pause = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !blank(pause_reason, no_pause_reason) {
+            pause.dispatch(PauseComplaint { complaint_id, reason: pause_reason.get_untracked() });
         }
     };
     let on_complex = move |ev: leptos::ev::SubmitEvent| {
@@ -722,6 +752,23 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
                     <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.mark_complex)}</button>
                 </form>
+            </Show>
+            <Show when=move || may(Action::Pause)>
+                <form class="form" novalidate on:submit=on_pause>
+                    <h2>{t!(i18n, workbench.pause)}</h2>
+                    <p class="hint">{t!(i18n, workbench.pause_note)}</p>
+                    <TextField id="pause-reason" label=label(|l| td_string!(l, workbench.pause_reason).to_string()) value=pause_reason missing=no_pause_reason rows=2 />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.pause)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::Resume)>
+                <h2>{t!(i18n, workbench.resume)}</h2>
+                <p>
+                    <button type="button" class="button" disabled=move || !live.get() || pending()
+                        on:click=move |_| { resume.dispatch(ResumeComplaint { complaint_id }); }>
+                        {t!(i18n, workbench.resume)}
+                    </button>
+                </p>
             </Show>
             <Show when=move || may(Action::Assign)>
                 <form class="form" novalidate on:submit=on_assign>
