@@ -3,9 +3,9 @@
 // page with the deadline, adds information, reads it in English, and withdraws it. Without
 // WASM the form cannot be sent by the browser itself (nothing typed lands in the address bar).
 // Then the complaints desk: an agent claims a complaint, asks the customer (who is told), notes
-// internally and records who the complaint is about (the customer sees neither); the customer
-// answers, the agent decides; the customer asks for a review, a second agent decides it (the
-// first may not), and the customer accepts and rates the outcome in English.
+// internally, records who the complaint is about (the customer sees neither), pauses and resumes
+// the clock; the customer answers, the agent decides; the customer asks for a review, a second
+// agent decides it (the first may not), and the customer accepts and rates the outcome in English.
 import { expect, test } from '@playwright/test';
 import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, staffSignIn, waitForHydration } from './helpers';
 
@@ -180,7 +180,13 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByLabel('投诉涉及的员工').selectOption({ label: 'S0201 网点柜员1' });
   await agent.getByRole('button', { name: '登记', exact: true }).click();
   await expect(agent.getByText('登记回避（投诉涉及的员工）')).toBeVisible();
+  // The clock stops for an appraisal and runs again.
+  await agent.getByLabel('暂停原因（客户可见）').fill('调取叫号系统日志，送厂商鉴定。');
+  await agent.getByRole('button', { name: '暂停计时（外部鉴定）' }).click();
+  await expect(agent.locator('.deadline')).toHaveText('外部鉴定期间，期限暂停计算');
   await expectNoAxeViolations(agent);
+  await agent.getByRole('button', { name: '恢复计时' }).click();
+  await expect(agent.locator('.deadline')).toContainText(/还剩 \d+ 天/);
 
   // The customer sees the question (not the note), is told in Messages, and answers.
   await page.goto(`${baseUrl()}/messages`);
