@@ -4,7 +4,8 @@
 //! window, what counts as the same matter, the filing form's checks); `service` the SQL, where a
 //! repeat of an open matter meets the open complaint's key and is merged into it, whatever the
 //! number of server instances. The server functions below stay thin: who is asking, then a plain
-//! function. `pages` holds the customer's pages; `workbench` the complaints desk's (queue, handling, decision).
+//! function. `pages` holds the customer's pages; `workbench` the complaints desk's (the queue,
+//! handling, the decision).
 
 pub mod pages;
 pub mod rules;
