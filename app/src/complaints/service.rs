@@ -471,6 +471,19 @@ struct Found {
     time_limit: TimeLimit,
 }
 
+impl Found {
+    /// The step taken on this complaint, leaving it in `status`.
+    fn taken(&self, complaint_id: i64, status: Status) -> Taken {
+        Taken { status, customer_id: self.customer_id, reference: reference_of(complaint_id, &self.received_on) }
+    }
+}
+
+/// The outcome of a conditional change: done, or refused (`NotNow`) because someone changed the
+/// complaint between the read and the write, so the step is no longer possible.
+fn settled(done: Result<bool, sqlx::Error>) -> Result<(), AppError> {
+    if done.map_err(AppError::internal)? { Ok(()) } else { Err(super::refused(Refusal::NotNow)) }
+}
+
 /// What the rules need to know of a complaint, if `party` may see it: a customer only their
 /// own, staff any but one about them.
 async fn case_of(pool: &AnyPool, party: Party, complaint_id: i64) -> Result<Option<Found>, sqlx::Error> {
@@ -622,17 +635,9 @@ pub async fn take_step(
         tx.commit().await?;
         Ok(true)
     }
-    .await
-    .map_err(AppError::internal)?;
-    // Someone else changed it between the read and the write: the step is no longer possible.
-    if !taken {
-        return Err(super::refused(Refusal::NotNow));
-    }
-    Ok(Taken {
-        status: next,
-        customer_id: found.customer_id,
-        reference: reference_of(complaint_id, &found.received_on),
-    })
+    .await;
+    settled(taken)?;
+    Ok(found.taken(complaint_id, next))
 }
 
 /// The handler marks the case complex: 30 days instead of 15, with the reason on the timeline
@@ -666,16 +671,9 @@ pub async fn mark_complex(
         tx.commit().await?;
         Ok(true)
     }
-    .await
-    .map_err(AppError::internal)?;
-    if !taken {
-        return Err(super::refused(Refusal::NotNow));
-    }
-    Ok(Taken {
-        status: found.case.status,
-        customer_id: found.customer_id,
-        reference: reference_of(complaint_id, &found.received_on),
-    })
+    .await;
+    settled(taken)?;
+    Ok(found.taken(complaint_id, found.case.status))
 }
 
 /// Someone on the staff, as the desk's pages list them.
@@ -740,16 +738,9 @@ pub async fn assign(
         tx.commit().await?;
         Ok(true)
     }
-    .await
-    .map_err(AppError::internal)?;
-    if !taken {
-        return Err(super::refused(Refusal::NotNow));
-    }
-    Ok(Taken {
-        status: next,
-        customer_id: found.customer_id,
-        reference: reference_of(complaint_id, &found.received_on),
-    })
+    .await;
+    settled(taken)?;
+    Ok(found.taken(complaint_id, next))
 }
 
 /// Records that a complaint is about member of staff `about` (by its handler or a supervisor):
@@ -785,12 +776,8 @@ pub async fn recuse(pool: &AnyPool, party: Party, complaint_id: i64, about: i64,
         tx.commit().await?;
         Ok(true)
     }
-    .await
-    .map_err(AppError::internal)?;
-    if !recorded {
-        return Err(super::refused(Refusal::NotNow));
-    }
-    Ok(())
+    .await;
+    settled(recorded)
 }
 
 /// The handler stops the complaint's clock for an external appraisal (`reason`, which the
@@ -848,12 +835,8 @@ pub async fn pause(
         tx.commit().await?;
         Ok(true)
     }
-    .await
-    .map_err(AppError::internal)?;
-    if !done {
-        return Err(super::refused(Refusal::NotNow));
-    }
-    Ok(())
+    .await;
+    settled(done)
 }
 
 /// An internal note for colleagues, never shown to the customer.
