@@ -1,21 +1,8 @@
 // Staff side of appointments: branch staff see their branch's visits for the day; a supervisor
 // switches branches and reads the weekly report; staff check a visitor in and close a time
 // range. All at phone and desktop width.
-import { expect, test, type Page } from '@playwright/test';
-import { arrangeVisitSoon, baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, waitForHydration } from './helpers';
-
-async function staffSignIn(page: Page, no: string) {
-  const phone = `139${no.slice(1).padStart(8, '0')}`;
-  await page.goto(`${baseUrl()}/staff`);
-  await waitForHydration(page);
-  await page.getByLabel('员工号').fill(no);
-  await page.getByLabel('登录密码').fill('Staff-2026!');
-  const since = Date.now();
-  await page.getByRole('button', { name: '下一步' }).click();
-  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(phone, since));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await expect(page).toHaveURL(/\/staff\/home$/);
-}
+import { expect, test } from '@playwright/test';
+import { arrangeVisitSoon, baseUrl, collectErrors, expectNoAxeViolations, staffSignIn, waitForHydration } from './helpers';
 
 test('branch staff see the day at their branch; a supervisor reads the week', async ({ page }, testInfo) => {
   const errors = collectErrors(page);

@@ -1,19 +1,7 @@
 // Alerts, Messages and the monthly statement: an alert set on an account arrives in Messages
 // (with the unread count in the navigation) and by SMS; the statement prints on its own.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
-
-function outboxLines(kind: string, to: string) {
-  const outbox = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'outbox.jsonl');
-  return fs
-    .readFileSync(outbox, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((m) => m.kind === kind && m.to === to);
-}
+import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, waitForHydration } from './helpers';
 
 test('a balance alert set on an account arrives in Messages and by SMS, and is marked read', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
@@ -37,7 +25,7 @@ test('a balance alert set on an account arrives in Messages and by SMS, and is m
   await alerts.getByRole('button', { name: '保存提醒设置' }).click();
   await expect(alerts.getByRole('status')).toHaveText('提醒设置已保存。');
   await expectNoAxeViolations(page);
-  expect(outboxLines('message_low_balance', who.phone)).toHaveLength(1);
+  expect(sentTo(who.phone, 'message_low_balance')).toHaveLength(1);
 
   // The navigation counts it, in words for screen readers too.
   await page.goto(`${baseUrl()}/messages`);
