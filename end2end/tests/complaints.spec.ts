@@ -120,7 +120,7 @@ test('file a complaint, follow it, add information, read it in English, withdraw
 });
 
 test('the desk claims, replies and decides; the customer asks for a review, accepts it and rates it', async ({ page, browser }, testInfo) => {
-  // Five people in four browsers: 80 s under the full suite here, 120 s on CI.
+  // A customer and two agents in four browser contexts: 80 s under the full suite here, 120 s on CI.
   test.setTimeout(240_000);
   const errors = collectErrors(page);
   const who = demoCustomer(testInfo, 16);
