@@ -18,6 +18,9 @@ pub enum AppError {
     /// A field failed validation; `problem` is a stable key the UI translates.
     #[error("invalid {field}: {problem}")]
     Invalid { field: String, problem: String },
+    /// A file sent with a message was refused: which one (its name), and why.
+    #[error("file {name:?} refused: {problem:?}")]
+    File { name: String, problem: crate::complaints::files::FileProblem },
     /// A sign-in step was refused; the variant says why (in the person's language).
     #[error("sign-in refused: {0:?}")]
     SignIn(crate::auth::SignInRefusal),
@@ -51,7 +54,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Invalid { .. } | AppError::SignIn(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid { .. } | AppError::File { .. } | AppError::SignIn(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Taken { .. } => StatusCode::CONFLICT,
             AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -81,7 +81,9 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "password_reset" => td_string!(locale, settings.event_password_reset),
         "account_number_revealed" => td_string!(locale, settings.event_account_number_revealed),
         "transaction_reported" => td_string!(locale, settings.event_transaction_reported),
-        "complaint_viewed_by_staff" => td_string!(locale, settings.event_complaint_viewed),
+        "complaint_viewed_by_staff" | "complaint_file_opened_by_staff" => {
+            td_string!(locale, settings.event_complaint_viewed)
+        }
         "complaint_claimed"
         | "complaint_replied"
         | "complaint_noted"

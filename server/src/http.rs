@@ -21,7 +21,6 @@ use leptos_i18n::Locale as _;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -47,6 +46,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/locale", get(switch_locale))
         .route("/accounts/{id}/export.csv", get(export_csv))
         .route("/appointments/{id}/visit.ics", get(visit_ics))
+        .route("/complaints/{id}/files/{file_id}", get(complaint_file))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -62,7 +62,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(limits, limit_body))
         .layer(middleware::from_fn_with_state((state.clone(), limits), guard_and_negotiate))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -91,6 +91,26 @@ async fn api_error_status(req: Request, next: Next) -> Response {
         parts.status = error.status_code();
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Bounds every request body by the settings' limit (413 when its length is known to be larger;
+/// an error while reading when it turns out larger), except the routes that take files, which take up to
+/// `UPLOAD_BODY_LIMIT` and only as a multipart form (anything else there answers 415).
+async fn limit_body(State(limits): State<HttpLimits>, req: Request, next: Next) -> Response {
+    let upload = app::complaints::UPLOAD_PATHS.contains(&req.uri().path());
+    if upload {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !content_type.starts_with("multipart/form-data") || !content_type.contains("boundary=") {
+            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "files are sent as multipart/form-data").into_response();
+        }
+    }
+    let limit = if upload { app::complaints::UPLOAD_BODY_LIMIT } else { limits.body_limit_bytes };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let known = declared.or_else(|| axum::body::HttpBody::size_hint(req.body()).exact());
+    if known.is_some_and(|length| length > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "the request is too large").into_response();
+    }
+    next.run(req.map(|body| Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
 /// The process is alive.
@@ -221,6 +241,45 @@ async fn visit_ics(
     let result = app::appointments::service::calendar(&state, &parts, appointment_id, locale).await;
     let page = format!("/appointments/{appointment_id}");
     download(result, "text/calendar; charset=utf-8", &page, locale, &request_id_of(&parts.headers))
+}
+
+/// A file sent with a complaint, to its customer or the staff handling it: always downloaded
+/// (never shown in the portal's origin), under its own name, with its type as its content said.
+async fn complaint_file(
+    State(state): State<AppState>,
+    axum::extract::Path((complaint_id, file_id)): axum::extract::Path<(i64, i64)>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let locale = locale_of(&state, &parts.headers);
+    let request_id = request_id_of(&parts.headers);
+    match app::complaints::service::download_file(&state, &parts, complaint_id, file_id).await {
+        Ok(((name, content_type, content), cookies)) => {
+            let mut response = (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CONTENT_DISPOSITION, app::complaints::files::content_disposition(&name)),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                content,
+            )
+                .into_response();
+            for cookie in cookies {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(app::error::AppError::Unauthenticated) => {
+            axum::response::Redirect::to(&format!("/sign-in?next=/complaints/{complaint_id}")).into_response()
+        }
+        Err(e) => {
+            let status = e.status_code();
+            if status == StatusCode::INTERNAL_SERVER_ERROR {
+                tracing::error!(%request_id, error = %e, "file download failed");
+            }
+            error_page(status, locale, &request_id)
+        }
+    }
 }
 
 /// Decides the request's language once (cookie, then Accept-Language, then the configured

@@ -618,3 +618,161 @@ async fn an_appraisal_pause_stops_the_clock_and_its_days_do_not_count() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing to resume");
     app.cleanup().await;
 }
+
+/// A multipart form as a browser sends it: text fields, then `file` parts.
+fn multipart(
+    endpoint: &str,
+    who: &app::auth::service::IssuedSession,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> http::Request<axum::body::Body> {
+    const BOUNDARY: &str = "----portal-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (file_name, content) in files {
+        // The declared type is always a harmless one: the server must judge by the content.
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    http::Request::post(endpoint)
+        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header("accept", "application/json")
+        .header("cookie", format!("portal_session={}", who.access_token))
+        .body(axum::body::Body::from(body))
+        .expect("request")
+}
+
+const FILING: [(&str, &str); 4] = [
+    ("kind", "complaint"),
+    ("category", "fees"),
+    ("contact", "message"),
+    ("what_happened", "The counter charged me a fee twice; the receipts are attached."),
+];
+
+#[tokio::test]
+async fn files_go_with_their_message_are_judged_by_content_and_only_the_owner_and_the_handler_open_them() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let owner = signed_in(&app, "C000030", "13800000030", now).await;
+    let other = signed_in(&app, "C000031", "13800000031", now).await;
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj receipt\n%%EOF\n";
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+    let jpeg: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00";
+    let endpoint = "/api/complaints/file_with_files";
+    let complaints = "SELECT COUNT(*) FROM complaints WHERE customer_id = $1";
+
+    // Refused files are named, with the reason, and nothing of the complaint is stored.
+    let text_as_png: &[u8] = b"just some text, named like a picture";
+    let too_large = [b"%PDF-".as_slice(), &vec![b'x'; 5 * 1024 * 1024]].concat();
+    let refusals: [(&[(&str, &[u8])], &str, &str); 4] = [
+        (&[("receipt.pdf", pdf), ("photo.png", text_as_png)], "photo.png", "wrong_type"),
+        (&[("a.pdf", pdf), ("b.pdf", pdf), ("c.pdf", pdf), ("d.pdf", pdf)], "d.pdf", "too_many"),
+        (&[("big.pdf", &too_large)], "big.pdf", "too_large"),
+        (&[("empty.pdf", b"")], "empty.pdf", "empty"),
+    ];
+    for (files, name, problem) in refusals {
+        let (res, text) = split(app.send(multipart(endpoint, &owner, &FILING, files)).await).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}: {text}");
+        let error = json(&text);
+        assert_eq!(error["File"]["name"], name, "{text}");
+        assert_eq!(error["File"]["problem"], problem, "{text}");
+    }
+    assert_eq!(count(&app, complaints, 30).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_attachments WHERE $1 = $1", 0).await, 0);
+
+    // Only the upload routes take a large body, and only as a multipart form.
+    let plain = server_fn_request(endpoint, &owner, "kind=complaint");
+    assert_eq!(app.send(plain).await.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let big_form = format!("{FEE}&wanted={}", "x".repeat(300 * 1024));
+    let res = app.send(server_fn_request("/api/complaints/file", &owner, &big_form)).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Filed with a PDF and a PNG (the name's path and quotes are dropped).
+    let files: [(&str, &[u8]); 2] = [("C:\\scans\\收据.pdf", pdf), ("photo.png", png)];
+    let (res, text) = split(app.send(multipart(endpoint, &owner, &FILING, &files)).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let id = json(&text)["id"].as_i64().unwrap();
+    let one = format!("complaint_id={id}");
+    let (_, text) = call(&app, "/api/complaints/one", &owner, &one).await;
+    let detail = json(&text);
+    let submitted = &detail["timeline"][0];
+    assert_eq!(submitted["kind"], "submitted");
+    let listed: Vec<(i64, String, bool)> = submitted["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_i64().unwrap(), f["name"].as_str().unwrap().to_owned(), f["openable"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        listed.iter().map(|f| (f.1.as_str(), f.2)).collect::<Vec<_>>(),
+        [("收据.pdf", true), ("photo.png", true)]
+    );
+    let (pdf_id, png_id) = (listed[0].0, listed[1].0);
+
+    // The owner downloads it: as an attachment under its name, with the type its content has.
+    let cookie = |who: &app::auth::service::IssuedSession| format!("portal_session={}", who.access_token);
+    let path = format!("/complaints/{id}/files/{pdf_id}");
+    let (res, body) = app.get(&path, &[("cookie", &cookie(&owner))]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body.as_bytes(), pdf);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("UTF-8''%E6%94%B6%E6%8D%AE.pdf"),
+        "{disposition}"
+    );
+    let (res, _) = app.get(&format!("/complaints/{id}/files/{png_id}"), &[("cookie", &cookie(&owner))]).await;
+    assert_eq!(res.headers()["content-type"], "image/png");
+
+    // Another customer, a file of another complaint, and no session: not theirs.
+    let (res, _) = app.get(&path, &[("cookie", &cookie(&other))]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (res, _) = app.get(&format!("/complaints/{}/files/{pdf_id}", id + 1), &[("cookie", &cookie(&owner))]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (res, _) = app.get(&path, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // An agent who does not handle it sees that there are files but cannot open them; once
+    // they claim it, they can, and their download is recorded about the customer.
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let (_, text) = call(&app, "/api/staff/complaints/one", &agent, &one).await;
+    assert_eq!(json(&text)["detail"]["timeline"][0]["files"][0]["openable"], false, "{text}");
+    let (res, _) = app.get(&path, &[("cookie", &cookie(&agent))]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (status, text) = call(&app, "/api/staff/complaints/claim", &agent, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (res, body) = app.get(&path, &[("cookie", &cookie(&agent))]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body.as_bytes(), pdf);
+    let opened =
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'complaint_file_opened_by_staff' AND subject_customer_id = $1";
+    assert_eq!(count(&app, opened, 30).await, 1);
+    // Branch staff are not on the complaints desk.
+    let branch = staff_signed_in(&app, "S0201", "13900000201", now).await;
+    let (res, _) = app.get(&path, &[("cookie", &cookie(&branch))]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The customer adds information with a photo: the files go with that entry.
+    let fields = [("complaint_id", id.to_string()), ("text", "The second receipt, photographed.".to_owned())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let add = multipart("/api/complaints/add_with_files", &owner, &fields, &[("second.jpg", jpeg)]);
+    let (res, text) = split(app.send(add).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let timeline = json(&text)["timeline"].as_array().unwrap().clone();
+    let added = timeline.iter().find(|e| e["kind"] == "info_added").unwrap();
+    assert_eq!(added["files"][0]["name"], "second.jpg");
+    // Someone else's complaint takes no files either.
+    let add = multipart("/api/complaints/add_with_files", &other, &fields, &[("second.jpg", jpeg)]);
+    assert_eq!(app.send(add).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = $1", id).await, 3);
+    app.cleanup().await;
+}

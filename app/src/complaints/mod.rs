@@ -7,10 +7,14 @@
 //! function. `pages` holds the customer's pages; `workbench` the complaints desk's (the queue,
 //! handling, the decision).
 
+pub mod files;
 pub mod pages;
+mod picker;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+mod upload;
 pub mod workbench;
 
 use crate::error::AppError;
@@ -48,6 +52,8 @@ pub struct TimelineEntry {
     pub internal: bool,
     /// The member of staff who wrote it, for staff; `None` for the customer's view.
     pub author: Option<String>,
+    /// The files sent with it.
+    pub files: Vec<files::FileView>,
 }
 
 /// A decision as the customer and staff read it.
@@ -131,6 +137,12 @@ async fn customer() -> Result<(crate::state::AppState, crate::auth::service::Aut
     Ok((state, who, customer_id))
 }
 
+/// The server functions that take files (multipart forms): the only routes whose requests may be
+/// larger than the global body limit, up to `UPLOAD_BODY_LIMIT`.
+pub const UPLOAD_PATHS: [&str; 2] = ["/api/complaints/file_with_files", "/api/complaints/add_with_files"];
+/// Three files of 5 MB and the message that goes with them.
+pub const UPLOAD_BODY_LIMIT: usize = files::MAX_FILES * files::MAX_FILE_BYTES + 512 * 1024;
+
 /// Files a complaint or suggestion, optionally about one of the customer's own accounts and one
 /// of its transactions (anyone else's answers `NotFound`). A repeat of an open complaint on the
 /// same matter is merged into it. The customer gets an acknowledgement message either way.
@@ -144,7 +156,42 @@ pub async fn file_complaint(
     wanted: String,
     contact: String,
 ) -> Result<Filed, AppError> {
-    if let Some(problem) = rules::check_filing(&kind, &category, &contact, &what_happened, &wanted).first() {
+    let filing = Filing { kind, category, account_id, transaction_id, what_happened, wanted, contact };
+    file_with(filing, Vec::new()).await
+}
+
+/// `file_complaint` as a multipart form with up to three files (`file` parts): what the filing
+/// page sends. A refused file is named in the error and nothing is stored.
+#[server(endpoint = "complaints/file_with_files", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn file_complaint_with_files(data: leptos::server_fn::codec::MultipartData) -> Result<Filed, AppError> {
+    let mut form = upload::read(data).await?;
+    let filing = Filing {
+        kind: form.take("kind"),
+        category: form.take("category"),
+        account_id: form.take("account_id").parse().ok(),
+        transaction_id: form.take("transaction_id").parse().ok(),
+        what_happened: form.take("what_happened"),
+        wanted: form.take("wanted"),
+        contact: form.take("contact"),
+    };
+    file_with(filing, form.files).await
+}
+
+/// What the filing form sends.
+#[cfg(feature = "ssr")]
+struct Filing {
+    kind: String,
+    category: String,
+    account_id: Option<i64>,
+    transaction_id: Option<i64>,
+    what_happened: String,
+    wanted: String,
+    contact: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn file_with(f: Filing, files: Vec<service::Upload>) -> Result<Filed, AppError> {
+    if let Some(problem) = rules::check_filing(&f.kind, &f.category, &f.contact, &f.what_happened, &f.wanted).first() {
         let (field, key) = problem.field_and_key();
         return Err(AppError::Invalid { field: field.into(), problem: key.into() });
     }
@@ -152,15 +199,15 @@ pub async fn file_complaint(
     let now = state.now();
     let filing = service::NewComplaint {
         customer_id,
-        kind: &kind,
-        category: &category,
-        account_id,
-        transaction_id,
-        what_happened: what_happened.trim(),
-        wanted: wanted.trim(),
-        contact: &contact,
+        kind: &f.kind,
+        category: &f.category,
+        account_id: f.account_id,
+        transaction_id: f.transaction_id,
+        what_happened: f.what_happened.trim(),
+        wanted: f.wanted.trim(),
+        contact: &f.contact,
     };
-    let filed = service::file(&state.pool, &filing, crate::accounts::china_today(now), now)
+    let filed = service::file(&state.pool, &filing, &files, crate::accounts::china_today(now), now)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
@@ -190,12 +237,28 @@ pub async fn my_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError
 /// accord).
 #[server(endpoint = "complaints/add")]
 pub async fn add_complaint_information(complaint_id: i64, text: String) -> Result<ComplaintDetail, AppError> {
-    check_text("text", &text)?;
+    add_with(complaint_id, &text, &[]).await
+}
+
+/// `add_complaint_information` as a multipart form (`complaint_id`, `text`) with up to three
+/// files: what the complaint's page sends.
+#[server(endpoint = "complaints/add_with_files", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn add_complaint_information_with_files(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<ComplaintDetail, AppError> {
+    let mut form = upload::read(data).await?;
+    let complaint_id = form.take("complaint_id").parse().map_err(|_| AppError::NotFound)?;
+    add_with(complaint_id, &form.take("text"), &form.files).await
+}
+
+#[cfg(feature = "ssr")]
+async fn add_with(complaint_id: i64, text: &str, files: &[service::Upload]) -> Result<ComplaintDetail, AppError> {
+    check_text("text", text)?;
     let (state, _who, customer_id) = customer().await?;
     let now = state.now();
     let step = rules::Step::AddInformation;
-    service::take_step(&state.pool, service::Party::Customer(customer_id), complaint_id, &step, text.trim(), now)
-        .await?;
+    let party = service::Party::Customer(customer_id);
+    service::take_step_sending(&state.pool, party, complaint_id, &step, text.trim(), files, now).await?;
     my_complaint(complaint_id).await
 }
 

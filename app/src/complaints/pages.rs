@@ -4,6 +4,7 @@
 //! The forms need WASM: until the app is live their buttons stay disabled, so nothing typed is
 //! ever sent by the browser's own form submission.
 
+use super::picker::{FileLinks, FilePicker, Picked, file_problem_text, upload_action};
 use super::rules::{self, FilingProblem, Status, Urgency};
 use super::{ComplaintDetail, ComplaintSummary, Filed};
 use crate::error::AppError;
@@ -283,7 +284,21 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
         })
     };
     let reviewing = RwSignal::new(false);
-    let send = ServerAction::<super::FileComplaint>::new();
+    let picked = Picked::new();
+    let send = upload_action(
+        move || {
+            vec![
+                ("kind", kind.get_untracked()),
+                ("category", category.get_untracked()),
+                ("account_id", account.get_untracked()),
+                ("what_happened", what.get_untracked()),
+                ("wanted", wanted.get_untracked()),
+                ("contact", contact.get_untracked()),
+            ]
+        },
+        picked,
+        super::file_complaint_with_files,
+    );
     let live = crate::form::hydrated();
     Effect::new(move |_| {
         if matches!(send.value().get(), Some(Ok(_))) {
@@ -304,15 +319,7 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
         }
     };
     let on_send = move |_| {
-        send.dispatch(super::FileComplaint {
-            kind: kind.get_untracked(),
-            category: category.get_untracked(),
-            account_id: account.get_untracked().parse().ok(),
-            transaction_id: None,
-            what_happened: what.get_untracked(),
-            wanted: wanted.get_untracked(),
-            contact: contact.get_untracked(),
-        });
+        send.dispatch(());
     };
     let accounts = StoredValue::new(accounts);
     let account_name = move || {
@@ -335,12 +342,18 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                     <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
                     <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
                     <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact.get(), i18n.get_locale())}</dd></div>
+                    <div>
+                        <dt>{t!(i18n, complaints.files)}</dt>
+                        <dd>
+                            {move || {
+                                let names: Vec<String> = picked.list.get().into_iter().map(|(name, _)| name).collect();
+                                if names.is_empty() { t_string!(i18n, complaints.none).to_string() } else { names.join("、") }
+                            }}
+                        </dd>
+                    </div>
                 </dl>
                 <p role="alert" class="error-box">
-                    {move || send.value().get().and_then(Result::err).map(|e| match e {
-                        AppError::NotFound => t_string!(i18n, complaints.not_found).to_string(),
-                        _ => t_string!(i18n, error.generic).to_string(),
-                    })}
+                    {move || send.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}
                 </p>
                 <div class="actions">
                     <button type="button" class="button" on:click=move |_| reviewing.set(false)>{t!(i18n, complaints.edit)}</button>
@@ -422,6 +435,7 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                         ></textarea>
                         {move || wanted_error.get().map(|m| view! { <p class="error" id="wanted-error">{m}</p> })}
                     </div>
+                    <FilePicker picked id="files" />
                     <Choices
                         name="contact"
                         legend=Signal::derive(move || t_string!(i18n, complaints.contact).to_string())
@@ -504,6 +518,7 @@ pub(crate) fn refusal_text(error: &AppError, locale: Locale) -> String {
             "rating_out_of_range" => td_string!(locale, complaints.rating_required).to_string(),
             _ => td_string!(locale, complaints.not_now).to_string(),
         },
+        AppError::File { name, problem } => file_problem_text(name, *problem, locale),
         AppError::NotFound => td_string!(locale, complaints.not_found).to_string(),
         _ => td_string!(locale, error.generic).to_string(),
     }
@@ -537,7 +552,11 @@ pub(crate) fn Decisions(decisions: Vec<super::DecisionView>) -> impl IntoView {
 
 /// A complaint's timeline; for staff with who wrote each entry and the internal notes marked.
 #[component]
-pub(crate) fn Timeline(entries: Vec<super::TimelineEntry>, #[prop(optional)] staff: bool) -> impl IntoView {
+pub(crate) fn Timeline(
+    complaint_id: i64,
+    entries: Vec<super::TimelineEntry>,
+    #[prop(optional)] staff: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h2 id="timeline-heading">{t!(i18n, complaints.timeline)}</h2>
@@ -561,6 +580,7 @@ pub(crate) fn Timeline(entries: Vec<super::TimelineEntry>, #[prop(optional)] sta
                                 " · " <time>{move || format_datetime(at, i18n.get_locale())}</time>
                             </p>
                             {(!e.body.is_empty()).then(|| view! { <p class="prose">{e.body.clone()}</p> })}
+                            <FileLinks complaint_id files=e.files.clone() />
                         </li>
                     }
                 })
@@ -574,13 +594,18 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     let i18n = use_i18n();
     let complaint_id = d.summary.id;
     let current = RwSignal::new(d);
-    let add = ServerAction::<super::AddComplaintInformation>::new();
     let withdraw = ServerAction::<super::WithdrawComplaint>::new();
     let accept = ServerAction::<super::AcceptDecision>::new();
     let review = ServerAction::<super::RequestReview>::new();
     let rate = ServerAction::<super::RateComplaint>::new();
     let text = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
+    let add_files = Picked::new();
+    let add = upload_action(
+        move || vec![("complaint_id", complaint_id.to_string()), ("text", text.get_untracked())],
+        add_files,
+        super::add_complaint_information_with_files,
+    );
     let (stars, comment) = (RwSignal::new(0u8), RwSignal::new(String::new()));
     let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
     let live = crate::form::hydrated();
@@ -600,6 +625,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     Effect::new(move |_| {
         if settle(add.value().get()) {
             text.set(String::new());
+            add_files.clear();
             forget_draft();
         }
     });
@@ -634,7 +660,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         ev.prevent_default();
         empty.set(text.with_untracked(|t| t.trim().is_empty()));
         if !empty.get_untracked() {
-            add.dispatch(super::AddComplaintInformation { complaint_id, text: text.get_untracked() });
+            add.dispatch(());
         }
     };
     let no_reason = RwSignal::new(false);
@@ -699,7 +725,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                         })}
                         <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
                     </dl>
-                    <Timeline entries=d.timeline.clone() />
+                    <Timeline complaint_id entries=d.timeline.clone() />
                 }
             }}
             <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
@@ -799,6 +825,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             <p class="error" id="add-text-error">{t!(i18n, complaints.text_required)}</p>
                         </Show>
                     </div>
+                    <FilePicker picked=add_files id="add-files" />
                     <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
                         {t!(i18n, complaints.add_send)}
                     </button>

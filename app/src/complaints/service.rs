@@ -5,6 +5,7 @@
 //! status is still the one the rules saw. Every query about a customer's complaints names the
 //! customer.
 
+use super::files::{self, FileKind, FileView};
 use super::rules::{self, Actor, BankCalendar, Case, Matter, Pause, Refusal, Status, Step, TimeLimit};
 use super::{Action, ComplaintDetail, ComplaintSummary, DecisionView, Filed, TimelineEntry};
 use crate::error::AppError;
@@ -50,6 +51,7 @@ fn reference_of(id: i64, received_on: &str) -> String {
 pub async fn file(
     pool: &AnyPool,
     c: &NewComplaint<'_>,
+    files: &[Upload],
     today: NaiveDate,
     now: i64,
 ) -> Result<Option<Filed>, sqlx::Error> {
@@ -125,7 +127,8 @@ pub async fn file(
     } else {
         String::new()
     };
-    add_event(&mut tx, id, if merged { "merged" } else { "submitted" }, None, &body, now).await?;
+    let event = add_event(&mut tx, id, if merged { "merged" } else { "submitted" }, None, &body, now).await?;
+    store_files(&mut tx, id, event, files, now).await?;
     tx.commit().await?;
     Ok(Some(Filed { id, reference: reference_of(id, &received_on), merged }))
 }
@@ -139,11 +142,11 @@ async fn add_event(
     staff_id: Option<i64>,
     body: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let internal = matches!(kind, "note" | "assigned" | "recused");
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(complaint_id)
     .bind(kind)
@@ -152,9 +155,113 @@ async fn add_event(
     .bind(body)
     .bind(i64::from(internal))
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A file that arrived with a message, already checked (`files::check_file`).
+pub struct Upload {
+    pub name: String,
+    pub kind: FileKind,
+    pub content: Vec<u8>,
+}
+
+/// Stores the files of the timeline entry `event_id`, in the transaction that wrote the entry.
+async fn store_files(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    complaint_id: i64,
+    event_id: i64,
+    files: &[Upload],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for file in files {
+        sqlx::query(
+            "INSERT INTO complaint_attachments (complaint_id, event_id, file_name, content_type, size_bytes, \
+             content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(complaint_id)
+        .bind(event_id)
+        .bind(&file.name)
+        .bind(file.kind.content_type())
+        .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+        .bind(&file.content)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
+}
+
+/// One of a complaint's files, for `party` to download: its name, type and content. `None`
+/// when the complaint or file does not exist for them, or they may not open its files.
+pub async fn open_file(
+    pool: &AnyPool,
+    party: Party,
+    complaint_id: i64,
+    file_id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+    let Some(found) = case_of(pool, party, complaint_id).await? else { return Ok(None) };
+    if !may_open_files(&found, party) {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT file_name, content_type, content FROM complaint_attachments WHERE id = $1 AND complaint_id = $2",
+    )
+    .bind(file_id)
+    .bind(complaint_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A complaint's file for the download route: who is asking (from the request's session), then
+/// `open_file`. A member of staff's download is recorded about the customer, like any look.
+/// Anyone else, and a file that is not there, get `NotFound`.
+pub async fn download_file(
+    state: &AppState,
+    parts: &http::request::Parts,
+    complaint_id: i64,
+    file_id: i64,
+) -> Result<((String, String, Vec<u8>), Vec<http::HeaderValue>), AppError> {
+    use crate::auth::Role;
+    let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
+    let who = who.ok_or(AppError::Unauthenticated)?;
+    let party = match (who.role, who.customer_id(), who.staff_id()) {
+        (Role::Customer, Some(id), _) => Party::Customer(id),
+        (Role::Agent | Role::Supervisor, _, Some(id)) => Party::Staff { id, supervisor: who.role == Role::Supervisor },
+        _ => return Err(AppError::Forbidden),
+    };
+    let file = open_file(&state.pool, party, complaint_id, file_id).await.map_err(AppError::internal)?;
+    let file = file.ok_or(AppError::NotFound)?;
+    if party.staff_id().is_some() {
+        let customer_id: i64 = sqlx::query_scalar("SELECT customer_id FROM complaints WHERE id = $1")
+            .bind(complaint_id)
+            .fetch_one(&state.pool)
+            .await
+            .map_err(AppError::internal)?;
+        let detail = serde_json::json!({ "complaint_id": complaint_id, "file_id": file_id }).to_string();
+        crate::auth::service::audit_about(
+            &state.pool,
+            "complaint_file_opened_by_staff",
+            Some(&who.principal),
+            Some(&who.session_id),
+            Some(customer_id),
+            &crate::auth::server::client_of(parts),
+            state.now(),
+            &detail,
+        )
+        .await
+        .map_err(AppError::internal)?;
+    }
+    Ok((file, cookies))
+}
+
+fn may_open_files(found: &Found, party: Party) -> bool {
+    let staff = match party {
+        Party::Staff { id, supervisor } => Some((id, supervisor)),
+        Party::Customer(_) => None,
+    };
+    // case_of already showed a customer only their own complaint.
+    files::may_open(true, staff, found.case.handler, &found.case.recused)
 }
 
 /// The acknowledgement: a message in Messages (and by SMS or e-mail as the customer chose), and
@@ -348,8 +455,19 @@ pub async fn detail(
     let clocks = clocks(pool, Scope::Ids(complaint_id, complaint_id)).await?;
     let Some(summary) = summary_from(&row, &clocks, today) else { return Ok(None) };
     let staff_view = party.staff_id().is_some();
-    let events: Vec<(String, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name FROM complaint_events e \
+    let openable = may_open_files(&found, party);
+    let files: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT event_id, id, file_name, size_bytes FROM complaint_attachments WHERE complaint_id = $1 ORDER BY id",
+    )
+    .bind(complaint_id)
+    .fetch_all(pool)
+    .await?;
+    let files_of = |event: i64| -> Vec<FileView> {
+        let mine = files.iter().filter(|f| f.0 == event);
+        mine.map(|(_, id, name, size)| FileView { id: *id, name: name.clone(), size_bytes: *size, openable }).collect()
+    };
+    let events: Vec<(i64, String, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT e.id, e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name FROM complaint_events e \
          LEFT JOIN staff_users s ON s.id = e.staff_id \
          WHERE e.complaint_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
     )
@@ -385,13 +503,14 @@ pub async fn detail(
         transaction_id: row.12,
         timeline: events
             .into_iter()
-            .map(|(kind, by_customer, body, created_at, internal, author)| TimelineEntry {
+            .map(|(id, kind, by_customer, body, created_at, internal, author)| TimelineEntry {
                 kind,
                 by_customer: by_customer != 0,
                 body,
                 created_at,
                 internal: internal != 0,
                 author: author.filter(|_| staff_view),
+                files: files_of(id),
             })
             .collect(),
         decisions: decisions
@@ -572,6 +691,19 @@ pub async fn take_step(
     body: &str,
     now: i64,
 ) -> Result<Taken, AppError> {
+    take_step_sending(pool, party, complaint_id, step, body, &[], now).await
+}
+
+/// `take_step` with files that go with its message, stored in the same transaction.
+pub async fn take_step_sending(
+    pool: &AnyPool,
+    party: Party,
+    complaint_id: i64,
+    step: &Step,
+    body: &str,
+    files: &[Upload],
+    now: i64,
+) -> Result<Taken, AppError> {
     let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
     let calendar = calendar(pool).await.map_err(AppError::internal)?;
     let today = crate::accounts::china_today(now);
@@ -631,7 +763,8 @@ pub async fn take_step(
             }
             _ => {}
         }
-        add_event(&mut tx, complaint_id, event_kind(step), staff_id, body, now).await?;
+        let event = add_event(&mut tx, complaint_id, event_kind(step), staff_id, body, now).await?;
+        store_files(&mut tx, complaint_id, event, files, now).await?;
         tx.commit().await?;
         Ok(true)
     }

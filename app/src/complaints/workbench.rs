@@ -707,7 +707,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         })}
                     </dl>
                     <Decisions decisions=d.decisions.clone() />
-                    <Timeline entries=d.timeline.clone() staff=true />
+                    <Timeline complaint_id=d.summary.id entries=d.timeline.clone() staff=true />
                 }
             }}
             <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
