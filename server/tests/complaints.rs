@@ -619,12 +619,15 @@ async fn an_appraisal_pause_stops_the_clock_and_its_days_do_not_count() {
     app.cleanup().await;
 }
 
+/// A file part of a multipart form: its name and content.
+type Part<'a> = (&'a str, &'a [u8]);
+
 /// A multipart form as a browser sends it: text fields, then `file` parts.
 fn multipart(
     endpoint: &str,
     who: &app::auth::service::IssuedSession,
     fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
+    files: &[Part],
 ) -> http::Request<axum::body::Body> {
     const BOUNDARY: &str = "----portal-test-boundary";
     let mut body = Vec::new();
@@ -672,7 +675,7 @@ async fn files_go_with_their_message_are_judged_by_content_and_only_the_owner_an
     // Refused files are named, with the reason, and nothing of the complaint is stored.
     let text_as_png: &[u8] = b"just some text, named like a picture";
     let too_large = [b"%PDF-".as_slice(), &vec![b'x'; 5 * 1024 * 1024]].concat();
-    let refusals: [(&[(&str, &[u8])], &str, &str); 4] = [
+    let refusals: [(&[Part], &str, &str); 4] = [
         (&[("receipt.pdf", pdf), ("photo.png", text_as_png)], "photo.png", "wrong_type"),
         (&[("a.pdf", pdf), ("b.pdf", pdf), ("c.pdf", pdf), ("d.pdf", pdf)], "d.pdf", "too_many"),
         (&[("big.pdf", &too_large)], "big.pdf", "too_large"),

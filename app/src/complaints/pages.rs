@@ -315,6 +315,8 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
             &wanted.get_untracked(),
         ));
         if problems.with_untracked(Vec::is_empty) {
+            // A refusal of an earlier sending is about what has since been changed.
+            send.value().set(None);
             reviewing.set(true);
         }
     };

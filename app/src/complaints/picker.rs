@@ -183,7 +183,7 @@ pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
                                     <span>{format!("{name} · {}", files::size_text(size as i64))}</span>
                                     <button
                                         type="button"
-                                        class="button small"
+                                        class="button"
                                         on:click=move |_| picked.remove(i)
                                     >
                                         {move || td_string!(i18n.get_locale(), complaints.file_remove, name = label.clone()).to_string()}

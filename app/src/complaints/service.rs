@@ -440,6 +440,9 @@ impl Party {
     }
 }
 
+/// A timeline entry as read: id, kind, by the customer (0/1), body, when, internal (0/1), author.
+type EventRow = (i64, String, i64, String, i64, i64, Option<String>);
+
 /// One complaint as `party` may see it: the customer their own without internal notes; staff
 /// everything, with who wrote each entry. `None` when it is not theirs to see.
 pub async fn detail(
@@ -466,7 +469,7 @@ pub async fn detail(
         let mine = files.iter().filter(|f| f.0 == event);
         mine.map(|(_, id, name, size)| FileView { id: *id, name: name.clone(), size_bytes: *size, openable }).collect()
     };
-    let events: Vec<(i64, String, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+    let events: Vec<EventRow> = sqlx::query_as(
         "SELECT e.id, e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name FROM complaint_events e \
          LEFT JOIN staff_users s ON s.id = e.staff_id \
          WHERE e.complaint_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
