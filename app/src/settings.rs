@@ -90,7 +90,11 @@ fn event_name(kind: &str, locale: Locale) -> String {
         | "complaint_marked_complex"
         | "complaint_decided"
         | "complaint_assigned"
-        | "complaint_recusal_recorded" => {
+        | "complaint_recusal_recorded"
+        | "complaint_extension_requested"
+        | "complaint_extension_answered"
+        | "complaint_paused"
+        | "complaint_resumed" => {
             td_string!(locale, settings.event_complaint_handled)
         }
         _ => td_string!(locale, settings.event_other),

@@ -779,3 +779,77 @@ async fn files_go_with_their_message_are_judged_by_content_and_only_the_owner_an
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = $1", id).await, 3);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_complex_case_is_extended_once_with_another_supervisors_approval_and_the_customer_is_told() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000032", "13800000032", now).await;
+    let (status, text) = call(&app, "/api/complaints/file", &customer, FEE).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let id = json(&text)["id"].as_i64().unwrap();
+    let one = format!("complaint_id={id}");
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
+    let ask = |days: u32| format!("{one}&extra_days={days}&reason=Waiting+for+the+card+scheme%27s+records.");
+    let refused = |text: &str, key: &str| assert!(text.contains(&format!("\"{key}\"")), "{key}: {text}");
+
+    // Only the handler, only once the case is complex, 1 to 30 days, with a reason.
+    let (status, text) = call(&app, "/api/staff/complaints/extension", &agent, &ask(20)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    refused(&text, "not_yours");
+    call(&app, "/api/staff/complaints/claim", &agent, &one).await;
+    let (_, text) = call(&app, "/api/staff/complaints/extension", &agent, &ask(20)).await;
+    refused(&text, "not_complex");
+    let complex = format!("{one}&reason=Records+from+two+branches.");
+    let (status, text) = call(&app, "/api/staff/complaints/complex", &agent, &complex).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let due_complex = json(&text)["detail"]["summary"]["due_on"].as_str().unwrap().to_owned();
+    let (_, text) = call(&app, "/api/staff/complaints/extension", &agent, &ask(31)).await;
+    refused(&text, "extension_too_long");
+    let (status, text) = call(&app, "/api/staff/complaints/extension", &agent, &ask(20)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let desk = json(&text);
+    assert_eq!(desk["extension"]["extra_days"], 20);
+    assert!(desk["extension"]["approved"].is_null());
+    let (_, text) = call(&app, "/api/staff/complaints/extension", &agent, &ask(10)).await;
+    refused(&text, "already_extended");
+
+    // The customer does not see the request; the agent cannot answer it; the supervisor must
+    // say why when refusing, and approves.
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert!(!text.contains("extension_requested") && !text.contains("card scheme"), "{text}");
+    let approve = format!("{one}&approve=true&answer=");
+    let (_, text) = call(&app, "/api/staff/complaints/extension_answer", &agent, &approve).await;
+    refused(&text, "not_yours");
+    let (_, text) =
+        call(&app, "/api/staff/complaints/extension_answer", &supervisor, &format!("{one}&approve=false&answer=+"))
+            .await;
+    refused(&text, "missing_reason");
+    let messages = "SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND kind = 'complaint_extended'";
+    let told_before = count(&app, messages, 32).await;
+    let (status, text) = call(&app, "/api/staff/complaints/extension_answer", &supervisor, &approve).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let desk = json(&text);
+    assert_eq!(desk["time_limit"], "approved");
+    assert_eq!(desk["extension"]["approved"], true);
+    let due_approved = desk["detail"]["summary"]["due_on"].as_str().unwrap().to_owned();
+    // 50 days from receipt instead of 30 (each moved past weekends and holidays).
+    let received: chrono::NaiveDate = desk["detail"]["summary"]["received_on"].as_str().unwrap().parse().unwrap();
+    let (from, to): (chrono::NaiveDate, chrono::NaiveDate) =
+        (due_complex.parse().unwrap(), due_approved.parse().unwrap());
+    assert!((from - received).num_days() >= 30 && (from - received).num_days() < 50, "{received} -> {due_complex}");
+    assert!((to - received).num_days() >= 50 && (to - received).num_days() < 55, "{received} -> {due_approved}");
+    assert_eq!(count(&app, messages, 32).await, told_before + 1);
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    assert!(
+        text.contains("card scheme") && text.contains(&due_approved),
+        "the customer reads the reason and the new deadline: {text}"
+    );
+    // Answered once.
+    let (_, text) = call(&app, "/api/staff/complaints/extension_answer", &supervisor, &approve).await;
+    refused(&text, "not_now");
+    let (status, text) = call(&app, "/api/staff/complaints/extension", &customer, &ask(5)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    app.cleanup().await;
+}

@@ -88,6 +88,8 @@ pub enum Action {
     Recuse,
     Pause,
     Resume,
+    RequestExtension,
+    AnswerExtension,
 }
 
 /// A complaint with its timeline, as its customer sees it.

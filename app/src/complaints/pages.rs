@@ -80,6 +80,8 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "paused" => td_string!(locale, complaints.event_paused),
         "resumed" => td_string!(locale, complaints.event_resumed),
         "recused" => td_string!(locale, complaints.event_recused),
+        "extension_requested" => td_string!(locale, complaints.event_extension_requested),
+        "extension_refused" => td_string!(locale, complaints.event_extension_refused),
         _ => td_string!(locale, complaints.event_submitted),
     }
     .to_string()
@@ -516,6 +518,9 @@ pub(crate) fn refusal_text(error: &AppError, locale: Locale) -> String {
             "review_window_closed" => td_string!(locale, complaints.refused_review_window_closed).to_string(),
             "same_handler" => td_string!(locale, complaints.refused_same_handler).to_string(),
             "already_extended" => td_string!(locale, complaints.refused_already_extended).to_string(),
+            "not_complex" => td_string!(locale, complaints.refused_not_complex).to_string(),
+            "extension_too_long" => td_string!(locale, complaints.refused_extension_too_long).to_string(),
+            "own_request" => td_string!(locale, complaints.refused_own_request).to_string(),
             "already_rated" => td_string!(locale, complaints.refused_already_rated).to_string(),
             "rating_out_of_range" => td_string!(locale, complaints.rating_required).to_string(),
             _ => td_string!(locale, complaints.not_now).to_string(),

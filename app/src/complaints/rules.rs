@@ -323,6 +323,8 @@ pub enum Refusal {
     NotComplex,
     #[error("an extension is 1 to 30 days")]
     ExtensionTooLong,
+    #[error("a supervisor other than the one who asked answers an extension request")]
+    OwnRequest,
     #[error("a rating is 1 to 5")]
     RatingOutOfRange,
     #[error("already rated")]
@@ -513,6 +515,65 @@ pub fn check_pause(case: &Case, staff_id: i64, paused: bool, pausing: bool) -> R
     Ok(())
 }
 
+/// Whether the handler may ask a supervisor for `extra_days` beyond the complex limit, with a
+/// reason the customer will be told: once per complaint, only for a complex case, while its first
+/// decision is awaited, 1 to 30 days (60 in all).
+pub fn check_extension_request(
+    case: &Case,
+    staff_id: i64,
+    limit: TimeLimit,
+    asked_before: bool,
+    extra_days: u32,
+    reason: &str,
+) -> Result<(), Refusal> {
+    if case.recused.contains(&staff_id) {
+        return Err(Refusal::Recused);
+    }
+    if case.handler != Some(staff_id) {
+        return Err(Refusal::NotYours);
+    }
+    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
+        return Err(Refusal::NotNow);
+    }
+    if asked_before {
+        return Err(Refusal::AlreadyExtended);
+    }
+    limit.approve_extension(extra_days)?;
+    if reason.trim().is_empty() {
+        return Err(Refusal::MissingReason);
+    }
+    Ok(())
+}
+
+/// Whether `staff_id` may approve or refuse the extension `requested_by` asked for: a
+/// supervisor, not the one who asked, not one the complaint is about, while the first decision
+/// is awaited. A refusal needs its reason (for the handler).
+pub fn check_extension_answer(
+    case: &Case,
+    staff_id: i64,
+    supervisor: bool,
+    requested_by: i64,
+    approve: bool,
+    reason: &str,
+) -> Result<(), Refusal> {
+    if case.recused.contains(&staff_id) {
+        return Err(Refusal::Recused);
+    }
+    if !supervisor {
+        return Err(Refusal::NotYours);
+    }
+    if staff_id == requested_by {
+        return Err(Refusal::OwnRequest);
+    }
+    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
+        return Err(Refusal::NotNow);
+    }
+    if !approve && reason.trim().is_empty() {
+        return Err(Refusal::MissingReason);
+    }
+    Ok(())
+}
+
 /// What a complaint is about, for telling a repeat from a new matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matter<'a> {
@@ -627,6 +688,40 @@ pub fn next_day(day: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_handler_asks_once_for_more_time_on_a_complex_case_and_another_supervisor_answers() {
+        let handled = case;
+        let case = handled(Status::InProgress);
+        let ask = |case: &Case, by, limit, before, days, reason| {
+            check_extension_request(case, by, limit, before, days, reason)
+        };
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, false, 30, "appraisal"), Ok(()));
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, false, 1, "appraisal"), Ok(()));
+        assert_eq!(ask(&case, 8, TimeLimit::Complex, false, 30, "appraisal"), Err(Refusal::NotYours));
+        assert_eq!(ask(&case, 7, TimeLimit::Standard, false, 10, "appraisal"), Err(Refusal::NotComplex));
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, false, 31, "appraisal"), Err(Refusal::ExtensionTooLong));
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, false, 0, "appraisal"), Err(Refusal::ExtensionTooLong));
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, true, 10, "appraisal"), Err(Refusal::AlreadyExtended));
+        let approved = TimeLimit::Approved { extra_days: 10 };
+        assert_eq!(ask(&case, 7, approved, false, 10, "appraisal"), Err(Refusal::AlreadyExtended));
+        assert_eq!(ask(&case, 7, TimeLimit::Complex, false, 10, " "), Err(Refusal::MissingReason));
+        assert_eq!(ask(&handled(Status::Decided), 7, TimeLimit::Complex, false, 10, "x"), Err(Refusal::NotNow));
+        let recused = Case { recused: vec![7], ..case.clone() };
+        assert_eq!(ask(&recused, 7, TimeLimit::Complex, false, 10, "x"), Err(Refusal::Recused));
+        assert_eq!(approved.days(), 40);
+        assert_eq!(TimeLimit::Approved { extra_days: 30 }.days(), 60);
+
+        let answer = check_extension_answer;
+        assert_eq!(answer(&case, 9, true, 7, true, ""), Ok(()));
+        assert_eq!(answer(&case, 9, true, 7, false, "the appraisal is not needed"), Ok(()));
+        assert_eq!(answer(&case, 9, true, 7, false, " "), Err(Refusal::MissingReason));
+        assert_eq!(answer(&case, 8, false, 7, true, ""), Err(Refusal::NotYours));
+        assert_eq!(answer(&case, 7, true, 7, true, ""), Err(Refusal::OwnRequest));
+        assert_eq!(answer(&handled(Status::Withdrawn), 9, true, 7, true, ""), Err(Refusal::NotNow));
+        let about_supervisor = Case { recused: vec![9], ..case };
+        assert_eq!(answer(&about_supervisor, 9, true, 7, true, ""), Err(Refusal::Recused));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -143,7 +143,7 @@ async fn add_event(
     body: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let internal = matches!(kind, "note" | "assigned" | "recused");
+    let internal = matches!(kind, "note" | "assigned" | "recused" | "extension_requested" | "extension_refused");
     sqlx::query_scalar(
         "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -490,6 +490,7 @@ pub async fn detail(
             .bind(complaint_id)
             .fetch_one(pool)
             .await?;
+    let extension = if staff_view { extension_of(pool, complaint_id).await? } else { None };
     let case = &found.case;
     let review_until = match case.status {
         Status::Decided if !case.review_requested => {
@@ -525,12 +526,21 @@ pub async fn detail(
         review_until,
         rating: rating.0.and_then(|r| u8::try_from(r).ok()),
         rating_comment: rating.1.unwrap_or_default(),
-        actions: actions(case, party, found.time_limit, rating.0.is_some(), today, &clocks),
+        actions: actions(case, party, found.time_limit, extension.as_ref(), rating.0.is_some(), today, &clocks),
     }))
 }
 
 /// What `party` may do next on a complaint, by asking the rules.
-fn actions(case: &Case, party: Party, limit: TimeLimit, rated: bool, today: NaiveDate, clocks: &Clocks) -> Vec<Action> {
+#[allow(clippy::too_many_arguments)]
+fn actions(
+    case: &Case,
+    party: Party,
+    limit: TimeLimit,
+    extension: Option<&ExtensionRow>,
+    rated: bool,
+    today: NaiveDate,
+    clocks: &Clocks,
+) -> Vec<Action> {
     let calendar = &clocks.calendar;
     let paused = clocks.pauses.iter().any(|(_, p)| p.until.is_none());
     let probe = rules::Decision { facts: "-".into(), grounds: "-".into(), remedy: String::new() };
@@ -573,6 +583,15 @@ fn actions(case: &Case, party: Party, limit: TimeLimit, rated: bool, today: Naiv
             }
             if rules::may_note(case, staff_id).is_ok() {
                 allowed.push(Action::Note);
+            }
+            if rules::check_extension_request(case, staff_id, limit, extension.is_some(), 1, "-").is_ok() {
+                allowed.push(Action::RequestExtension);
+            }
+            let pending = extension.filter(|e| e.approved.is_none());
+            if pending.is_some_and(|e| {
+                rules::check_extension_answer(case, staff_id, supervisor, e.requested_by, true, "-").is_ok()
+            }) {
+                allowed.push(Action::AnswerExtension);
             }
             if rules::check_pause(case, staff_id, paused, true).is_ok() {
                 allowed.push(Action::Pause);
@@ -810,6 +829,135 @@ pub async fn mark_complex(
     .await;
     settled(taken)?;
     Ok(found.taken(complaint_id, found.case.status))
+}
+
+/// A complaint's extension request, as the desk reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtensionRow {
+    pub extra_days: i64,
+    pub reason: String,
+    pub requested_by: i64,
+    /// `None` while a supervisor's answer is awaited.
+    pub approved: Option<bool>,
+    pub answer: String,
+}
+
+pub async fn extension_of(pool: &AnyPool, complaint_id: i64) -> Result<Option<ExtensionRow>, sqlx::Error> {
+    let row: Option<(i64, String, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT extra_days, reason, requested_by, approved, answer FROM complaint_extensions WHERE complaint_id = $1",
+    )
+    .bind(complaint_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(extra_days, reason, requested_by, approved, answer)| ExtensionRow {
+        extra_days,
+        reason,
+        requested_by,
+        approved: approved.map(|a| a != 0),
+        answer,
+    }))
+}
+
+/// The handler asks a supervisor for `extra_days` beyond the complex limit; the request (with
+/// the reason the customer will be told) goes on the timeline as an internal entry.
+pub async fn request_extension(
+    pool: &AnyPool,
+    staff_id: i64,
+    complaint_id: i64,
+    extra_days: u32,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let party = Party::Staff { id: staff_id, supervisor: false };
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let asked_before = extension_of(pool, complaint_id).await.map_err(AppError::internal)?.is_some();
+    rules::check_extension_request(&found.case, staff_id, found.time_limit, asked_before, extra_days, reason)
+        .map_err(super::refused)?;
+    let done = async {
+        let mut tx = pool.begin().await?;
+        // The key (one request per complaint) refuses the second of two requests at once.
+        let inserted = sqlx::query(
+            "INSERT INTO complaint_extensions (complaint_id, extra_days, reason, requested_by, requested_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM complaints WHERE id = $1 AND handler_id = $4 \
+             AND time_limit = 'complex') ON CONFLICT (complaint_id) DO NOTHING",
+        )
+        .bind(complaint_id)
+        .bind(i64::from(extra_days))
+        .bind(reason.trim())
+        .bind(staff_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        let body = format!("+{extra_days}: {}", reason.trim());
+        add_event(&mut tx, complaint_id, "extension_requested", Some(staff_id), &body, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await;
+    settled(done)
+}
+
+/// A supervisor approves the pending extension request (the deadline moves; the customer is told
+/// the reason: the step returned) or refuses it with a reason for the handler (`None`).
+pub async fn answer_extension(
+    pool: &AnyPool,
+    party: Party,
+    complaint_id: i64,
+    approve: bool,
+    answer: &str,
+    now: i64,
+) -> Result<Option<Taken>, AppError> {
+    let Party::Staff { id: staff_id, supervisor } = party else { return Err(AppError::Forbidden) };
+    let found = case_of(pool, party, complaint_id).await.map_err(AppError::internal)?.ok_or_else(not_found)?;
+    let request = extension_of(pool, complaint_id).await.map_err(AppError::internal)?;
+    let Some(request) = request.filter(|r| r.approved.is_none()) else {
+        return Err(super::refused(Refusal::NotNow));
+    };
+    rules::check_extension_answer(&found.case, staff_id, supervisor, request.requested_by, approve, answer)
+        .map_err(super::refused)?;
+    let done = async {
+        let mut tx = pool.begin().await?;
+        let answered = sqlx::query(
+            "UPDATE complaint_extensions SET approved = $1, answer = $2, answered_by = $3, answered_at = $4 \
+             WHERE complaint_id = $5 AND approved IS NULL",
+        )
+        .bind(i64::from(approve))
+        .bind(answer.trim())
+        .bind(staff_id)
+        .bind(now)
+        .bind(complaint_id)
+        .execute(&mut *tx)
+        .await?;
+        if answered.rows_affected() == 0 {
+            return Ok::<bool, sqlx::Error>(false);
+        }
+        if approve {
+            let extended = sqlx::query(
+                "UPDATE complaints SET time_limit = 'approved', extra_days = $1, updated_at = $2 \
+                 WHERE id = $3 AND time_limit = 'complex' AND status = $4",
+            )
+            .bind(request.extra_days)
+            .bind(now)
+            .bind(complaint_id)
+            .bind(found.case.status.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if extended.rows_affected() == 0 {
+                return Ok(false);
+            }
+            add_event(&mut tx, complaint_id, "extended", Some(staff_id), &request.reason, now).await?;
+        } else {
+            add_event(&mut tx, complaint_id, "extension_refused", Some(staff_id), answer.trim(), now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await;
+    settled(done)?;
+    Ok(approve.then(|| found.taken(complaint_id, found.case.status)))
 }
 
 /// Someone on the staff, as the desk's pages list them.
@@ -1086,7 +1234,13 @@ pub async fn notify_customer(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     use crate::messages::{MessageParams, service::NewMessage};
-    let key = format!("{}:{complaint_id}:{now}", kind.as_str());
+    // One message per step: each step adds a timeline entry (two steps in the same second, say
+    // marking a case complex and approving its extension, are two messages).
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = $1")
+        .bind(complaint_id)
+        .fetch_one(&state.pool)
+        .await?;
+    let key = format!("{}:{complaint_id}:{entries}", kind.as_str());
     let params = MessageParams { reference: Some(taken.reference.clone()), ..Default::default() };
     let message = NewMessage { customer_id: taken.customer_id, kind, params, account_id: None, dedupe_key: Some(&key) };
     crate::messages::service::post(&state.pool, &state.gateway, message, now).await.map(|_| ())

@@ -43,10 +43,23 @@ pub struct StaffComplaint {
     pub customer_no: String,
     pub handler: Option<String>,
     pub handler_id: Option<i64>,
-    /// "standard" (15 days) or "complex" (30).
+    /// "standard" (15 days), "complex" (30) or "approved" (30 + the extension's days).
     pub time_limit: String,
     /// The staff a supervisor may assign it to, and who it may be recorded as being about.
     pub colleagues: Vec<Colleague>,
+    /// The handler's request for more time beyond the complex limit, once made.
+    pub extension: Option<Extension>,
+}
+
+/// A request for more time, and its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub extra_days: i64,
+    pub reason: String,
+    pub requested_by: String,
+    /// `None` while a supervisor's answer is awaited.
+    pub approved: Option<bool>,
+    pub answer: String,
 }
 
 /// A member of staff, as the assignment and recusal lists name them.
@@ -101,7 +114,7 @@ mod ssr {
         .await
         .map_err(AppError::internal)?;
         let (customer_name, customer_no, customer_id, handler, time_limit, handler_id) = row;
-        let colleagues = service::staff_list(&state.pool)
+        let colleagues: Vec<Colleague> = service::staff_list(&state.pool)
             .await
             .map_err(AppError::internal)?
             .into_iter()
@@ -112,8 +125,30 @@ mod ssr {
                 desk: s.role == "agent" || s.role == "supervisor",
             })
             .collect();
-        let complaint =
-            StaffComplaint { detail, customer_name, customer_no, handler, handler_id, time_limit, colleagues };
+        let extension = service::extension_of(&state.pool, complaint_id).await.map_err(AppError::internal)?.map(|e| {
+            let requested_by = colleagues
+                .iter()
+                .find(|c: &&Colleague| c.id == e.requested_by)
+                .map(|c| format!("{} {}", c.staff_no, c.name))
+                .unwrap_or_default();
+            Extension {
+                extra_days: e.extra_days,
+                reason: e.reason,
+                requested_by,
+                approved: e.approved,
+                answer: e.answer,
+            }
+        });
+        let complaint = StaffComplaint {
+            detail,
+            customer_name,
+            customer_no,
+            handler,
+            handler_id,
+            time_limit,
+            colleagues,
+            extension,
+        };
         Ok((complaint, customer_id))
     }
 
@@ -276,6 +311,31 @@ pub async fn mark_complaint_complex(complaint_id: i64, reason: String) -> Result
         super::service::mark_complex(&state.pool, ssr::id_of(party), complaint_id, &reason, state.now()).await?;
     let notify = Some((crate::messages::MessageKind::ComplaintExtended, &taken));
     ssr::after_step(&state, &who, party, complaint_id, "complaint_marked_complex", notify).await
+}
+
+/// The handler of a complex case asks a supervisor for `extra_days` more (1 to 30), with the
+/// reason the customer will be told if it is approved.
+#[server(endpoint = "staff/complaints/extension")]
+pub async fn request_extension(complaint_id: i64, extra_days: u32, reason: String) -> Result<StaffComplaint, AppError> {
+    super::check_text("reason", &reason)?;
+    let (state, who, party) = ssr::desk().await?;
+    super::service::request_extension(&state.pool, ssr::id_of(party), complaint_id, extra_days, &reason, state.now())
+        .await?;
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_extension_requested", None).await
+}
+
+/// A supervisor (not the one who asked) approves the extension, and the customer is told the
+/// new deadline and the reason; or refuses it, with a reason for the handler.
+#[server(endpoint = "staff/complaints/extension_answer")]
+pub async fn answer_extension(complaint_id: i64, approve: bool, answer: String) -> Result<StaffComplaint, AppError> {
+    if answer.trim().chars().count() > rules::TEXT_MAX {
+        return Err(AppError::Invalid { field: "answer".into(), problem: "too_long".into() });
+    }
+    let (state, who, party) = ssr::desk().await?;
+    let taken =
+        super::service::answer_extension(&state.pool, party, complaint_id, approve, &answer, state.now()).await?;
+    let notify = taken.as_ref().map(|t| (crate::messages::MessageKind::ComplaintExtended, t));
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_extension_answered", notify).await
 }
 
 /// The handler stops the clock for an external appraisal, with the reason the customer reads.
@@ -555,6 +615,11 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let recuse = ServerAction::<RecuseStaff>::new();
     let pause = ServerAction::<PauseComplaint>::new();
     let resume = ServerAction::<ResumeComplaint>::new();
+    let extend = ServerAction::<RequestExtension>::new();
+    let answer = ServerAction::<AnswerExtension>::new();
+    let (extra_days, extend_reason, answer_text) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (bad_days, no_extend_reason, no_answer) = (RwSignal::new(false), RwSignal::new(false), RwSignal::new(false));
     let (pause_reason, no_pause_reason) = (RwSignal::new(String::new()), RwSignal::new(false));
     let (assignee, about) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (no_assignee, no_about) = (RwSignal::new(false), RwSignal::new(false));
@@ -585,6 +650,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     Effect::new(move |_| settle(recuse.value().get(), &[about]));
     Effect::new(move |_| settle(pause.value().get(), &[pause_reason]));
     Effect::new(move |_| settle(resume.value().get(), &[]));
+    Effect::new(move |_| settle(extend.value().get(), &[extra_days, extend_reason]));
+    Effect::new(move |_| settle(answer.value().get(), &[answer_text]));
     let may = move |action: Action| current.with(|c| c.detail.may(action));
     let pending = move || {
         claim.pending().get()
@@ -596,6 +663,8 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
             || recuse.pending().get()
             || pause.pending().get()
             || resume.pending().get()
+            || extend.pending().get()
+            || answer.pending().get()
     };
     let blank = |text: RwSignal<String>, flag: RwSignal<bool>| {
         let empty = text.with_untracked(|t| t.trim().is_empty());
@@ -623,6 +692,22 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
         ev.prevent_default();
         if !blank(reason, reason_missing) {
             complex.dispatch(MarkComplaintComplex { complaint_id, reason: reason.get_untracked() });
+        }
+    };
+    let on_extend = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let days = extra_days.with_untracked(|d| d.trim().parse::<u32>().ok()).filter(|d| (1..=30).contains(d));
+        bad_days.set(days.is_none());
+        let no_reason = blank(extend_reason, no_extend_reason);
+        if let (Some(extra_days), false) = (days, no_reason) {
+            extend.dispatch(RequestExtension { complaint_id, extra_days, reason: extend_reason.get_untracked() });
+        }
+    };
+    let send_answer = move |approve: bool| {
+        // A refusal says why; an approval may.
+        if approve || !blank(answer_text, no_answer) {
+            no_answer.set(false);
+            answer.dispatch(AnswerExtension { complaint_id, approve, answer: answer_text.get_untracked() });
         }
     };
     let on_decide = move |ev: leptos::ev::SubmitEvent| {
@@ -679,7 +764,9 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                 let d = c.detail.clone();
                 let s = d.summary.clone();
                 let (kind, category) = (s.kind.clone(), s.category.clone());
-                let complex = c.time_limit == "complex";
+                let limit = c.time_limit.clone();
+                let extra = c.extension.as_ref().map_or(0, |e| e.extra_days);
+                let extension = c.extension.clone();
                 let handler = c.handler.clone();
                 view! {
                     <p>
@@ -691,8 +778,39 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         <div><dt>{t!(i18n, workbench.received)}</dt><dd>{move || format_date(s.received_on, i18n.get_locale())}</dd></div>
                         <div>
                             <dt>{t!(i18n, workbench.time_limit)}</dt>
-                            <dd>{move || if complex { t_string!(i18n, workbench.limit_complex) } else { t_string!(i18n, workbench.limit_standard) }}</dd>
+                            <dd>
+                                {move || {
+                                    let l = i18n.get_locale();
+                                    match limit.as_str() {
+                                        "complex" => td_string!(l, workbench.limit_complex).to_string(),
+                                        "approved" => td_string!(l, workbench.limit_approved, days = 30 + extra).to_string(),
+                                        _ => td_string!(l, workbench.limit_standard).to_string(),
+                                    }
+                                }}
+                            </dd>
                         </div>
+                        {extension.map(|e| {
+                            let status = e.approved;
+                            view! {
+                                <div>
+                                    <dt>{t!(i18n, workbench.extension)}</dt>
+                                    <dd>
+                                        {move || {
+                                            let l = i18n.get_locale();
+                                            let state = match status {
+                                                None => td_string!(l, workbench.extension_pending).to_string(),
+                                                Some(true) => td_string!(l, workbench.extension_approved).to_string(),
+                                                Some(false) => td_string!(l, workbench.extension_refused).to_string(),
+                                            };
+                                            let by = e.requested_by.clone();
+                                            td_string!(l, workbench.extension_line, days = e.extra_days, by, state).to_string()
+                                        }}
+                                        <span class="prose">{format!(" {}", e.reason)}</span>
+                                        {(!e.answer.is_empty()).then(|| view! { <span class="prose">{format!(" — {}", e.answer)}</span> })}
+                                    </dd>
+                                </div>
+                            }
+                        })}
                         <div>
                             <dt>{t!(i18n, workbench.handler)}</dt>
                             <dd>{move || handler.clone().unwrap_or_else(|| t_string!(i18n, workbench.unclaimed).to_string())}</dd>
@@ -751,6 +869,43 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     <p class="hint">{t!(i18n, workbench.mark_complex_note)}</p>
                     <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
                     <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.mark_complex)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::RequestExtension)>
+                <form class="form" novalidate on:submit=on_extend>
+                    <h2>{t!(i18n, workbench.request_extension)}</h2>
+                    <p class="hint">{t!(i18n, workbench.request_extension_note)}</p>
+                    <div class="field">
+                        <label for="extension-days">{t!(i18n, workbench.extension_days)}</label>
+                        <input
+                            id="extension-days"
+                            type="number"
+                            inputmode="numeric"
+                            min="1"
+                            max="30"
+                            aria-describedby=move || bad_days.get().then_some("extension-days-error")
+                            aria-invalid=move || bad_days.get().to_string()
+                            prop:value=extra_days
+                            on:input=move |ev| extra_days.set(event_target_value(&ev))
+                        />
+                        <Show when=move || bad_days.get()>
+                            <p class="error" id="extension-days-error">{t!(i18n, workbench.extension_days_error)}</p>
+                        </Show>
+                    </div>
+                    <TextField id="extension-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=extend_reason missing=no_extend_reason rows=2 />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.request_extension)}</button>
+                </form>
+            </Show>
+            <Show when=move || may(Action::AnswerExtension)>
+                <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_answer(true); }>
+                    <h2>{t!(i18n, workbench.answer_extension)}</h2>
+                    <TextField id="extension-answer" label=label(|l| td_string!(l, workbench.extension_answer).to_string()) value=answer_text missing=no_answer rows=2 />
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.approve_extension)}</button>
+                        <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_answer(false)>
+                            {t!(i18n, workbench.refuse_extension)}
+                        </button>
+                    </div>
                 </form>
             </Show>
             <Show when=move || may(Action::Pause)>
