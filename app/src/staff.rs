@@ -114,12 +114,22 @@ pub fn StaffHomePage() -> impl IntoView {
                                         .iter()
                                         .map(|d| {
                                             let (title, body) = duty_text(*d, locale);
+                                            // Each "open" link names its duty to screen readers (the links differ).
+                                            let named = title.clone();
                                             view! {
                                                 <li class="card">
                                                     <h3>{title}</h3>
                                                     <p>{body}</p>
                                                     {match duty_page(*d) {
-                                                        Some(href) => view! { <p><a class="button" href=href>{t!(i18n, staff.open)}</a></p> }.into_any(),
+                                                        Some(href) => view! {
+                                                            <p>
+                                                                <a class="button" href=href>
+                                                                    {t!(i18n, staff.open)}
+                                                                    <span class="sr-only">{format!(" {named}")}</span>
+                                                                </a>
+                                                            </p>
+                                                        }
+                                                        .into_any(),
                                                         None => view! { <p class="notice">{t!(i18n, area.coming)}</p> }.into_any(),
                                                     }}
                                                 </li>

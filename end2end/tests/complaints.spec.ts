@@ -213,6 +213,18 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await expectNoAxeViolations(agent);
   await agent.getByRole('button', { name: '恢复计时' }).click();
   await expect(agent.locator('.deadline')).toContainText(/还剩 \d+ 天/);
+  // Complex: 30 days; then a further extension goes to a supervisor, days and reason required.
+  await agent.getByLabel('理由（将告知客户）').fill('需调取多个系统的记录。');
+  await agent.getByRole('button', { name: '标记为情况复杂' }).click();
+  await expect(agent.getByText('30 日（情况复杂）')).toBeVisible();
+  await agent.getByRole('button', { name: '申请进一步延期' }).click();
+  await expect(agent.getByText('请填写 1 到 30 之间的天数。')).toBeVisible();
+  await agent.getByLabel('延长天数（1–30）').fill('20');
+  await agent.getByLabel('理由（将告知客户）').fill('厂商鉴定报告预计三周后出具。');
+  await agent.getByRole('button', { name: '申请进一步延期' }).click();
+  await expect(agent.getByText(/延长 20 日，.* 申请，待主管审批/)).toBeVisible();
+  await expect(agent.getByRole('button', { name: '申请进一步延期' })).toHaveCount(0);
+  await expectNoAxeViolations(agent);
 
   // The customer sees the question (not the note), is told in Messages, and answers.
   await page.goto(`${baseUrl()}/messages`);
