@@ -351,7 +351,8 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                         <dd>
                             {move || {
                                 let names: Vec<String> = picked.list.get().into_iter().map(|(name, _)| name).collect();
-                                if names.is_empty() { t_string!(i18n, complaints.none).to_string() } else { names.join("、") }
+                                let separator = if i18n.get_locale() == Locale::en { ", " } else { "、" };
+                                if names.is_empty() { t_string!(i18n, complaints.none).to_string() } else { names.join(separator) }
                             }}
                         </dd>
                     </div>
