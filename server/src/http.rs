@@ -166,24 +166,41 @@ fn locale_of(state: &AppState, headers: &http::HeaderMap) -> Locale {
     negotiate_locale(cookie_locale.as_deref(), accept, default)
 }
 
-/// A file for the signed-in customer (name, body and renewed-session cookies), or what to do
-/// instead: sign in first (and come back to `page`), a named problem, or an error page.
+/// A file to download: its type, how the browser is to save it, and its bytes.
+struct Download {
+    content_type: String,
+    disposition: String,
+    body: Body,
+}
+
+impl Download {
+    /// A text file the portal made, under the (ASCII) name it chose.
+    fn text(content_type: &str, name: &str, body: String) -> Download {
+        Download {
+            content_type: content_type.to_owned(),
+            disposition: format!("attachment; filename=\"{name}\""),
+            body: Body::from(body),
+        }
+    }
+}
+
+/// A file for the signed-in person (with their renewed-session cookies), or what to do instead:
+/// sign in first (and come back to `page`), a named problem, or an error page.
 fn download(
-    result: Result<(String, String, Vec<HeaderValue>), app::error::AppError>,
-    content_type: &'static str,
+    result: Result<(Download, Vec<HeaderValue>), app::error::AppError>,
     page: &str,
     locale: Locale,
     request_id: &str,
 ) -> Response {
     match result {
-        Ok((name, body, cookies)) => {
+        Ok((file, cookies)) => {
             let mut response = (
                 [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                    (header::CONTENT_TYPE, file.content_type),
+                    (header::CONTENT_DISPOSITION, file.disposition),
                     (header::CACHE_CONTROL, "no-store".to_owned()),
                 ],
-                body,
+                file.body,
             )
                 .into_response();
             for cookie in cookies {
@@ -221,13 +238,8 @@ async fn export_csv(
     let (parts, _) = req.into_parts();
     let locale = locale_of(&state, &parts.headers);
     let result = app::accounts::export::export(&state, &parts, account_id, filter, locale).await;
-    download(
-        result,
-        "text/csv; charset=utf-8",
-        &format!("/accounts/{account_id}"),
-        locale,
-        &request_id_of(&parts.headers),
-    )
+    let file = result.map(|(name, body, cookies)| (Download::text("text/csv; charset=utf-8", &name, body), cookies));
+    download(file, &format!("/accounts/{account_id}"), locale, &request_id_of(&parts.headers))
 }
 
 /// One of the signed-in customer's booked visits as a calendar file.
@@ -239,8 +251,9 @@ async fn visit_ics(
     let (parts, _) = req.into_parts();
     let locale = locale_of(&state, &parts.headers);
     let result = app::appointments::service::calendar(&state, &parts, appointment_id, locale).await;
-    let page = format!("/appointments/{appointment_id}");
-    download(result, "text/calendar; charset=utf-8", &page, locale, &request_id_of(&parts.headers))
+    let file =
+        result.map(|(name, body, cookies)| (Download::text("text/calendar; charset=utf-8", &name, body), cookies));
+    download(file, &format!("/appointments/{appointment_id}"), locale, &request_id_of(&parts.headers))
 }
 
 /// A file sent with a complaint, to its customer or the staff handling it: always downloaded
@@ -252,34 +265,12 @@ async fn complaint_file(
 ) -> Response {
     let (parts, _) = req.into_parts();
     let locale = locale_of(&state, &parts.headers);
-    let request_id = request_id_of(&parts.headers);
-    match app::complaints::service::download_file(&state, &parts, complaint_id, file_id).await {
-        Ok(((name, content_type, content), cookies)) => {
-            let mut response = (
-                [
-                    (header::CONTENT_TYPE, content_type),
-                    (header::CONTENT_DISPOSITION, app::complaints::files::content_disposition(&name)),
-                    (header::CACHE_CONTROL, "no-store".to_owned()),
-                ],
-                content,
-            )
-                .into_response();
-            for cookie in cookies {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            response
-        }
-        Err(app::error::AppError::Unauthenticated) => {
-            axum::response::Redirect::to(&format!("/sign-in?next=/complaints/{complaint_id}")).into_response()
-        }
-        Err(e) => {
-            let status = e.status_code();
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
-                tracing::error!(%request_id, error = %e, "file download failed");
-            }
-            error_page(status, locale, &request_id)
-        }
-    }
+    let result = app::complaints::service::download_file(&state, &parts, complaint_id, file_id).await;
+    let file = result.map(|((name, content_type, content), cookies)| {
+        let disposition = app::complaints::files::content_disposition(&name);
+        (Download { content_type, disposition, body: Body::from(content) }, cookies)
+    });
+    download(file, &format!("/complaints/{complaint_id}"), locale, &request_id_of(&parts.headers))
 }
 
 /// Decides the request's language once (cookie, then Accept-Language, then the configured
