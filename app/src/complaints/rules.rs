@@ -437,18 +437,31 @@ pub fn check_rating(status: Status, already_rated: bool, stars: u8) -> Result<()
     Ok(())
 }
 
-/// The time limit after the handler marks the case complex, with the reason the customer is
-/// told: only its handler, only while the first decision is awaited, only once.
-pub fn check_mark_complex(case: &Case, staff_id: i64, limit: TimeLimit, reason: &str) -> Result<TimeLimit, Refusal> {
+/// Whether the first decision is still awaited (the time limit may change, a supervisor may
+/// reassign).
+fn awaiting_first_decision(status: Status) -> bool {
+    matches!(status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer)
+}
+
+/// A step only the complaint's handler takes, while its first decision is awaited; never one
+/// the complaint is about.
+fn handler_before_decision(case: &Case, staff_id: i64) -> Result<(), Refusal> {
     if case.recused.contains(&staff_id) {
         return Err(Refusal::Recused);
     }
     if case.handler != Some(staff_id) {
         return Err(Refusal::NotYours);
     }
-    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
+    if !awaiting_first_decision(case.status) {
         return Err(Refusal::NotNow);
     }
+    Ok(())
+}
+
+/// The time limit after the handler marks the case complex, with the reason the customer is
+/// told: only its handler, only while the first decision is awaited, only once.
+pub fn check_mark_complex(case: &Case, staff_id: i64, limit: TimeLimit, reason: &str) -> Result<TimeLimit, Refusal> {
+    handler_before_decision(case, staff_id)?;
     if reason.trim().is_empty() {
         return Err(Refusal::MissingReason);
     }
@@ -526,15 +539,7 @@ pub fn check_extension_request(
     extra_days: u32,
     reason: &str,
 ) -> Result<(), Refusal> {
-    if case.recused.contains(&staff_id) {
-        return Err(Refusal::Recused);
-    }
-    if case.handler != Some(staff_id) {
-        return Err(Refusal::NotYours);
-    }
-    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
-        return Err(Refusal::NotNow);
-    }
+    handler_before_decision(case, staff_id)?;
     if asked_before {
         return Err(Refusal::AlreadyExtended);
     }
@@ -565,7 +570,7 @@ pub fn check_extension_answer(
     if staff_id == requested_by {
         return Err(Refusal::OwnRequest);
     }
-    if !matches!(case.status, Status::Accepted | Status::InProgress | Status::WaitingForCustomer) {
+    if !awaiting_first_decision(case.status) {
         return Err(Refusal::NotNow);
     }
     if !approve && reason.trim().is_empty() {
