@@ -192,25 +192,27 @@ async fn store_files(
     Ok(())
 }
 
-/// One of a complaint's files, for `party` to download: its name, type and content. `None`
-/// when the complaint or file does not exist for them, or they may not open its files.
+/// One of a complaint's files, for `party` to download: whose complaint it is, and the file's
+/// name, type and content. `None` when the complaint or file does not exist for them, or they
+/// may not open its files.
 pub async fn open_file(
     pool: &AnyPool,
     party: Party,
     complaint_id: i64,
     file_id: i64,
-) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+) -> Result<Option<(i64, (String, String, Vec<u8>))>, sqlx::Error> {
     let Some(found) = case_of(pool, party, complaint_id).await? else { return Ok(None) };
     if !may_open_files(&found, party) {
         return Ok(None);
     }
-    sqlx::query_as(
+    let file = sqlx::query_as(
         "SELECT file_name, content_type, content FROM complaint_attachments WHERE id = $1 AND complaint_id = $2",
     )
     .bind(file_id)
     .bind(complaint_id)
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(file.map(|file| (found.customer_id, file)))
 }
 
 /// A complaint's file for the download route: who is asking (from the request's session), then
@@ -230,14 +232,9 @@ pub async fn download_file(
         (Role::Agent | Role::Supervisor, _, Some(id)) => Party::Staff { id, supervisor: who.role == Role::Supervisor },
         _ => return Err(AppError::Forbidden),
     };
-    let file = open_file(&state.pool, party, complaint_id, file_id).await.map_err(AppError::internal)?;
-    let file = file.ok_or(AppError::NotFound)?;
+    let opened = open_file(&state.pool, party, complaint_id, file_id).await.map_err(AppError::internal)?;
+    let (customer_id, file) = opened.ok_or(AppError::NotFound)?;
     if party.staff_id().is_some() {
-        let customer_id: i64 = sqlx::query_scalar("SELECT customer_id FROM complaints WHERE id = $1")
-            .bind(complaint_id)
-            .fetch_one(&state.pool)
-            .await
-            .map_err(AppError::internal)?;
         let detail = serde_json::json!({ "complaint_id": complaint_id, "file_id": file_id }).to_string();
         crate::auth::service::audit_about(
             &state.pool,
