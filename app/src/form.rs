@@ -117,3 +117,47 @@ pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -
     let _ = (fields, key);
     move || discarded.set(true)
 }
+
+/// A rating from 1 to 5 as five radio buttons ("3 星" / "3 of 5 stars"), with its question as the
+/// legend and, when `error` says so, the problem in words tied to the group. `value` is 0 until
+/// one is chosen.
+#[component]
+pub fn Stars(
+    /// The group's name; the buttons' ids are `<name>-1` … `<name>-5`, the error's `<name>-error`.
+    name: &'static str,
+    #[prop(into)] legend: Signal<String>,
+    value: RwSignal<u8>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <fieldset class="stars" aria-describedby=described>
+            <legend>{legend}</legend>
+            {(1u8..=5)
+                .map(|n| {
+                    let id = format!("{name}-{n}");
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="radio"
+                                name=name
+                                id=id.clone()
+                                value=n
+                                prop:checked=move || value.get() == n
+                                on:change=move |_| value.set(n)
+                            />
+                            <label for=id>{move || leptos_i18n::td_string!(i18n.get_locale(), rating.stars, n = n).to_string()}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            {move || error.get().map(|message| view! { <p class="error" id=error_id.clone()>{message}</p> })}
+        </fieldset>
+    }
+}

@@ -68,6 +68,17 @@ impl LazyRoute for ComplaintQueue {
     }
 }
 
+pub struct ComplaintReport;
+#[lazy_route]
+impl LazyRoute for ComplaintReport {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::complaints::report::ComplaintReportPage)
+    }
+}
+
 pub struct StaffComplaint;
 #[lazy_route]
 impl LazyRoute for StaffComplaint {

@@ -51,7 +51,7 @@ fn duties(role: Role) -> &'static [Duty] {
     match role {
         Role::Agent => &[Duty::Complaints, Duty::Delegation],
         Role::BranchStaff => &[Duty::BranchAppointments],
-        Role::Supervisor => &[Duty::Complaints, Duty::BranchAppointments, Duty::Reports],
+        Role::Supervisor => &[Duty::Complaints, Duty::BranchAppointments, Duty::Reports, Duty::ComplaintReport],
         Role::Customer => &[],
     }
 }
@@ -62,6 +62,7 @@ enum Duty {
     Delegation,
     BranchAppointments,
     Reports,
+    ComplaintReport,
 }
 
 /// The page where a duty is done, once it exists.
@@ -70,6 +71,7 @@ fn duty_page(duty: Duty) -> Option<&'static str> {
         Duty::BranchAppointments => Some("/staff/appointments"),
         Duty::Reports => Some("/staff/reports"),
         Duty::Complaints => Some("/staff/complaints"),
+        Duty::ComplaintReport => Some("/staff/complaints/report"),
         Duty::Delegation => None,
     }
 }
@@ -82,6 +84,9 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
             (td_string!(locale, staff.duty_appointments), td_string!(locale, staff.duty_appointments_body))
         }
         Duty::Reports => (td_string!(locale, staff.duty_reports), td_string!(locale, staff.duty_reports_body)),
+        Duty::ComplaintReport => {
+            (td_string!(locale, staff.duty_complaint_report), td_string!(locale, staff.duty_complaint_report_body))
+        }
     };
     (title.to_string(), body.to_string())
 }

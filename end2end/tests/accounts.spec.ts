@@ -96,7 +96,7 @@ test('load more works without WASM, and the overview reads in English', async ({
   await context.close();
 });
 
-test('a problem report sent without WASM is posted, recorded, and never put in the address bar', async ({ browser }, testInfo) => {
+test('a problem report sent without WASM is posted, becomes a complaint, and is never put in the address bar', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
   const context = await browser.newContext({ viewport, hasTouch, isMobile });
   const page = await context.newPage();
@@ -118,11 +118,18 @@ test('a problem report sent without WASM is posted, recorded, and never put in t
   await plain.getByLabel('这笔交易不是我做的').check();
   await plain.getByLabel('情况说明').fill('我从未在这家商户消费过，请核查这笔交易。');
   await plain.getByRole('button', { name: '提交报告' }).click();
-  await expect(plain.getByRole('status').filter({ hasText: '我们已收到您的报告' })).toContainText(/TR\d{8}-[0-9A-F]{6}/);
+  await expect(plain.getByRole('status').filter({ hasText: '我们已收到您的报告' })).toContainText(/TS-\d{4}-\d{6}/);
   // Back on the report's own page (the server function sends the browser back; nothing in the query).
   expect(plain.url().replace(/\?$/, '')).toBe(reportUrl);
   expect(sent.filter((r) => r.startsWith('POST ') && r.includes('/api/accounts/report'))).toHaveLength(1);
   expect(sent.filter((r) => /[?&](details|reason)=/.test(r))).toEqual([]);
+  // The report is a complaint: followed from the receipt, and listed with the others.
+  const reference = (await plain.getByRole('status').textContent())!.match(/TS-\d{4}-\d{6}/)![0];
+  await plain.getByRole('link', { name: '查看处理进度' }).click();
+  await expect(plain.getByRole('heading', { level: 1 })).toHaveText(`投诉 ${reference}`);
+  await expect(plain.getByText('我从未在这家商户消费过，请核查这笔交易。')).toBeVisible();
+  await plain.goto(`${baseUrl()}/complaints`);
+  await expect(plain.getByRole('listitem').filter({ hasText: reference })).toContainText('存款');
   await noJs.close();
   await context.close();
 });

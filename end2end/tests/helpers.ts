@@ -57,7 +57,7 @@ export async function expectNoAxeViolations(page: Page) {
  * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
  * messages 11-13, appointments 14-15, complaints 16 and 18 (16 is C000044/45, whom the branch
  * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
- * customers.
+ * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003.
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);
@@ -133,10 +133,10 @@ export function sentTo(phone: string, kind: string): { body: string }[] {
 
 /**
  * Test arrangement straight in the portal's SQLite file (the server keeps running): books a
- * visit under `reference` for demo customer C000044 at `branch`, starting in 10 minutes, so
- * that staff can check it in whatever the time of day. Answers the visit's day in China.
+ * visit under `reference` for a demo customer (C000044 unless named) at `branch`, starting in 10
+ * minutes, so that staff can check it in whatever the time of day. Answers the visit's day in China.
  */
-export function arrangeVisitSoon(branch: string, reference: string): string {
+export function arrangeVisitSoon(branch: string, reference: string, customer = 'C000044'): string {
   const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
   const script = `
 import sqlite3, sys, time
@@ -145,10 +145,10 @@ now = int(time.time())
 service, minutes = db.execute("SELECT id, duration_minutes FROM services WHERE code = 'card_replacement'").fetchone()
 db.execute(
     "INSERT INTO appointments (reference, customer_id, branch_id, service_id, starts_at, ends_at, status, regular_place, created_at) "
-    "SELECT ?, c.id, b.id, ?, ?, ?, 'booked', 1, ? FROM customers c, branches b WHERE c.customer_no = 'C000044' AND b.code = ?",
-    (sys.argv[3], service, now + 600, now + 600 + minutes * 60, now, sys.argv[2]))
+    "SELECT ?, c.id, b.id, ?, ?, ?, 'booked', 1, ? FROM customers c, branches b WHERE c.customer_no = ? AND b.code = ?",
+    (sys.argv[3], service, now + 600, now + 600 + minutes * 60, now, sys.argv[4], sys.argv[2]))
 db.commit()
 print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
 `;
-  return execFileSync('python3', ['-c', script, db, branch, reference], { encoding: 'utf8' }).trim();
+  return execFileSync('python3', ['-c', script, db, branch, reference, customer], { encoding: 'utf8' }).trim();
 }

@@ -483,6 +483,8 @@ async fn insert_branches_services_staff(
         ("S0101", "客服主管", "supervisor"),
         ("S0102", "网点主管甲", "supervisor"),
         ("S0103", "网点主管乙", "supervisor"),
+        ("S0104", "质量主管甲", "supervisor"),
+        ("S0105", "质量主管乙", "supervisor"),
     ] {
         insert_staff(tx, no, name, role, None, staff_hash, created_at).await?;
         summary.staff += 1;

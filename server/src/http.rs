@@ -45,6 +45,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/readyz", get(readyz))
         .route("/locale", get(switch_locale))
         .route("/accounts/{id}/export.csv", get(export_csv))
+        .route("/staff/complaints/report.csv", get(complaint_report_csv))
         .route("/appointments/{id}/visit.ics", get(visit_ics))
         .route("/complaints/{id}/files/{file_id}", get(complaint_file))
         .leptos_routes_with_context(
@@ -240,6 +241,20 @@ async fn export_csv(
     let result = app::accounts::export::export(&state, &parts, account_id, filter, locale).await;
     let file = result.map(|(name, body, cookies)| (Download::text("text/csv; charset=utf-8", &name, body), cookies));
     download(file, &format!("/accounts/{account_id}"), locale, &request_id_of(&parts.headers))
+}
+
+/// The supervisors' weekly complaints and satisfaction report as a CSV download.
+async fn complaint_report_csv(
+    State(state): State<AppState>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let locale = locale_of(&state, &parts.headers);
+    let week = query.get("week").map(String::as_str);
+    let result = app::complaints::report::ssr::export(&state, &parts, week, locale).await;
+    let file = result.map(|(name, body, cookies)| (Download::text("text/csv; charset=utf-8", &name, body), cookies));
+    download(file, "/staff/complaints/report", locale, &request_id_of(&parts.headers))
 }
 
 /// One of the signed-in customer's booked visits as a calendar file.

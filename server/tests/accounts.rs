@@ -201,7 +201,7 @@ async fn paging_never_repeats_or_skips_a_row_while_new_rows_arrive() {
 }
 
 #[tokio::test]
-async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_for_ones_own() {
+async fn a_transaction_problem_is_a_complaint_with_its_15_day_window_once_and_only_for_ones_own() {
     use app::accounts::service::record_report;
     let app = TestApp::spawn(&[]).await;
     let pool = &app.state.pool;
@@ -231,13 +231,26 @@ async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_
     .unwrap();
     assert_eq!(receipt.transaction_date, tx_day);
     assert_eq!(receipt.window_ends_on, tx_day + chrono::Duration::days(15));
-    assert!(!receipt.late);
+    assert!(!receipt.late && !receipt.merged);
+    assert!(receipt.reference.starts_with("TS-"), "a complaint's reference: {}", receipt.reference);
+    // A complaint about the transaction, about the account's product, with the notice's reason.
+    let (category, transaction, reason, late): (String, Option<i64>, Option<String>, i64) =
+        sqlx::query_as("SELECT category, transaction_id, report_reason, late_notice FROM complaints WHERE id = $1")
+            .bind(receipt.complaint_id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (category.as_str(), transaction, reason.as_deref(), late),
+        ("deposits", Some(old_tx), Some("not_mine"), 0)
+    );
     let again =
         record_report(pool, 15, account, old_tx, "other", "Second time.", tx_day + chrono::Duration::days(40), now)
             .await
             .unwrap()
             .unwrap();
-    assert_eq!(again, receipt, "one report per transaction: the first one answers");
+    assert_eq!((again.complaint_id, &again.reference), (receipt.complaint_id, &receipt.reference));
+    assert!(again.merged, "a second report of an open one joins it");
     let other_tx: i64 =
         sqlx::query_scalar("SELECT id FROM transactions WHERE account_id = $1 ORDER BY booked_at LIMIT 1 OFFSET 1")
             .bind(account)
@@ -265,7 +278,10 @@ async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_
     let body = format!("account_id={account}&transaction_id={other_tx}");
     let (res, _) = split(app.send(server_fn_request("/api/accounts/transaction", &session, &body)).await).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transaction_reports").fetch_one(pool).await.unwrap();
+    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE report_reason IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(reports, 2);
 
     // Through the server function: the details are checked first, and the report is audited.
@@ -284,6 +300,12 @@ async fn a_transaction_problem_is_recorded_once_with_its_15_day_window_and_only_
     let (res, text) = split(app.send(server_fn_request("/api/accounts/report", &session, &good)).await).await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
     assert!(text.contains("\"late\":false"), "a fresh transaction is within the window: {text}");
+    let received: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE customer_id = 16 AND kind = 'complaint_received'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(received, 1, "acknowledged like any complaint");
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE kind = 'transaction_reported' AND subject_customer_id = 16",
     )

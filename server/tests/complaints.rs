@@ -430,32 +430,43 @@ async fn a_decision_nobody_answers_closes_after_the_review_window_once() {
         .fetch_one(&app.state.pool)
         .await
         .unwrap();
-    // Two decided complaints: one decided 40 days ago, one today.
+    let days_ago = |n: i64| today - chrono::Duration::days(n);
+    // Two decided complaints: one decided 40 days ago, one today; two whose review was decided,
+    // 40 days ago and today (the first decisions long before).
     let mut ids = Vec::new();
-    for (customer, decided) in [(26i64, today - chrono::Duration::days(40)), (27, today)] {
+    for (customer, status, decisions) in [
+        (26i64, "decided", vec![("first", days_ago(40))]),
+        (27, "decided", vec![("first", today)]),
+        (26, "review_decided", vec![("first", days_ago(80)), ("review", days_ago(40))]),
+        (27, "review_decided", vec![("first", days_ago(45)), ("review", today)]),
+    ] {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO complaints (customer_id, kind, category, what_happened, wanted, contact, status, received_on, \
              handler_id, created_at, updated_at) VALUES ($1, 'complaint', 'fees', 'Charged twice for one thing.', '', \
-             'message', 'decided', $2, $3, $4, $4) RETURNING id",
+             'message', $5, $2, $3, $4, $4) RETURNING id",
         )
         .bind(customer)
-        .bind(decided.to_string())
+        .bind(decisions[0].1.to_string())
         .bind(staff_id)
         .bind(now)
+        .bind(status)
         .fetch_one(&app.state.pool)
         .await
         .unwrap();
-        sqlx::query(
-            "INSERT INTO complaint_decisions (complaint_id, round, facts, grounds, remedy, decided_by, decided_on, \
-             created_at) VALUES ($1, 'first', 'Checked.', 'Fee schedule.', '', $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(staff_id)
-        .bind(decided.to_string())
-        .bind(now)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
+        for (round, decided) in decisions {
+            sqlx::query(
+                "INSERT INTO complaint_decisions (complaint_id, round, facts, grounds, remedy, decided_by, decided_on, \
+                 created_at) VALUES ($1, $5, 'Checked.', 'Fee schedule.', '', $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(staff_id)
+            .bind(decided.to_string())
+            .bind(now)
+            .bind(round)
+            .execute(&app.state.pool)
+            .await
+            .unwrap();
+        }
         ids.push(id);
     }
     // Two instances running the job at once close it once.
@@ -474,8 +485,12 @@ async fn a_decision_nobody_answers_closes_after_the_review_window_once() {
     };
     assert_eq!(status(ids[0]).await, "closed");
     assert_eq!(status(ids[1]).await, "decided", "still inside its review window");
+    assert_eq!(status(ids[2]).await, "closed", "a review decided 40 days ago");
+    assert_eq!(status(ids[3]).await, "review_decided", "a review decided today");
     let events = "SELECT COUNT(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'closed_unanswered'";
     assert_eq!(count(&app, events, ids[0]).await, 1);
+    assert_eq!(count(&app, events, ids[2]).await, 1);
+    assert_eq!(count(&app, events, ids[3]).await, 0);
 
     // The customer can now rate it, and no longer ask for a review.
     let customer = signed_in(&app, "C000026", "13800000026", now).await;

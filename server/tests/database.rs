@@ -135,6 +135,118 @@ async fn benchmark_sizes_give_exactly_the_requested_transactions() {
     db.cleanup().await;
 }
 
+/// Migration 0010: the problem reports sent before reports became complaints move into
+/// complaints, with their reason, window and reference, and show in the customer's list; one whose
+/// matter already has an open complaint moves in without taking its key.
+#[tokio::test]
+async fn earlier_transaction_reports_become_complaints() {
+    let db = TestDb::fresh().await;
+    let pool = db::connect(&db.url, 2).await.unwrap();
+    let folder =
+        common::repo_root().join("server/migrations").join(if db.is_postgres() { "postgres" } else { "sqlite" });
+    let mut before = sqlx::migrate::Migrator::new(folder).await.unwrap();
+    before.migrations = before.migrations.iter().filter(|m| m.version < 10).cloned().collect::<Vec<_>>().into();
+    before.run(&pool).await.unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    demo::generate(&pool, &demo::DemoSize { customers: 12, transactions_per_account: None, seed: 1, as_of })
+        .await
+        .unwrap();
+    let first_tx = |kind: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, i64)>(
+                "SELECT a.id, t.id FROM transactions t JOIN accounts a ON a.id = t.account_id \
+                 WHERE a.customer_id = 1 AND a.kind = $1 ORDER BY t.id LIMIT 1",
+            )
+            .bind(kind)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (demand, demand_tx) = first_tx("demand").await;
+    let (card, card_tx) = first_tx("credit_card").await;
+    // 2026-11-20 10:00 in China.
+    let sent = 1_795_140_000;
+    for (reference, account, tx, reason, late) in
+        [("TR20261120-AAAAAA", demand, demand_tx, "not_mine", 0), ("TR20261120-BBBBBB", card, card_tx, "duplicate", 1)]
+    {
+        sqlx::query(
+            "INSERT INTO transaction_reports (reference, customer_id, account_id, transaction_id, reason, details, \
+             transaction_date, window_ends_on, late, created_at) VALUES ($1, 1, $2, $3, $4, 'I never made this payment.', \
+             '2026-11-10', '2026-11-25', $5, $6)",
+        )
+        .bind(reference)
+        .bind(account)
+        .bind(tx)
+        .bind(reason)
+        .bind(late)
+        .bind(sent)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    // The card's transaction already has an open complaint on the same matter.
+    sqlx::query(
+        "INSERT INTO complaints (customer_id, kind, category, account_id, transaction_id, what_happened, wanted, \
+         contact, received_on, open_matter_key, created_at, updated_at) \
+         VALUES (1, 'complaint', 'cards', $1, $2, 'Charged twice for one thing.', '', 'sms', '2026-11-19', $3, $4, $4)",
+    )
+    .bind(card)
+    .bind(card_tx)
+    .bind(format!("1:cards:t{card_tx}"))
+    .bind(sent - 86_400)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    db::migrate(&pool, &db.url).await.unwrap();
+    assert!(sqlx::query("SELECT COUNT(*) FROM transaction_reports").execute(&pool).await.is_err(), "the table went");
+    type Moved = (String, String, String, Option<String>, Option<String>, Option<String>, i64, String);
+    let moved: Vec<Moved> = sqlx::query_as(
+        "SELECT earlier_reference, category, received_on, open_matter_key, report_reason, notice_window_ends_on, \
+         late_notice, status FROM complaints WHERE earlier_reference IS NOT NULL ORDER BY earlier_reference",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let key = |category: &str, tx: i64| Some(format!("1:{category}:t{tx}"));
+    assert_eq!(
+        moved,
+        vec![
+            (
+                "TR20261120-AAAAAA".into(),
+                "deposits".into(),
+                "2026-11-20".into(),
+                key("deposits", demand_tx),
+                Some("not_mine".into()),
+                Some("2026-11-25".into()),
+                0,
+                "submitted".into()
+            ),
+            (
+                "TR20261120-BBBBBB".into(),
+                "cards".into(),
+                "2026-11-20".into(),
+                None,
+                Some("duplicate".into()),
+                Some("2026-11-25".into()),
+                1,
+                "submitted".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(*) FROM complaint_events WHERE kind = 'submitted' AND by_customer = 1").await,
+        2,
+        "each moved report has its step (the complaint inserted by hand has none)"
+    );
+    let listed = app::complaints::service::complaints_of(&pool, 1, None, as_of).await.unwrap();
+    assert_eq!(listed.len(), 3, "the reports show in the customer's complaints");
+    pool.close().await;
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn the_audit_trail_cannot_be_changed_or_deleted() {
     let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;

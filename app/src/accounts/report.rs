@@ -1,8 +1,9 @@
-//! "Report a problem with this transaction": the customer's error notice. Until the complaints
-//! feature takes these over, the report is recorded with a reference, and the customer is told
-//! the 15-day window within which the bank accepts such notices (later ones are accepted but
-//! flagged). The form is kept as a draft across an idle sign-out, and it is posted (never put in
-//! the address bar), with or without WASM.
+//! "Report a problem with this transaction": the customer's error notice, filed as a complaint
+//! about the transaction (`complaints`), so it gets a reference, an acknowledgement, a handler
+//! and a deadline like any other; a second report while the first is open joins it. The customer
+//! is told the 15-day window within which the bank accepts such notices (later ones are accepted
+//! but flagged for the handler). The form is kept as a draft across an idle sign-out, and it is
+//! posted (never put in the address bar), with or without WASM.
 
 use super::TxRow;
 use crate::error::AppError;
@@ -51,10 +52,13 @@ pub struct ReportedTransaction {
     pub existing: Option<ReportReceipt>,
 }
 
-/// What the customer gets back.
+/// What the customer gets back: the complaint the report is (or joined).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportReceipt {
+    pub complaint_id: i64,
     pub reference: String,
+    /// Joined the open complaint about the same transaction.
+    pub merged: bool,
     pub transaction_date: NaiveDate,
     pub window_ends_on: NaiveDate,
     pub late: bool,
@@ -102,6 +106,12 @@ pub async fn report_transaction(
     .await
     .map_err(AppError::internal)?
     .ok_or(AppError::NotFound)?;
+    let filed = crate::complaints::Filed {
+        id: receipt.complaint_id,
+        reference: receipt.reference.clone(),
+        merged: receipt.merged,
+    };
+    crate::complaints::service::acknowledge(&state, &who, &filed, now).await.map_err(AppError::internal)?;
     let detail = serde_json::json!({ "reference": receipt.reference, "transaction_id": transaction_id }).to_string();
     crate::auth::server::audit_request(&state.pool, &who, "transaction_reported", now, &detail)
         .await
@@ -125,7 +135,14 @@ fn Receipt(receipt: ReportReceipt, account_id: i64) -> impl IntoView {
     view! {
         <div class="notice" role="status">
             <p>
-                {move || td_string!(i18n.get_locale(), report.received, reference = receipt.reference.clone()).to_string()}
+                {move || {
+                    let l = i18n.get_locale();
+                    if receipt.merged {
+                        td_string!(l, report.merged, reference = receipt.reference.clone()).to_string()
+                    } else {
+                        td_string!(l, report.received, reference = receipt.reference.clone()).to_string()
+                    }
+                }}
             </p>
             <p>
                 {move || {
@@ -138,7 +155,10 @@ fn Receipt(receipt: ReportReceipt, account_id: i64) -> impl IntoView {
                 }}
             </p>
         </div>
-        <p><a class="button" href=format!("/accounts/{account_id}")>{t!(i18n, report.back)}</a></p>
+        <p class="actions">
+            <a class="button primary" href=format!("/complaints/{}", receipt.complaint_id)>{t!(i18n, report.follow)}</a>
+            <a class="button" href=format!("/accounts/{account_id}")>{t!(i18n, report.back)}</a>
+        </p>
     }
 }
 

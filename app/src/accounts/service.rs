@@ -320,7 +320,7 @@ pub async fn transaction_of(
     let Some(r) = row else { return Ok(None) };
     let currency = Currency::parse(&r.currency)
         .map_err(|_| sqlx::Error::Decode(format!("bad currency {:?}", r.currency).into()))?;
-    let existing = existing_report(pool, transaction_id).await?;
+    let existing = existing_report(pool, customer_id, transaction_id, r.booked_at).await?;
     Ok(Some(super::report::ReportedTransaction {
         tx: TxRow {
             id: r.id,
@@ -337,30 +337,25 @@ pub async fn transaction_of(
     }))
 }
 
+/// The customer's latest complaint about the transaction, as a report's receipt.
 async fn existing_report(
     pool: &AnyPool,
+    customer_id: i64,
     transaction_id: i64,
+    booked_at: i64,
 ) -> Result<Option<super::report::ReportReceipt>, sqlx::Error> {
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT reference, transaction_date, window_ends_on, late FROM transaction_reports WHERE transaction_id = $1",
-    )
-    .bind(transaction_id)
-    .fetch_optional(pool)
-    .await?;
-    row.map(|(reference, date, ends, late)| {
-        let parse = |t: &str| t.parse::<NaiveDate>().map_err(|e| sqlx::Error::Decode(Box::new(e)));
-        Ok(super::report::ReportReceipt {
-            reference,
-            transaction_date: parse(&date)?,
-            window_ends_on: parse(&ends)?,
-            late: late != 0,
-        })
-    })
-    .transpose()
+    let latest = crate::complaints::service::latest_about_transaction(pool, customer_id, transaction_id).await?;
+    Ok(latest.map(|(complaint_id, reference, received_on)| {
+        let transaction_date = super::china_today(booked_at);
+        let (window_ends_on, late) = super::rules::report_window(transaction_date, received_on);
+        super::report::ReportReceipt { complaint_id, reference, merged: false, transaction_date, window_ends_on, late }
+    }))
 }
 
-/// Records the customer's report of a transaction in one of their accounts (`None` when it is
-/// not theirs). A transaction is reported once: a second report answers with the first one.
+/// Files the customer's report of a transaction in one of their accounts as a complaint about it
+/// (`None` when it is not theirs): about the account's product, with the reason and the 15-day
+/// notice window (a later notice is accepted, and flagged). A second report of the same
+/// transaction while the first is open is merged into it.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_report(
     pool: &AnyPool,
@@ -372,41 +367,36 @@ pub async fn record_report(
     today: NaiveDate,
     now: i64,
 ) -> Result<Option<super::report::ReportReceipt>, sqlx::Error> {
-    let booked_at: Option<i64> = sqlx::query_scalar(&format!("SELECT t.booked_at {OWN_TRANSACTION}"))
+    let subject: Option<(i64, String)> = sqlx::query_as(&format!("SELECT t.booked_at, a.kind {OWN_TRANSACTION}"))
         .bind(transaction_id)
         .bind(account_id)
         .bind(customer_id)
         .fetch_optional(pool)
         .await?;
-    let Some(booked_at) = booked_at else { return Ok(None) };
+    let Some((booked_at, account_kind)) = subject else { return Ok(None) };
     let transaction_date = super::china_today(booked_at);
     let (window_ends_on, late) = super::rules::report_window(transaction_date, today);
-    let reference = format!("TR{}-{}", today.format("%Y%m%d"), random_reference());
-    sqlx::query(
-        "INSERT INTO transaction_reports (reference, customer_id, account_id, transaction_id, reason, details, \
-         transaction_date, window_ends_on, late, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (transaction_id) DO NOTHING",
-    )
-    .bind(&reference)
-    .bind(customer_id)
-    .bind(account_id)
-    .bind(transaction_id)
-    .bind(reason)
-    .bind(details)
-    .bind(transaction_date.to_string())
-    .bind(window_ends_on.to_string())
-    .bind(i64::from(late))
-    .bind(now)
-    .execute(pool)
-    .await?;
-    existing_report(pool, transaction_id).await
-}
-
-fn random_reference() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 3];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode_upper(bytes)
+    let complaint = crate::complaints::service::NewComplaint {
+        customer_id,
+        kind: "complaint",
+        category: crate::complaints::rules::category_of_account(&account_kind),
+        account_id: Some(account_id),
+        transaction_id: Some(transaction_id),
+        appointment_id: None,
+        notice: Some(crate::complaints::ErrorNotice { reason: reason.to_owned(), window_ends_on, late }),
+        what_happened: details,
+        wanted: "",
+        contact: "message",
+    };
+    let filed = crate::complaints::service::file(pool, &complaint, &[], today, now).await?;
+    Ok(filed.map(|filed| super::report::ReportReceipt {
+        complaint_id: filed.id,
+        reference: filed.reference,
+        merged: filed.merged,
+        transaction_date,
+        window_ends_on,
+        late,
+    }))
 }
 
 /// Money in and out of the account in each of `months` (first days, oldest first; each runs to

@@ -208,7 +208,7 @@ pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Res
 }
 
 /// Checks a visitor in, or marks a visit missed, at the staff member's own branch (any, for
-/// supervisors), when the time allows.
+/// supervisors), when the time allows. A visitor checked in is asked, once, to rate the visit.
 #[server(endpoint = "staff/appointments/mark")]
 pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppError> {
     if !OUTCOMES.contains(&outcome.as_str()) {
@@ -238,15 +238,23 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
     if !allowed {
         return Err(AppError::Invalid { field: "outcome".into(), problem: "not_now".into() });
     }
-    let done = sqlx::query("UPDATE appointments SET status = $1, changed_at = $2 WHERE id = $3 AND status = 'booked'")
-        .bind(&outcome)
-        .bind(now)
-        .bind(appointment_id)
-        .execute(&state.pool)
-        .await
-        .map_err(AppError::internal)?;
+    // Who checked the visitor in: a complaint about the visit is never theirs to handle.
+    let checked_in_by = if outcome == "checked_in" { Some(ssr::staff_id(&who)?) } else { None };
+    let done = sqlx::query(
+        "UPDATE appointments SET status = $1, changed_at = $2, checked_in_by = $3 WHERE id = $4 AND status = 'booked'",
+    )
+    .bind(&outcome)
+    .bind(now)
+    .bind(checked_in_by)
+    .bind(appointment_id)
+    .execute(&state.pool)
+    .await
+    .map_err(AppError::internal)?;
     if done.rows_affected() != 1 {
         return Err(AppError::Invalid { field: "outcome".into(), problem: "not_now".into() });
+    }
+    if checked_in_by.is_some() {
+        super::rating::ssr::ask(&state, customer_id, appointment_id, now).await.map_err(AppError::internal)?;
     }
     let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
     crate::auth::service::audit_about(

@@ -8,6 +8,7 @@
 
 pub mod branch;
 pub mod pages;
+pub mod rating;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -161,6 +162,8 @@ pub struct Appointment {
     pub change_reason: Option<String>,
     /// The reference as a QR code (SVG) for the branch's check-in.
     pub qr_svg: String,
+    /// The customer's rating of the visit, once given (only a checked-in visit can have one).
+    pub rating: Option<rating::VisitRating>,
 }
 
 /// Reasons a customer can give for cancelling or moving.

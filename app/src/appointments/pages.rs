@@ -618,9 +618,10 @@ pub fn AppointmentPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let cancel = ServerAction::<super::CancelAppointment>::new();
+    let rate = ServerAction::<super::rating::RateVisit>::new();
     let appointment = Resource::new_blocking(
-        move || (id(), cancel.version().get()),
-        |(id, _)| async move {
+        move || (id(), cancel.version().get(), rate.version().get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => super::my_appointment(id).await,
                 None => Err(AppError::NotFound),
@@ -632,7 +633,7 @@ pub fn AppointmentPage() -> impl IntoView {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match appointment.await {
-                    Ok(a) => view! { <AppointmentView a just_booked=just_booked() cancel /> }.into_any(),
+                    Ok(a) => view! { <AppointmentView a just_booked=just_booked() cancel rate /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
@@ -642,7 +643,12 @@ pub fn AppointmentPage() -> impl IntoView {
 }
 
 #[component]
-fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super::CancelAppointment>) -> impl IntoView {
+fn AppointmentView(
+    a: Appointment,
+    just_booked: bool,
+    cancel: ServerAction<super::CancelAppointment>,
+    rate: ServerAction<super::rating::RateVisit>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
@@ -676,6 +682,8 @@ fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super
     let phone2 = phone.clone();
     let reference = a.reference.clone();
     let status = a.status;
+    let rating = (status == AppointmentStatus::CheckedIn)
+        .then(|| view! { <super::rating::VisitRatingSection appointment=a.clone() rate /> });
     view! {
         <PageTitle text=title />
         <section class="page narrow appointment">
@@ -736,6 +744,7 @@ fn AppointmentView(a: Appointment, just_booked: bool, cancel: ServerAction<super
             } else {
                 ().into_any()
             }}
+            {rating}
         </section>
     }
 }

@@ -540,7 +540,8 @@ pub async fn cancel(
     appointments_of(pool, settings, customer_id, Some(appointment_id), now).await?.pop().ok_or(BookingError::NotFound)
 }
 
-type AppointmentRow = (i64, String, String, i64, i64, i64, i64, Option<String>);
+type AppointmentRow =
+    (i64, String, String, i64, i64, i64, i64, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
 
 /// The customer's appointments (or just `only`), soonest upcoming first, then the past.
 pub async fn appointments_of(
@@ -551,8 +552,10 @@ pub async fn appointments_of(
     now: i64,
 ) -> Result<Vec<Appointment>, sqlx::Error> {
     let rows: Vec<AppointmentRow> = sqlx::query_as(
-        "SELECT id, reference, status, starts_at, ends_at, branch_id, service_id, change_reason FROM appointments \
-         WHERE customer_id = $1 AND ($2 = 0 OR id = $2) ORDER BY starts_at DESC, id DESC LIMIT 100",
+        "SELECT a.id, a.reference, a.status, a.starts_at, a.ends_at, a.branch_id, a.service_id, a.change_reason, \
+         r.waiting, r.attitude, r.handling, r.comment FROM appointments a \
+         LEFT JOIN visit_ratings r ON r.appointment_id = a.id \
+         WHERE a.customer_id = $1 AND ($2 = 0 OR a.id = $2) ORDER BY a.starts_at DESC, a.id DESC LIMIT 100",
     )
     .bind(customer_id)
     .bind(only.unwrap_or(0))
@@ -565,7 +568,28 @@ pub async fn appointments_of(
     let services = services(pool).await?;
     let mut branch_cache: HashMap<(i64, i64), BranchInfo> = HashMap::new();
     let mut out = Vec::new();
-    for (id, reference, status, starts_at, ends_at, branch_id, service_id, change_reason) in rows {
+    for (
+        id,
+        reference,
+        status,
+        starts_at,
+        ends_at,
+        branch_id,
+        service_id,
+        change_reason,
+        waiting,
+        attitude,
+        handling,
+        comment,
+    ) in rows
+    {
+        let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
+        let rating = match (score(waiting), score(attitude), score(handling)) {
+            (Some(waiting), Some(attitude), Some(handling)) => {
+                Some(super::rating::VisitRating { waiting, attitude, handling, comment: comment.unwrap_or_default() })
+            }
+            _ => None,
+        };
         let Some(service) = services.iter().find(|s| s.id == service_id).cloned() else { continue };
         if let std::collections::hash_map::Entry::Vacant(slot) = branch_cache.entry((branch_id, service_id)) {
             let all = branches(pool, service_id, None, today, today + chrono::Duration::days(30)).await?;
@@ -598,6 +622,7 @@ pub async fn appointments_of(
             service,
             changeable,
             change_reason,
+            rating,
         });
     }
     // Upcoming first (soonest first), then the past (latest first).

@@ -5,11 +5,12 @@
 //! repeat of an open matter meets the open complaint's key and is merged into it, whatever the
 //! number of server instances. The server functions below stay thin: who is asking, then a plain
 //! function. `pages` holds the customer's pages; `workbench` the complaints desk's (the queue,
-//! handling, the decision).
+//! handling, the decision); `report` the supervisors' weekly figures.
 
 pub mod files;
 pub mod pages;
 mod picker;
+pub mod report;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -67,6 +68,15 @@ pub struct DecisionView {
     pub decided_on: NaiveDate,
 }
 
+/// A transaction reported from its account's history: the error notice's reason, the last day of
+/// the 15-day notice window, and whether the notice came later (accepted, but flagged).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorNotice {
+    pub reason: String,
+    pub window_ends_on: NaiveDate,
+    pub late: bool,
+}
+
 /// What the person looking at a complaint may do next, as the rules say (the server asks them
 /// again when it is done).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +111,12 @@ pub struct ComplaintDetail {
     pub contact: String,
     pub account_id: Option<i64>,
     pub transaction_id: Option<i64>,
+    /// The branch visit it is about: its id and reference.
+    pub visit: Option<(i64, String)>,
+    /// Filed as a transaction's error notice ("report a problem").
+    pub notice: Option<ErrorNotice>,
+    /// The reference a report sent before reports became complaints was given.
+    pub earlier_reference: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub decisions: Vec<DecisionView>,
     /// The last day to ask for a review, while one may be asked for.
@@ -146,19 +162,27 @@ pub const UPLOAD_PATHS: [&str; 2] = ["/api/complaints/file_with_files", "/api/co
 pub const UPLOAD_BODY_LIMIT: usize = files::MAX_FILES * files::MAX_FILE_BYTES + 512 * 1024;
 
 /// Files a complaint or suggestion, optionally about one of the customer's own accounts and one
-/// of its transactions (anyone else's answers `NotFound`). A repeat of an open complaint on the
-/// same matter is merged into it. The customer gets an acknowledgement message either way.
+/// of its transactions, or one of their branch visits (anyone else's answers `NotFound`). A repeat
+/// of an open complaint on the same matter is merged into it. The customer gets an
+/// acknowledgement message either way. Whoever checked the customer in for the visit may never
+/// handle the complaint.
+///
+/// A url-encoded form, one argument per field, for clients other than the portal's pages (and
+/// the tests); the pages send `file_complaint_with_files`, so the browser build leaves it out.
+#[cfg(feature = "ssr")]
 #[server(endpoint = "complaints/file")]
+#[allow(clippy::too_many_arguments)]
 pub async fn file_complaint(
     kind: String,
     category: String,
     account_id: Option<i64>,
     transaction_id: Option<i64>,
+    appointment_id: Option<i64>,
     what_happened: String,
     wanted: String,
     contact: String,
 ) -> Result<Filed, AppError> {
-    let filing = Filing { kind, category, account_id, transaction_id, what_happened, wanted, contact };
+    let filing = Filing { kind, category, account_id, transaction_id, appointment_id, what_happened, wanted, contact };
     file_with(filing, Vec::new()).await
 }
 
@@ -172,6 +196,7 @@ pub async fn file_complaint_with_files(data: leptos::server_fn::codec::Multipart
         category: form.take("category"),
         account_id: form.take("account_id").parse().ok(),
         transaction_id: form.take("transaction_id").parse().ok(),
+        appointment_id: form.take("appointment_id").parse().ok(),
         what_happened: form.take("what_happened"),
         wanted: form.take("wanted"),
         contact: form.take("contact"),
@@ -186,6 +211,7 @@ struct Filing {
     category: String,
     account_id: Option<i64>,
     transaction_id: Option<i64>,
+    appointment_id: Option<i64>,
     what_happened: String,
     wanted: String,
     contact: String,
@@ -205,6 +231,8 @@ async fn file_with(f: Filing, files: Vec<service::Upload>) -> Result<Filed, AppE
         category: &f.category,
         account_id: f.account_id,
         transaction_id: f.transaction_id,
+        appointment_id: f.appointment_id,
+        notice: None,
         what_happened: f.what_happened.trim(),
         wanted: f.wanted.trim(),
         contact: &f.contact,

@@ -8,6 +8,7 @@ use super::picker::{FileLinks, FilePicker, Picked, file_problem_text, upload_act
 use super::rules::{self, FilingProblem, Status, Urgency};
 use super::{ComplaintDetail, ComplaintSummary, Filed};
 use crate::error::AppError;
+use crate::form::Stars;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
@@ -174,11 +175,15 @@ pub fn ComplaintsPage() -> impl IntoView {
     }
 }
 
-/// `/complaints/new`.
+/// `/complaints/new`; `?visit=ID` starts from the customer's low rating of that visit: the
+/// complaint is about the visit, its category the question rated lowest, its text the comment.
 #[component]
 pub fn NewComplaintPage() -> impl IntoView {
     let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let from_visit = query.with_untracked(|q| q.get("visit").and_then(|v| v.parse::<i64>().ok()));
     let accounts = Resource::new_blocking(|| (), |_| crate::accounts::accounts_overview());
+    let visits = Resource::new_blocking(|| (), |_| crate::appointments::my_appointments());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, complaints.new_title).to_string()) />
         <section class="page narrow">
@@ -186,21 +191,35 @@ pub fn NewComplaintPage() -> impl IntoView {
             <h1>{t!(i18n, complaints.new_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match accounts.await {
-                        Ok(overview) => {
-                            let choices: Vec<(i64, String)> = overview
+                    match (accounts.await, visits.await) {
+                        (Ok(overview), Ok(visits)) => {
+                            let accounts: Vec<(i64, String)> = overview
                                 .accounts
                                 .iter()
                                 .map(|a| (a.id, format!("{} {}", a.product_name, a.masked_number)))
                                 .collect();
-                            view! { <FilingForm accounts=choices /> }.into_any()
+                            let start = from_visit
+                                .and_then(|id| visits.iter().find(|v| v.id == id))
+                                .and_then(|v| v.rating.clone().map(|r| (v.id, r)));
+                            view! { <FilingForm accounts visits start /> }.into_any()
                         }
-                        Err(_) => failed().into_any(),
+                        _ => failed().into_any(),
                     }
                 })}
             </Transition>
         </section>
     }
+}
+
+/// A visit as the filing form lists it: when, where, what for, and its reference.
+fn visit_label(v: &crate::appointments::Appointment, locale: Locale) -> String {
+    format!(
+        "{} · {} · {} ({})",
+        format_datetime(v.starts_at, locale),
+        v.branch.name.get(locale),
+        v.service.name.get(locale),
+        v.reference
+    )
 }
 
 fn filing_error(problem: FilingProblem, locale: Locale) -> String {
@@ -258,21 +277,43 @@ fn Choices(
     }
 }
 
+/// The filing form. `start`: the visit and its low rating the complaint starts from.
 #[component]
-fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
+fn FilingForm(
+    accounts: Vec<(i64, String)>,
+    visits: Vec<crate::appointments::Appointment>,
+    start: Option<(i64, crate::appointments::rating::VisitRating)>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
+    let from_rating = start.is_some();
+    let (kind, category, visit, what) = match &start {
+        Some((id, rating)) => (
+            RwSignal::new("complaint".to_owned()),
+            RwSignal::new(rating.complaint_category().to_owned()),
+            RwSignal::new(id.to_string()),
+            RwSignal::new(rating.comment.clone()),
+        ),
+        None => (
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+        ),
+    };
     let account = RwSignal::new(String::new());
-    let what = RwSignal::new(String::new());
     let wanted = RwSignal::new(String::new());
     let contact = RwSignal::new(String::new());
+    let draft_name = match &start {
+        Some((id, _)) => format!("complaint:new:visit:{id}"),
+        None => "complaint:new".to_owned(),
+    };
     let forget_draft = crate::form::keep_draft(
-        "complaint:new".to_owned(),
+        draft_name,
         vec![
             ("kind", kind),
             ("category", category),
             ("account", account),
+            ("visit", visit),
             ("what", what),
             ("wanted", wanted),
             ("contact", contact),
@@ -293,6 +334,7 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                 ("kind", kind.get_untracked()),
                 ("category", category.get_untracked()),
                 ("account_id", account.get_untracked()),
+                ("appointment_id", visit.get_untracked()),
                 ("what_happened", what.get_untracked()),
                 ("wanted", wanted.get_untracked()),
                 ("contact", contact.get_untracked()),
@@ -330,6 +372,12 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
         let chosen: Option<i64> = account.get().parse().ok();
         accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, _)| *a == id).map(|(_, n)| n.clone())))
     };
+    let visits = StoredValue::new(visits);
+    let visit_name = move || {
+        let chosen: Option<i64> = visit.get().parse().ok();
+        let locale = i18n.get_locale();
+        visits.with_value(|all| chosen.and_then(|id| all.iter().find(|v| v.id == id).map(|v| visit_label(v, locale))))
+    };
     let what_count = move || what.with(|d| d.trim().chars().count());
     let what_error = error_for(&[FilingProblem::WhatTooShort, FilingProblem::WhatTooLong]);
     let wanted_error = error_for(&[FilingProblem::WantedTooLong]);
@@ -343,6 +391,7 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                     <div><dt>{t!(i18n, complaints.kind)}</dt><dd>{move || kind_name(&kind.get(), i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, complaints.category)}</dt><dd>{move || category_name(&category.get(), i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, complaints.account)}</dt><dd>{move || account_name().unwrap_or_else(|| t_string!(i18n, complaints.no_account).to_string())}</dd></div>
+                    <div><dt>{t!(i18n, complaints.visit)}</dt><dd>{move || visit_name().unwrap_or_else(|| t_string!(i18n, complaints.no_visit).to_string())}</dd></div>
                     <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
                     <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
                     <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact.get(), i18n.get_locale())}</dd></div>
@@ -370,6 +419,7 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
             .into_any(),
             _ => view! {
                 <form class="form" novalidate on:submit=on_review>
+                    {from_rating.then(|| view! { <p class="notice">{t!(i18n, complaints.from_rating)}</p> })}
                     <Choices
                         name="kind"
                         legend=Signal::derive(move || t_string!(i18n, complaints.kind).to_string())
@@ -405,6 +455,20 @@ fn FilingForm(accounts: Vec<(i64, String)>) -> impl IntoView {
                                 .into_iter()
                                 .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
                                 .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="visit">{t!(i18n, complaints.visit)}</label>
+                        <select id="visit" name="visit" on:change=move |ev| visit.set(event_target_value(&ev)) prop:value=visit>
+                            <option value="">{t!(i18n, complaints.no_visit)}</option>
+                            {move || {
+                                let locale = i18n.get_locale();
+                                visits.with_value(|all| {
+                                    all.iter()
+                                        .map(|v| view! { <option value=v.id.to_string()>{visit_label(v, locale)}</option> })
+                                        .collect_view()
+                                })
+                            }}
                         </select>
                     </div>
                     <div class="field">
@@ -732,6 +796,18 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
                         })}
                         <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
+                        {d.earlier_reference.clone().map(|reference| view! {
+                            <div>
+                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
+                            </div>
+                        })}
+                        {d.visit.clone().map(|(visit, reference)| view! {
+                            <div>
+                                <dt>{t!(i18n, complaints.visit)}</dt>
+                                <dd><a href=format!("/appointments/{visit}")>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</a></dd>
+                            </div>
+                        })}
                     </dl>
                     <Timeline complaint_id entries=d.timeline.clone() />
                 }
@@ -775,30 +851,12 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
             <Show when=move || may(super::Action::Rate)>
                 <form class="form" novalidate on:submit=on_rate>
                     <h2>{t!(i18n, complaints.rate)}</h2>
-                    <fieldset class="stars" aria-describedby=move || no_stars.get().then_some("stars-error")>
-                        <legend>{t!(i18n, complaints.rate_question)}</legend>
-                        {(1u8..=5)
-                            .map(|n| {
-                                let id = format!("stars-{n}");
-                                view! {
-                                    <div class="choice">
-                                        <input
-                                            type="radio"
-                                            name="stars"
-                                            id=id.clone()
-                                            value=n
-                                            prop:checked=move || stars.get() == n
-                                            on:change=move |_| stars.set(n)
-                                        />
-                                        <label for=id>{move || td_string!(i18n.get_locale(), complaints.stars, n = n).to_string()}</label>
-                                    </div>
-                                }
-                            })
-                            .collect_view()}
-                        <Show when=move || no_stars.get()>
-                            <p class="error" id="stars-error">{t!(i18n, complaints.rating_required)}</p>
-                        </Show>
-                    </fieldset>
+                    <Stars
+                        name="stars"
+                        legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
+                        value=stars
+                        error=Signal::derive(move || no_stars.get().then(|| t_string!(i18n, complaints.rating_required).to_string()))
+                    />
                     <div class="field">
                         <label for="rate-comment">{t!(i18n, complaints.rate_comment)}</label>
                         <textarea

@@ -414,13 +414,18 @@ pub fn next_status(
     }
 }
 
-/// Whether a decided complaint the customer has neither accepted nor asked to review closes by
-/// itself: once the review window is over.
-pub fn closes_unanswered(case: &Case, today: NaiveDate, calendar: &BankCalendar) -> bool {
-    match case.status {
-        Status::Decided => case.decided_on.and_then(|d| review_window_ends(d, calendar)).is_some_and(|e| today > e),
-        _ => false,
-    }
+/// Whether a decided complaint the customer has not accepted closes by itself, counting from its
+/// last decision (`last_decided_on`): a first decision once its review window is over (the
+/// customer did not ask for a review); a review's decision, the bank's last word, after the same
+/// number of days (the customer may still turn to mediation or the regulator, as it says).
+pub fn closes_unanswered(
+    status: Status,
+    last_decided_on: Option<NaiveDate>,
+    today: NaiveDate,
+    calendar: &BankCalendar,
+) -> bool {
+    matches!(status, Status::Decided | Status::ReviewDecided)
+        && last_decided_on.and_then(|d| review_window_ends(d, calendar)).is_some_and(|end| today > end)
 }
 
 /// Checks a rating of a complaint's outcome: once, after closing, 1 to 5.
@@ -586,30 +591,49 @@ pub struct Matter<'a> {
     pub category: &'a str,
     pub account_id: Option<i64>,
     pub transaction_id: Option<i64>,
+    /// A branch visit it is about.
+    pub appointment_id: Option<i64>,
+}
+
+impl Matter<'_> {
+    /// What the matter is about, most precise first: the transaction it names, else the visit,
+    /// else the account; `None` when it names none.
+    fn subject(&self) -> Option<String> {
+        match (self.transaction_id, self.appointment_id, self.account_id) {
+            (Some(transaction), _, _) => Some(format!("t{transaction}")),
+            (None, Some(visit), _) => Some(format!("v{visit}")),
+            (None, None, Some(account)) => Some(format!("a{account}")),
+            (None, None, None) => None,
+        }
+    }
 }
 
 /// Whether a new complaint repeats an open one on the same matter (and is merged into it): the
-/// same customer and category, and the same transaction if either names one, else the same
-/// account. Complaints naming neither are never merged (nothing says they are the same).
+/// same customer and category, and the same transaction if either names one, else the same visit
+/// if either names one, else the same account. Complaints naming none of them are never merged
+/// (nothing says they are the same).
 pub fn same_matter(open: &Matter<'_>, new: &Matter<'_>) -> bool {
-    if open.customer_id != new.customer_id || open.category != new.category {
-        return false;
-    }
-    match (open.transaction_id, new.transaction_id) {
-        (Some(a), Some(b)) => a == b,
-        (None, None) => open.account_id.is_some() && open.account_id == new.account_id,
-        _ => false,
-    }
+    open.customer_id == new.customer_id
+        && open.category == new.category
+        && open.subject().is_some()
+        && open.subject() == new.subject()
 }
 
 /// The key under which an open complaint waits for repeats of its matter: equal for two
 /// complaints exactly when [`same_matter`] holds, `None` when nothing could repeat it.
 pub fn matter_key(matter: &Matter<'_>) -> Option<String> {
-    let Matter { customer_id, category, account_id, transaction_id } = matter;
-    match (transaction_id, account_id) {
-        (Some(tx), _) => Some(format!("{customer_id}:{category}:t{tx}")),
-        (None, Some(account)) => Some(format!("{customer_id}:{category}:a{account}")),
-        (None, None) => None,
+    let subject = matter.subject()?;
+    Some(format!("{}:{}:{subject}", matter.customer_id, matter.category))
+}
+
+/// The category of a complaint about a transaction reported from an account's history: the
+/// account's product (the migration that moved the earlier reports says the same in SQL).
+pub fn category_of_account(account_kind: &str) -> &'static str {
+    match account_kind {
+        "credit_card" => "cards",
+        "loan" => "loans",
+        "wealth" => "wealth_products",
+        _ => "deposits",
     }
 }
 
@@ -1012,14 +1036,20 @@ mod tests {
     }
 
     #[test]
-    fn an_unanswered_decision_closes_after_the_window() {
+    fn an_unanswered_decision_or_review_decision_closes_after_the_window() {
         let cal = BankCalendar::default();
-        let mut c = case(Status::Decided);
-        c.decided_on = Some(d(2026, 3, 3));
-        assert!(!closes_unanswered(&c, d(2026, 4, 2), &cal));
-        assert!(closes_unanswered(&c, d(2026, 4, 3), &cal));
-        c.status = Status::ReviewRequested;
-        assert!(!closes_unanswered(&c, d(2026, 6, 1), &cal));
+        let decided = Some(d(2026, 3, 3));
+        assert!(!closes_unanswered(Status::Decided, decided, d(2026, 4, 2), &cal));
+        assert!(closes_unanswered(Status::Decided, decided, d(2026, 4, 3), &cal));
+        assert!(!closes_unanswered(Status::ReviewRequested, decided, d(2026, 6, 1), &cal));
+        // A review decided on 10 April 2026 (a Friday): 30 days → 10 May, a Sunday → Monday 11 May.
+        let reviewed = Some(d(2026, 4, 10));
+        assert!(!closes_unanswered(Status::ReviewDecided, reviewed, d(2026, 5, 11), &cal));
+        assert!(closes_unanswered(Status::ReviewDecided, reviewed, d(2026, 5, 12), &cal));
+        for status in [Status::Closed, Status::Withdrawn, Status::InProgress] {
+            assert!(!closes_unanswered(status, reviewed, d(2027, 1, 1), &cal));
+        }
+        assert!(!closes_unanswered(Status::Decided, None, d(2027, 1, 1), &cal));
     }
 
     #[test]
@@ -1034,8 +1064,14 @@ mod tests {
     }
 
     #[test]
-    fn the_same_matter_is_the_same_transaction_or_else_the_same_account() {
-        let open = Matter { customer_id: 1, category: "fees", account_id: Some(10), transaction_id: Some(100) };
+    fn the_same_matter_is_the_same_transaction_or_else_the_same_visit_or_else_the_same_account() {
+        let open = Matter {
+            customer_id: 1,
+            category: "fees",
+            account_id: Some(10),
+            transaction_id: Some(100),
+            appointment_id: None,
+        };
         assert!(same_matter(&open, &open.clone()));
         assert!(!same_matter(&open, &Matter { transaction_id: Some(101), ..open.clone() }));
         assert!(!same_matter(&open, &Matter { category: "cards", ..open.clone() }));
@@ -1046,6 +1082,15 @@ mod tests {
         assert!(!same_matter(&account, &Matter { account_id: Some(11), ..account.clone() }));
         let nothing = Matter { account_id: None, transaction_id: None, ..open.clone() };
         assert!(!same_matter(&nothing, &nothing.clone()));
+        let visit = Matter { appointment_id: Some(7), category: "waiting_time", ..nothing.clone() };
+        assert!(same_matter(&visit, &visit.clone()));
+        assert!(!same_matter(&visit, &Matter { appointment_id: Some(8), ..visit.clone() }));
+        assert!(!same_matter(&visit, &Matter { category: "service_attitude", ..visit.clone() }));
+        assert!(!same_matter(&visit, &Matter { appointment_id: None, ..visit.clone() }));
+        // A visit and an account named together are about the visit.
+        let visit_and_account = Matter { account_id: Some(10), ..visit.clone() };
+        assert!(same_matter(&visit, &visit_and_account));
+        assert_eq!(matter_key(&visit).as_deref(), Some("1:waiting_time:v7"));
         // The stored key agrees with the rule on every pair.
         let all = [
             open.clone(),
@@ -1055,12 +1100,28 @@ mod tests {
             account.clone(),
             Matter { account_id: Some(11), ..account.clone() },
             nothing.clone(),
+            visit.clone(),
+            Matter { appointment_id: Some(8), ..visit.clone() },
+            visit_and_account.clone(),
+            Matter { appointment_id: Some(7), ..open.clone() },
         ];
         for a in &all {
             for b in &all {
                 let keys_meet = matter_key(a).is_some() && matter_key(a) == matter_key(b);
                 assert_eq!(keys_meet, same_matter(a, b), "{a:?} {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_reported_transaction_is_about_its_accounts_product() {
+        assert_eq!(category_of_account("credit_card"), "cards");
+        assert_eq!(category_of_account("loan"), "loans");
+        assert_eq!(category_of_account("wealth"), "wealth_products");
+        assert_eq!(category_of_account("demand"), "deposits");
+        assert_eq!(category_of_account("time_deposit"), "deposits");
+        for kind in ["credit_card", "loan", "wealth", "demand", "time_deposit"] {
+            assert!(CATEGORIES.contains(&category_of_account(kind)));
         }
     }
 

@@ -35,19 +35,23 @@ pub struct NewComplaint<'a> {
     pub category: &'a str,
     pub account_id: Option<i64>,
     pub transaction_id: Option<i64>,
+    pub appointment_id: Option<i64>,
+    /// Sent as a transaction's error notice ("report a problem").
+    pub notice: Option<super::ErrorNotice>,
     pub what_happened: &'a str,
     pub wanted: &'a str,
     pub contact: &'a str,
 }
 
-fn reference_of(id: i64, received_on: &str) -> String {
+pub(crate) fn reference_of(id: i64, received_on: &str) -> String {
     let year = received_on.parse::<NaiveDate>().map(|d| d.year()).unwrap_or_default();
     rules::reference(year, id)
 }
 
 /// Files a complaint, or merges it into the customer's open complaint on the same matter.
-/// `None` when a linked account or transaction is not the customer's (a transaction needs its
-/// account).
+/// `None` when a linked account, transaction or visit is not the customer's (a transaction needs
+/// its account). Whoever checked the customer in for a linked visit is recused from it, in the
+/// same transaction.
 pub async fn file(
     pool: &AnyPool,
     c: &NewComplaint<'_>,
@@ -80,17 +84,31 @@ pub async fn file(
             return Ok(None);
         }
     }
+    // The visit's customer, and who checked them in.
+    let mut visit_staff = None;
+    if let Some(appointment_id) = c.appointment_id {
+        let own: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, checked_in_by FROM appointments WHERE id = $1 AND customer_id = $2")
+                .bind(appointment_id)
+                .bind(c.customer_id)
+                .fetch_optional(pool)
+                .await?;
+        let Some((_, checked_in_by)) = own else { return Ok(None) };
+        visit_staff = checked_in_by;
+    }
     let key = rules::matter_key(&Matter {
         customer_id: c.customer_id,
         category: c.category,
         account_id: c.account_id,
         transaction_id: c.transaction_id,
+        appointment_id: c.appointment_id,
     });
     let mut tx = pool.begin().await?;
     let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO complaints (customer_id, kind, category, account_id, transaction_id, what_happened, wanted, \
-         contact, received_on, open_matter_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+        "INSERT INTO complaints (customer_id, kind, category, account_id, transaction_id, appointment_id, \
+         what_happened, wanted, contact, received_on, open_matter_key, report_reason, notice_window_ends_on, \
+         late_notice, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
          ON CONFLICT (open_matter_key) DO NOTHING RETURNING id",
     )
     .bind(c.customer_id)
@@ -98,11 +116,15 @@ pub async fn file(
     .bind(c.category)
     .bind(c.account_id)
     .bind(c.transaction_id)
+    .bind(c.appointment_id)
     .bind(c.what_happened)
     .bind(c.wanted)
     .bind(c.contact)
     .bind(today.to_string())
     .bind(key.as_deref())
+    .bind(c.notice.as_ref().map(|n| n.reason.as_str()))
+    .bind(c.notice.as_ref().map(|n| n.window_ends_on.to_string()))
+    .bind(i64::from(c.notice.as_ref().is_some_and(|n| n.late)))
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
@@ -127,6 +149,16 @@ pub async fn file(
     } else {
         String::new()
     };
+    if let Some(staff_id) = visit_staff {
+        sqlx::query(
+            "INSERT INTO complaint_recusals (complaint_id, staff_id) VALUES ($1, $2) \
+             ON CONFLICT (complaint_id, staff_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let event = add_event(&mut tx, id, if merged { "merged" } else { "submitted" }, None, &body, now).await?;
     store_files(&mut tx, id, event, files, now).await?;
     tx.commit().await?;
@@ -261,6 +293,26 @@ fn may_open_files(found: &Found, party: Party) -> bool {
     files::may_open(true, staff, found.case.handler, &found.case.recused)
 }
 
+/// The customer's latest complaint about one of their transactions: its id, reference and the
+/// day it was received.
+pub async fn latest_about_transaction(
+    pool: &AnyPool,
+    customer_id: i64,
+    transaction_id: i64,
+) -> Result<Option<(i64, String, NaiveDate)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, received_on FROM complaints WHERE customer_id = $1 AND transaction_id = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(customer_id)
+    .bind(transaction_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(id, received_on)| {
+        let day = received_on.parse().ok()?;
+        Some((id, reference_of(id, &received_on), day))
+    }))
+}
+
 /// The acknowledgement: a message in Messages (and by SMS or e-mail as the customer chose), and
 /// the audit trail.
 pub async fn acknowledge(
@@ -389,6 +441,17 @@ fn summary_from(r: &ComplaintRow, clocks: &Clocks, today: NaiveDate) -> Option<C
     })
 }
 
+/// Every open complaint (waiting for a decision or a review's), with its deadline as of `today`.
+pub async fn open_complaints(pool: &AnyPool, today: NaiveDate) -> Result<Vec<ComplaintSummary>, sqlx::Error> {
+    let rows: Vec<ComplaintRow> =
+        sqlx::query_as(&format!("{COMPLAINT_COLUMNS} WHERE status IN ({OPEN}) ORDER BY id")).fetch_all(pool).await?;
+    let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
+        return Ok(Vec::new());
+    };
+    let clocks = clocks(pool, Scope::Ids(first, last)).await?;
+    Ok(rows.iter().filter_map(|r| summary_from(r, &clocks, today)).collect())
+}
+
 /// The customer's complaints, newest first (or only `only`).
 pub async fn complaints_of(
     pool: &AnyPool,
@@ -482,11 +545,32 @@ pub async fn detail(
     .bind(complaint_id)
     .fetch_all(pool)
     .await?;
-    let rating: (Option<i64>, Option<String>) =
-        sqlx::query_as("SELECT rating, rating_comment FROM complaints WHERE id = $1")
-            .bind(complaint_id)
-            .fetch_one(pool)
-            .await?;
+    #[derive(sqlx::FromRow)]
+    struct More {
+        rating: Option<i64>,
+        rating_comment: Option<String>,
+        visit_id: Option<i64>,
+        visit_reference: Option<String>,
+        report_reason: Option<String>,
+        notice_window_ends_on: Option<String>,
+        late_notice: i64,
+        earlier_reference: Option<String>,
+    }
+    let more: More = sqlx::query_as(
+        "SELECT c.rating, c.rating_comment, c.appointment_id AS visit_id, a.reference AS visit_reference, \
+         c.report_reason, c.notice_window_ends_on, c.late_notice, c.earlier_reference FROM complaints c \
+         LEFT JOIN appointments a ON a.id = c.appointment_id WHERE c.id = $1",
+    )
+    .bind(complaint_id)
+    .fetch_one(pool)
+    .await?;
+    let notice = match (more.report_reason, more.notice_window_ends_on.and_then(|d| d.parse().ok())) {
+        (Some(reason), Some(window_ends_on)) => {
+            Some(super::ErrorNotice { reason, window_ends_on, late: more.late_notice != 0 })
+        }
+        _ => None,
+    };
+    let rating = more.rating;
     let extension = if staff_view { extension_of(pool, complaint_id).await? } else { None };
     let case = &found.case;
     let review_until = match case.status {
@@ -502,6 +586,9 @@ pub async fn detail(
         contact: row.10,
         account_id: row.11,
         transaction_id: row.12,
+        visit: more.visit_id.zip(more.visit_reference),
+        notice,
+        earlier_reference: more.earlier_reference,
         timeline: events
             .into_iter()
             .map(|(id, kind, by_customer, body, created_at, internal, author)| TimelineEntry {
@@ -521,9 +608,9 @@ pub async fn detail(
             })
             .collect(),
         review_until,
-        rating: rating.0.and_then(|r| u8::try_from(r).ok()),
-        rating_comment: rating.1.unwrap_or_default(),
-        actions: actions(case, party, found.time_limit, extension.as_ref(), rating.0.is_some(), today, &clocks),
+        rating: rating.and_then(|r| u8::try_from(r).ok()),
+        rating_comment: more.rating_comment.unwrap_or_default(),
+        actions: actions(case, party, found.time_limit, extension.as_ref(), rating.is_some(), today, &clocks),
     }))
 }
 
@@ -1172,39 +1259,35 @@ pub async fn rate(
 }
 
 /// Closes the decided complaints whose customer neither accepted the decision nor asked for a
-/// review before the review window ended (`rules::closes_unanswered`), each with a timeline
-/// entry by the bank. Run by the timer job; several instances may run it at once: each close is
+/// review before the review window ended, and the reviewed ones whose review decision nobody
+/// accepted within as long (`rules::closes_unanswered`), each with a timeline entry by the bank. Run by the timer job; several instances may run it at once: each close is
 /// a conditional `UPDATE`, so a complaint is closed once. Returns how many were closed.
 pub async fn close_unanswered(pool: &AnyPool, now: i64) -> Result<u32, sqlx::Error> {
     let today = crate::accounts::china_today(now);
     let calendar = calendar(pool).await?;
-    let decided: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT c.id, d.decided_on FROM complaints c \
-         JOIN complaint_decisions d ON d.complaint_id = c.id AND d.round = 'first' WHERE c.status = 'decided'",
+    // Each one's last decision: the review's, once there is one.
+    let decided: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.status, d.decided_on FROM complaints c \
+         JOIN complaint_decisions d ON d.complaint_id = c.id \
+         AND d.round = CASE WHEN c.status = 'review_decided' THEN 'review' ELSE 'first' END \
+         WHERE c.status IN ('decided', 'review_decided')",
     )
     .fetch_all(pool)
     .await?;
     let mut closed = 0;
-    for (id, decided_on) in decided {
-        let case = Case {
-            status: Status::Decided,
-            handler: None,
-            decided_by: None,
-            decided_on: decided_on.parse().ok(),
-            review_requested: false,
-            recused: Vec::new(),
-        };
-        if !rules::closes_unanswered(&case, today, &calendar) {
+    for (id, status, decided_on) in decided {
+        let Some(status) = Status::parse(&status) else { continue };
+        if !rules::closes_unanswered(status, decided_on.parse().ok(), today, &calendar) {
             continue;
         }
         let mut tx = pool.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE complaints SET status = 'closed', updated_at = $1 WHERE id = $2 AND status = 'decided'",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let changed =
+            sqlx::query("UPDATE complaints SET status = 'closed', updated_at = $1 WHERE id = $2 AND status = $3")
+                .bind(now)
+                .bind(id)
+                .bind(status.as_str())
+                .execute(&mut *tx)
+                .await?;
         if changed.rows_affected() == 1 {
             sqlx::query(
                 "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \

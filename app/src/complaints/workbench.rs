@@ -823,6 +823,34 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         {(!d.wanted.is_empty()).then(|| view! {
                             <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
                         })}
+                        {d.visit.clone().map(|(_, reference)| view! {
+                            <div>
+                                <dt>{t!(i18n, complaints.visit)}</dt>
+                                <dd>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</dd>
+                            </div>
+                        })}
+                        {d.notice.clone().map(|notice| view! {
+                            <div>
+                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dd class:late-notice=notice.late>
+                                    {move || {
+                                        let l = i18n.get_locale();
+                                        let date = format_date(notice.window_ends_on, l);
+                                        if notice.late {
+                                            td_string!(l, complaints.notice_late, date = date).to_string()
+                                        } else {
+                                            td_string!(l, complaints.notice_on_time, date = date).to_string()
+                                        }
+                                    }}
+                                </dd>
+                            </div>
+                        })}
+                        {d.earlier_reference.clone().map(|reference| view! {
+                            <div>
+                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
+                            </div>
+                        })}
                     </dl>
                     <Decisions decisions=d.decisions.clone() />
                     <Timeline complaint_id=d.summary.id entries=d.timeline.clone() staff=true />

@@ -46,6 +46,8 @@ pub enum MessageKind {
     ComplaintDecided,
     /// The bank needs longer than 15 days for a complex complaint (the reason is on its page).
     ComplaintExtended,
+    /// A visit staff checked in: the customer is asked to rate it (the message links to the form).
+    VisitRating,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -68,6 +70,7 @@ impl MessageKind {
             MessageKind::ComplaintReply => "complaint_reply",
             MessageKind::ComplaintDecided => "complaint_decided",
             MessageKind::ComplaintExtended => "complaint_extended",
+            MessageKind::VisitRating => "visit_rating",
             MessageKind::Other => "other",
         }
     }
@@ -87,6 +90,7 @@ impl MessageKind {
             "complaint_reply" => MessageKind::ComplaintReply,
             "complaint_decided" => MessageKind::ComplaintDecided,
             "complaint_extended" => MessageKind::ComplaintExtended,
+            "visit_rating" => MessageKind::VisitRating,
             _ => MessageKind::Other,
         }
     }
@@ -118,6 +122,9 @@ pub struct MessageParams {
     /// Where to book again (a path on this site), for a visit the branch had to cancel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rebook: Option<String>,
+    /// Where to rate a visit (a path on this site).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
 }
 
 /// One message in the inbox.
@@ -176,7 +183,8 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
         | MessageKind::AppointmentMoved
         | MessageKind::AppointmentCancelled
         | MessageKind::AppointmentReminder
-        | MessageKind::AppointmentClosed => {
+        | MessageKind::AppointmentClosed
+        | MessageKind::VisitRating => {
             let branch = p.branch.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
             let service = p.service.as_ref().map(|n| n.get(locale).to_owned()).unwrap_or_default();
             let time = p.starts_at.map(|t| crate::format::format_datetime(t, locale)).unwrap_or_default();
@@ -186,9 +194,20 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
                 MessageKind::AppointmentMoved => td_string!(locale, messages.appointment_moved_title),
                 MessageKind::AppointmentCancelled => td_string!(locale, messages.appointment_cancelled_title),
                 MessageKind::AppointmentClosed => td_string!(locale, messages.appointment_closed_title),
+                MessageKind::VisitRating => td_string!(locale, messages.visit_rating_title),
                 _ => td_string!(locale, messages.appointment_reminder_title),
             };
-            let body = if kind == MessageKind::AppointmentClosed {
+            let body = if kind == MessageKind::VisitRating {
+                td_string!(
+                    locale,
+                    messages.visit_rating_body,
+                    service = service,
+                    branch = branch,
+                    time = time,
+                    reference = reference
+                )
+                .to_string()
+            } else if kind == MessageKind::AppointmentClosed {
                 td_string!(
                     locale,
                     messages.appointment_closed_body,

@@ -112,6 +112,9 @@ pub fn MessagesPage() -> impl IntoView {
                                                         {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
                                                             <a class="button primary" href=href>{t!(i18n, messages.rebook)}</a>
                                                         })}
+                                                        {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                                            <a class="button primary" href=href>{t!(i18n, messages.rate_visit)}</a>
+                                                        })}
                                                         {(!read).then(|| view! {
                                                             <button type="button" class="button" on:click=move |_| { read_one.dispatch(MarkMessageRead { message_id: id }); }>
                                                                 {t!(i18n, messages.mark_read)}
