@@ -7,10 +7,21 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
 /// Sets the document title to "<page> · <bank>".
+///
+/// The page's text is read with `try_get`: a page hydrated inside a `<Transition>` and then left
+/// by a link can leave its `<Title>` in leptos_meta's (0.8.7) title stack after its owner, and the
+/// text's signal, are gone; once the titles above it are removed, leptos_meta reads it again (seen:
+/// a visit's page loaded from a message, left for the complaint form, then "follow it" to the new
+/// complaint panicked with "already been disposed" and stopped the app). Such a title reads as the
+/// bank's name until the next page's title is in place.
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=in_own_owner(move || format!("{} · {}", text.get(), t_string!(i18n, bank_name))) /> }
+    let title = move || match text.try_get() {
+        Some(text) => format!("{} · {}", text, t_string!(i18n, bank_name)),
+        None => t_string!(i18n, bank_name).to_string(),
+    };
+    view! { <Title text=in_own_owner(title) /> }
 }
 
 /// The bank's name as the title of every page until the page's own `PageTitle` is in place (in a

@@ -86,6 +86,7 @@ fn event_name(kind: &str, locale: Locale) -> String {
         }
         "complaint_claimed"
         | "complaint_replied"
+        | "complaint_called"
         | "complaint_noted"
         | "complaint_marked_complex"
         | "complaint_decided"

@@ -45,6 +45,11 @@ test('file a complaint, follow it, add information, read it in English, withdraw
   await page.getByRole('radio', { name: '投诉' }).check();
   await page.getByLabel('涉及哪方面？').selectOption('fees');
   await page.getByLabel('涉及哪个账户？（选填）').selectOption({ index: 1 });
+  // The account's latest transactions are offered once it is chosen: pick the newest.
+  const transaction = page.getByLabel('涉及哪笔交易？（选填，近三个月）');
+  await expect(transaction.locator('option')).not.toHaveCount(1);
+  await transaction.selectOption({ index: 1 });
+  const picked = (await transaction.locator('option:checked').textContent())!;
   const what = '10月在柜台取款时被重复收取了两次手续费，每次20元。';
   await page.getByLabel('发生了什么').fill(what);
   await page.getByLabel('您希望银行怎样处理？（选填）').fill('退还多收的手续费。');
@@ -59,6 +64,7 @@ test('file a complaint, follow it, add information, read it in English, withdraw
   await expect(page.getByRole('heading', { name: '请确认您要提交的内容' })).toBeVisible();
   await expect(page.getByText(what)).toBeVisible();
   await expect(page.getByText('收费', { exact: true })).toBeVisible();
+  await expect(page.locator('dd').filter({ hasText: picked })).toBeVisible();
   await expect(page.getByText('照片.png、收据.pdf')).toBeVisible();
   await expectNoAxeViolations(page);
   // Sent: the server refuses the false photo by name, and nothing typed is lost.
@@ -195,6 +201,10 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByRole('button', { name: '发送回复' }).click();
   await expect(agent.getByText('请填写此项。')).toBeVisible();
   await agent.getByLabel('给客户的回复').fill('您好，我们正在调取当天的排队记录，请问您取的号码是多少？');
+  // The question goes with a form for the customer to fill in, as a PDF.
+  await agent.getByLabel('附件（可选）').setInputFiles([
+    { name: '取号说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj form\n%%EOF\n') },
+  ]);
   await agent.getByRole('button', { name: '请客户补充' }).click();
   await expect(agent.getByText('待客户补充', { exact: true })).toBeVisible();
   await agent.getByLabel('备注内容').fill('内部：当天上午叫号系统故障。');
@@ -224,6 +234,10 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByRole('button', { name: '申请进一步延期' }).click();
   await expect(agent.getByText(/延长 20 日，.* 申请，待主管审批/)).toBeVisible();
   await expect(agent.getByRole('button', { name: '申请进一步延期' })).toHaveCount(0);
+  // A telephone call is recorded on the timeline, for the customer to read too.
+  await agent.getByLabel('通话内容（客户可见）').fill('已致电客户，说明正在核查当天的叫号记录。');
+  await agent.getByRole('button', { name: '保存通话记录' }).click();
+  await expect(agent.getByText('已致电客户，说明正在核查当天的叫号记录。')).toBeVisible();
   await expectNoAxeViolations(agent);
 
   // The customer sees the question (not the note), is told in Messages, and answers.
@@ -232,6 +246,8 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await page.goto(customerUrl);
   await waitForHydration(page);
   await expect(page.getByText('请问您取的号码是多少？')).toBeVisible();
+  await expect(page.getByRole('link', { name: /取号说明\.pdf/ })).toBeVisible();
+  await expect(page.getByText('已致电客户，说明正在核查当天的叫号记录。')).toBeVisible();
   await expect(page.getByText('叫号系统故障')).toHaveCount(0);
   await expect(page.getByText('登记回避')).toHaveCount(0);
   await page.getByLabel('您要补充什么？').fill('号码是 A068。');
@@ -297,7 +313,7 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await expect(en.getByText('Closed', { exact: true })).toBeVisible();
   await en.getByRole('button', { name: 'Send rating' }).click();
   await expect(en.getByText('Please choose 1 to 5 stars.')).toBeVisible();
-  await en.getByLabel('4 stars').check();
+  await en.getByLabel('4 of 5 stars').check();
   await en.getByLabel('Your comments (optional)').fill('Fair in the end.');
   await en.getByRole('button', { name: 'Send rating' }).click();
   await expect(en.getByText('Your rating: 4 stars.')).toBeVisible();

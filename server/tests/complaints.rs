@@ -792,6 +792,30 @@ async fn files_go_with_their_message_are_judged_by_content_and_only_the_owner_an
     let add = multipart("/api/complaints/add_with_files", &other, &fields, &[("second.jpg", jpeg)]);
     assert_eq!(app.send(add).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = $1", id).await, 3);
+
+    // The handler replies with a letter: refused by name when it is not what it says, sent with
+    // the reply otherwise; the customer opens it. Only the desk replies, even with files.
+    let reply =
+        [("complaint_id", id.to_string()), ("text", "Our letter is attached.".to_owned()), ("ask", "false".into())];
+    let reply: Vec<(&str, &str)> = reply.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let endpoint = "/api/staff/complaints/reply_with_files";
+    let (res, text) = split(app.send(multipart(endpoint, &agent, &reply, &[("letter.pdf", text_as_png)])).await).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["File"]["name"], "letter.pdf");
+    assert_eq!(
+        app.send(multipart(endpoint, &owner, &reply, &[("letter.pdf", pdf)])).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (res, text) = split(app.send(multipart(endpoint, &agent, &reply, &[("letter.pdf", pdf)])).await).await;
+    assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/complaints/one", &owner, &one).await;
+    let timeline = json(&text)["timeline"].as_array().unwrap().clone();
+    let replied = timeline.iter().find(|e| e["kind"] == "reply").unwrap();
+    assert_eq!(replied["files"][0]["name"], "letter.pdf");
+    let letter = replied["files"][0]["id"].as_i64().unwrap();
+    let (res, body) = app.get(&format!("/complaints/{id}/files/{letter}"), &[("cookie", &cookie(&owner))]).await;
+    assert_eq!((res.status(), body.as_bytes()), (StatusCode::OK, pdf));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_attachments WHERE complaint_id = $1", id).await, 4);
     app.cleanup().await;
 }
 
@@ -866,5 +890,48 @@ async fn a_complex_case_is_extended_once_with_another_supervisors_approval_and_t
     refused(&text, "not_now");
     let (status, text) = call(&app, "/api/staff/complaints/extension", &customer, &ask(5)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_handler_calls_back_a_customer_who_asked_for_a_call_and_records_it() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000034", "13800000034", now).await;
+    let by_phone = FEE.replace("contact=sms", "contact=phone");
+    let (status, text) = call(&app, "/api/complaints/file", &customer, &by_phone).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let one = format!("complaint_id={}", json(&text)["id"].as_i64().unwrap());
+    let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let colleague = staff_signed_in(&app, "S0002", "13900000002", now).await;
+
+    // Not before someone handles it; then only the handler gets the number to call.
+    let said = format!("{one}&text=Called+at+10:05;+explained+the+fee;+the+customer+will+send+the+receipt.");
+    let (status, _) = call(&app, "/api/staff/complaints/call", &agent, &said).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, text) = call(&app, "/api/staff/complaints/claim", &agent, &one).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let desk = json(&text);
+    assert_eq!(desk["call_back"], "13800000034");
+    assert!(actions(&desk["detail"]).contains(&"record_call".to_owned()), "{desk}");
+    let (_, text) = call(&app, "/api/staff/complaints/one", &colleague, &one).await;
+    assert_eq!(json(&text)["call_back"], serde_json::Value::Null, "not the handler");
+
+    // An empty record is refused; the customer cannot record calls; the handler's record is on
+    // the customer's timeline, and the customer is told.
+    let (status, text) = call(&app, "/api/staff/complaints/call", &agent, &format!("{one}&text=+")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("call") && text.contains("required"), "{text}");
+    let (status, _) = call(&app, "/api/staff/complaints/call", &customer, &said).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, text) = call(&app, "/api/staff/complaints/call", &agent, &said).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["detail"]["summary"]["status"], "in_progress", "a call is a reply");
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
+    let timeline = json(&text)["timeline"].as_array().unwrap().clone();
+    let called = timeline.iter().find(|e| e["kind"] == "called").expect("the call is on the timeline");
+    assert!(called["body"].as_str().unwrap().starts_with("Called at 10:05"), "{called}");
+    let told = "SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND kind = 'complaint_reply'";
+    assert_eq!(count(&app, told, 34).await, 1);
     app.cleanup().await;
 }

@@ -90,6 +90,7 @@ pub enum Action {
     Claim,
     Reply,
     AskCustomer,
+    RecordCall,
     Note,
     MarkComplex,
     Decide,
@@ -157,7 +158,8 @@ async fn customer() -> Result<(crate::state::AppState, crate::auth::service::Aut
 
 /// The server functions that take files (multipart forms): the only routes whose requests may be
 /// larger than the global body limit, up to `UPLOAD_BODY_LIMIT`.
-pub const UPLOAD_PATHS: [&str; 2] = ["/api/complaints/file_with_files", "/api/complaints/add_with_files"];
+pub const UPLOAD_PATHS: [&str; 3] =
+    ["/api/complaints/file_with_files", "/api/complaints/add_with_files", "/api/staff/complaints/reply_with_files"];
 /// Three files of 5 MB and the message that goes with them.
 pub const UPLOAD_BODY_LIMIT: usize = files::MAX_FILES * files::MAX_FILE_BYTES + 512 * 1024;
 

@@ -68,6 +68,7 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "accepted" => td_string!(locale, complaints.event_accepted),
         "reply" => td_string!(locale, complaints.event_reply),
         "asked_customer" => td_string!(locale, complaints.event_asked_customer),
+        "called" => td_string!(locale, complaints.event_called),
         "info_added" => td_string!(locale, complaints.event_info_added),
         "decided" => td_string!(locale, complaints.event_decided),
         "decision_accepted" => td_string!(locale, complaints.event_decision_accepted),
@@ -193,10 +194,10 @@ pub fn NewComplaintPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match (accounts.await, visits.await) {
                         (Ok(overview), Ok(visits)) => {
-                            let accounts: Vec<(i64, String)> = overview
+                            let accounts: Vec<(i64, String, crate::money::Currency)> = overview
                                 .accounts
                                 .iter()
-                                .map(|a| (a.id, format!("{} {}", a.product_name, a.masked_number)))
+                                .map(|a| (a.id, format!("{} {}", a.product_name, a.masked_number), a.currency))
                                 .collect();
                             let start = from_visit
                                 .and_then(|id| visits.iter().find(|v| v.id == id))
@@ -209,6 +210,20 @@ pub fn NewComplaintPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// A transaction as the filing form lists it: when, what, with whom, how much.
+fn transaction_label(tx: &crate::accounts::TxRow, currency: crate::money::Currency, locale: Locale) -> String {
+    let amount = crate::format::format_signed_money(crate::money::Money::new(tx.amount_minor, currency), locale);
+    format!("{} · {} {} · {amount}", format_datetime(tx.booked_at, locale), tx.description, tx.counterparty)
+}
+
+/// The latest transactions of one of the customer's accounts (the last three months, one page),
+/// to pick the one a complaint is about; none before an account is chosen.
+async fn recent_transactions(account: Option<i64>) -> Result<Vec<crate::accounts::TxRow>, AppError> {
+    let Some(account_id) = account else { return Ok(Vec::new()) };
+    let filter = crate::accounts::filter::FilterQuery { period: Some("3m".into()), ..Default::default() };
+    Ok(crate::accounts::account_history(account_id, filter, None).await?.rows)
 }
 
 /// A visit as the filing form lists it: when, where, what for, and its reference.
@@ -280,7 +295,7 @@ fn Choices(
 /// The filing form. `start`: the visit and its low rating the complaint starts from.
 #[component]
 fn FilingForm(
-    accounts: Vec<(i64, String)>,
+    accounts: Vec<(i64, String, crate::money::Currency)>,
     visits: Vec<crate::appointments::Appointment>,
     start: Option<(i64, crate::appointments::rating::VisitRating)>,
 ) -> impl IntoView {
@@ -301,6 +316,7 @@ fn FilingForm(
         ),
     };
     let account = RwSignal::new(String::new());
+    let transaction = RwSignal::new(String::new());
     let wanted = RwSignal::new(String::new());
     let contact = RwSignal::new(String::new());
     let draft_name = match &start {
@@ -313,6 +329,7 @@ fn FilingForm(
             ("kind", kind),
             ("category", category),
             ("account", account),
+            ("transaction", transaction),
             ("visit", visit),
             ("what", what),
             ("wanted", wanted),
@@ -334,6 +351,7 @@ fn FilingForm(
                 ("kind", kind.get_untracked()),
                 ("category", category.get_untracked()),
                 ("account_id", account.get_untracked()),
+                ("transaction_id", transaction.get_untracked()),
                 ("appointment_id", visit.get_untracked()),
                 ("what_happened", what.get_untracked()),
                 ("wanted", wanted.get_untracked()),
@@ -370,7 +388,19 @@ fn FilingForm(
     let accounts = StoredValue::new(accounts);
     let account_name = move || {
         let chosen: Option<i64> = account.get().parse().ok();
-        accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, _)| *a == id).map(|(_, n)| n.clone())))
+        accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, ..)| *a == id).map(|(_, n, _)| n.clone())))
+    };
+    let currency = move || {
+        let chosen: Option<i64> = account.get().parse().ok();
+        accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, ..)| *a == id).map(|(.., c)| *c)))
+    };
+    // The chosen account's latest transactions, to pick one from (a new account, a new choice).
+    let transactions = Resource::new(move || account.get().parse::<i64>().ok(), recent_transactions);
+    let transaction_name = move || {
+        let chosen: i64 = transaction.get().parse().ok()?;
+        let rows = transactions.get()?.ok()?;
+        let tx = rows.iter().find(|t| t.id == chosen)?;
+        Some(transaction_label(tx, currency()?, i18n.get_locale()))
     };
     let visits = StoredValue::new(visits);
     let visit_name = move || {
@@ -391,6 +421,9 @@ fn FilingForm(
                     <div><dt>{t!(i18n, complaints.kind)}</dt><dd>{move || kind_name(&kind.get(), i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, complaints.category)}</dt><dd>{move || category_name(&category.get(), i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, complaints.account)}</dt><dd>{move || account_name().unwrap_or_else(|| t_string!(i18n, complaints.no_account).to_string())}</dd></div>
+                    {move || transaction_name().map(|name| view! {
+                        <div><dt>{t!(i18n, complaints.transaction)}</dt><dd>{name}</dd></div>
+                    })}
                     <div><dt>{t!(i18n, complaints.visit)}</dt><dd>{move || visit_name().unwrap_or_else(|| t_string!(i18n, complaints.no_visit).to_string())}</dd></div>
                     <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
                     <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
@@ -448,15 +481,47 @@ fn FilingForm(
                     </div>
                     <div class="field">
                         <label for="account">{t!(i18n, complaints.account)}</label>
-                        <select id="account" name="account" on:change=move |ev| account.set(event_target_value(&ev)) prop:value=account>
+                        <select
+                            id="account"
+                            name="account"
+                            on:change=move |ev| {
+                                account.set(event_target_value(&ev));
+                                transaction.set(String::new());
+                            }
+                            prop:value=account
+                        >
                             <option value="">{t!(i18n, complaints.no_account)}</option>
                             {accounts
                                 .get_value()
                                 .into_iter()
-                                .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                                .map(|(id, name, _)| view! { <option value=id.to_string()>{name}</option> })
                                 .collect_view()}
                         </select>
                     </div>
+                    <Show when=move || !account.with(String::is_empty)>
+                        <div class="field">
+                            <label for="transaction">{t!(i18n, complaints.transaction_optional)}</label>
+                            <Transition fallback=loading>
+                                {move || Suspend::new(async move {
+                                    let rows = transactions.await.unwrap_or_default();
+                                    let currency = currency();
+                                    view! {
+                                        <select id="transaction" name="transaction" on:change=move |ev| transaction.set(event_target_value(&ev)) prop:value=transaction>
+                                            <option value="">{t!(i18n, complaints.no_transaction)}</option>
+                                            {currency.map(|currency| {
+                                                rows.iter()
+                                                    .map(|tx| {
+                                                        let (id, tx) = (tx.id, tx.clone());
+                                                        view! { <option value=id.to_string()>{move || transaction_label(&tx, currency, i18n.get_locale())}</option> }
+                                                    })
+                                                    .collect_view()
+                                            })}
+                                        </select>
+                                    }
+                                })}
+                            </Transition>
+                        </div>
+                    </Show>
                     <div class="field">
                         <label for="visit">{t!(i18n, complaints.visit)}</label>
                         <select id="visit" name="visit" on:change=move |ev| visit.set(event_target_value(&ev)) prop:value=visit>

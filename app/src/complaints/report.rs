@@ -413,8 +413,9 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                 } else {
                                     view! { <ReceivedChart categories=r.categories.clone() /> }.into_any()
                                 }}
-                                <div class="table-scroll">
-                                    <table aria-describedby="by-category">
+                                // Wider than a phone: the region scrolls, by keyboard too.
+                                <div class="table-scroll" role="region" aria-labelledby="by-category" tabindex="0">
+                                    <table>
                                         <caption>{caption}</caption>
                                         <thead>
                                             <tr>
@@ -450,8 +451,9 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                     </table>
                                 </div>
                                 <h2 id="by-branch">{t!(i18n, complaint_report.by_branch)}</h2>
-                                <div class="table-scroll">
-                                    <table aria-describedby="by-branch">
+                                // Wider than a phone: the region scrolls, by keyboard too.
+                                <div class="table-scroll" role="region" aria-labelledby="by-branch" tabindex="0">
+                                    <table>
                                         <caption>{caption2}</caption>
                                         <thead>
                                             <tr>

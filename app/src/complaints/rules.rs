@@ -258,6 +258,9 @@ pub enum Step {
     Reply,
     /// Staff need something from the customer.
     AskCustomer,
+    /// Staff record a telephone call with the customer (the customer asked to be called, or
+    /// called in): what was said, or that nobody answered. It counts as a reply.
+    Call,
     /// The customer adds information (answering a question, or of their own accord).
     AddInformation,
     /// Staff record the decision.
@@ -378,7 +381,7 @@ pub fn next_status(
     }
     match (case.status, step) {
         (S::Submitted, Step::Accept) => Ok(S::Accepted),
-        (S::Accepted | S::InProgress | S::WaitingForCustomer, Step::Reply) => Ok(S::InProgress),
+        (S::Accepted | S::InProgress | S::WaitingForCustomer, Step::Reply | Step::Call) => Ok(S::InProgress),
         (S::Accepted | S::InProgress, Step::AskCustomer) => Ok(S::WaitingForCustomer),
         (S::Submitted | S::Accepted | S::InProgress, Step::AddInformation) => Ok(case.status),
         (S::WaitingForCustomer, Step::AddInformation) => Ok(S::InProgress),
@@ -894,6 +897,7 @@ mod tests {
             (STAFF, Step::Accept),
             (STAFF, Step::Reply),
             (STAFF, Step::AskCustomer),
+            (STAFF, Step::Call),
             (Actor::Customer, Step::AddInformation),
             (STAFF, Step::Decide(decision())),
             (Actor::Customer, Step::AcceptDecision),
@@ -914,15 +918,18 @@ mod tests {
             (S::Submitted, "Withdraw", S::Withdrawn),
             (S::Accepted, "Reply", S::InProgress),
             (S::Accepted, "AskCustomer", S::WaitingForCustomer),
+            (S::Accepted, "Call", S::InProgress),
             (S::Accepted, "AddInformation", S::Accepted),
             (S::Accepted, "Decide", S::Decided),
             (S::Accepted, "Withdraw", S::Withdrawn),
             (S::InProgress, "Reply", S::InProgress),
             (S::InProgress, "AskCustomer", S::WaitingForCustomer),
+            (S::InProgress, "Call", S::InProgress),
             (S::InProgress, "AddInformation", S::InProgress),
             (S::InProgress, "Decide", S::Decided),
             (S::InProgress, "Withdraw", S::Withdrawn),
             (S::WaitingForCustomer, "Reply", S::InProgress),
+            (S::WaitingForCustomer, "Call", S::InProgress),
             (S::WaitingForCustomer, "AddInformation", S::InProgress),
             (S::WaitingForCustomer, "Decide", S::Decided),
             (S::WaitingForCustomer, "Withdraw", S::Withdrawn),

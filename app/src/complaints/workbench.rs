@@ -7,6 +7,7 @@
 //! the audit trail with the customer as its subject, so the customer's security activity shows it.
 
 use super::pages::{Deadline, Decisions, Timeline, category_name, kind_name, refusal_text};
+use super::picker::{FilePicker, Picked, upload_action};
 use super::rules::{self, Status};
 use super::{Action, ComplaintDetail, ComplaintSummary};
 use crate::error::AppError;
@@ -49,6 +50,8 @@ pub struct StaffComplaint {
     pub colleagues: Vec<Colleague>,
     /// The handler's request for more time beyond the complex limit, once made.
     pub extension: Option<Extension>,
+    /// The number to call back, for the handler of a complaint whose customer asked to be called.
+    pub call_back: Option<String>,
 }
 
 /// A request for more time, and its answer.
@@ -104,8 +107,8 @@ mod ssr {
             .await
             .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)?;
-        let row: (String, String, i64, Option<String>, String, Option<i64>) = sqlx::query_as(
-            "SELECT cu.name, cu.customer_no, cu.id, s.name, c.time_limit, c.handler_id FROM complaints c \
+        let row: (String, String, i64, Option<String>, String, Option<i64>, String) = sqlx::query_as(
+            "SELECT cu.name, cu.customer_no, cu.id, s.name, c.time_limit, c.handler_id, cu.mobile FROM complaints c \
              JOIN customers cu ON cu.id = c.customer_id LEFT JOIN staff_users s ON s.id = c.handler_id \
              WHERE c.id = $1",
         )
@@ -113,7 +116,10 @@ mod ssr {
         .fetch_one(&state.pool)
         .await
         .map_err(AppError::internal)?;
-        let (customer_name, customer_no, customer_id, handler, time_limit, handler_id) = row;
+        let (customer_name, customer_no, customer_id, handler, time_limit, handler_id, mobile) = row;
+        // Only the handler calls back, and only a customer who asked to be called.
+        let call_back =
+            (detail.contact == "phone" && handler_id.is_some() && handler_id == Some(id_of(party))).then_some(mobile);
         let colleagues: Vec<Colleague> = service::staff_list(&state.pool)
             .await
             .map_err(AppError::internal)?
@@ -148,6 +154,7 @@ mod ssr {
             time_limit,
             colleagues,
             extension,
+            call_back,
         };
         Ok((complaint, customer_id))
     }
@@ -286,11 +293,50 @@ pub async fn recuse_staff(complaint_id: i64, about: i64) -> Result<StaffComplain
 #[server(endpoint = "staff/complaints/reply")]
 pub async fn reply_to_customer(complaint_id: i64, text: String, ask: bool) -> Result<StaffComplaint, AppError> {
     super::check_text("reply", &text)?;
-    let (state, who, party) = ssr::desk().await?;
+    let desk = ssr::desk().await?;
+    reply_with(desk, complaint_id, &text, ask, &[]).await
+}
+
+/// `reply_to_customer` as a multipart form (`complaint_id`, `text`, `ask`) with up to three files
+/// (a letter, a statement): what the desk's page sends. Only staff at the desk get as far as
+/// reading the files; a refused file is named and nothing is stored.
+#[server(endpoint = "staff/complaints/reply_with_files", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn reply_with_files(data: leptos::server_fn::codec::MultipartData) -> Result<StaffComplaint, AppError> {
+    let desk = ssr::desk().await?;
+    let mut form = super::upload::read(data).await?;
+    let complaint_id = form.take("complaint_id").parse().map_err(|_| AppError::NotFound)?;
+    let text = form.take("text");
+    super::check_text("reply", &text)?;
+    reply_with(desk, complaint_id, &text, form.take("ask") == "true", &form.files).await
+}
+
+#[cfg(feature = "ssr")]
+async fn reply_with(
+    (state, who, party): (crate::state::AppState, crate::auth::service::Authenticated, super::service::Party),
+    complaint_id: i64,
+    text: &str,
+    ask: bool,
+    files: &[super::service::Upload],
+) -> Result<StaffComplaint, AppError> {
     let step = if ask { rules::Step::AskCustomer } else { rules::Step::Reply };
-    let taken = super::service::take_step(&state.pool, party, complaint_id, &step, text.trim(), state.now()).await?;
+    let now = state.now();
+    let taken =
+        super::service::take_step_sending(&state.pool, party, complaint_id, &step, text.trim(), files, now).await?;
     let notify = Some((crate::messages::MessageKind::ComplaintReply, &taken));
     ssr::after_step(&state, &who, party, complaint_id, "complaint_replied", notify).await
+}
+
+/// The handler records a telephone call with the customer: what was said, or that nobody
+/// answered. The customer reads it on the complaint's timeline and is told by message.
+#[server(endpoint = "staff/complaints/call")]
+pub async fn record_call(complaint_id: i64, text: String) -> Result<StaffComplaint, AppError> {
+    super::check_text("call", &text)?;
+    let (state, who, party) = ssr::desk().await?;
+    let taken =
+        super::service::take_step(&state.pool, party, complaint_id, &rules::Step::Call, text.trim(), state.now())
+            .await?;
+    let notify = Some((crate::messages::MessageKind::ComplaintReply, &taken));
+    ssr::after_step(&state, &who, party, complaint_id, "complaint_called", notify).await
 }
 
 /// An internal note for colleagues; the customer never sees it.
@@ -607,8 +653,23 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let current = RwSignal::new(c);
     let live = crate::form::hydrated();
     let claim = ServerAction::<ClaimComplaint>::new();
-    let reply = ServerAction::<ReplyToCustomer>::new();
+    let (reply_text, note_text, reason) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // The reply (or question) goes with any files picked, as a multipart form.
+    let (reply_files, asking) = (Picked::new(), RwSignal::new(false));
+    let reply = upload_action(
+        move || {
+            vec![
+                ("complaint_id", complaint_id.to_string()),
+                ("text", reply_text.get_untracked()),
+                ("ask", asking.get_untracked().to_string()),
+            ]
+        },
+        reply_files,
+        reply_with_files,
+    );
     let note = ServerAction::<AddInternalNote>::new();
+    let call = ServerAction::<RecordCall>::new();
     let complex = ServerAction::<MarkComplaintComplex>::new();
     let decide = ServerAction::<DecideComplaint>::new();
     let assign = ServerAction::<AssignComplaint>::new();
@@ -624,10 +685,9 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let (assignee, about) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (no_assignee, no_about) = (RwSignal::new(false), RwSignal::new(false));
     let error = RwSignal::new(None::<AppError>);
-    let (reply_text, note_text, reason) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (facts, grounds, remedy) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (call_text, call_missing) = (RwSignal::new(String::new()), RwSignal::new(false));
     let missing = [(); 5].map(|_| RwSignal::new(false));
     let [reply_missing, note_missing, reason_missing, facts_missing, grounds_missing] = missing;
     let settle = move |value: Option<Result<StaffComplaint, AppError>>, clear: &[RwSignal<String>]| match value {
@@ -642,8 +702,15 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
         None => {}
     };
     Effect::new(move |_| settle(claim.value().get(), &[]));
-    Effect::new(move |_| settle(reply.value().get(), &[reply_text]));
+    Effect::new(move |_| {
+        let sent = reply.value().get();
+        if matches!(sent, Some(Ok(_))) {
+            reply_files.clear();
+        }
+        settle(sent, &[reply_text]);
+    });
     Effect::new(move |_| settle(note.value().get(), &[note_text]));
+    Effect::new(move |_| settle(call.value().get(), &[call_text]));
     Effect::new(move |_| settle(complex.value().get(), &[reason]));
     Effect::new(move |_| settle(decide.value().get(), &[facts, grounds, remedy]));
     Effect::new(move |_| settle(assign.value().get(), &[assignee]));
@@ -657,6 +724,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
         claim.pending().get()
             || reply.pending().get()
             || note.pending().get()
+            || call.pending().get()
             || complex.pending().get()
             || decide.pending().get()
             || assign.pending().get()
@@ -673,7 +741,14 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     };
     let send_reply = move |ask: bool| {
         if !blank(reply_text, reply_missing) {
-            reply.dispatch(ReplyToCustomer { complaint_id, text: reply_text.get_untracked(), ask });
+            asking.set(ask);
+            reply.dispatch(());
+        }
+    };
+    let on_call = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !blank(call_text, call_missing) {
+            call.dispatch(RecordCall { complaint_id, text: call_text.get_untracked() });
         }
     };
     let on_note = move |ev: leptos::ev::SubmitEvent| {
@@ -869,6 +944,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                 <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_reply(false); }>
                     <h2>{t!(i18n, workbench.reply)}</h2>
                     <TextField id="reply-text" label=label(|l| td_string!(l, workbench.reply_label).to_string()) value=reply_text missing=reply_missing />
+                    <FilePicker picked=reply_files id="reply-files" />
                     <div class="actions">
                         <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.send_reply)}</button>
                         <Show when=move || may(Action::AskCustomer)>
@@ -877,6 +953,16 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                             </button>
                         </Show>
                     </div>
+                </form>
+            </Show>
+            <Show when=move || may(Action::RecordCall)>
+                <form class="form" novalidate on:submit=on_call>
+                    <h2>{t!(i18n, workbench.call_title)}</h2>
+                    {move || current.with(|c| c.call_back.clone()).map(|number| view! {
+                        <p class="notice">{move || td_string!(i18n.get_locale(), workbench.call_back, number = number.clone()).to_string()}</p>
+                    })}
+                    <TextField id="call-text" label=label(|l| td_string!(l, workbench.call_label).to_string()) value=call_text missing=call_missing rows=3 />
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.call_send)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Decide) || may(Action::DecideReview)>
