@@ -76,6 +76,19 @@ async fn supervisors_read_the_weekly_report_and_its_csv_and_nobody_else_does() {
     .await
     .unwrap();
 
+    // A complaint about that visit.
+    sqlx::query(
+        "INSERT INTO complaints (customer_id, kind, category, appointment_id, what_happened, wanted, contact, \
+         received_on, created_at, updated_at) VALUES (33, 'complaint', 'waiting_time', $1, 'Waited an hour.', '', \
+         'message', $2, $3, $3)",
+    )
+    .bind(visit)
+    .bind((monday + chrono::Duration::days(1)).to_string())
+    .bind(now)
+    .execute(pool)
+    .await
+    .unwrap();
+
     let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
     let week = format!("week={}", monday + chrono::Duration::days(3));
     let (res, text) =
@@ -95,7 +108,12 @@ async fn supervisors_read_the_weekly_report_and_its_csv_and_nobody_else_does() {
     assert_eq!((&cards["received"], &cards["overdue_now"]), (&0.into(), &1.into()), "{cards}");
     assert_eq!(cards["oldest_open"], (monday - chrono::Duration::days(40)).to_string());
     let b001 = report["branches"].as_array().unwrap().iter().find(|b| b["code"] == "B001").cloned().unwrap();
-    assert_eq!((&b001["ratings"], &b001["low_percent"]), (&1.into(), &100.into()), "{b001}");
+    assert_eq!(
+        (&b001["complaints"], &b001["ratings"], &b001["low_percent"]),
+        (&1.into(), &1.into(), &100.into()),
+        "{b001}"
+    );
+    assert_eq!(category("waiting_time")["received"], 1);
     assert_eq!(b001["average_tenths"], serde_json::json!([20, 40, 50]));
     let (res, _) =
         split(app.send(server_fn_request("/api/staff/complaints/report", &supervisor, "week=someday")).await).await;
@@ -108,7 +126,7 @@ async fn supervisors_read_the_weekly_report_and_its_csv_and_nobody_else_does() {
     assert_eq!(res.status(), StatusCode::OK, "{body}");
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     assert!(body.contains(&format!("Fees and charges,2,1,1,1,3.0,4.0,0,{monday}\r\n")), "{body}");
-    assert!(body.contains(",1,2.0,4.0,5.0,100%\r\n"), "{body}");
+    assert!(body.contains(",1,1,2.0,4.0,5.0,100%\r\n"), "{body}");
 
     // Nobody else: an agent, a customer, a visitor.
     let agent = staff_signed_in(&app, "S0001", "13900000001", now).await;

@@ -2,8 +2,8 @@
 //! week: for the complaints received that week, by category, how many came in, how many were
 //! decided within 15, 30 and 60 days (calendar days from receipt to the first decision), the
 //! median days to a decision and the average rating; for every category, what is overdue now and
-//! the oldest still open; and per branch the ratings of the week's visits (the average of each
-//! question and the share of low ones). A table, a bar chart and a CSV file
+//! the oldest still open; and per branch the week's complaints about visits there and the ratings
+//! of the week's visits (the average of each question and the share of low ones). A table, a bar chart and a CSV file
 //! (`/staff/complaints/report.csv?week=…`) of the same figures.
 //!
 //! The figures are pure functions of the rows (`figures`, unit-tested); `ssr` reads the rows.
@@ -28,6 +28,8 @@ pub struct Received {
     /// The first decision's day, once decided.
     pub decided_on: Option<NaiveDate>,
     pub rating: Option<u8>,
+    /// The branch of the visit it is about, if any.
+    pub branch: Option<String>,
 }
 
 /// A complaint still open now (any week).
@@ -64,6 +66,8 @@ pub struct CategoryFigures {
 pub struct BranchFigures {
     pub code: String,
     pub name: Names,
+    /// Complaints received in the week about a visit there.
+    pub complaints: u32,
     pub ratings: u32,
     /// Waiting time, staff attitude, handling.
     pub average_tenths: [Option<u32>; 3],
@@ -143,6 +147,8 @@ pub fn figures(
             BranchFigures {
                 code: code.clone(),
                 name: name.clone(),
+                complaints: u32::try_from(received.iter().filter(|r| r.branch.as_ref() == Some(code)).count())
+                    .unwrap_or(0),
                 ratings: count,
                 average_tenths: [average(0), average(1), average(2)],
                 low_percent: (count > 0).then(|| (u32::try_from(low).unwrap_or(0) * 200 / count).div_ceil(2)),
@@ -217,6 +223,7 @@ pub fn csv(report: &ComplaintReport, locale: Locale) -> String {
     line(
         [
             td_string!(locale, complaint_report.col_branch),
+            td_string!(locale, complaint_report.col_branch_complaints),
             td_string!(locale, complaint_report.col_ratings),
             td_string!(locale, rating.waiting),
             td_string!(locale, rating.attitude),
@@ -230,6 +237,7 @@ pub fn csv(report: &ComplaintReport, locale: Locale) -> String {
     for b in &report.branches {
         line(vec![
             b.name.get(locale).to_owned(),
+            b.complaints.to_string(),
             b.ratings.to_string(),
             tenths_text(b.average_tenths[0]),
             tenths_text(b.average_tenths[1]),
@@ -250,9 +258,10 @@ pub mod ssr {
     /// The rows behind the week starting `monday`, and its figures.
     pub async fn report(pool: &AnyPool, monday: NaiveDate, today: NaiveDate) -> Result<ComplaintReport, sqlx::Error> {
         let sunday = monday + chrono::Duration::days(6);
-        let rows: Vec<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT c.category, c.received_on, d.decided_on, c.rating FROM complaints c \
+        let rows: Vec<(String, String, Option<String>, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT c.category, c.received_on, d.decided_on, c.rating, b.code FROM complaints c \
              LEFT JOIN complaint_decisions d ON d.complaint_id = c.id AND d.round = 'first' \
+             LEFT JOIN appointments a ON a.id = c.appointment_id LEFT JOIN branches b ON b.id = a.branch_id \
              WHERE c.kind = 'complaint' AND c.received_on BETWEEN $1 AND $2",
         )
         .bind(monday.to_string())
@@ -261,12 +270,13 @@ pub mod ssr {
         .await?;
         let received: Vec<Received> = rows
             .into_iter()
-            .filter_map(|(category, received_on, decided_on, rating)| {
+            .filter_map(|(category, received_on, decided_on, rating, branch)| {
                 Some(Received {
                     category,
                     received_on: received_on.parse().ok()?,
                     decided_on: decided_on.and_then(|d| d.parse().ok()),
                     rating: rating.and_then(|r| u8::try_from(r).ok()),
+                    branch,
                 })
             })
             .collect();
@@ -458,6 +468,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                         <thead>
                                             <tr>
                                                 <th scope="col">{t!(i18n, complaint_report.col_branch)}</th>
+                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_branch_complaints)}</th>
                                                 <th scope="col" class="num">{t!(i18n, complaint_report.col_ratings)}</th>
                                                 <th scope="col" class="num">{t!(i18n, rating.waiting)}</th>
                                                 <th scope="col" class="num">{t!(i18n, rating.attitude)}</th>
@@ -471,6 +482,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                                 view! {
                                                     <tr>
                                                         <th scope="row">{move || name.get(locale()).to_owned()}</th>
+                                                        <td class="num">{b.complaints}</td>
                                                         <td class="num">{b.ratings}</td>
                                                         <td class="num">{tenths_text(b.average_tenths[0])}</td>
                                                         <td class="num">{tenths_text(b.average_tenths[1])}</td>
@@ -508,6 +520,7 @@ mod tests {
             received_on: on,
             decided_on: decided_after.map(|n| on + chrono::Duration::days(n)),
             rating,
+            branch: None,
         }
     }
 
@@ -562,7 +575,10 @@ mod tests {
             Rated { branch: "B001".into(), scores: [2, 5, 5] },
             Rated { branch: "B001".into(), scores: [3, 3, 3] },
         ];
-        let (_, figures) = figures(&[], &[], &rated, &branches);
+        let about_b002 =
+            Received { branch: Some("B002".into()), ..received("waiting_time", d(2026, 11, 30), None, None) };
+        let (_, figures) = figures(&[about_b002], &[], &rated, &branches);
+        assert_eq!((figures[0].complaints, figures[1].complaints), (0, 1));
         assert_eq!(figures[0].ratings, 3);
         assert_eq!(figures[0].average_tenths, [Some(33), Some(40), Some(37)]);
         assert_eq!(figures[0].low_percent, Some(33), "one of three");
@@ -582,8 +598,8 @@ mod tests {
         let zh = csv(&report, Locale::zh_CN);
         assert!(zh.starts_with('\u{feff}'));
         assert!(zh.contains("收费,1,1,1,1,5.0,4.0,0,\r\n"), "{zh}");
-        assert!(zh.contains("陆家嘴支行,1,1.0,2.0,3.0,100%\r\n"), "{zh}");
+        assert!(zh.contains("陆家嘴支行,0,1,1.0,2.0,3.0,100%\r\n"), "{zh}");
         let en = csv(&report, Locale::en);
-        assert!(en.contains("Lujiazui,1,"), "{en}");
+        assert!(en.contains("Lujiazui,0,1,"), "{en}");
     }
 }
