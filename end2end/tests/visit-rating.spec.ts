@@ -72,7 +72,8 @@ test('a checked-in visit is rated, and a low rating becomes a complaint about it
   // The complaint starts from the rating: about the visit, the waiting time, the comment.
   await expect(page.getByLabel(zh ? '发生了什么' : 'What happened')).toHaveValue(comment);
   await expect(page.getByLabel(zh ? '涉及哪方面？' : 'What is it about?')).toHaveValue('waiting_time');
-  await expect(page.getByLabel(zh ? '涉及哪次网点预约？（选填）' : 'Which branch visit is it about? (optional)')).not.toHaveValue('');
+  const visitPicked = page.getByLabel(zh ? '涉及哪次网点预约？（选填）' : 'Which branch visit is it about? (optional)');
+  await expect(visitPicked.locator('option:checked')).toContainText(reference);
   await expect(page.getByRole('radio', { name: zh ? '投诉' : 'Complaint', exact: true })).toBeChecked();
   await expectNoAxeViolations(page);
   await page.getByRole('radio', { name: zh ? '门户站内消息' : 'A message here in the portal' }).check();
@@ -102,8 +103,10 @@ test('a checked-in visit is rated, and a low rating becomes a complaint about it
   const [byCategory, byBranch] = [supervisor.locator('table').nth(0), supervisor.locator('table').nth(1)];
   await expect(byCategory.locator('tbody tr')).toHaveCount(9);
   const branchRow = byBranch.getByRole('row').filter({ hasText: branchName });
-  await expect(branchRow.getByRole('cell').nth(1)).not.toHaveText('0');
-  await expect(branchRow.getByRole('cell').last()).toHaveText(/%$/);
+  // This test's rating is the only one at the branch: 1 rating, low, waiting 1 star.
+  await expect(branchRow.getByRole('cell').nth(1)).toHaveText('1');
+  await expect(branchRow.getByRole('cell').nth(2)).toHaveText('1.0');
+  await expect(branchRow.getByRole('cell').last()).toHaveText('100%');
   // The week's complaints as a chart (the one filed above, unless the week turned meanwhile).
   await expect(supervisor.getByRole('img', { name: /当周收到的投诉/ }).or(supervisor.getByText('这一周没有收到投诉。'))).toBeVisible();
   await expectNoAxeViolations(supervisor);

@@ -118,6 +118,10 @@ async fn supervisors_read_the_weekly_report_and_its_csv_and_nobody_else_does() {
     let (res, _) =
         split(app.send(server_fn_request("/api/staff/complaints/report", &supervisor, "week=someday")).await).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a week that is not a date is named");
+    let (res, _) =
+        split(app.send(server_fn_request("/api/staff/complaints/report", &supervisor, "week=+262142-12-31")).await)
+            .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a date past the bank's years is refused, not a panic");
 
     // The CSV: the same figures, in the reader's language.
     let cookie = format!("portal_session={}", supervisor.access_token);

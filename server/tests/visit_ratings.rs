@@ -143,5 +143,37 @@ async fn a_checked_in_visit_is_rated_once_by_its_customer_and_its_complaint_keep
     assert_eq!(status, StatusCode::OK, "{text}");
     let (_, text) = call(&app, "/api/staff/complaints/one", &colleague, &one).await;
     assert!(text.contains("APRATE0001"), "the desk sees which visit: {text}");
+
+    // A complaint about a transaction that the checker already handles: a repeat that also names
+    // the visit joins it, and the checker steps aside (it goes back to the queue).
+    let (account, transaction): (i64, i64) = sqlx::query_as(
+        "SELECT a.id, t.id FROM accounts a JOIN transactions t ON t.account_id = a.id \
+         WHERE a.customer_id = 31 AND a.kind = 'demand' ORDER BY t.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let about_fee = format!(
+        "kind=complaint&category=fees&contact=message&account_id={account}&transaction_id={transaction}\
+         &what_happened=A+fee+was+taken+at+the+counter.&wanted="
+    );
+    let (status, text) = call(&app, "/api/complaints/file", &customer, &about_fee).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let fee = format!("complaint_id={}", serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"]);
+    let (status, text) = call(&app, "/api/staff/complaints/claim", &checker, &fee).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, text) =
+        call(&app, "/api/complaints/file", &customer, &format!("{about_fee}&appointment_id={visit}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap()["merged"], true);
+    let (status, _) = call(&app, "/api/staff/complaints/one", &checker, &fee).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the checker no longer sees it");
+    let (_, text) = call(&app, "/api/staff/complaints/one", &colleague, &fee).await;
+    let desk: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(desk["handler_id"], serde_json::Value::Null, "back in the queue: {text}");
+    assert!(text.contains("\"unassigned\""), "the desk reads why: {text}");
+    let (status, text) =
+        call(&app, "/api/staff/complaints/assign", &colleague, &format!("{fee}&assignee={checker_id}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     app.cleanup().await;
 }

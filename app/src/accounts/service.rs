@@ -337,7 +337,8 @@ pub async fn transaction_of(
     }))
 }
 
-/// The customer's latest complaint about the transaction, as a report's receipt.
+/// The customer's open complaint about the transaction, as a report's receipt (once it is
+/// decided, the transaction can be reported again).
 async fn existing_report(
     pool: &AnyPool,
     customer_id: i64,

@@ -254,7 +254,10 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
         return Err(AppError::Invalid { field: "outcome".into(), problem: "not_now".into() });
     }
     if checked_in_by.is_some() {
-        super::rating::ssr::ask(&state, customer_id, appointment_id, now).await.map_err(AppError::internal)?;
+        // The visitor is checked in whatever happens to the request for a rating.
+        if let Err(error) = super::rating::ssr::ask(&state, customer_id, appointment_id, now).await {
+            tracing::warn!(%error, appointment_id, "the request to rate a visit could not be posted");
+        }
     }
     let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
     crate::auth::service::audit_about(

@@ -79,6 +79,7 @@ fn event_name(kind: &str, locale: Locale) -> String {
         "note" => td_string!(locale, complaints.event_note),
         "closed_unanswered" => td_string!(locale, complaints.event_closed_unanswered),
         "assigned" => td_string!(locale, complaints.event_assigned),
+        "unassigned" => td_string!(locale, complaints.event_unassigned),
         "paused" => td_string!(locale, complaints.event_paused),
         "resumed" => td_string!(locale, complaints.event_resumed),
         "recused" => td_string!(locale, complaints.event_recused),
@@ -500,12 +501,12 @@ fn FilingForm(
                     </div>
                     <Show when=move || !account.with(String::is_empty)>
                         <div class="field">
-                            <label for="transaction">{t!(i18n, complaints.transaction_optional)}</label>
                             <Transition fallback=loading>
                                 {move || Suspend::new(async move {
                                     let rows = transactions.await.unwrap_or_default();
                                     let currency = currency();
                                     view! {
+                                        <label for="transaction">{t!(i18n, complaints.transaction_optional)}</label>
                                         <select id="transaction" name="transaction" on:change=move |ev| transaction.set(event_target_value(&ev)) prop:value=transaction>
                                             <option value="">{t!(i18n, complaints.no_transaction)}</option>
                                             {currency.map(|currency| {
@@ -869,7 +870,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                         })}
                         {d.visit.clone().map(|(visit, reference)| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.visit)}</dt>
+                                <dt>{t!(i18n, complaints.visit_term)}</dt>
                                 <dd><a href=format!("/appointments/{visit}")>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</a></dd>
                             </div>
                         })}

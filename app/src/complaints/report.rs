@@ -170,12 +170,17 @@ pub async fn load_complaint_report(week: Option<String>) -> Result<ComplaintRepo
 /// The Monday of the week that `week` (a date, or nothing for today) falls in.
 #[cfg(feature = "ssr")]
 fn week_of(week: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    use chrono::Datelike;
     let day = match week.filter(|d| !d.is_empty()) {
         Some(text) => text
             .parse::<NaiveDate>()
             .map_err(|_| AppError::Invalid { field: "week".into(), problem: "not_a_date".into() })?,
         None => today,
     };
+    // A year the bank has figures for (and whose week's end is still a date).
+    if !(2000..=2100).contains(&day.year()) {
+        return Err(AppError::Invalid { field: "week".into(), problem: "out_of_range".into() });
+    }
     Ok(crate::appointments::rules::week_start(day))
 }
 
@@ -258,8 +263,16 @@ pub mod ssr {
     /// The rows behind the week starting `monday`, and its figures.
     pub async fn report(pool: &AnyPool, monday: NaiveDate, today: NaiveDate) -> Result<ComplaintReport, sqlx::Error> {
         let sunday = monday + chrono::Duration::days(6);
-        let rows: Vec<(String, String, Option<String>, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT c.category, c.received_on, d.decided_on, c.rating, b.code FROM complaints c \
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            category: String,
+            received_on: String,
+            decided_on: Option<String>,
+            rating: Option<i64>,
+            branch: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT c.category, c.received_on, d.decided_on, c.rating, b.code AS branch FROM complaints c \
              LEFT JOIN complaint_decisions d ON d.complaint_id = c.id AND d.round = 'first' \
              LEFT JOIN appointments a ON a.id = c.appointment_id LEFT JOIN branches b ON b.id = a.branch_id \
              WHERE c.kind = 'complaint' AND c.received_on BETWEEN $1 AND $2",
@@ -270,13 +283,13 @@ pub mod ssr {
         .await?;
         let received: Vec<Received> = rows
             .into_iter()
-            .filter_map(|(category, received_on, decided_on, rating, branch)| {
+            .filter_map(|r| {
                 Some(Received {
-                    category,
-                    received_on: received_on.parse().ok()?,
-                    decided_on: decided_on.and_then(|d| d.parse().ok()),
-                    rating: rating.and_then(|r| u8::try_from(r).ok()),
-                    branch,
+                    category: r.category,
+                    received_on: r.received_on.parse().ok()?,
+                    decided_on: r.decided_on.and_then(|d| d.parse().ok()),
+                    rating: r.rating.and_then(|r| u8::try_from(r).ok()),
+                    branch: r.branch,
                 })
             })
             .collect();

@@ -150,7 +150,7 @@ pub async fn file(
         String::new()
     };
     if let Some(staff_id) = visit_staff {
-        sqlx::query(
+        let recused = sqlx::query(
             "INSERT INTO complaint_recusals (complaint_id, staff_id) VALUES ($1, $2) \
              ON CONFLICT (complaint_id, staff_id) DO NOTHING",
         )
@@ -158,6 +158,23 @@ pub async fn file(
         .bind(staff_id)
         .execute(&mut *tx)
         .await?;
+        // A repeat naming the visit can reach an open complaint its checker already handles: it
+        // goes back to the queue (a supervisor assigns it), with the reason for the desk.
+        let unassigned = sqlx::query("UPDATE complaints SET handler_id = NULL WHERE id = $1 AND handler_id = $2")
+            .bind(id)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        if recused.rows_affected() == 1 {
+            let name: String = sqlx::query_scalar("SELECT name FROM staff_users WHERE id = $1")
+                .bind(staff_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            add_event(&mut tx, id, "recused", None, &name, now).await?;
+        }
+        if unassigned.rows_affected() == 1 {
+            add_event(&mut tx, id, "unassigned", None, "", now).await?;
+        }
     }
     let event = add_event(&mut tx, id, if merged { "merged" } else { "submitted" }, None, &body, now).await?;
     store_files(&mut tx, id, event, files, now).await?;
@@ -175,7 +192,8 @@ async fn add_event(
     body: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let internal = matches!(kind, "note" | "assigned" | "recused" | "extension_requested" | "extension_refused");
+    let internal =
+        matches!(kind, "note" | "assigned" | "unassigned" | "recused" | "extension_requested" | "extension_refused");
     sqlx::query_scalar(
         "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -293,15 +311,16 @@ fn may_open_files(found: &Found, party: Party) -> bool {
     files::may_open(true, staff, found.case.handler, &found.case.recused)
 }
 
-/// The customer's latest complaint about one of their transactions: its id, reference and the
-/// day it was received.
+/// The customer's open complaint about one of their transactions (waiting for its first
+/// decision), if any: its id, reference and the day it was received.
 pub async fn latest_about_transaction(
     pool: &AnyPool,
     customer_id: i64,
     transaction_id: i64,
 ) -> Result<Option<(i64, String, NaiveDate)>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, received_on FROM complaints WHERE customer_id = $1 AND transaction_id = $2 ORDER BY id DESC LIMIT 1",
+        "SELECT id, received_on FROM complaints WHERE customer_id = $1 AND transaction_id = $2 \
+         AND open_matter_key IS NOT NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(customer_id)
     .bind(transaction_id)

@@ -900,7 +900,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         })}
                         {d.visit.clone().map(|(_, reference)| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.visit)}</dt>
+                                <dt>{t!(i18n, complaints.visit_term)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</dd>
                             </div>
                         })}
