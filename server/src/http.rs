@@ -210,7 +210,9 @@ fn download(
             response
         }
         Err(app::error::AppError::Unauthenticated) => {
-            axum::response::Redirect::to(&format!("/sign-in?next={page}")).into_response()
+            // Staff sign in at their own door.
+            let door = if page.starts_with("/staff") { "/staff" } else { "/sign-in" };
+            axum::response::Redirect::to(&format!("{door}?next={page}")).into_response()
         }
         Err(app::error::AppError::Invalid { problem, .. }) => {
             (StatusCode::UNPROCESSABLE_ENTITY, format!("the request is not valid: {problem}")).into_response()

@@ -144,5 +144,6 @@ async fn supervisors_read_the_weekly_report_and_its_csv_and_nobody_else_does() {
     }
     let (res, _) = app.get(&path, &[]).await;
     assert!(res.status().is_redirection(), "a visitor is sent to sign in");
+    assert_eq!(res.headers()["location"], "/staff?next=/staff/complaints/report", "at the staff door");
     app.cleanup().await;
 }
