@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{TestApp, server_fn_request, signed_in, split, staff_signed_in};
+use common::{TestApp, call, server_fn_request, signed_in, split, staff_signed_in};
 use http::StatusCode;
 
 async fn first_account(app: &TestApp, customer_id: i64) -> (i64, i64) {
@@ -195,17 +195,6 @@ async fn another_customers_complaint_and_accounts_answer_not_found_and_staff_are
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{endpoint}: {text}");
     }
     app.cleanup().await;
-}
-
-/// Sends a form to a server function and returns the status and the JSON (or error) text.
-async fn call(
-    app: &TestApp,
-    endpoint: &str,
-    who: &app::auth::service::IssuedSession,
-    body: &str,
-) -> (StatusCode, String) {
-    let (res, text) = split(app.send(server_fn_request(endpoint, who, body)).await).await;
-    (res.status(), text)
 }
 
 fn json(text: &str) -> serde_json::Value {

@@ -6,18 +6,8 @@
 
 mod common;
 
-use common::{TestApp, server_fn_request, signed_in, split, staff_signed_in};
+use common::{TestApp, call, server_fn_request, signed_in, split, staff_signed_in};
 use http::StatusCode;
-
-async fn call(
-    app: &TestApp,
-    endpoint: &str,
-    who: &app::auth::service::IssuedSession,
-    body: &str,
-) -> (StatusCode, String) {
-    let (res, text) = split(app.send(server_fn_request(endpoint, who, body)).await).await;
-    (res.status(), text)
-}
 
 async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
     sqlx::query_scalar(sql).bind(bind).fetch_one(&app.state.pool).await.unwrap()

@@ -190,6 +190,12 @@ pub fn server_fn_request(endpoint: &str, session: &IssuedSession, body: &str) ->
         .expect("request")
 }
 
+/// Sends a form to a server function as `who`; answers the status and the JSON (or error) text.
+pub async fn call(app: &TestApp, endpoint: &str, who: &IssuedSession, body: &str) -> (http::StatusCode, String) {
+    let (res, text) = split(app.send(server_fn_request(endpoint, who, body)).await).await;
+    (res.status(), text)
+}
+
 /// Like [`server_fn_request`], for server functions that take JSON.
 pub fn server_fn_json_request(endpoint: &str, session: &IssuedSession, body: serde_json::Value) -> Request<Body> {
     Request::post(endpoint)
