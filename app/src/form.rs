@@ -118,16 +118,20 @@ pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -
     move || discarded.set(true)
 }
 
-/// A rating from 1 to 5 as five radio buttons ("3 星" / "3 of 5 stars"), with its question as the
-/// legend and, when `error` says so, the problem in words tied to the group. `value` is 0 until
-/// one is chosen.
+/// A group of radio buttons with its legend and, when `error` says so, the problem in words tied
+/// to the group. `value` is the chosen option (empty until one is chosen); the buttons' ids are
+/// `<name>-<option>`, the error's `<name>-error`.
 #[component]
-pub fn Stars(
-    /// The group's name; the buttons' ids are `<name>-1` … `<name>-5`, the error's `<name>-error`.
+pub fn Choices(
     name: &'static str,
     #[prop(into)] legend: Signal<String>,
-    value: RwSignal<u8>,
+    options: &'static [&'static str],
+    label: fn(&str, crate::i18n::Locale) -> String,
+    value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The fieldset's class, if any.
+    #[prop(optional)]
+    class: Option<&'static str>,
 ) -> impl IntoView {
     use crate::i18n::*;
     let i18n = use_i18n();
@@ -137,22 +141,23 @@ pub fn Stars(
         move || error.with(Option::is_some).then(|| error_id.clone())
     };
     view! {
-        <fieldset class="stars" aria-describedby=described>
+        <fieldset class=class aria-describedby=described>
             <legend>{legend}</legend>
-            {(1u8..=5)
-                .map(|n| {
-                    let id = format!("{name}-{n}");
+            {options
+                .iter()
+                .map(|option| {
+                    let id = format!("{name}-{option}");
                     view! {
                         <div class="choice">
                             <input
                                 type="radio"
                                 name=name
                                 id=id.clone()
-                                value=n
-                                prop:checked=move || value.get() == n
-                                on:change=move |_| value.set(n)
+                                value=*option
+                                prop:checked=move || value.with(|v| v == option)
+                                on:change=move |_| value.set((*option).to_owned())
                             />
-                            <label for=id>{move || leptos_i18n::td_string!(i18n.get_locale(), rating.stars, n = n).to_string()}</label>
+                            <label for=id>{move || label(option, i18n.get_locale())}</label>
                         </div>
                     }
                 })
@@ -160,4 +165,26 @@ pub fn Stars(
             {move || error.get().map(|message| view! { <p class="error" id=error_id.clone()>{message}</p> })}
         </fieldset>
     }
+}
+
+/// A rating from 1 to 5 as five choices ("3 星" / "3 of 5 stars"), with its question as the
+/// legend; `value` holds the number chosen (read it with [`stars_chosen`]).
+#[component]
+pub fn Stars(
+    name: &'static str,
+    #[prop(into)] legend: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    fn star_label(n: &str, locale: crate::i18n::Locale) -> String {
+        leptos_i18n::td_string!(locale, rating.stars, n = n).to_string()
+    }
+    view! {
+        <Choices name legend options=&["1", "2", "3", "4", "5"] label=star_label value error class="stars" />
+    }
+}
+
+/// The number of stars chosen in a [`Stars`] group: 0 until one is.
+pub fn stars_chosen(value: RwSignal<String>) -> u8 {
+    value.with_untracked(|v| v.parse().unwrap_or(0))
 }

@@ -13,7 +13,7 @@
 
 use super::{Appointment, AppointmentStatus};
 use crate::error::AppError;
-use crate::form::Stars;
+use crate::form::{Stars, stars_chosen};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -297,7 +297,8 @@ fn RatingGiven(id: i64, given: VisitRating, just_rated: bool) -> impl IntoView {
 fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
     let i18n = use_i18n();
     let live = crate::form::hydrated();
-    let (waiting, attitude, handling) = (RwSignal::new(0u8), RwSignal::new(0u8), RwSignal::new(0u8));
+    let (waiting, attitude, handling) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let comment = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<RatingProblem>::new());
     let error_for = move |wanted: RatingProblem| {
@@ -309,18 +310,14 @@ fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        problems.set(check_rating(
-            waiting.get_untracked(),
-            attitude.get_untracked(),
-            handling.get_untracked(),
-            &comment.get_untracked(),
-        ));
+        let [waiting, attitude, handling] = [waiting, attitude, handling].map(stars_chosen);
+        problems.set(check_rating(waiting, attitude, handling, &comment.get_untracked()));
         if problems.with_untracked(Vec::is_empty) {
             rate.dispatch(RateVisit {
                 appointment_id: id,
-                waiting: waiting.get_untracked(),
-                attitude: attitude.get_untracked(),
-                handling: handling.get_untracked(),
+                waiting,
+                attitude,
+                handling,
                 comment: comment.get_untracked(),
             });
         }

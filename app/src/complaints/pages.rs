@@ -8,7 +8,7 @@ use super::picker::{FileLinks, FilePicker, Picked, file_problem_text, upload_act
 use super::rules::{self, FilingProblem, Status, Urgency};
 use super::{ComplaintDetail, ComplaintSummary, Filed};
 use crate::error::AppError;
-use crate::form::Stars;
+use crate::form::{Choices, Stars};
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
@@ -247,49 +247,6 @@ fn filing_error(problem: FilingProblem, locale: Locale) -> String {
         FilingProblem::WhatTooLong | FilingProblem::WantedTooLong => {
             td_string!(locale, complaints.what_too_long, max = rules::TEXT_MAX).to_string()
         }
-    }
-}
-
-/// A group of radio buttons with its legend and error.
-#[component]
-fn Choices(
-    name: &'static str,
-    #[prop(into)] legend: Signal<String>,
-    options: &'static [&'static str],
-    label: fn(&str, Locale) -> String,
-    value: RwSignal<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error_id = format!("{name}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.with(Option::is_some).then(|| error_id.clone())
-    };
-    view! {
-        <fieldset aria-describedby=described>
-            <legend>{legend}</legend>
-            {options
-                .iter()
-                .map(|option| {
-                    let id = format!("{name}-{option}");
-                    view! {
-                        <div class="choice">
-                            <input
-                                type="radio"
-                                name=name
-                                id=id.clone()
-                                value=*option
-                                prop:checked=move || value.with(|v| v == option)
-                                on:change=move |_| value.set((*option).to_owned())
-                            />
-                            <label for=id>{move || label(option, i18n.get_locale())}</label>
-                        </div>
-                    }
-                })
-                .collect_view()}
-            {move || error.get().map(|message| view! { <p class="error" id=error_id.clone()>{message}</p> })}
-        </fieldset>
     }
 }
 
@@ -744,7 +701,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         add_files,
         super::add_complaint_information_with_files,
     );
-    let (stars, comment) = (RwSignal::new(0u8), RwSignal::new(String::new()));
+    let (stars, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
     let live = crate::form::hydrated();
     let error = RwSignal::new(None::<AppError>);
@@ -812,13 +769,10 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     let no_stars = RwSignal::new(false);
     let on_rate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        no_stars.set(stars.get_untracked() == 0);
+        let chosen = crate::form::stars_chosen(stars);
+        no_stars.set(chosen == 0);
         if !no_stars.get_untracked() {
-            rate.dispatch(super::RateComplaint {
-                complaint_id,
-                stars: stars.get_untracked(),
-                comment: comment.get_untracked(),
-            });
+            rate.dispatch(super::RateComplaint { complaint_id, stars: chosen, comment: comment.get_untracked() });
         }
     };
     view! {
