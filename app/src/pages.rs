@@ -222,6 +222,50 @@ impl LazyRoute for Wealth {
     }
 }
 
+pub struct Assessment;
+#[lazy_route]
+impl LazyRoute for Assessment {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        customer(crate::wealth::questionnaire::AssessmentPage)
+    }
+}
+
+pub struct AssessmentResult;
+#[lazy_route]
+impl LazyRoute for AssessmentResult {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        customer(crate::wealth::questionnaire::AssessmentResultPage)
+    }
+}
+
+pub struct WealthProduct;
+#[lazy_route]
+impl LazyRoute for WealthProduct {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        customer(crate::wealth::products::ProductDetailPage)
+    }
+}
+
+pub struct WealthReview;
+#[lazy_route]
+impl LazyRoute for WealthReview {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::wealth::review::WealthReviewPage)
+    }
+}
+
 pub struct Messages;
 #[lazy_route]
 impl LazyRoute for Messages {

@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/complaints") view={Lazy::<pages::ComplaintQueue>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/staff/complaints/report") view={Lazy::<pages::ComplaintReport>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/staff/complaints/:id") view={Lazy::<pages::StaffComplaint>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/wealth") view={Lazy::<pages::WealthReview>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/accounts") view={Lazy::<pages::Accounts>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id") view={Lazy::<pages::Account>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id/statement") view={Lazy::<pages::Statement>::new()} ssr=SsrMode::Async />
@@ -103,6 +104,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/complaints/new") view={Lazy::<pages::NewComplaint>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/complaints/:id") view={Lazy::<pages::Complaint>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/wealth") view={Lazy::<pages::Wealth>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/wealth/assessment") view={Lazy::<pages::Assessment>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/wealth/assessments/:id") view={Lazy::<pages::AssessmentResult>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/wealth/products/:code") view={Lazy::<pages::WealthProduct>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/messages") view={Lazy::<pages::Messages>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/settings") view={Lazy::<pages::Settings>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/settings/password") view={Lazy::<pages::ChangePassword>::new()} ssr=SsrMode::Async />

@@ -51,7 +51,9 @@ fn duties(role: Role) -> &'static [Duty] {
     match role {
         Role::Agent => &[Duty::Complaints, Duty::Delegation],
         Role::BranchStaff => &[Duty::BranchAppointments],
-        Role::Supervisor => &[Duty::Complaints, Duty::BranchAppointments, Duty::Reports, Duty::ComplaintReport],
+        Role::Supervisor => {
+            &[Duty::Complaints, Duty::BranchAppointments, Duty::Reports, Duty::ComplaintReport, Duty::WealthReview]
+        }
         Role::Customer => &[],
     }
 }
@@ -63,6 +65,7 @@ enum Duty {
     BranchAppointments,
     Reports,
     ComplaintReport,
+    WealthReview,
 }
 
 /// The page where a duty is done, once it exists.
@@ -72,6 +75,7 @@ fn duty_page(duty: Duty) -> Option<&'static str> {
         Duty::Reports => Some("/staff/reports"),
         Duty::Complaints => Some("/staff/complaints"),
         Duty::ComplaintReport => Some("/staff/complaints/report"),
+        Duty::WealthReview => Some("/staff/wealth"),
         Duty::Delegation => None,
     }
 }
@@ -87,6 +91,7 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
         Duty::ComplaintReport => {
             (td_string!(locale, staff.duty_complaint_report), td_string!(locale, staff.duty_complaint_report_body))
         }
+        Duty::WealthReview => (td_string!(locale, staff.duty_wealth), td_string!(locale, staff.duty_wealth_body)),
     };
     (title.to_string(), body.to_string())
 }

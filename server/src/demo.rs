@@ -338,6 +338,7 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         .await?;
     }
     insert_demo_visits(&mut tx, size).await?;
+    insert_wealth_products(&mut tx, size).await?;
     // C000001 has set a balance alert above what the first current account holds, so the
     // first run of the alert job has something to say (Messages, and an SMS in the outbox).
     sqlx::query(
@@ -351,6 +352,171 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
     .await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(summary)
+}
+
+/// One wealth product of the demo catalogue.
+struct DemoProduct {
+    code: &'static str,
+    name_zh: &'static str,
+    name_en: &'static str,
+    kind: &'static str,
+    risk: i64,
+    currency: &'static str,
+    /// Minimum and step, in whole units.
+    min: i64,
+    step: i64,
+    term_days: Option<i64>,
+    yield_bp: Option<(i64, i64)>,
+    benchmark: (&'static str, &'static str),
+    fees_bp: (i64, i64),
+    /// The subscription window, in days from the demo date (first, last); `None`: always open.
+    window: Option<(i64, i64)>,
+    private: bool,
+}
+
+const DEMO_PRODUCTS: [DemoProduct; 12] = {
+    const fn p(
+        code: &'static str,
+        name_zh: &'static str,
+        name_en: &'static str,
+        kind: &'static str,
+        risk: i64,
+    ) -> DemoProduct {
+        DemoProduct {
+            code,
+            name_zh,
+            name_en,
+            kind,
+            risk,
+            currency: "CNY",
+            min: 10_000,
+            step: 1_000,
+            term_days: None,
+            yield_bp: None,
+            benchmark: ("", ""),
+            fees_bp: (0, 30),
+            window: None,
+            private: false,
+        }
+    }
+    [
+        DemoProduct {
+            min: 1,
+            step: 1,
+            yield_bp: Some((150, 210)),
+            fees_bp: (0, 15),
+            ..p("AX-CASH-01", "安心天天利现金管理", "Anxin Daily Cash", "cash_management", 1)
+        },
+        DemoProduct {
+            min: 1_000,
+            step: 100,
+            term_days: Some(91),
+            yield_bp: Some((220, 260)),
+            ..p("AX-FI-91", "安心稳盈 91 天", "Anxin Steady 91 Days", "fixed_income", 2)
+        },
+        DemoProduct {
+            term_days: Some(182),
+            yield_bp: Some((250, 300)),
+            ..p("AX-FI-182", "安心稳盈半年定开", "Anxin Steady Half-Year", "fixed_income", 2)
+        },
+        DemoProduct {
+            term_days: Some(365),
+            yield_bp: Some((270, 340)),
+            window: Some((-30, -1)),
+            ..p("AX-FI-365", "安心稳盈一年期（已结束募集）", "Anxin Steady One Year (closed)", "fixed_income", 2)
+        },
+        DemoProduct {
+            currency: "USD",
+            min: 1_000,
+            step: 100,
+            term_days: Some(180),
+            yield_bp: Some((380, 450)),
+            ..p("AX-USD-180", "安心美元稳健 180 天", "Anxin USD Steady 180 Days", "fixed_income", 2)
+        },
+        DemoProduct {
+            yield_bp: Some((300, 450)),
+            ..p("AX-MIX-01", "安心平衡增利混合", "Anxin Balanced Mixed", "mixed", 3)
+        },
+        DemoProduct {
+            term_days: Some(365),
+            benchmark: ("中债综合指数×80% + 沪深300指数×20%", "80% China Bond Composite + 20% CSI 300"),
+            window: Some((0, 20)),
+            ..p("AX-MIX-365", "安心固收+一年定开", "Anxin Bond Plus One Year", "mixed", 3)
+        },
+        DemoProduct {
+            min: 50_000,
+            benchmark: ("沪深300指数×90% + 活期存款利率×10%", "90% CSI 300 + 10% demand deposit rate"),
+            fees_bp: (100, 120),
+            ..p("AX-EQ-01", "安心优选成长股票", "Anxin Growth Equity", "equity", 4)
+        },
+        DemoProduct {
+            min: 50_000,
+            benchmark: ("中证科技指数", "CSI Technology Index"),
+            fees_bp: (120, 150),
+            window: Some((5, 35)),
+            ..p("AX-EQ-TECH", "安心科技先锋股票（即将发行）", "Anxin Tech Pioneers Equity (coming soon)", "equity", 4)
+        },
+        DemoProduct {
+            min: 50_000,
+            term_days: Some(90),
+            yield_bp: Some((150, 620)),
+            fees_bp: (0, 50),
+            ..p("AX-SN-90", "安心汇率挂钩结构性理财", "Anxin FX-Linked Structured Note", "structured", 4)
+        },
+        DemoProduct {
+            min: 100_000,
+            term_days: Some(180),
+            yield_bp: Some((0, 1200)),
+            fees_bp: (0, 80),
+            ..p("AX-SN-180", "安心商品挂钩结构性理财", "Anxin Commodity-Linked Structured Note", "structured", 5)
+        },
+        DemoProduct {
+            min: 1_000_000,
+            step: 100_000,
+            term_days: Some(730),
+            benchmark: ("年化 8% 业绩比较基准（不构成收益承诺）", "8% a year performance benchmark (not a promise)"),
+            fees_bp: (100, 200),
+            private: true,
+            ..p("AX-PP-01", "安心私募精选一期", "Anxin Private Select I", "equity", 5)
+        },
+    ]
+};
+
+/// The demo catalogue: twelve products across R1–R5 and every kind, open-ended and with a term,
+/// one in US dollars, one whose window has closed, one not open yet, and one private placement.
+async fn insert_wealth_products(tx: &mut Transaction<'_, Any>, size: &DemoSize) -> Result<()> {
+    for p in &DEMO_PRODUCTS {
+        let (disclosure_zh, disclosure_en) = (
+            format!(
+                "本产品风险等级为 R{}。理财非存款，产品有风险，投资须谨慎。本产品不保证本金和收益，业绩比较基准或预期收益不代表实际收益。\
+                 您可能损失部分或全部本金。请确认您已阅读产品说明书，了解产品的投资范围、费用、期限和赎回规则。",
+                p.risk
+            ),
+            format!(
+                "This product is rated R{}. A wealth product is not a deposit and carries risk: invest with care. Neither the \
+                 principal nor any return is guaranteed; a benchmark or expected yield is not the actual return, and you may \
+                 lose part or all of your principal. Please confirm you have read the prospectus: what it invests in, its fees, \
+                 its term and how it is redeemed.",
+                p.risk
+            ),
+        );
+        let window = p.window.map(|(from, to)| (size.as_of + Duration::days(from), size.as_of + Duration::days(to)));
+        sqlx::query(
+            "INSERT INTO wealth_products (code, name_zh, name_en, kind, risk, currency, min_minor, step_minor, term_days, \
+             yield_low_bp, yield_high_bp, benchmark_zh, benchmark_en, subscription_fee_bp, management_fee_bp, window_opens, \
+             window_closes, private_placement, disclosure_version, disclosure_zh, disclosure_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+        )
+        .bind(p.code).bind(p.name_zh).bind(p.name_en).bind(p.kind).bind(p.risk).bind(p.currency)
+        .bind(p.min * 100).bind(p.step * 100).bind(p.term_days)
+        .bind(p.yield_bp.map(|y| y.0)).bind(p.yield_bp.map(|y| y.1))
+        .bind(p.benchmark.0).bind(p.benchmark.1).bind(p.fees_bp.0).bind(p.fees_bp.1)
+        .bind(window.map(|w| w.0.to_string())).bind(window.map(|w| w.1.to_string()))
+        .bind(i64::from(p.private)).bind("2026-12 v1").bind(disclosure_zh).bind(disclosure_en)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// A branch visit for today and one for tomorrow at every branch open then, booked by

@@ -104,11 +104,15 @@ pub async fn run_alerts(state: &AppState) -> Result<app::messages::service::Aler
     let closed = app::complaints::service::close_unanswered(&state.pool, now)
         .await
         .context("closing complaints past their review window")?;
+    let expiring = app::wealth::service::remind_expiring(&state.pool, &state.gateway, now)
+        .await
+        .context("reminding of risk assessments about to expire")?;
     tracing::info!(
         balance_alerts = run.balance_alerts,
         due_reminders = run.due_reminders,
         appointment_reminders = visits,
         complaints_closed = closed,
+        assessments_expiring = expiring,
         "alert job done"
     );
     Ok(run)

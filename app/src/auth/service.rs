@@ -357,6 +357,10 @@ pub enum Purpose {
     PasswordReset,
     /// Showing an account's full number.
     RevealNumber,
+    /// Signing a risk questionnaire's result.
+    SignAssessment,
+    /// Confirming a wealth-product subscription.
+    Subscribe,
 }
 
 impl Purpose {
@@ -366,6 +370,8 @@ impl Purpose {
             Purpose::PasswordChange => "password_change",
             Purpose::PasswordReset => "password_reset",
             Purpose::RevealNumber => "reveal_number",
+            Purpose::SignAssessment => "sign_assessment",
+            Purpose::Subscribe => "subscribe",
         }
     }
 
@@ -375,6 +381,8 @@ impl Purpose {
             Purpose::PasswordChange => ("password change", "修改密码"),
             Purpose::PasswordReset => ("password reset", "重置密码"),
             Purpose::RevealNumber => ("full account number", "查看完整账号"),
+            Purpose::SignAssessment => ("risk assessment signature", "风险测评结果确认"),
+            Purpose::Subscribe => ("wealth product subscription", "理财产品购买确认"),
         };
         if english {
             format!(

@@ -48,6 +48,12 @@ pub enum MessageKind {
     ComplaintExtended,
     /// A visit staff checked in: the customer is asked to rate it (the message links to the form).
     VisitRating,
+    /// Staff approved or refused a retake that raised the risk level (`reference`: the level).
+    AssessmentReviewed,
+    /// Staff approved or refused a subscription that waited for review (`reference`).
+    SubscriptionReviewed,
+    /// The risk assessment expires on `date` (30 days' notice).
+    AssessmentExpiring,
     /// A kind this version does not know (written by a newer one).
     #[serde(other)]
     Other,
@@ -71,6 +77,9 @@ impl MessageKind {
             MessageKind::ComplaintDecided => "complaint_decided",
             MessageKind::ComplaintExtended => "complaint_extended",
             MessageKind::VisitRating => "visit_rating",
+            MessageKind::AssessmentReviewed => "assessment_reviewed",
+            MessageKind::SubscriptionReviewed => "subscription_reviewed",
+            MessageKind::AssessmentExpiring => "assessment_expiring",
             MessageKind::Other => "other",
         }
     }
@@ -91,6 +100,9 @@ impl MessageKind {
             "complaint_decided" => MessageKind::ComplaintDecided,
             "complaint_extended" => MessageKind::ComplaintExtended,
             "visit_rating" => MessageKind::VisitRating,
+            "assessment_reviewed" => MessageKind::AssessmentReviewed,
+            "subscription_reviewed" => MessageKind::SubscriptionReviewed,
+            "assessment_expiring" => MessageKind::AssessmentExpiring,
             _ => MessageKind::Other,
         }
     }
@@ -125,6 +137,11 @@ pub struct MessageParams {
     /// Where to rate a visit (a path on this site).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
+    /// A review's outcome and, when refused, its reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One message in the inbox.
@@ -272,6 +289,28 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
             };
             (title.to_string(), body)
         }
+        MessageKind::AssessmentReviewed | MessageKind::SubscriptionReviewed => {
+            let reference = p.reference.clone().unwrap_or_default();
+            let reason = p.reason.clone().unwrap_or_default();
+            let body = match (kind, p.approved == Some(true)) {
+                (MessageKind::AssessmentReviewed, true) => {
+                    td_string!(locale, messages.assessment_approved_body, level = reference).to_string()
+                }
+                (MessageKind::AssessmentReviewed, false) => {
+                    td_string!(locale, messages.assessment_refused_body, level = reference, reason = reason).to_string()
+                }
+                (_, true) => td_string!(locale, messages.subscription_approved_body, reference = reference).to_string(),
+                (_, false) => {
+                    td_string!(locale, messages.subscription_refused_body, reference = reference, reason = reason)
+                        .to_string()
+                }
+            };
+            (td_string!(locale, messages.wealth_reviewed_title).to_string(), body)
+        }
+        MessageKind::AssessmentExpiring => (
+            td_string!(locale, messages.assessment_expiring_title).to_string(),
+            td_string!(locale, messages.assessment_expiring_body, date = date).to_string(),
+        ),
         MessageKind::Other => (td_string!(locale, messages.other_title).to_string(), String::new()),
     }
 }

@@ -1,0 +1,425 @@
+//! The supervisors' wealth review queue (`/staff/wealth`): signed retakes that raised the level
+//! within 30 days of the last result, and subscriptions of customers aged 65 or more to R4/R5
+//! products, which wait here before any money moves. Each is approved or refused with a reason,
+//! and the customer is told by message either way. Staff read a customer's answers here, but
+//! can never fill in, sign or submit anything for them: every customer function refuses staff.
+
+use super::questionnaire::level_name;
+use super::rules::Level;
+use crate::appointments::Names;
+use crate::error::AppError;
+use crate::format::{format_datetime, format_money};
+use crate::i18n::*;
+use crate::layout::{PageTitle, failed, loading};
+use crate::money::{Currency, Money};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// A retake waiting for review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedAssessment {
+    pub id: i64,
+    pub customer_no: String,
+    pub customer_name: String,
+    pub age: u32,
+    pub previous: Option<Level>,
+    pub level: Level,
+    pub score: u32,
+    pub signed_at: i64,
+    pub answers: Vec<(Names, Names)>,
+}
+
+/// A subscription waiting for review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedSubscription {
+    pub id: i64,
+    pub reference: String,
+    pub customer_no: String,
+    pub customer_name: String,
+    pub age: u32,
+    pub product: Names,
+    pub risk: Level,
+    pub level_at_time: Level,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub confirmed_at: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WealthQueue {
+    pub assessments: Vec<QueuedAssessment>,
+    pub subscriptions: Vec<QueuedSubscription>,
+}
+
+/// The shortest and longest reason a decision gives.
+pub const REASON_MIN: usize = 5;
+pub const REASON_MAX: usize = 500;
+
+pub fn check_reason(reason: &str) -> Result<String, AppError> {
+    let reason = reason.trim();
+    let n = reason.chars().count();
+    if n < REASON_MIN {
+        return Err(AppError::Invalid { field: "reason".into(), problem: "too_short".into() });
+    }
+    if n > REASON_MAX {
+        return Err(AppError::Invalid { field: "reason".into(), problem: "too_long".into() });
+    }
+    Ok(reason.to_owned())
+}
+
+#[server(endpoint = "staff/wealth/queue")]
+pub async fn load_wealth_queue() -> Result<WealthQueue, AppError> {
+    let (state, _who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    ssr::queue(&state.pool, state.now()).await
+}
+
+/// Approves or refuses a retake waiting for review.
+#[server(endpoint = "staff/wealth/assessment")]
+pub async fn decide_assessment(assessment_id: i64, approve: bool, reason: String) -> Result<(), AppError> {
+    let reason = check_reason(&reason)?;
+    let (state, who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
+    let now = state.now();
+    let customer = ssr::decide_assessment(&state, staff_id, assessment_id, approve, &reason, now).await?;
+    let detail = serde_json::json!({ "assessment_id": assessment_id, "approved": approve, "customer_id": customer });
+    crate::auth::server::audit_request(&state.pool, &who, "risk_assessment_reviewed", now, &detail.to_string())
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Approves (the money moves now) or refuses a subscription waiting for review.
+#[server(endpoint = "staff/wealth/subscription")]
+pub async fn decide_subscription(subscription_id: i64, approve: bool, reason: String) -> Result<(), AppError> {
+    let reason = check_reason(&reason)?;
+    let (state, who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
+    let now = state.now();
+    let customer = ssr::decide_subscription(&state, staff_id, subscription_id, approve, &reason, now).await?;
+    let detail =
+        serde_json::json!({ "subscription_id": subscription_id, "approved": approve, "customer_id": customer });
+    crate::auth::server::audit_request(&state.pool, &who, "wealth_subscription_reviewed", now, &detail.to_string())
+        .await
+        .map_err(AppError::internal)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::{QueuedAssessment, QueuedSubscription, WealthQueue};
+    use crate::accounts::china_today;
+    use crate::appointments::Names;
+    use crate::error::AppError;
+    use crate::messages::{MessageKind, MessageParams, service::NewMessage};
+    use crate::money::Currency;
+    use crate::state::AppState;
+    use crate::wealth::rules::{self, Level};
+    use crate::wealth::{service, subscription_reference};
+    use sqlx::AnyPool;
+
+    type RetakeRow = (i64, i64, String, String, String, i64, i64, i64);
+    type PendingRow = (i64, String, String, String, String, String, i64, i64, i64, String, i64);
+
+    fn level(n: i64) -> Result<Level, AppError> {
+        Level::new(n).ok_or_else(|| AppError::internal("a stored level out of range"))
+    }
+
+    pub async fn queue(pool: &AnyPool, now: i64) -> Result<WealthQueue, AppError> {
+        let today = china_today(now);
+        let age = |birth: &str| birth.parse().map_or(0, |b| rules::age_on(b, today));
+        let rows: Vec<RetakeRow> = sqlx::query_as(
+            "SELECT a.id, a.customer_id, c.customer_no, c.name, c.birth_date, a.level, a.score, a.signed_at \
+             FROM risk_assessments a JOIN customers c ON c.id = a.customer_id \
+             WHERE a.review = 'pending' AND a.signed_at IS NOT NULL ORDER BY a.signed_at, a.id",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(AppError::internal)?;
+        let mut assessments = Vec::with_capacity(rows.len());
+        for (id, customer_id, customer_no, name, birth, lvl, score, signed_at) in rows {
+            let previous = service::standing(pool, customer_id).await?.in_force.map(|f| f.level);
+            let answers = service::assessment_of(pool, None, id).await?.map(|a| a.answers).unwrap_or_default();
+            assessments.push(QueuedAssessment {
+                id,
+                customer_no,
+                customer_name: name,
+                age: age(&birth),
+                previous,
+                level: level(lvl)?,
+                score: u32::try_from(score).unwrap_or(0),
+                signed_at,
+                answers,
+            });
+        }
+        let rows: Vec<PendingRow> = sqlx::query_as(
+            "SELECT s.id, c.customer_no, c.name, c.birth_date, p.name_zh, p.name_en, p.risk, s.level_at_time, \
+             s.amount_minor, s.currency, s.confirmed_at \
+             FROM wealth_subscriptions s JOIN customers c ON c.id = s.customer_id JOIN wealth_products p ON p.id = s.product_id \
+             WHERE s.status = 'pending_review' ORDER BY s.confirmed_at, s.id",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(AppError::internal)?;
+        let subscriptions = rows
+            .into_iter()
+            .map(|(id, customer_no, name, birth, zh, en, risk, at_time, amount, currency, confirmed_at)| {
+                Ok(QueuedSubscription {
+                    id,
+                    reference: subscription_reference(id),
+                    customer_no,
+                    customer_name: name,
+                    age: age(&birth),
+                    product: Names { zh, en },
+                    risk: level(risk)?,
+                    level_at_time: level(at_time)?,
+                    amount_minor: amount,
+                    currency: Currency::parse(&currency).map_err(AppError::internal)?,
+                    confirmed_at,
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        Ok(WealthQueue { assessments, subscriptions })
+    }
+
+    async fn tell(
+        state: &AppState,
+        customer_id: i64,
+        kind: MessageKind,
+        params: MessageParams,
+        key: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let message = NewMessage { customer_id, kind, params, account_id: None, dedupe_key: Some(key) };
+        crate::messages::service::post(&state.pool, &state.gateway, message, now).await.map_err(AppError::internal)?;
+        Ok(())
+    }
+
+    fn gone() -> AppError {
+        AppError::Invalid { field: "review".into(), problem: "already_decided".into() }
+    }
+
+    /// Records the decision on a pending retake; answers the customer's id.
+    pub async fn decide_assessment(
+        state: &AppState,
+        staff_id: i64,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let found: Option<(i64, i64)> =
+            sqlx::query_as("SELECT customer_id, level FROM risk_assessments WHERE id = $1 AND review = 'pending'")
+                .bind(id)
+                .fetch_optional(&state.pool)
+                .await
+                .map_err(AppError::internal)?;
+        let (customer_id, lvl) = found.ok_or_else(gone)?;
+        let decided = sqlx::query(
+            "UPDATE risk_assessments SET review = $1, reviewed_by = $2, review_reason = $3, reviewed_at = $4 \
+             WHERE id = $5 AND review = 'pending'",
+        )
+        .bind(if approve { "approved" } else { "refused" })
+        .bind(staff_id)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .execute(&state.pool)
+        .await
+        .map_err(AppError::internal)?;
+        if decided.rows_affected() != 1 {
+            return Err(gone());
+        }
+        let params = MessageParams {
+            reference: Some(level(lvl)?.customer()),
+            approved: Some(approve),
+            reason: Some(reason.to_owned()),
+            ..MessageParams::default()
+        };
+        tell(state, customer_id, MessageKind::AssessmentReviewed, params, &format!("assessment_reviewed:{id}"), now)
+            .await?;
+        Ok(customer_id)
+    }
+
+    /// Records the decision on a pending subscription; an approval moves the money in the same
+    /// transaction (refused, with nothing written, if the account can no longer pay).
+    pub async fn decide_subscription(
+        state: &AppState,
+        staff_id: i64,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let mut tx = state.pool.begin().await.map_err(AppError::internal)?;
+        let customer_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE wealth_subscriptions SET status = $1, reviewed_by = $2, review_reason = $3, reviewed_at = $4 \
+             WHERE id = $5 AND status = 'pending_review' RETURNING customer_id",
+        )
+        .bind(if approve { "completed" } else { "refused" })
+        .bind(staff_id)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(AppError::internal)?;
+        let customer_id = customer_id.ok_or_else(gone)?;
+        if approve {
+            service::settle(&mut tx, customer_id, id, now).await?;
+        }
+        tx.commit().await.map_err(AppError::internal)?;
+        let params = MessageParams {
+            reference: Some(subscription_reference(id)),
+            approved: Some(approve),
+            reason: Some(reason.to_owned()),
+            ..MessageParams::default()
+        };
+        tell(
+            state,
+            customer_id,
+            MessageKind::SubscriptionReviewed,
+            params,
+            &format!("subscription_reviewed:{id}"),
+            now,
+        )
+        .await?;
+        Ok(customer_id)
+    }
+}
+
+fn decision_error(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::Invalid { field, problem } if field == "reason" && problem == "too_long" => {
+            td_string!(locale, wealth.reason_too_long, max = REASON_MAX).to_string()
+        }
+        AppError::Invalid { field, .. } if field == "reason" => {
+            td_string!(locale, wealth.reason_too_short, min = REASON_MIN).to_string()
+        }
+        AppError::Invalid { field, .. } if field == "review" => td_string!(locale, wealth.already_decided).to_string(),
+        AppError::Invalid { field, problem } if field == "subscription" => super::rules::Refusal::parse(problem)
+            .map(|r| super::products::refusal_text(r, locale))
+            .unwrap_or_else(|| td_string!(locale, error.generic).to_string()),
+        _ => td_string!(locale, error.generic).to_string(),
+    }
+}
+
+/// `/staff/wealth`: the queue.
+#[component]
+pub fn WealthReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let decided = RwSignal::new(0u32);
+    let queue = Resource::new_blocking(move || decided.get(), |_| load_wealth_queue());
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.queue_title).to_string()) />
+        <section class="page staff-wealth">
+            <p><a href="/staff/home">{t!(i18n, wealth.staff_back)}</a></p>
+            <h1>{t!(i18n, wealth.queue_title)}</h1>
+            <p class="lead">{t!(i18n, wealth.queue_lead)}</p>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Ok(q) => view! { <Queue queue=q decided /> }.into_any(),
+                        Err(_) => failed().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let (no_retakes, no_subscriptions) = (queue.assessments.is_empty(), queue.subscriptions.is_empty());
+    let assessments = queue.assessments.into_iter().map(|a| {
+        let answers = a.answers.iter().enumerate().map(|(i, (q, ans))| {
+            let (q, ans) = (q.clone(), ans.clone());
+            view! { <div><dt>{i + 1} ". " {move || q.get(locale()).to_owned()}</dt><dd>{move || ans.get(locale()).to_owned()}</dd></div> }
+        }).collect_view();
+        let previous = a.previous;
+        let heading = format!("{} {} · {}", a.customer_no, a.customer_name, a.age);
+        view! {
+            <li class="card">
+                <h3>{heading}</h3>
+                <p>
+                    {move || td_string!(locale(), wealth.retake_summary,
+                        previous = previous.map(|l| level_name(l, locale())).unwrap_or_default(),
+                        level = level_name(a.level, locale()), score = a.score).to_string()}
+                </p>
+                <p class="hint">{move || format_datetime(a.signed_at, locale())}</p>
+                <details><summary>{t!(i18n, wealth.your_answers)}</summary><dl class="figures answers">{answers}</dl></details>
+                <Decide id=a.id subscription=false decided />
+            </li>
+        }
+    }).collect_view();
+    let subscriptions = queue.subscriptions.into_iter().map(|s| {
+        let product = s.product.clone();
+        let heading = format!("{} · {} {} · {}", s.reference, s.customer_no, s.customer_name, s.age);
+        let money = move || format_money(Money::new(s.amount_minor, s.currency), locale());
+        view! {
+            <li class="card">
+                <h3>{heading}</h3>
+                <p>{move || product.get(locale()).to_owned()} " · " {s.risk.product()} " · " {money}</p>
+                <p>{move || td_string!(locale(), wealth.level_at_time, level = s.level_at_time.customer()).to_string()} " · " {move || format_datetime(s.confirmed_at, locale())}</p>
+                <Decide id=s.id subscription=true decided />
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <h2 id="retakes-heading">{t!(i18n, wealth.queue_retakes)}</h2>
+        {no_retakes.then(|| view! { <p class="empty">{t!(i18n, wealth.queue_empty)}</p> })}
+        <ul class="cards" aria-labelledby="retakes-heading">{assessments}</ul>
+        <h2 id="subs-heading">{t!(i18n, wealth.queue_subscriptions)}</h2>
+        {no_subscriptions.then(|| view! { <p class="empty">{t!(i18n, wealth.queue_empty)}</p> })}
+        <ul class="cards" aria-labelledby="subs-heading">{subscriptions}</ul>
+    }
+}
+
+/// Approve or refuse, with a reason.
+#[component]
+fn Decide(id: i64, subscription: bool, decided: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let live = crate::form::hydrated();
+    let reason = RwSignal::new(String::new());
+    let on_assessment = ServerAction::<DecideAssessment>::new();
+    let on_subscription = ServerAction::<DecideSubscription>::new();
+    Effect::new(move |_| {
+        if matches!(on_assessment.value().get(), Some(Ok(()))) || matches!(on_subscription.value().get(), Some(Ok(())))
+        {
+            decided.update(|n| *n += 1);
+        }
+    });
+    let send = move |approve: bool| {
+        let reason = reason.get_untracked();
+        if subscription {
+            on_subscription.dispatch(DecideSubscription { subscription_id: id, approve, reason });
+        } else {
+            on_assessment.dispatch(DecideAssessment { assessment_id: id, approve, reason });
+        }
+    };
+    let field_id = format!("reason-{}-{id}", if subscription { "s" } else { "a" });
+    let error = move || {
+        on_assessment
+            .value()
+            .get()
+            .or_else(|| on_subscription.value().get())
+            .and_then(Result::err)
+            .map(|e| decision_error(&e, locale()))
+    };
+    let pending = move || on_assessment.pending().get() || on_subscription.pending().get();
+    view! {
+        <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            <div class="field">
+                <label for=field_id.clone()>{t!(i18n, wealth.reason)}</label>
+                <textarea id=field_id rows="2" maxlength=REASON_MAX prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            </div>
+            <p role="alert" class="error-box">{error}</p>
+            <p class="actions">
+                <button type="button" class="button primary" disabled=move || !live.get() || pending() on:click=move |_| send(true)>{t!(i18n, wealth.approve)}</button>
+                " "
+                <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send(false)>{t!(i18n, wealth.refuse)}</button>
+            </p>
+        </form>
+    }
+}
