@@ -283,6 +283,16 @@ const SPENDING: [(&str, &str, &[&str], i64, i64); 6] = [
 
 /// Writes the demo data. Call only on an empty database (see [`is_empty`]).
 pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
+    generate_parts(pool, size, true).await
+}
+
+/// The demo data without the wealth-product catalogue: for tests that fill a database migrated
+/// only as far as a schema from before the catalogue (migration 0011).
+pub async fn generate_without_catalogue(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
+    generate_parts(pool, size, false).await
+}
+
+async fn generate_parts(pool: &AnyPool, size: &DemoSize, catalogue: bool) -> Result<DemoSummary> {
     let mut rng = ChaCha8Rng::seed_from_u64(size.seed);
     let created_at = unix_at(size.as_of, NaiveTime::MIN);
     let customer_hash = hash_password(CUSTOMER_DEMO_PASSWORD, size.seed)?;
@@ -338,7 +348,9 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
         .await?;
     }
     insert_demo_visits(&mut tx, size).await?;
-    insert_wealth_products(&mut tx, size).await?;
+    if catalogue {
+        insert_wealth_products(&mut tx, size).await?;
+    }
     // C000001 has set a balance alert above what the first current account holds, so the
     // first run of the alert job has something to say (Messages, and an SMS in the outbox).
     sqlx::query(

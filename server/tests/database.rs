@@ -148,9 +148,8 @@ async fn earlier_transaction_reports_become_complaints() {
     before.migrations = before.migrations.iter().filter(|m| m.version < 10).cloned().collect::<Vec<_>>().into();
     before.run(&pool).await.unwrap();
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    demo::generate(&pool, &demo::DemoSize { customers: 12, transactions_per_account: None, seed: 1, as_of })
-        .await
-        .unwrap();
+    let size = demo::DemoSize { customers: 12, transactions_per_account: None, seed: 1, as_of };
+    demo::generate_without_catalogue(&pool, &size).await.unwrap();
     let first_tx = |kind: &'static str| {
         let pool = pool.clone();
         async move {
