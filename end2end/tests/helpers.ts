@@ -57,7 +57,8 @@ export async function expectNoAxeViolations(page: Page) {
  * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
  * messages 11-13, appointments 14-15, complaints 16 and 18 (16 is C000044/45, whom the branch
  * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
- * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003.
+ * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
+ * tests as C000004, C000050 and (aged 65 or more) C000006 and C000007.
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);
@@ -151,4 +152,22 @@ db.commit()
 print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
 `;
   return execFileSync('python3', ['-c', script, db, branch, reference, customer], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Test arrangement straight in the portal's SQLite file: sets the available and ledger balance
+ * of a demo customer's first active current account in yuan, so a purchase's figures are known.
+ */
+export function arrangeBalance(customer: string, yuan: number) {
+  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute(
+    "UPDATE accounts SET available_balance_minor = ?, ledger_balance_minor = ? WHERE id = (SELECT MIN(a.id) FROM accounts a "
+    "JOIN customers c ON c.id = a.customer_id WHERE c.customer_no = ? AND a.kind = 'demand' AND a.currency = 'CNY' AND a.status = 'active')",
+    (int(sys.argv[3]) * 100, int(sys.argv[3]) * 100, sys.argv[2]))
+db.commit()
+`;
+  execFileSync('python3', ['-c', script, db, customer, String(yuan)]);
 }

@@ -142,18 +142,21 @@ pub fn AccountsPage() -> impl IntoView {
     let i18n = use_i18n();
     // Blocking: the page is whole in the first response, with or without WASM.
     let overview = Resource::new_blocking(|| (), |_| accounts_overview());
+    let risk = Resource::new_blocking(|| (), |_| crate::wealth::my_standing());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.accounts).to_string()) />
         <section class="page">
             <h1>{t!(i18n, nav.accounts)}</h1>
             <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
+                    let risk = risk.await.ok();
                     match overview.await {
                         Ok(o) if o.accounts.is_empty() => view! { <p>{t!(i18n, accounts.none)}</p> }.into_any(),
                         Ok(o) => {
                             let upcoming = o.upcoming.clone();
                             view! {
                                 <Totals totals=o.totals.clone() as_of=o.as_of />
+                                {risk.map(|(standing, today)| view! { <crate::wealth::products::LevelNote standing today /> })}
                                 <section aria-labelledby="upcoming-heading">
                                     <h2 id="upcoming-heading">{t!(i18n, accounts.upcoming_title)}</h2>
                                     {if upcoming.is_empty() {

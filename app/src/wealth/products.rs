@@ -121,6 +121,31 @@ pub fn StandingCard(standing: Standing, today: chrono::NaiveDate) -> impl IntoVi
     }
 }
 
+/// On the accounts overview: the customer's risk level and when it expires (or why there is none),
+/// with the way to the Wealth page. The page loads `super::my_standing` with its own data (a
+/// resource made inside another's suspense would be numbered differently in the browser).
+#[component]
+pub fn LevelNote(standing: Standing, today: chrono::NaiveDate) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let text = move || match standing.in_force.filter(|f| today <= f.expires_on) {
+        Some(f) => td_string!(
+            locale(),
+            wealth.overview_level,
+            level = level_name(f.level, locale()),
+            date = format_date(f.expires_on, locale())
+        )
+        .to_string(),
+        None if standing.in_force.is_some() => t_string!(i18n, wealth.badge_expired).to_string(),
+        None => t_string!(i18n, wealth.no_level).to_string(),
+    };
+    view! {
+        <p class="level-note">
+            <strong>{t!(i18n, wealth.risk_level)}</strong> " " {text} " " <a href="/wealth">{t!(i18n, wealth.to_products)}</a>
+        </p>
+    }
+}
+
 /// `/wealth`: the customer's level, the catalogue, their subscriptions.
 #[component]
 pub fn WealthPage() -> impl IntoView {
