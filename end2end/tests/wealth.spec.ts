@@ -10,8 +10,10 @@ import {
   baseUrl,
   codeFromOutbox,
   collectErrors,
+  PASSWORD,
   expectNoAxeViolations,
   signIn,
+  staffSignIn,
   waitForHydration,
 } from './helpers';
 
@@ -129,7 +131,22 @@ test('from 65, a high-risk product needs the extra warning and waits for review;
   const context = await browser.newContext({ viewport, hasTouch, isMobile, locale: zh ? 'zh-CN' : 'en' });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await signIn(page, who, zh ? 'zh-CN' : 'en');
+
+  // Answers travel in the address: signing in (again, after an idle sign-out too) comes back to
+  // the same question with them.
+  await page.goto(`${baseUrl()}/wealth/assessment?a=4.5.5.0.0.0.0.0.0.0&q=4`);
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await waitForHydration(page);
+  await page.getByLabel(zh ? '手机号或客户号' : 'Mobile number or customer number').fill(who.login);
+  await page.getByLabel(zh ? '登录密码' : 'Password').fill(PASSWORD);
+  const signedIn = Date.now();
+  await page.getByRole('button', { name: zh ? '下一步' : 'Continue' }).click();
+  await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, signedIn));
+  await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/wealth\/assessment\?a=4\.5\.5\.0\.0\.0\.0\.0\.0\.0&q=4$/);
+  await expect(page.getByText(zh ? '第 4 题，共 10 题' : 'Question 4 of 10')).toBeVisible();
+  await page.getByRole('link', { name: zh ? '上一题' : 'Previous' }).click();
+  await expect(page.getByRole('radio').nth(4)).toBeChecked();
 
   // Without WASM a step is a plain form: the answer travels in the address.
   const noJs = await browser.newContext({ viewport, javaScriptEnabled: false, locale: zh ? 'zh-CN' : 'en', storageState: await context.storageState() });
@@ -168,6 +185,27 @@ test('from 65, a high-risk product needs the extra warning and waits for review;
   await page.goto(`${baseUrl()}/wealth`);
   await expect(page.getByRole('listitem').filter({ hasText: /WS\d{8}/ })).toContainText(zh ? '待复核，尚未扣款' : 'Awaiting review, not yet paid');
   await expectNoAxeViolations(page);
+
+  // A supervisor approves it with a reason; the money moves and the customer is told.
+  const desk = await browser.newContext({ viewport, hasTouch, isMobile });
+  const staff = await desk.newPage();
+  await staffSignIn(staff, zh ? 'S0106' : 'S0107');
+  await staff.getByRole('link', { name: /理财审核/ }).click();
+  await expect(staff).toHaveURL(/\/staff\/wealth$/);
+  await waitForHydration(staff);
+  const item = staff.getByRole('listitem').filter({ hasText: who.login });
+  await expect(item).toContainText('R4');
+  await expectNoAxeViolations(staff);
+  await item.getByRole('button', { name: '批准' }).click();
+  await expect(item.getByRole('alert')).toContainText('请写明理由');
+  await item.getByLabel('理由（客户可见）').fill('已电话确认客户了解产品风险。');
+  await item.getByRole('button', { name: '批准' }).click();
+  await expect(item).toHaveCount(0);
+  await desk.close();
+  await page.goto(`${baseUrl()}/wealth`);
+  await expect(page.getByRole('listitem').filter({ hasText: /WS\d{8}/ })).toContainText(zh ? '购买成功' : 'Bought');
+  await page.goto(`${baseUrl()}/messages`);
+  await expect(page.getByText(zh ? '理财审核结果' : 'Wealth review decided').first()).toBeVisible();
   // The refusals above answer 422, which the browser logs.
   expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
   await context.close();

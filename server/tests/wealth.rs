@@ -515,3 +515,69 @@ async fn a_retake_that_raises_the_level_waits_for_review() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_vip_needs_form_is_kept_with_the_profile_and_shown_to_the_reviewer() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000026", "13800000026", now).await;
+    let staff = staff_signed_in(&app, "S0001", "13900000001", now).await;
+    let needs = json!({ "needs": { "funds_for": ["gold", "savings", "casino"], "wants": ["forex"], "other": " 养老 ", "suggestions": "" } });
+    let (status, _) = json_call(&app, "/api/wealth/needs/save", &staff, needs.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, text) = json_call(&app, "/api/wealth/needs/save", &customer, needs).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // Sent again, it replaces the first.
+    let again =
+        json!({ "needs": { "funds_for": ["education", "gold"], "wants": [], "other": "养老", "suggestions": "" } });
+    let (status, _) = json_call(&app, "/api/wealth/needs/save", &customer, again).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, text) = call(&app, "/api/wealth/home", &customer, "").await;
+    let home = json_of(&text);
+    assert_eq!(home["needs"]["funds_for"], json!(["education", "gold"]), "{text}");
+    assert_eq!(home["needs"]["other"], "养老");
+    let long = json!({ "needs": { "funds_for": [], "wants": [], "other": "", "suggestions": "长".repeat(501) } });
+    let (status, text) = json_call(&app, "/api/wealth/needs/save", &customer, long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("suggestions"), "{text}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_customer_is_reminded_once_thirty_days_before_the_assessment_expires() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000027", "13800000027", now).await;
+    let signed = assess(&app, &customer, "customer:27", "13800000027", C3).await;
+    let id = signed["id"].as_i64().unwrap();
+    let pool = &app.state.pool;
+    let today = app::accounts::china_today(now);
+    // Not yet: more than 30 days left.
+    assert_eq!(app::wealth::service::remind_expiring(pool, &app.state.gateway, now).await.unwrap(), 0);
+    sqlx::query("UPDATE risk_assessments SET expires_on = $1 WHERE id = $2")
+        .bind((today + chrono::Duration::days(30)).to_string())
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+    assert_eq!(app::wealth::service::remind_expiring(pool, &app.state.gateway, now).await.unwrap(), 1);
+    assert_eq!(app::wealth::service::remind_expiring(pool, &app.state.gateway, now).await.unwrap(), 0);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND kind = 'assessment_expiring'", 27)
+            .await,
+        1
+    );
+    // Expired, it no longer counts: the badge says so and buying is refused.
+    sqlx::query("UPDATE risk_assessments SET expires_on = $1 WHERE id = $2")
+        .bind((today - chrono::Duration::days(1)).to_string())
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+    let (_, text) = json_call(&app, "/api/wealth/products", &customer, json!({ "filter": { "risk": 1 } })).await;
+    assert!(json_of(&text).as_array().unwrap().iter().all(|p| p["suitability"] == "expired"), "{text}");
+    let paying = demand_account(&app, 27, 1_000_000).await;
+    let err = start(&app, &customer, "customer:27", order("AX-CASH-01", paying, "100", true, false)).await.unwrap_err();
+    assert!(err.contains("assessment_expired"), "{err}");
+    app.cleanup().await;
+}

@@ -446,6 +446,17 @@ pub fn safe_next(next: Option<String>, role: Role) -> String {
     .unwrap_or_else(|| home_of(role).to_owned())
 }
 
+/// The page being shown, with its query (a questionnaire's answers, a booking's choices), as the
+/// `next` parameter of a sign-in address that brings the person back to it.
+fn next_param(path: Memo<String>, query: Memo<String>) -> String {
+    encode_next(&path.get_untracked(), &query.get_untracked())
+}
+
+fn encode_next(path: &str, query: &str) -> String {
+    let page = if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") };
+    page.replace('%', "%25").replace('&', "%26").replace('#', "%23")
+}
+
 /// Shows its children to a signed-in customer (`staff = false`) or member of staff
 /// (`staff = true`). Visitors are sent to that door's sign-in page and brought back; someone
 /// signed in at the other door is told the page is not for them (HTTP 403).
@@ -461,9 +472,8 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
                     Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
                     Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
                     _ => {
-                        let next = location.pathname.get_untracked();
                         let door = if staff { "/staff" } else { "/sign-in" };
-                        let path = format!("{door}?next={}", next.replace('%', "%25").replace('&', "%26").replace('#', "%23"));
+                        let path = format!("{door}?next={}", next_param(location.pathname, location.search));
                         view! { <leptos_router::components::Redirect path=path /> }.into_any()
                     }
                 }
@@ -538,7 +548,7 @@ pub fn IdleWatch() -> impl IntoView {
     });
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
-            let next = location.pathname.get_untracked();
+            let next = next_param(location.pathname, location.search);
             let staff = matches!(session.viewer.get_untracked(), Some(Ok(Some(v))) if v.role.is_staff());
             let door = if staff { "/staff" } else { "/sign-in" };
             session.version.update(|v| *v += 1);
@@ -804,6 +814,13 @@ mod tests {
         assert_eq!(idle_warning_secs(300), 60);
         assert_eq!(idle_warning_secs(60), 30);
         assert_eq!(idle_warning_secs(1), 1);
+    }
+
+    #[test]
+    fn the_page_to_come_back_to_keeps_its_query() {
+        assert_eq!(encode_next("/wealth/assessment", "a=1.2&q=3"), "/wealth/assessment?a=1.2%26q=3");
+        assert_eq!(encode_next("/accounts", ""), "/accounts");
+        assert_eq!(encode_next("/x", "q=50%"), "/x?q=50%25");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! subscribing; `review` the staff's review queue. The server functions below stay thin: who is
 //! asking (a customer, never staff: 代为操作 is forbidden), then a plain function.
 
+pub mod needs;
 pub mod products;
 pub mod questionnaire;
 pub mod review;
@@ -98,6 +99,8 @@ pub struct WealthHome {
     pub newest: Option<Assessment>,
     pub attempts_left_today: u32,
     pub subscriptions: Vec<Subscription>,
+    /// The optional VIP needs form, if filled in.
+    pub needs: Option<needs::Needs>,
 }
 
 /// A product kind.

@@ -221,6 +221,7 @@ fn Head(home: WealthHome) -> impl IntoView {
                 {subscriptions.into_iter().map(|s| view! { <SubscriptionCard subscription=s /> }).collect_view()}
             </ul>
         })}
+        <super::needs::NeedsForm saved=home.needs.clone() />
     }
 }
 

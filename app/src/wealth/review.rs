@@ -28,6 +28,8 @@ pub struct QueuedAssessment {
     pub score: u32,
     pub signed_at: i64,
     pub answers: Vec<(Names, Names)>,
+    /// The customer's VIP needs form, if filled in.
+    pub needs: Option<super::needs::Needs>,
 }
 
 /// A subscription waiting for review.
@@ -44,6 +46,7 @@ pub struct QueuedSubscription {
     pub amount_minor: i64,
     pub currency: Currency,
     pub confirmed_at: i64,
+    pub needs: Option<super::needs::Needs>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +120,7 @@ mod ssr {
     use sqlx::AnyPool;
 
     type RetakeRow = (i64, i64, String, String, String, i64, i64, i64);
-    type PendingRow = (i64, String, String, String, String, String, i64, i64, i64, String, i64);
+    type PendingRow = (i64, i64, String, String, String, String, String, i64, i64, i64, String, i64);
 
     fn level(n: i64) -> Result<Level, AppError> {
         Level::new(n).ok_or_else(|| AppError::internal("a stored level out of range"))
@@ -138,6 +141,7 @@ mod ssr {
         for (id, customer_id, customer_no, name, birth, lvl, score, signed_at) in rows {
             let previous = service::standing(pool, customer_id).await?.in_force.map(|f| f.level);
             let answers = service::assessment_of(pool, None, id).await?.map(|a| a.answers).unwrap_or_default();
+            let needs = crate::wealth::needs::ssr::needs_of(pool, customer_id).await?;
             assessments.push(QueuedAssessment {
                 id,
                 customer_no,
@@ -148,35 +152,35 @@ mod ssr {
                 score: u32::try_from(score).unwrap_or(0),
                 signed_at,
                 answers,
+                needs,
             });
         }
         let rows: Vec<PendingRow> = sqlx::query_as(
-            "SELECT s.id, c.customer_no, c.name, c.birth_date, p.name_zh, p.name_en, p.risk, s.level_at_time, \
-             s.amount_minor, s.currency, s.confirmed_at \
+            "SELECT s.id, s.customer_id, c.customer_no, c.name, c.birth_date, p.name_zh, p.name_en, p.risk, \
+             s.level_at_time, s.amount_minor, s.currency, s.confirmed_at \
              FROM wealth_subscriptions s JOIN customers c ON c.id = s.customer_id JOIN wealth_products p ON p.id = s.product_id \
              WHERE s.status = 'pending_review' ORDER BY s.confirmed_at, s.id",
         )
         .fetch_all(pool)
         .await
         .map_err(AppError::internal)?;
-        let subscriptions = rows
-            .into_iter()
-            .map(|(id, customer_no, name, birth, zh, en, risk, at_time, amount, currency, confirmed_at)| {
-                Ok(QueuedSubscription {
-                    id,
-                    reference: subscription_reference(id),
-                    customer_no,
-                    customer_name: name,
-                    age: age(&birth),
-                    product: Names { zh, en },
-                    risk: level(risk)?,
-                    level_at_time: level(at_time)?,
-                    amount_minor: amount,
-                    currency: Currency::parse(&currency).map_err(AppError::internal)?,
-                    confirmed_at,
-                })
-            })
-            .collect::<Result<_, AppError>>()?;
+        let mut subscriptions = Vec::with_capacity(rows.len());
+        for (id, customer_id, customer_no, name, birth, zh, en, risk, at_time, amount, currency, confirmed_at) in rows {
+            subscriptions.push(QueuedSubscription {
+                id,
+                reference: subscription_reference(id),
+                customer_no,
+                customer_name: name,
+                age: age(&birth),
+                product: Names { zh, en },
+                risk: level(risk)?,
+                level_at_time: level(at_time)?,
+                amount_minor: amount,
+                currency: Currency::parse(&currency).map_err(AppError::internal)?,
+                confirmed_at,
+                needs: crate::wealth::needs::ssr::needs_of(pool, customer_id).await?,
+            });
+        }
         Ok(WealthQueue { assessments, subscriptions })
     }
 
@@ -348,6 +352,7 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
                 </p>
                 <p class="hint">{move || format_datetime(a.signed_at, locale())}</p>
                 <details><summary>{t!(i18n, wealth.your_answers)}</summary><dl class="figures answers">{answers}</dl></details>
+                {needs_line(a.needs.clone())}
                 <Decide id=a.id subscription=false decided />
             </li>
         }
@@ -361,6 +366,7 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
                 <h3>{heading}</h3>
                 <p>{move || product.get(locale()).to_owned()} " · " {s.risk.product()} " · " {money}</p>
                 <p>{move || td_string!(locale(), wealth.level_at_time, level = s.level_at_time.customer()).to_string()} " · " {move || format_datetime(s.confirmed_at, locale())}</p>
+                {needs_line(s.needs.clone())}
                 <Decide id=s.id subscription=true decided />
             </li>
         }
@@ -373,6 +379,25 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
         {no_subscriptions.then(|| view! { <p class="empty">{t!(i18n, wealth.queue_empty)}</p> })}
         <ul class="cards" aria-labelledby="subs-heading">{subscriptions}</ul>
     }
+}
+
+/// The customer's VIP needs form in one line, for the reviewer.
+fn needs_line(needs: Option<super::needs::Needs>) -> impl IntoView {
+    let i18n = use_i18n();
+    needs.map(|n| {
+        let text = move || {
+            let locale = i18n.get_locale();
+            let names: Vec<String> = n
+                .funds_for
+                .iter()
+                .chain(n.wants.iter())
+                .map(|c| super::needs::choice_name(c, locale))
+                .chain([n.other.clone(), n.suggestions.clone()].into_iter().filter(|t| !t.is_empty()))
+                .collect();
+            names.join("、")
+        };
+        view! { <p class="hint">{t!(i18n, needs.staff_line)} " " {text}</p> }
+    })
 }
 
 /// Approve or refuse, with a reason.

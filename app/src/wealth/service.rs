@@ -312,7 +312,8 @@ pub async fn home(pool: &AnyPool, customer_id: i64, now: i64) -> Result<WealthHo
     let attempts_left_today =
         rules::MAX_ATTEMPTS_PER_DAY.saturating_sub(u32::try_from(taken_today).unwrap_or(u32::MAX));
     let subscriptions = subscriptions_of(pool, customer_id, None, now).await?;
-    Ok(WealthHome { standing, today, newest, attempts_left_today, subscriptions })
+    let needs = super::needs::ssr::needs_of(pool, customer_id).await?;
+    Ok(WealthHome { standing, today, newest, attempts_left_today, subscriptions, needs })
 }
 
 type ProductRow = (

@@ -139,6 +139,17 @@ CREATE TABLE wealth_subscriptions (
 );
 CREATE INDEX wealth_subscriptions_by_customer ON wealth_subscriptions (customer_id, confirmed_at DESC);
 CREATE INDEX wealth_subscriptions_by_status ON wealth_subscriptions (status, confirmed_at);
+-- The optional VIP needs form: what the customer's money is for and what information they want
+-- (codes, comma-separated), in their own words besides; one per customer, kept with the profile.
+CREATE TABLE customer_needs (
+    customer_id  INTEGER PRIMARY KEY REFERENCES customers (id),
+    funds_for    TEXT    NOT NULL DEFAULT '',
+    wants        TEXT    NOT NULL DEFAULT '',
+    other        TEXT    NOT NULL DEFAULT '',
+    suggestions  TEXT    NOT NULL DEFAULT '',
+    updated_at   INTEGER NOT NULL
+);
+
 -- The risk questionnaire, version 1, as data: its questions and options in both languages, each
 -- option's score, and the level boundaries of the total. A later version is a new set of rows;
 -- an attempt keeps its version, answers, score and level, so nothing here changes its meaning.
