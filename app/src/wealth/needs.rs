@@ -163,7 +163,7 @@ pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
         })
     };
     view! {
-        <details class="needs" open=saved.is_none().then_some("")>
+        <details class="needs">
             <summary>{t!(i18n, needs.title)}</summary>
             <p class="hint">{t!(i18n, needs.lead)}</p>
             <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {

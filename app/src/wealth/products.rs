@@ -419,6 +419,9 @@ fn ProductView(page: ProductPage) -> impl IntoView {
                     <p><a class="button primary" href="/wealth/assessment">{t!(i18n, wealth.take)}</a></p>
                 </div>
             }.into_any(),
+            None if page.accounts.is_empty() => view! {
+                <p class="notice">{move || td_string!(locale(), wealth.no_account_in, currency = p.currency.code().to_owned()).to_string()}</p>
+            }.into_any(),
             None => view! { <SubscribeForm page /> }.into_any(),
         }}
     }
