@@ -204,6 +204,17 @@ pub async fn standing(pool: &AnyPool, customer_id: i64) -> Result<Standing, AppE
     Ok(Standing { in_force, awaiting_review: pending > 0, unsigned: newest_unsigned > 0 })
 }
 
+/// How many attempts the customer submitted on `day`.
+async fn attempts_on(pool: &AnyPool, customer_id: i64, day: NaiveDate) -> Result<u32, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2")
+        .bind(customer_id)
+        .bind(day.to_string())
+        .fetch_one(pool)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 /// Scores and keeps an attempt. Refused with the first question left unanswered, or when the
 /// day's two attempts are used (the day's attempt number is unique, so two sent at once cannot
 /// both be the second).
@@ -223,15 +234,8 @@ pub async fn submit(pool: &AnyPool, customer_id: i64, answers: &str, now: i64) -
     let age = age_of(pool, customer_id, today).await?;
     let (score, experienced) = scheme.score(&given);
     let scored = rules::assess(score, scheme.bounds, age, experienced);
-    let already: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2")
-            .bind(customer_id)
-            .bind(today.to_string())
-            .fetch_one(pool)
-            .await
-            .map_err(AppError::internal)?;
     let daily_limit = || AppError::Invalid { field: "answers".into(), problem: "daily_limit".into() };
-    let attempt = rules::attempt_of_day(u32::try_from(already).unwrap_or(u32::MAX)).ok_or_else(daily_limit)?;
+    let attempt = rules::attempt_of_day(attempts_on(pool, customer_id, today).await?).ok_or_else(daily_limit)?;
     let current = standing(pool, customer_id).await?;
     let review = current
         .in_force
@@ -302,15 +306,7 @@ pub async fn home(pool: &AnyPool, customer_id: i64, now: i64) -> Result<WealthHo
         Some(id) => assessment_of(pool, Some(customer_id), id).await?,
         None => None,
     };
-    let taken_today: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2")
-            .bind(customer_id)
-            .bind(today.to_string())
-            .fetch_one(pool)
-            .await
-            .map_err(AppError::internal)?;
-    let attempts_left_today =
-        rules::MAX_ATTEMPTS_PER_DAY.saturating_sub(u32::try_from(taken_today).unwrap_or(u32::MAX));
+    let attempts_left_today = rules::MAX_ATTEMPTS_PER_DAY.saturating_sub(attempts_on(pool, customer_id, today).await?);
     let subscriptions = subscriptions_of(pool, customer_id, None, now).await?;
     let needs = super::needs::ssr::needs_of(pool, customer_id).await?;
     Ok(WealthHome { standing, today, newest, attempts_left_today, subscriptions, needs })
