@@ -6,11 +6,15 @@
 
 pub mod accounts;
 pub mod appointments;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod auth;
 pub mod complaints;
 pub mod error;
 pub mod form;
 pub mod format;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod landing;
 pub mod layout;
 pub mod messages;

@@ -22,7 +22,7 @@ pub struct StaffMember {
 
 #[server(endpoint = "staff/profile")]
 pub async fn staff_profile() -> Result<StaffMember, AppError> {
-    let (state, who) = crate::auth::server::require_staff(&[Role::Agent, Role::BranchStaff, Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::BranchStaff, Role::Supervisor]).await?;
     let id = who.principal.strip_prefix("staff:").and_then(|id| id.parse::<i64>().ok()).ok_or(AppError::Forbidden)?;
     let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT s.staff_no, s.name, b.name_zh, b.name_en FROM staff_users s LEFT JOIN branches b ON b.id = s.branch_id WHERE s.id = $1",

@@ -310,7 +310,7 @@ pub async fn guard_and_negotiate(
     }
     let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     // The session is looked up once per request, however many parts of a page ask for it.
-    req.extensions_mut().insert(app::auth::RequestSession::default());
+    req.extensions_mut().insert(app::guard::RequestSession::default());
 
     match tokio::time::timeout(limits.request_timeout, AssertUnwindSafe(next.run(req)).catch_unwind()).await {
         Ok(Ok(response)) => response,

@@ -5,10 +5,11 @@ mod common;
 
 use app::auth::rules::PasswordRule;
 use app::auth::service::{
-    SignInError, authenticate, finish_password_change, finish_password_reset, start_password_change,
-    start_password_reset, start_sign_in,
+    SignInError, finish_password_change, finish_password_reset, start_password_change, start_password_reset,
+    start_sign_in,
 };
 use app::auth::{Door, SignInRefusal};
+use app::guard::authenticate;
 use common::{PASSWORD, TestApp, client, code_of_kind_sent_to, deps, signed_in, signed_in_at};
 
 const NEW_PASSWORD: &str = "Harbour7Lantern";

@@ -4,11 +4,12 @@
 mod common;
 
 use app::auth::service::{
-    SignInError, authenticate, end_other_sessions, end_session, finish_sign_in, live_sessions, refresh,
-    security_activity, sign_out, start_sign_in,
+    SignInError, end_other_sessions, end_session, finish_sign_in, live_sessions, refresh, security_activity, sign_out,
+    start_sign_in,
 };
 use app::auth::token::verify;
 use app::auth::{Challenge, Door, SignInRefusal};
+use app::guard::authenticate;
 use common::{PASSWORD, TestApp, client, code_sent_to, deps, signed_in};
 
 const NOW: i64 = 1_800_000_000;

@@ -65,7 +65,7 @@ pub async fn export(
     locale: Locale,
 ) -> Result<(String, String, Vec<http::HeaderValue>), crate::error::AppError> {
     use crate::error::AppError;
-    let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
+    let (who, cookies) = crate::guard::session_of(state, parts).await?;
     let who = who.ok_or(AppError::Unauthenticated)?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let today = super::china_today(state.now());

@@ -137,7 +137,7 @@ pub fn china_today(unix_secs: i64) -> NaiveDate {
 
 #[server(endpoint = "accounts/overview")]
 pub async fn accounts_overview() -> Result<Overview, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let accounts = service::accounts_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
@@ -152,7 +152,7 @@ pub async fn accounts_overview() -> Result<Overview, AppError> {
 /// One of the customer's own accounts; anyone else's answers `NotFound`.
 #[server(endpoint = "accounts/account")]
 pub async fn account(account_id: i64) -> Result<AccountSummary, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     service::account_of(&state.pool, customer_id, account_id)
         .await
@@ -168,7 +168,7 @@ pub async fn account_history(
     filter: filter::FilterQuery,
     cursor: Option<String>,
 ) -> Result<HistoryPage, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let today = china_today(state.now());
     let filter = filter
@@ -194,7 +194,7 @@ pub async fn account_history(
 #[server(endpoint = "accounts/reveal/start")]
 pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
         return Err(AppError::NotFound);
@@ -202,7 +202,8 @@ pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challen
     let now = state.now();
     let purpose = crate::auth::service::Purpose::RevealNumber;
     server::refused_or_internal(
-        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &server::client(), now).await,
+        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &crate::audit::client(), now)
+            .await,
     )
 }
 
@@ -210,10 +211,10 @@ pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challen
 #[server(endpoint = "accounts/reveal/finish")]
 pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) -> Result<String, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
-    let (deps, client) = (server::deps(&state), server::client());
+    let (deps, client) = (server::deps(&state), crate::audit::client());
     let purpose = crate::auth::service::Purpose::RevealNumber;
     server::refused_or_internal(
         crate::auth::service::confirm(&deps, &who, &challenge_id, purpose, &code, &client, now).await,
@@ -223,7 +224,7 @@ pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) 
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
     let detail = serde_json::json!({ "account_id": account_id }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "account_number_revealed", now, &detail)
+    crate::audit::record(&state.pool, &who, "account_number_revealed", now, &detail)
         .await
         .map_err(AppError::internal)?;
     Ok(group_digits(&number))

@@ -67,7 +67,7 @@ pub struct ReportReceipt {
 /// The transaction, if it is in one of the customer's accounts; `NotFound` otherwise.
 #[server(endpoint = "accounts/transaction")]
 pub async fn transaction_to_report(account_id: i64, transaction_id: i64) -> Result<ReportedTransaction, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     super::service::transaction_of(&state.pool, customer_id, account_id, transaction_id)
         .await
@@ -90,7 +90,7 @@ pub async fn report_transaction(
         };
         return Err(AppError::Invalid { field: field.into(), problem: problem.into() });
     }
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let receipt = super::service::record_report(
@@ -113,9 +113,7 @@ pub async fn report_transaction(
     };
     crate::complaints::service::acknowledge(&state, &who, &filed, now).await.map_err(AppError::internal)?;
     let detail = serde_json::json!({ "reference": receipt.reference, "transaction_id": transaction_id }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "transaction_reported", now, &detail)
-        .await
-        .map_err(AppError::internal)?;
+    crate::audit::record(&state.pool, &who, "transaction_reported", now, &detail).await.map_err(AppError::internal)?;
     Ok(receipt)
 }
 

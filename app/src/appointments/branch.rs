@@ -69,7 +69,7 @@ pub const OUTCOMES: [&str; 2] = ["checked_in", "no_show"];
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::auth::service::Authenticated;
+    use crate::guard::Authenticated;
     use sqlx::AnyPool;
 
     pub fn staff_id(who: &Authenticated) -> Result<i64, AppError> {
@@ -167,7 +167,7 @@ mod ssr {
 
 #[server(endpoint = "staff/appointments/day")]
 pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Result<BranchDay, AppError> {
-    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
     let now = state.now();
     let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
     let day = match day.as_deref().filter(|d| !d.is_empty()) {
@@ -196,7 +196,7 @@ pub async fn load_branch_day(day: Option<String>, branch: Option<String>) -> Res
     .await
     .map_err(AppError::internal)?;
     let detail = serde_json::json!({ "branch": code, "day": day.to_string(), "visits": visits.len() }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "staff_viewed_branch_day", now, &detail)
+    crate::audit::record(&state.pool, &who, "staff_viewed_branch_day", now, &detail)
         .await
         .map_err(AppError::internal)?;
     let branches = names
@@ -214,7 +214,7 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
     if !OUTCOMES.contains(&outcome.as_str()) {
         return Err(AppError::Invalid { field: "outcome".into(), problem: "unknown".into() });
     }
-    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
     let now = state.now();
     let row: Option<(i64, i64, i64, i64, String)> =
         sqlx::query_as("SELECT customer_id, branch_id, starts_at, ends_at, status FROM appointments WHERE id = $1")
@@ -260,13 +260,13 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
         }
     }
     let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
-    crate::auth::service::audit_about(
+    crate::audit::audit_about(
         &state.pool,
         &format!("appointment_{outcome}"),
         Some(&who.principal),
         Some(&who.session_id),
         Some(customer_id),
-        &crate::auth::server::client(),
+        &crate::audit::client(),
         now,
         &detail,
     )
@@ -295,7 +295,7 @@ pub async fn close_slots(
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(invalid("reason"));
     }
-    let (state, who) = crate::auth::server::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[Role::BranchStaff, Role::Supervisor]).await?;
     let (branch_id, code) = ssr::branch_for(&state.pool, &who, branch.as_deref().filter(|b| !b.is_empty())).await?;
     let now = state.now();
     let offset = ssr::branch_offset(&state.pool, branch_id).await?;
@@ -315,16 +315,14 @@ pub async fn close_slots(
     .map_err(AppError::internal)?;
     let detail =
         serde_json::json!({ "branch": code, "from": range.0, "to": range.1, "cancelled": cancelled }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "slots_closed", now, &detail)
-        .await
-        .map_err(AppError::internal)?;
+    crate::audit::record(&state.pool, &who, "slots_closed", now, &detail).await.map_err(AppError::internal)?;
     Ok(cancelled)
 }
 
 /// Supervisors: per branch, the visits of the week starting on the Monday of `week` (a date).
 #[server(endpoint = "staff/appointments/week")]
 pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppError> {
-    let (state, _who) = crate::auth::server::require_staff(&[Role::Supervisor]).await?;
+    let (state, _who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
     let now = state.now();
     let day = match week.as_deref().filter(|d| !d.is_empty()) {
         Some(text) => text

@@ -143,15 +143,13 @@ pub async fn rate_visit(
     if let Some(problem) = check_rating(waiting, attitude, handling, &comment).first() {
         return Err(AppError::Invalid { field: problem.field().into(), problem: problem.key().into() });
     }
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let rating = VisitRating { waiting, attitude, handling, comment: comment.trim().to_owned() };
     ssr::rate(&state.pool, customer_id, appointment_id, &rating, now).await?;
     let detail = serde_json::json!({ "appointment_id": appointment_id }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "visit_rated", now, &detail)
-        .await
-        .map_err(AppError::internal)?;
+    crate::audit::record(&state.pool, &who, "visit_rated", now, &detail).await.map_err(AppError::internal)?;
     super::my_appointment(appointment_id).await
 }
 

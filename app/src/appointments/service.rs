@@ -656,7 +656,7 @@ pub fn qr_svg(reference: &str) -> String {
 /// After a booking, move or cancellation: the message to the customer and the audit record.
 pub async fn after_change(
     state: &AppState,
-    who: &crate::auth::service::Authenticated,
+    who: &crate::guard::Authenticated,
     appointment: &Appointment,
     event: &str,
     now: i64,
@@ -679,7 +679,7 @@ pub async fn after_change(
     crate::messages::service::post(&state.pool, &state.gateway, message, now).await?;
     let detail =
         serde_json::json!({ "appointment_id": appointment.id, "reference": appointment.reference }).to_string();
-    crate::auth::server::audit_request(&state.pool, who, event, now, &detail).await
+    crate::audit::record(&state.pool, who, event, now, &detail).await
 }
 
 pub fn appointment_params(a: &Appointment) -> crate::messages::MessageParams {
@@ -740,7 +740,7 @@ pub async fn calendar(
     appointment_id: i64,
     locale: crate::i18n::Locale,
 ) -> Result<(String, String, Vec<http::HeaderValue>), AppError> {
-    let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
+    let (who, cookies) = crate::guard::session_of(state, parts).await?;
     let who = who.ok_or(AppError::Unauthenticated)?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();

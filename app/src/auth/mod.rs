@@ -116,8 +116,8 @@ pub struct Viewer {
 #[server]
 pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> {
     use crate::error::AppError;
-    let state = server::state()?;
-    let Some(who) = server::authenticated(&state).await? else { return Ok(None) };
+    let state = crate::guard::state()?;
+    let Some(who) = crate::guard::authenticated(&state).await? else { return Ok(None) };
     let name =
         service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?.unwrap_or_default();
     Ok(Some(Viewer {
@@ -137,10 +137,10 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
 /// session has already ended.
 #[server]
 pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
-    let state = server::state()?;
-    let Some(who) = server::authenticated(&state).await? else { return Ok(false) };
+    let state = crate::guard::state()?;
+    let Some(who) = crate::guard::authenticated(&state).await? else { return Ok(false) };
     // Recorded now whatever the interval: the browser counts the full idle time from here.
-    service::record_activity(&state.pool, &who.session_id, state.now())
+    crate::guard::record_activity(&state.pool, &who.session_id, state.now())
         .await
         .map_err(crate::error::AppError::internal)?;
     Ok(true)
@@ -150,10 +150,10 @@ pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
 #[server]
 pub async fn sign_out() -> Result<(), crate::error::AppError> {
     use crate::error::AppError;
-    let state = server::state()?;
-    if let Some(who) = server::authenticated(&state).await? {
+    let state = crate::guard::state()?;
+    if let Some(who) = crate::guard::authenticated(&state).await? {
         let now = state.now();
-        service::sign_out(&state.pool, &who, &server::client(), now).await.map_err(AppError::internal)?;
+        service::sign_out(&state.pool, &who, &crate::audit::client(), now).await.map_err(AppError::internal)?;
     }
     server::clear_session_cookies(&state.settings);
     Ok(())
@@ -178,30 +178,23 @@ pub async fn start_staff_sign_in(login_id: String, password: String) -> Result<C
 /// Step two: the code from the SMS. Opens the session and sets its cookies.
 #[server(endpoint = "sign-in/finish")]
 pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, crate::error::AppError> {
-    let state = server::state()?;
+    let state = crate::guard::state()?;
     let deps = server::deps(&state);
     let now = state.now();
     server::rate_limit(&state, now)?;
     let session = server::refused_or_internal(
-        service::finish_sign_in(&deps, &challenge_id, &code, &server::client(), now).await,
+        service::finish_sign_in(&deps, &challenge_id, &code, &crate::audit::client(), now).await,
     )?;
     server::set_session_cookies(&state.settings, &session.access_token, Some(&session.refresh_token));
     Ok(session.role)
 }
 
 #[cfg(feature = "ssr")]
-pub use server::RequestSession;
-
-#[cfg(feature = "ssr")]
 pub(crate) mod server {
-    use super::service::{Client, SignInDeps, SignInError};
+    use super::service::{SignInDeps, SignInError};
     use crate::error::AppError;
     use crate::state::{AppState, Settings};
     use leptos::prelude::use_context;
-
-    pub fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the server function context"))
-    }
 
     pub async fn start(door: super::Door, login_id: String, password: String) -> Result<super::Challenge, AppError> {
         if let Some(problem) = super::check_sign_in_form(&login_id, &password).first() {
@@ -211,11 +204,12 @@ pub(crate) mod server {
             };
             return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
         }
-        let state = state()?;
+        let state = crate::guard::state()?;
         let now = state.now();
         rate_limit(&state, now)?;
         refused_or_internal(
-            super::service::start_sign_in(&deps(&state), door, &login_id, &password, &client(), now).await,
+            super::service::start_sign_in(&deps(&state), door, &login_id, &password, &crate::audit::client(), now)
+                .await,
         )
     }
 
@@ -223,128 +217,9 @@ pub(crate) mod server {
         SignInDeps { pool: &state.pool, settings: &state.settings, key: &state.signing_key, gateway: &state.gateway }
     }
 
-    /// The caller's address and browser, for the audit trail.
-    pub fn client() -> Client {
-        use_context::<http::request::Parts>().map(|parts| client_of(&parts)).unwrap_or_default()
-    }
-
-    pub fn client_of(parts: &http::request::Parts) -> Client {
-        let header = |name: &str| parts.headers.get(name)?.to_str().ok().map(|v| v.chars().take(300).collect());
-        let addr = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string());
-        Client { addr, user_agent: header("user-agent") }
-    }
-
-    /// The caller's session, from this server function's or page's request; renewed tokens
-    /// are set on its response.
-    pub async fn authenticated(state: &AppState) -> Result<Option<super::service::Authenticated>, AppError> {
-        let Some(parts) = use_context::<http::request::Parts>() else { return Ok(None) };
-        let (who, cookies) = session_of(state, &parts).await?;
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            // Several parts of one page ask; the renewed cookies go on its response once.
-            for cookie in cookies {
-                let set = response
-                    .0
-                    .read()
-                    .is_ok_and(|r| r.headers.get_all(http::header::SET_COOKIE).iter().any(|v| *v == cookie));
-                if !set {
-                    response.append_header(http::header::SET_COOKIE, cookie);
-                }
-            }
-        }
-        Ok(who)
-    }
-
-    /// The session of one request, looked up once however many resources and server functions
-    /// of its page ask: the server's middleware puts one in every request's extensions.
-    #[derive(Clone, Debug, Default)]
-    #[allow(clippy::type_complexity)]
-    pub struct RequestSession(
-        std::sync::Arc<tokio::sync::OnceCell<(Option<super::service::Authenticated>, Vec<http::HeaderValue>)>>,
-    );
-
-    /// The session a request carries: from the access cookie, or, when that has run out, by
-    /// trading the refresh cookie for new tokens, returned as `Set-Cookie` values for the
-    /// response. For plain axum handlers as much as for server functions.
-    pub async fn session_of(
-        state: &AppState,
-        parts: &http::request::Parts,
-    ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
-        let Some(once) = parts.extensions.get::<RequestSession>() else { return look_up_session(state, parts).await };
-        Ok(once.0.get_or_try_init(|| look_up_session(state, parts)).await?.clone())
-    }
-
-    async fn look_up_session(
-        state: &AppState,
-        parts: &http::request::Parts,
-    ) -> Result<(Option<super::service::Authenticated>, Vec<http::HeaderValue>), AppError> {
-        let cookie = |name| crate::state::cookie_value(&parts.headers, name);
-        let now = state.now();
-        if let Some(token) = cookie(super::ACCESS_COOKIE) {
-            let who = super::service::authenticate(&state.pool, &state.signing_key, &token, now)
-                .await
-                .map_err(AppError::internal)?;
-            if who.is_some() {
-                return Ok((who, Vec::new()));
-            }
-        }
-        let Some(refresh_token) = cookie(super::REFRESH_COOKIE) else { return Ok((None, Vec::new())) };
-        let Some(refreshed) =
-            refused_or_internal(super::service::refresh(&deps(state), &refresh_token, &client_of(parts), now).await)?
-        else {
-            return Ok((None, Vec::new()));
-        };
-        let cookies = session_cookies(&state.settings, &refreshed.access_token, refreshed.refresh_token.as_deref());
-        Ok((Some(refreshed.who), cookies))
-    }
-
-    /// The signed-in customer making this request, or `Unauthenticated`. A staff session is
-    /// refused (`Forbidden`) and the attempt recorded.
-    /// Records `kind` in the audit trail as done by `who`, in this session, from this request's
-    /// client.
-    pub async fn audit_request(
-        pool: &sqlx::AnyPool,
-        who: &super::service::Authenticated,
-        kind: &str,
-        now: i64,
-        detail: &str,
-    ) -> Result<(), sqlx::Error> {
-        super::service::audit(pool, kind, Some(&who.principal), Some(&who.session_id), &client(), now, detail).await
-    }
-
-    pub async fn require_customer() -> Result<(AppState, super::service::Authenticated), AppError> {
-        require_role(&[super::Role::Customer]).await
-    }
-
-    /// The signed-in member of staff, if their role is one of `roles`; anyone else signed in is
-    /// refused (`Forbidden`) and the attempt recorded.
-    pub async fn require_staff(roles: &[super::Role]) -> Result<(AppState, super::service::Authenticated), AppError> {
-        debug_assert!(roles.iter().all(|r| r.is_staff()));
-        require_role(roles).await
-    }
-
-    async fn require_role(roles: &[super::Role]) -> Result<(AppState, super::service::Authenticated), AppError> {
-        let state = state()?;
-        match authenticated(&state).await? {
-            Some(who) if roles.contains(&who.role) => Ok((state, who)),
-            Some(who) => {
-                let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
-                let detail = serde_json::json!({ "path": path, "role": who.role.as_str() }).to_string();
-                let now = state.now();
-                audit_request(&state.pool, &who, "permission_denied", now, &detail)
-                    .await
-                    .map_err(AppError::internal)?;
-                Err(AppError::Forbidden)
-            }
-            None => Err(AppError::Unauthenticated),
-        }
-    }
-
     /// Too many sign-in requests from this address: HTTP 429 and how long to wait.
     pub fn rate_limit(state: &AppState, now: i64) -> Result<(), AppError> {
-        let Some(addr) = client().addr else { return Ok(()) };
+        let Some(addr) = crate::audit::client().addr else { return Ok(()) };
         state.sign_in_limiter.admit(&addr, now).map_err(|retry_after_secs| {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::TOO_MANY_REQUESTS);

@@ -17,18 +17,24 @@ pub async fn start_password_change(current_password: String) -> Result<Challenge
     if current_password.is_empty() {
         return Err(AppError::Invalid { field: "password".into(), problem: "required".into() });
     }
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let now = state.now();
     server::refused_or_internal(
-        super::service::start_password_change(&server::deps(&state), &who, &current_password, &server::client(), now)
-            .await,
+        super::service::start_password_change(
+            &server::deps(&state),
+            &who,
+            &current_password,
+            &crate::audit::client(),
+            now,
+        )
+        .await,
     )
 }
 
 #[server(endpoint = "settings/password/finish")]
 pub async fn finish_password_change(challenge_id: String, code: String, new_password: String) -> Result<(), AppError> {
     use super::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let now = state.now();
     let deps = server::deps(&state);
     server::refused_or_internal(
@@ -38,7 +44,7 @@ pub async fn finish_password_change(challenge_id: String, code: String, new_pass
             &challenge_id,
             &code,
             &new_password,
-            &server::client(),
+            &crate::audit::client(),
             now,
         )
         .await,
@@ -54,23 +60,25 @@ pub async fn start_password_reset(login_id: String, mobile: String) -> Result<Ch
     if mobile.trim().is_empty() {
         return Err(AppError::Invalid { field: "mobile".into(), problem: "required".into() });
     }
-    let state = server::state()?;
+    let state = crate::guard::state()?;
     let now = state.now();
     server::rate_limit(&state, now)?;
     server::refused_or_internal(
-        super::service::start_password_reset(&server::deps(&state), &login_id, &mobile, &server::client(), now).await,
+        super::service::start_password_reset(&server::deps(&state), &login_id, &mobile, &crate::audit::client(), now)
+            .await,
     )
 }
 
 #[server(endpoint = "password-reset/finish")]
 pub async fn finish_password_reset(challenge_id: String, code: String, new_password: String) -> Result<(), AppError> {
     use super::server;
-    let state = server::state()?;
+    let state = crate::guard::state()?;
     let now = state.now();
     server::rate_limit(&state, now)?;
     let deps = server::deps(&state);
     server::refused_or_internal(
-        super::service::finish_password_reset(&deps, &challenge_id, &code, &new_password, &server::client(), now).await,
+        super::service::finish_password_reset(&deps, &challenge_id, &code, &new_password, &crate::audit::client(), now)
+            .await,
     )
 }
 

@@ -7,6 +7,8 @@
 use super::rules::{AfterFailure, CodeCheck, CodePolicy, IssuedCode, LockoutPolicy, SendRefused, password_problems};
 use super::token::{Claims, sign};
 use super::{Challenge, Door, Role, SignInRefusal};
+use crate::audit::{Client, audit, principal_parts};
+use crate::guard::{Authenticated, record_activity};
 use crate::notify::{Channel, Gateway, Message};
 use crate::state::{Settings, SigningKey};
 use hmac::{Hmac, Mac};
@@ -28,13 +30,6 @@ impl From<sqlx::Error> for SignInError {
     fn from(e: sqlx::Error) -> Self {
         SignInError::Internal(e.to_string())
     }
-}
-
-/// Who is asking, for the audit trail and the session list.
-#[derive(Clone, Debug, Default)]
-pub struct Client {
-    pub addr: Option<String>,
-    pub user_agent: Option<String>,
 }
 
 /// A session opened by a correct code.
@@ -117,52 +112,6 @@ async fn password_matches(hash: String, password: String) -> Result<bool, SignIn
     })
     .await
     .map_err(|e| SignInError::Internal(format!("password check did not finish: {e}")))
-}
-
-pub async fn audit(
-    pool: &AnyPool,
-    kind: &str,
-    principal: Option<&str>,
-    session_id: Option<&str>,
-    client: &Client,
-    now: i64,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    let customer = principal.and_then(principal_parts).filter(|(k, _)| *k == "customer").map(|(_, id)| id);
-    audit_about(pool, kind, principal, session_id, customer, client, now, detail).await
-}
-
-/// Like [`audit`], naming the customer whose data was touched (a member of staff checking a
-/// customer in, say), so the customer can see who accessed what.
-#[allow(clippy::too_many_arguments)]
-pub async fn audit_about(
-    pool: &AnyPool,
-    kind: &str,
-    principal: Option<&str>,
-    session_id: Option<&str>,
-    subject: Option<i64>,
-    client: &Client,
-    now: i64,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    let (actor_kind, actor_id) =
-        principal.and_then(principal_parts).map_or(("anonymous", None), |(k, id)| (k, Some(id)));
-    sqlx::query(
-        "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(now)
-    .bind(kind)
-    .bind(actor_kind)
-    .bind(actor_id)
-    .bind(subject)
-    .bind(session_id)
-    .bind(client.addr.as_deref())
-    .bind(client.user_agent.as_deref())
-    .bind(detail)
-    .execute(pool)
-    .await
-    .map(|_| ())
 }
 
 /// Someone who may sign in, as the sign-in and password steps need them.
@@ -248,12 +197,6 @@ async fn find_person(pool: &AnyPool, door: Door, login_id: &str) -> Result<Optio
             .await?
             .map(Person::from),
     })
-}
-
-/// "customer:1" → ("customer", 1); `None` for anything else.
-fn principal_parts(principal: &str) -> Option<(&str, i64)> {
-    let (kind, id) = principal.split_once(':')?;
-    Some((kind, id.parse().ok()?)).filter(|_| matches!(kind, "customer" | "staff"))
 }
 
 /// The table a principal's person lives in, and their id there.
@@ -752,62 +695,6 @@ pub async fn finish_password_reset(
     let principal = redeem_code(deps, challenge_id, Purpose::PasswordReset, code, client, now).await?;
     let person = person.filter(|p| p.principal == principal).ok_or(SignInError::Refused(SignInRefusal::CodeExpired))?;
     replace_password(deps, &person, new_password, None, "password_reset", client, now).await
-}
-
-/// Who an access token belongs to, once its session has been checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Authenticated {
-    pub principal: String,
-    pub role: Role,
-    pub session_id: String,
-    /// The session's activity as recorded after this request (unix seconds).
-    pub last_seen_at: i64,
-}
-
-impl Authenticated {
-    pub fn customer_id(&self) -> Option<i64> {
-        self.principal.strip_prefix("customer:")?.parse().ok()
-    }
-
-    pub fn staff_id(&self) -> Option<i64> {
-        self.principal.strip_prefix("staff:")?.parse().ok()
-    }
-}
-
-/// A valid token whose session is neither revoked nor past its absolute end; `None` otherwise.
-/// Records the session's activity, at most once per `rules::ACTIVITY_RECORD_SECS`.
-pub async fn authenticate(
-    pool: &AnyPool,
-    key: &SigningKey,
-    token: &str,
-    now: i64,
-) -> Result<Option<Authenticated>, sqlx::Error> {
-    let Ok(claims) = super::token::verify(token, key, now) else { return Ok(None) };
-    let live: Option<(String, i64)> = sqlx::query_as(
-        "SELECT principal, last_seen_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
-    )
-    .bind(&claims.sid)
-    .bind(now)
-    .fetch_optional(pool)
-    .await?;
-    let Some((principal, mut last_seen_at)) = live.filter(|(principal, _)| *principal == claims.sub) else {
-        return Ok(None);
-    };
-    if super::rules::records_activity(last_seen_at, now) {
-        record_activity(pool, &claims.sid, now).await?;
-        last_seen_at = now;
-    }
-    Ok(Some(Authenticated { principal, role: claims.role, session_id: claims.sid, last_seen_at }))
-}
-
-/// Records activity on a session now (never moving it back, whichever request writes last).
-pub async fn record_activity(pool: &AnyPool, session_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
-        .bind(now)
-        .bind(session_id)
-        .execute(pool)
-        .await?;
-    Ok(())
 }
 
 /// What a refresh produced: normally a new pair of tokens (the old refresh token is spent);

@@ -150,8 +150,8 @@ fn refused(refusal: rules::Refusal) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-async fn customer() -> Result<(crate::state::AppState, crate::auth::service::Authenticated, i64), AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+async fn customer() -> Result<(crate::state::AppState, crate::guard::Authenticated, i64), AppError> {
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     Ok((state, who, customer_id))
 }
@@ -302,9 +302,7 @@ pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, Ap
     let party = service::Party::Customer(customer_id);
     service::take_step(&state.pool, party, complaint_id, &rules::Step::Withdraw, "", now).await?;
     let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "complaint_withdrawn", now, &detail)
-        .await
-        .map_err(AppError::internal)?;
+    crate::audit::record(&state.pool, &who, "complaint_withdrawn", now, &detail).await.map_err(AppError::internal)?;
     my_complaint(complaint_id).await
 }
 
@@ -338,7 +336,7 @@ pub async fn request_review(complaint_id: i64, reason: String) -> Result<Complai
     service::take_step(&state.pool, service::Party::Customer(customer_id), complaint_id, &step, reason.trim(), now)
         .await?;
     let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "complaint_review_requested", now, &detail)
+    crate::audit::record(&state.pool, &who, "complaint_review_requested", now, &detail)
         .await
         .map_err(AppError::internal)?;
     my_complaint(complaint_id).await

@@ -162,7 +162,7 @@ pub fn figures(
 /// week by default).
 #[server(endpoint = "staff/complaints/report")]
 pub async fn load_complaint_report(week: Option<String>) -> Result<ComplaintReport, AppError> {
-    let (state, _who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let (state, _who) = crate::guard::require_staff(&[crate::auth::Role::Supervisor]).await?;
     let today = crate::accounts::china_today(state.now());
     ssr::report(&state.pool, week_of(week.as_deref(), today)?, today).await.map_err(AppError::internal)
 }
@@ -335,7 +335,7 @@ pub mod ssr {
         locale: crate::i18n::Locale,
     ) -> Result<(String, String, Vec<http::HeaderValue>), crate::error::AppError> {
         use crate::error::AppError;
-        let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
+        let (who, cookies) = crate::guard::session_of(state, parts).await?;
         let who = who.ok_or(AppError::Unauthenticated)?;
         if who.role != crate::auth::Role::Supervisor {
             return Err(AppError::Forbidden);

@@ -275,7 +275,7 @@ pub async fn download_file(
     file_id: i64,
 ) -> Result<((String, String, Vec<u8>), Vec<http::HeaderValue>), AppError> {
     use crate::auth::Role;
-    let (who, cookies) = crate::auth::server::session_of(state, parts).await?;
+    let (who, cookies) = crate::guard::session_of(state, parts).await?;
     let who = who.ok_or(AppError::Unauthenticated)?;
     let party = match (who.role, who.customer_id(), who.staff_id()) {
         (Role::Customer, Some(id), _) => Party::Customer(id),
@@ -286,13 +286,13 @@ pub async fn download_file(
     let (customer_id, file) = opened.ok_or(AppError::NotFound)?;
     if party.staff_id().is_some() {
         let detail = serde_json::json!({ "complaint_id": complaint_id, "file_id": file_id }).to_string();
-        crate::auth::service::audit_about(
+        crate::audit::audit_about(
             &state.pool,
             "complaint_file_opened_by_staff",
             Some(&who.principal),
             Some(&who.session_id),
             Some(customer_id),
-            &crate::auth::server::client_of(parts),
+            &crate::audit::client_of(parts),
             state.now(),
             &detail,
         )
@@ -336,7 +336,7 @@ pub async fn latest_about_transaction(
 /// the audit trail.
 pub async fn acknowledge(
     state: &AppState,
-    who: &crate::auth::service::Authenticated,
+    who: &crate::guard::Authenticated,
     filed: &Filed,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -351,7 +351,7 @@ pub async fn acknowledge(
     let message = NewMessage { customer_id, kind, params, account_id: None, dedupe_key: Some(&key) };
     crate::messages::service::post(&state.pool, &state.gateway, message, now).await?;
     let detail = serde_json::json!({ "complaint_id": filed.id, "reference": filed.reference, "merged": filed.merged });
-    crate::auth::server::audit_request(&state.pool, who, "complaint_filed", now, &detail.to_string()).await
+    crate::audit::record(&state.pool, who, "complaint_filed", now, &detail.to_string()).await
 }
 
 type ComplaintRow = (

@@ -81,13 +81,13 @@ pub const PAGE_SIZE: usize = 20;
 mod ssr {
     use super::*;
     use crate::auth::Role;
-    use crate::auth::service::Authenticated;
     use crate::complaints::service::{self, Party};
+    use crate::guard::Authenticated;
     use crate::state::AppState;
 
     /// The asker, if on the complaints desk: their state, session and who they are to the rules.
     pub async fn desk() -> Result<(AppState, Authenticated, Party), AppError> {
-        let (state, who) = crate::auth::server::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+        let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
         let id = who.staff_id().ok_or(AppError::Forbidden)?;
         let party = Party::Staff { id, supervisor: who.role == Role::Supervisor };
         Ok((state, who, party))
@@ -168,13 +168,13 @@ mod ssr {
         complaint_id: i64,
     ) -> Result<(), AppError> {
         let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
-        crate::auth::service::audit_about(
+        crate::audit::audit_about(
             &state.pool,
             kind,
             Some(&who.principal),
             Some(&who.session_id),
             Some(customer_id),
-            &crate::auth::server::client(),
+            &crate::audit::client(),
             state.now(),
             &detail,
         )
@@ -234,7 +234,7 @@ pub async fn load_queue(
         .map_err(AppError::internal)?;
     let next = more.then(|| rows.last().map(|r| format!("{}:{}", r.summary.received_on, r.summary.id))).flatten();
     let detail = serde_json::json!({ "listed": rows.len() }).to_string();
-    crate::auth::server::audit_request(&state.pool, &who, "staff_viewed_complaint_queue", now, &detail)
+    crate::audit::record(&state.pool, &who, "staff_viewed_complaint_queue", now, &detail)
         .await
         .map_err(AppError::internal)?;
     let items = rows
@@ -312,7 +312,7 @@ pub async fn reply_with_files(data: leptos::server_fn::codec::MultipartData) -> 
 
 #[cfg(feature = "ssr")]
 async fn reply_with(
-    (state, who, party): (crate::state::AppState, crate::auth::service::Authenticated, super::service::Party),
+    (state, who, party): (crate::state::AppState, crate::guard::Authenticated, super::service::Party),
     complaint_id: i64,
     text: &str,
     ask: bool,

@@ -231,7 +231,7 @@ pub fn subscription_reference(id: i64) -> String {
 /// The questionnaire in force, to take.
 #[server(endpoint = "wealth/questionnaire")]
 pub async fn load_questionnaire() -> Result<Questionnaire, AppError> {
-    let (state, _who) = crate::auth::server::require_customer().await?;
+    let (state, _who) = crate::guard::require_customer().await?;
     let scheme = service::scheme(&state.pool, None).await?;
     Ok(scheme.questionnaire)
 }
@@ -239,7 +239,7 @@ pub async fn load_questionnaire() -> Result<Questionnaire, AppError> {
 /// The Wealth page's head for the signed-in customer.
 #[server(endpoint = "wealth/home")]
 pub async fn load_wealth_home() -> Result<WealthHome, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     service::home(&state.pool, customer_id, state.now()).await
 }
@@ -247,7 +247,7 @@ pub async fn load_wealth_home() -> Result<WealthHome, AppError> {
 /// The customer's standing alone (the accounts overview shows the level and its expiry).
 #[server(endpoint = "wealth/standing")]
 pub async fn my_standing() -> Result<(Standing, NaiveDate), AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let standing = service::standing(&state.pool, customer_id).await?;
     Ok((standing, crate::accounts::china_today(state.now())))
@@ -257,7 +257,7 @@ pub async fn my_standing() -> Result<(Standing, NaiveDate), AppError> {
 /// result is kept unsigned until the customer signs it.
 #[server(endpoint = "wealth/assessments/submit")]
 pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let assessment = service::submit(&state.pool, customer_id, &answers, now).await?;
@@ -265,7 +265,7 @@ pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> 
         "assessment_id": assessment.id, "version": assessment.version, "score": assessment.score,
         "level": assessment.level.customer(), "capped": assessment.capped,
     });
-    crate::auth::server::audit_request(&state.pool, &who, "risk_assessment_submitted", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "risk_assessment_submitted", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
     Ok(assessment)
@@ -274,7 +274,7 @@ pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> 
 /// One of the customer's own attempts; anyone else's answers `NotFound`.
 #[server(endpoint = "wealth/assessments/get")]
 pub async fn my_assessment(assessment_id: i64) -> Result<Assessment, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     service::assessment_of(&state.pool, Some(customer_id), assessment_id).await?.ok_or(AppError::NotFound)
 }
@@ -283,13 +283,19 @@ pub async fn my_assessment(assessment_id: i64) -> Result<Assessment, AppError> {
 #[server(endpoint = "wealth/assessments/sign/start")]
 pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
     let purpose = crate::auth::service::Purpose::SignAssessment;
     server::refused_or_internal(
-        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &server::client(), state.now())
-            .await,
+        crate::auth::service::start_confirmation(
+            &server::deps(&state),
+            &who,
+            purpose,
+            &crate::audit::client(),
+            state.now(),
+        )
+        .await,
     )
 }
 
@@ -298,7 +304,7 @@ pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge,
 #[server(endpoint = "wealth/assessments/sign")]
 pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: String) -> Result<Assessment, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
@@ -310,7 +316,7 @@ pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: Str
             &challenge_id,
             purpose,
             &code,
-            &server::client(),
+            &crate::audit::client(),
             now,
         )
         .await,
@@ -320,7 +326,7 @@ pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: Str
         "assessment_id": signed.id, "level": signed.level.customer(),
         "expires_on": signed.expires_on, "review": signed.review.map(Review::as_str),
     });
-    server::audit_request(&state.pool, &who, "risk_assessment_signed", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "risk_assessment_signed", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
     Ok(signed)
@@ -329,7 +335,7 @@ pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: Str
 /// The catalogue under `filter`, each product with its badge for the signed-in customer.
 #[server(endpoint = "wealth/products", input = leptos::server_fn::codec::Json)]
 pub async fn products(filter: ProductFilter) -> Result<Vec<Product>, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let all = service::products(&state.pool, customer_id, state.now()).await?;
     Ok(all.into_iter().filter(|p| filter.admits(p)).collect())
@@ -338,7 +344,7 @@ pub async fn products(filter: ProductFilter) -> Result<Vec<Product>, AppError> {
 /// A product's page for the signed-in customer.
 #[server(endpoint = "wealth/product")]
 pub async fn load_product_page(code: String) -> Result<ProductPage, AppError> {
-    let (state, who) = crate::auth::server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     service::product_page(&state.pool, customer_id, &code, state.now()).await
 }
@@ -358,13 +364,14 @@ pub struct Order {
 #[server(endpoint = "wealth/subscribe/start", input = leptos::server_fn::codec::Json)]
 pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     service::check_order(&state.pool, customer_id, &order, now).await?;
     let purpose = crate::auth::service::Purpose::Subscribe;
     server::refused_or_internal(
-        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &server::client(), now).await,
+        crate::auth::service::start_confirmation(&server::deps(&state), &who, purpose, &crate::audit::client(), now)
+            .await,
     )
 }
 
@@ -373,7 +380,7 @@ pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, 
 #[server(endpoint = "wealth/subscribe", input = leptos::server_fn::codec::Json)]
 pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Result<Subscription, AppError> {
     use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     if let Some(done) = service::subscription_by_key(&state.pool, customer_id, &challenge_id, now).await? {
@@ -387,7 +394,7 @@ pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Resu
         &challenge_id,
         purpose,
         &code,
-        &server::client(),
+        &crate::audit::client(),
         now,
     )
     .await;
@@ -405,7 +412,7 @@ pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Resu
         "disclosure_version": checked.disclosure_version, "elder_warning": checked.elder_review,
         "status": subscription.status.as_str(), "channel": "web",
     });
-    server::audit_request(&state.pool, &who, "wealth_subscribed", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "wealth_subscribed", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
     Ok(subscription)
@@ -414,13 +421,12 @@ pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Resu
 /// Cancels a private placement within its 24-hour cooling-off window: refunded in full.
 #[server(endpoint = "wealth/cancel")]
 pub async fn cancel_subscription(subscription_id: i64) -> Result<Subscription, AppError> {
-    use crate::auth::server;
-    let (state, who) = server::require_customer().await?;
+    let (state, who) = crate::guard::require_customer().await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let cancelled = service::cancel(&state.pool, customer_id, subscription_id, now).await?;
     let detail = serde_json::json!({ "subscription": cancelled.reference, "amount_minor": cancelled.amount_minor });
-    server::audit_request(&state.pool, &who, "wealth_cancelled", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "wealth_cancelled", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
     Ok(cancelled)

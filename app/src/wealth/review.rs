@@ -73,7 +73,7 @@ pub fn check_reason(reason: &str) -> Result<String, AppError> {
 
 #[server(endpoint = "staff/wealth/queue")]
 pub async fn load_wealth_queue() -> Result<WealthQueue, AppError> {
-    let (state, _who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let (state, _who) = crate::guard::require_staff(&[crate::auth::Role::Supervisor]).await?;
     ssr::queue(&state.pool, state.now()).await
 }
 
@@ -81,12 +81,12 @@ pub async fn load_wealth_queue() -> Result<WealthQueue, AppError> {
 #[server(endpoint = "staff/wealth/assessment")]
 pub async fn decide_assessment(assessment_id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     let reason = check_reason(&reason)?;
-    let (state, who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[crate::auth::Role::Supervisor]).await?;
     let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let customer = ssr::decide_assessment(&state, staff_id, assessment_id, approve, &reason, now).await?;
     let detail = serde_json::json!({ "assessment_id": assessment_id, "approved": approve, "customer_id": customer });
-    crate::auth::server::audit_request(&state.pool, &who, "risk_assessment_reviewed", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "risk_assessment_reviewed", now, &detail.to_string())
         .await
         .map_err(AppError::internal)
 }
@@ -95,13 +95,13 @@ pub async fn decide_assessment(assessment_id: i64, approve: bool, reason: String
 #[server(endpoint = "staff/wealth/subscription")]
 pub async fn decide_subscription(subscription_id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     let reason = check_reason(&reason)?;
-    let (state, who) = crate::auth::server::require_staff(&[crate::auth::Role::Supervisor]).await?;
+    let (state, who) = crate::guard::require_staff(&[crate::auth::Role::Supervisor]).await?;
     let staff_id = who.staff_id().ok_or(AppError::Forbidden)?;
     let now = state.now();
     let customer = ssr::decide_subscription(&state, staff_id, subscription_id, approve, &reason, now).await?;
     let detail =
         serde_json::json!({ "subscription_id": subscription_id, "approved": approve, "customer_id": customer });
-    crate::auth::server::audit_request(&state.pool, &who, "wealth_subscription_reviewed", now, &detail.to_string())
+    crate::audit::record(&state.pool, &who, "wealth_subscription_reviewed", now, &detail.to_string())
         .await
         .map_err(AppError::internal)
 }

@@ -2,8 +2,9 @@
 //! PostgreSQL when PORTAL_TEST_DATABASE=postgres) and the real router called in-process.
 #![allow(dead_code)] // each test binary uses part of the harness
 
+use app::audit::Client;
 use app::auth::Door;
-use app::auth::service::{Client, IssuedSession, SignInDeps, finish_sign_in, start_sign_in};
+use app::auth::service::{IssuedSession, SignInDeps, finish_sign_in, start_sign_in};
 use app::state::AppState;
 use axum::Router;
 use axum::body::Body;

@@ -1,0 +1,173 @@
+//! The guard: who is asking. Every request's session is looked up once (from the access cookie,
+//! or by trading the refresh cookie for new tokens) and every server function asks here first:
+//! a customer, a member of staff of some roles, or nobody. A refusal is recorded.
+//!
+//! The tokens themselves (`auth::token`) and trading a refresh token for new ones
+//! (`auth::service::refresh`) stay with signing in, which issues them.
+
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::state::{AppState, SigningKey};
+use leptos::prelude::use_context;
+use sqlx::AnyPool;
+
+/// Who an access token belongs to, once its session has been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    pub principal: String,
+    pub role: Role,
+    pub session_id: String,
+    /// The session's activity as recorded after this request (unix seconds).
+    pub last_seen_at: i64,
+}
+
+impl Authenticated {
+    pub fn customer_id(&self) -> Option<i64> {
+        self.principal.strip_prefix("customer:")?.parse().ok()
+    }
+
+    pub fn staff_id(&self) -> Option<i64> {
+        self.principal.strip_prefix("staff:")?.parse().ok()
+    }
+}
+
+/// A valid token whose session is neither revoked nor past its absolute end; `None` otherwise.
+/// Records the session's activity, at most once per `rules::ACTIVITY_RECORD_SECS`.
+pub async fn authenticate(
+    pool: &AnyPool,
+    key: &SigningKey,
+    token: &str,
+    now: i64,
+) -> Result<Option<Authenticated>, sqlx::Error> {
+    let Ok(claims) = crate::auth::token::verify(token, key, now) else { return Ok(None) };
+    let live: Option<(String, i64)> = sqlx::query_as(
+        "SELECT principal, last_seen_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(&claims.sid)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    let Some((principal, mut last_seen_at)) = live.filter(|(principal, _)| *principal == claims.sub) else {
+        return Ok(None);
+    };
+    if crate::auth::rules::records_activity(last_seen_at, now) {
+        record_activity(pool, &claims.sid, now).await?;
+        last_seen_at = now;
+    }
+    Ok(Some(Authenticated { principal, role: claims.role, session_id: claims.sid, last_seen_at }))
+}
+
+/// Records activity on a session now (never moving it back, whichever request writes last).
+pub async fn record_activity(pool: &AnyPool, session_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
+        .bind(now)
+        .bind(session_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The server's shared state, from the request's context.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the server function context"))
+}
+
+/// The caller's session, from this server function's or page's request; renewed tokens
+/// are set on its response.
+pub async fn authenticated(state: &AppState) -> Result<Option<Authenticated>, AppError> {
+    let Some(parts) = use_context::<http::request::Parts>() else { return Ok(None) };
+    let (who, cookies) = session_of(state, &parts).await?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        // Several parts of one page ask; the renewed cookies go on its response once.
+        for cookie in cookies {
+            let set = response
+                .0
+                .read()
+                .is_ok_and(|r| r.headers.get_all(http::header::SET_COOKIE).iter().any(|v| *v == cookie));
+            if !set {
+                response.append_header(http::header::SET_COOKIE, cookie);
+            }
+        }
+    }
+    Ok(who)
+}
+
+/// The session of one request, looked up once however many resources and server functions
+/// of its page ask: the server's middleware puts one in every request's extensions.
+#[derive(Clone, Debug, Default)]
+#[allow(clippy::type_complexity)]
+pub struct RequestSession(std::sync::Arc<tokio::sync::OnceCell<(Option<Authenticated>, Vec<http::HeaderValue>)>>);
+
+/// The session a request carries: from the access cookie, or, when that has run out, by
+/// trading the refresh cookie for new tokens, returned as `Set-Cookie` values for the
+/// response. For plain axum handlers as much as for server functions.
+pub async fn session_of(
+    state: &AppState,
+    parts: &http::request::Parts,
+) -> Result<(Option<Authenticated>, Vec<http::HeaderValue>), AppError> {
+    let Some(once) = parts.extensions.get::<RequestSession>() else { return look_up_session(state, parts).await };
+    Ok(once.0.get_or_try_init(|| look_up_session(state, parts)).await?.clone())
+}
+
+async fn look_up_session(
+    state: &AppState,
+    parts: &http::request::Parts,
+) -> Result<(Option<Authenticated>, Vec<http::HeaderValue>), AppError> {
+    let cookie = |name| crate::state::cookie_value(&parts.headers, name);
+    let now = state.now();
+    if let Some(token) = cookie(crate::auth::ACCESS_COOKIE) {
+        let who = authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)?;
+        if who.is_some() {
+            return Ok((who, Vec::new()));
+        }
+    }
+    let Some(refresh_token) = cookie(crate::auth::REFRESH_COOKIE) else { return Ok((None, Vec::new())) };
+    let Some(refreshed) = crate::auth::server::refused_or_internal(
+        crate::auth::service::refresh(
+            &crate::auth::server::deps(state),
+            &refresh_token,
+            &crate::audit::client_of(parts),
+            now,
+        )
+        .await,
+    )?
+    else {
+        return Ok((None, Vec::new()));
+    };
+    let cookies = crate::auth::server::session_cookies(
+        &state.settings,
+        &refreshed.access_token,
+        refreshed.refresh_token.as_deref(),
+    );
+    Ok((Some(refreshed.who), cookies))
+}
+
+/// The signed-in customer making this request, or `Unauthenticated`. A staff session is
+/// refused (`Forbidden`) and the attempt recorded.
+pub async fn require_customer() -> Result<(AppState, Authenticated), AppError> {
+    require_role(&[Role::Customer]).await
+}
+
+/// The signed-in member of staff, if their role is one of `roles`; anyone else signed in is
+/// refused (`Forbidden`) and the attempt recorded.
+pub async fn require_staff(roles: &[Role]) -> Result<(AppState, Authenticated), AppError> {
+    debug_assert!(roles.iter().all(|r| r.is_staff()));
+    require_role(roles).await
+}
+
+async fn require_role(roles: &[Role]) -> Result<(AppState, Authenticated), AppError> {
+    let state = state()?;
+    match authenticated(&state).await? {
+        Some(who) if roles.contains(&who.role) => Ok((state, who)),
+        Some(who) => {
+            let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+            let detail = serde_json::json!({ "path": path, "role": who.role.as_str() }).to_string();
+            let now = state.now();
+            crate::audit::record(&state.pool, &who, "permission_denied", now, &detail)
+                .await
+                .map_err(AppError::internal)?;
+            Err(AppError::Forbidden)
+        }
+        None => Err(AppError::Unauthenticated),
+    }
+}
