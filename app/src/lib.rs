@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod complaints;
+pub mod delegation;
 pub mod error;
 pub mod form;
 pub mod format;

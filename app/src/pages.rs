@@ -222,6 +222,17 @@ impl LazyRoute for Wealth {
     }
 }
 
+pub struct CustomerSearch;
+#[lazy_route]
+impl LazyRoute for CustomerSearch {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::delegation::CustomerSearchPage)
+    }
+}
+
 pub struct Assessment;
 #[lazy_route]
 impl LazyRoute for Assessment {

@@ -51,9 +51,14 @@ fn duties(role: Role) -> &'static [Duty] {
     match role {
         Role::Agent => &[Duty::Complaints, Duty::Delegation],
         Role::BranchStaff => &[Duty::BranchAppointments],
-        Role::Supervisor => {
-            &[Duty::Complaints, Duty::BranchAppointments, Duty::Reports, Duty::ComplaintReport, Duty::WealthReview]
-        }
+        Role::Supervisor => &[
+            Duty::Complaints,
+            Duty::Delegation,
+            Duty::BranchAppointments,
+            Duty::Reports,
+            Duty::ComplaintReport,
+            Duty::WealthReview,
+        ],
         Role::Customer => &[],
     }
 }
@@ -76,7 +81,7 @@ fn duty_page(duty: Duty) -> Option<&'static str> {
         Duty::Complaints => Some("/staff/complaints"),
         Duty::ComplaintReport => Some("/staff/complaints/report"),
         Duty::WealthReview => Some("/staff/wealth"),
-        Duty::Delegation => None,
+        Duty::Delegation => Some("/staff/customers"),
     }
 }
 

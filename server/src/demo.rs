@@ -658,6 +658,8 @@ async fn insert_branches_services_staff(
         ("S0004", "客服专员丁", "agent"),
         ("S0005", "客服专员戊", "agent"),
         ("S0006", "客服专员己", "agent"),
+        ("S0007", "客服专员庚", "agent"),
+        ("S0008", "客服专员辛", "agent"),
         ("S0101", "客服主管", "supervisor"),
         ("S0102", "网点主管甲", "supervisor"),
         ("S0103", "网点主管乙", "supervisor"),

@@ -248,6 +248,7 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
         page("/staff/reports".to_owned(), Some(&as_supervisor), None),
         page("/staff/complaints/report".to_owned(), Some(&as_supervisor), None),
         page("/staff/wealth".to_owned(), Some(&as_supervisor), None),
+        page("/staff/customers?q=C000003".to_owned(), Some(&as_supervisor), None),
         page("/pkg/portal.css".to_owned(), Some(&as_customer), None),
         page("/favicon.svg".to_owned(), Some(&as_second), None),
         function("/api/messages/unread", String::new()),
