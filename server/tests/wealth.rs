@@ -305,6 +305,30 @@ async fn a_subscription_is_refused_for_each_reason_and_moves_money_once() {
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(json_of(&text)["holding_account_id"].as_i64(), Some(holding));
     assert_eq!(scalar(&app, "SELECT ledger_balance_minor FROM accounts WHERE id = $1", holding).await, 250_000);
+    // Two confirmations of the first purchase of another product, sent at once: both go
+    // through, into one holding.
+    let mut confirmations = Vec::new();
+    for amount in ["1000", "2000"] {
+        let o = order("AX-CASH-01", paying, amount, true, false);
+        let challenge = start(&app, &customer, principal, o.clone()).await.unwrap();
+        let code = code_of_kind_sent_to(&app, "13800000022", "subscribe_code");
+        confirmations.push(json!({ "order": o, "challenge_id": challenge, "code": code }));
+    }
+    // Asking for the second code aged the first (see `allow_new_code`): it was sent just now.
+    sqlx::query("UPDATE one_time_codes SET sent_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(confirmations[0]["challenge_id"].as_str().unwrap())
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        json_call(&app, "/api/wealth/subscribe", &customer, confirmations[0].clone()),
+        json_call(&app, "/api/wealth/subscribe", &customer, confirmations[1].clone()),
+    );
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{a:?} {b:?}");
+    let (ha, hb) = (json_of(&a.1)["holding_account_id"].as_i64(), json_of(&b.1)["holding_account_id"].as_i64());
+    assert_eq!(ha, hb);
+    assert_eq!(scalar(&app, "SELECT ledger_balance_minor FROM accounts WHERE id = $1", ha.unwrap()).await, 300_000);
     // Another customer never sees it; a cooling-off cancel is only for private placements.
     let (_, text) = call(&app, "/api/wealth/home", &other, "").await;
     assert!(json_of(&text)["subscriptions"].as_array().unwrap().is_empty(), "{text}");
@@ -323,7 +347,7 @@ async fn a_subscription_is_refused_for_each_reason_and_moves_money_once() {
     assert_eq!((level, disclosure.as_str(), channel.as_str()), (3, "2026-12 v1", "web"));
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM audit_events WHERE kind = 'wealth_subscribed' AND actor_id = $1", 22).await,
-        2
+        4
     );
     app.cleanup().await;
 }

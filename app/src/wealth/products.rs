@@ -199,8 +199,8 @@ fn Head(home: WealthHome) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let left = home.attempts_left_today;
-    let take =
-        if home.standing.in_force.is_some() { t_string!(i18n, wealth.retake) } else { t_string!(i18n, wealth.take) };
+    let has_level = home.standing.in_force.is_some();
+    let take = move || if has_level { t_string!(i18n, wealth.retake) } else { t_string!(i18n, wealth.take) };
     let newest = home.newest.clone().filter(|a| a.signed_at.is_none()).map(|a| {
         view! { <p><a href=format!("/wealth/assessments/{}", a.id)>{t!(i18n, wealth.open_unsigned)}</a></p> }
     });
@@ -336,15 +336,17 @@ fn ProductCard(product: Product) -> impl IntoView {
     let locale = move || i18n.get_locale();
     let p = product;
     let name = p.name.clone();
-    let minimum = format_money(Money::new(p.min_minor, p.currency), locale());
+    let (currency, min_minor) = (p.currency, p.min_minor);
+    let minimum = move || format_money(Money::new(min_minor, currency), locale());
+    let (kind, terms, yields) = (p.kind.clone(), p.clone(), p.clone());
     view! {
         <li class="card product">
             <h3><a href=format!("/wealth/products/{}", p.code)>{move || name.get(locale()).to_owned()}</a></h3>
             <p>
-                <span class="risk">{p.risk.product()}</span> " · " {kind_name(&p.kind, locale())} " · " {term_text(&p, locale())}
+                <span class="risk">{p.risk.product()}</span> " · " {move || kind_name(&kind, locale())} " · " {move || term_text(&terms, locale())}
                 {p.private_placement.then(|| view! { " · " {t!(i18n, wealth.private_placement)} })}
             </p>
-            <p>{t!(i18n, wealth.expected_yield)} " " {yield_text(&p, locale())} " · " {t!(i18n, wealth.minimum)} " " {minimum}</p>
+            <p>{t!(i18n, wealth.expected_yield)} " " {move || yield_text(&yields, locale())} " · " {t!(i18n, wealth.minimum)} " " {minimum}</p>
             <p><Badge suitability=p.suitability /></p>
         </li>
     }
@@ -390,22 +392,23 @@ fn ProductView(page: ProductPage) -> impl IntoView {
     });
     let guidance = match p.suitability {
         Suitability::Suitable => None,
-        Suitability::AboveLevel => Some(refusal_text(Refusal::AboveLevel, locale())),
-        Suitability::Missing => Some(refusal_text(Refusal::AssessmentMissing, locale())),
-        Suitability::Unsigned => Some(refusal_text(Refusal::AssessmentUnsigned, locale())),
-        Suitability::Expired => Some(refusal_text(Refusal::AssessmentExpired, locale())),
-        Suitability::AwaitingReview => Some(refusal_text(Refusal::AwaitingReview, locale())),
+        Suitability::AboveLevel => Some(Refusal::AboveLevel),
+        Suitability::Missing => Some(Refusal::AssessmentMissing),
+        Suitability::Unsigned => Some(Refusal::AssessmentUnsigned),
+        Suitability::Expired => Some(Refusal::AssessmentExpired),
+        Suitability::AwaitingReview => Some(Refusal::AwaitingReview),
     };
+    let (kind, terms, yields) = (p.kind.clone(), p.clone(), p.clone());
     let title_name = name.clone();
     view! {
         <h1>{move || title_name.get(locale()).to_owned()}</h1>
         <p><Badge suitability=p.suitability /></p>
         <dl class="figures">
             <div><dt>{t!(i18n, wealth.risk)}</dt><dd>{p.risk.product()}</dd></div>
-            <div><dt>{t!(i18n, wealth.kind)}</dt><dd>{kind_name(&p.kind, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.term)}</dt><dd>{term_text(&p, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.expected_yield)}</dt><dd>{yield_text(&p, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.minimum)}</dt><dd>{money(p.min_minor)} {move || td_string!(locale(), wealth.step, amount = money(p.step_minor)).to_string()}</dd></div>
+            <div><dt>{t!(i18n, wealth.kind)}</dt><dd>{move || kind_name(&kind, locale())}</dd></div>
+            <div><dt>{t!(i18n, wealth.term)}</dt><dd>{move || term_text(&terms, locale())}</dd></div>
+            <div><dt>{t!(i18n, wealth.expected_yield)}</dt><dd>{move || yield_text(&yields, locale())}</dd></div>
+            <div><dt>{t!(i18n, wealth.minimum)}</dt><dd>{move || money(p.min_minor)} {move || td_string!(locale(), wealth.step, amount = money(p.step_minor)).to_string()}</dd></div>
             <div><dt>{t!(i18n, wealth.fees)}</dt><dd>{move || td_string!(locale(), wealth.fees_text, subscription = bp(p.subscription_fee_bp), management = bp(p.management_fee_bp)).to_string()}</dd></div>
             {window}
             {p.private_placement.then(|| view! { <div><dt>{t!(i18n, wealth.private_placement)}</dt><dd>{t!(i18n, wealth.cooling_off_rule)}</dd></div> })}
@@ -413,9 +416,9 @@ fn ProductView(page: ProductPage) -> impl IntoView {
         <h2 id="disclosure-heading">{t!(i18n, wealth.disclosure)} " (" {p.disclosure_version.clone()} ")"</h2>
         <div class="disclosure prose" role="region" tabindex="0" aria-labelledby="disclosure-heading">{move || disclosure.get(locale()).to_owned()}</div>
         {match guidance {
-            Some(text) => view! {
+            Some(refusal) => view! {
                 <div class="error-box" role="alert">
-                    <p>{text}</p>
+                    <p>{move || refusal_text(refusal, locale())}</p>
                     <p><a class="button primary" href="/wealth/assessment">{t!(i18n, wealth.take)}</a></p>
                 </div>
             }.into_any(),
@@ -534,11 +537,12 @@ fn Subscribed(subscription: Subscription) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let s = subscription;
-    let money = format_money(Money::new(s.amount_minor, s.currency), locale());
+    let (amount, currency) = (s.amount_minor, s.currency);
+    let money = move || format_money(Money::new(amount, currency), locale());
     let pending = s.status == SubscriptionStatus::PendingReview;
     view! {
         <div class="notice" role="status">
-            <p><strong>{if pending { t_string!(i18n, wealth.subscribed_pending) } else { t_string!(i18n, wealth.subscribed) }}</strong></p>
+            <p><strong>{move || if pending { t_string!(i18n, wealth.subscribed_pending) } else { t_string!(i18n, wealth.subscribed) }}</strong></p>
             <p>{t!(i18n, wealth.reference)} " " <strong>{s.reference.clone()}</strong> " · " {money}</p>
             {s.cooling_off_ends_at.map(|t| view! { <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(t, locale())).to_string()}</p> })}
             <p>

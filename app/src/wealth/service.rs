@@ -763,14 +763,31 @@ async fn holding_account(
     .fetch_one(&mut **tx)
     .await
     .map_err(AppError::internal)?;
-    sqlx::query("INSERT INTO wealth_holdings (account_id, customer_id, product_id) VALUES ($1, $2, $3)")
+    let tied = sqlx::query(
+        "INSERT INTO wealth_holdings (account_id, customer_id, product_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (customer_id, product_id) DO NOTHING",
+    )
+    .bind(account)
+    .bind(customer_id)
+    .bind(product_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(AppError::internal)?;
+    if tied.rows_affected() == 1 {
+        return Ok(account);
+    }
+    // Another subscription to the product opened the holding a moment ago: use that one.
+    sqlx::query("DELETE FROM accounts WHERE id = $1")
         .bind(account)
-        .bind(customer_id)
-        .bind(product_id)
         .execute(&mut **tx)
         .await
         .map_err(AppError::internal)?;
-    Ok(account)
+    sqlx::query_scalar("SELECT account_id FROM wealth_holdings WHERE customer_id = $1 AND product_id = $2")
+        .bind(customer_id)
+        .bind(product_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Cancels a completed private placement within its cooling-off window: the holding goes down,
