@@ -142,10 +142,12 @@ async fn look_up_session(
     Ok((Some(refreshed.who), cookies))
 }
 
-/// The signed-in customer making this request, or `Unauthenticated`. A staff session is
-/// refused (`Forbidden`) and the attempt recorded.
-pub async fn require_customer() -> Result<(AppState, Authenticated), AppError> {
-    require_role(&[Role::Customer]).await
+/// The signed-in customer making this request, with their customer id, or `Unauthenticated`. A
+/// staff session is refused (`Forbidden`) and the attempt recorded.
+pub async fn require_customer() -> Result<(AppState, Authenticated, i64), AppError> {
+    let (state, who) = require_role(&[Role::Customer]).await?;
+    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    Ok((state, who, customer_id))
 }
 
 /// The signed-in member of staff, if their role is one of `roles`; anyone else signed in is

@@ -32,14 +32,14 @@ pub struct ActivityItem {
 
 #[server(endpoint = "settings/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer().await?;
     let now = state.now();
     crate::auth::service::live_sessions(&state.pool, &who, now).await.map_err(AppError::internal)
 }
 
 #[server(endpoint = "settings/end-session")]
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer().await?;
     let now = state.now();
     let client = crate::audit::client();
     match crate::auth::service::end_session(&state.pool, &who, &session_id, &client, now).await {
@@ -51,7 +51,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "settings/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer().await?;
     let now = state.now();
     let client = crate::audit::client();
     crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)
@@ -59,8 +59,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 
 #[server(endpoint = "settings/activity")]
 pub async fn my_security_activity() -> Result<Vec<ActivityItem>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     crate::auth::service::security_activity(&state.pool, customer_id, 20).await.map_err(AppError::internal)
 }
 

@@ -56,8 +56,7 @@ pub fn chosen_month(text: Option<&str>, today: NaiveDate) -> NaiveDate {
 
 #[server(endpoint = "accounts/charts")]
 pub async fn account_charts(account_id: i64, month: Option<String>) -> Result<Charts, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let account = super::service::account_of(&state.pool, customer_id, account_id)
         .await
         .map_err(AppError::internal)?

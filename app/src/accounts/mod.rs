@@ -137,8 +137,7 @@ pub fn china_today(unix_secs: i64) -> NaiveDate {
 
 #[server(endpoint = "accounts/overview")]
 pub async fn accounts_overview() -> Result<Overview, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let accounts = service::accounts_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     Ok(Overview {
@@ -152,8 +151,7 @@ pub async fn accounts_overview() -> Result<Overview, AppError> {
 /// One of the customer's own accounts; anyone else's answers `NotFound`.
 #[server(endpoint = "accounts/account")]
 pub async fn account(account_id: i64) -> Result<AccountSummary, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::account_of(&state.pool, customer_id, account_id)
         .await
         .map_err(AppError::internal)?
@@ -168,8 +166,7 @@ pub async fn account_history(
     filter: filter::FilterQuery,
     cursor: Option<String>,
 ) -> Result<HistoryPage, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let today = china_today(state.now());
     let filter = filter
         .check(today)
@@ -194,8 +191,7 @@ pub async fn account_history(
 #[server(endpoint = "accounts/reveal/start")]
 pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
         return Err(AppError::NotFound);
     }
@@ -211,8 +207,7 @@ pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challen
 #[server(endpoint = "accounts/reveal/finish")]
 pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) -> Result<String, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let (deps, client) = (server::deps(&state), crate::audit::client());
     let purpose = crate::auth::service::Purpose::RevealNumber;

@@ -67,8 +67,7 @@ pub struct ReportReceipt {
 /// The transaction, if it is in one of the customer's accounts; `NotFound` otherwise.
 #[server(endpoint = "accounts/transaction")]
 pub async fn transaction_to_report(account_id: i64, transaction_id: i64) -> Result<ReportedTransaction, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     super::service::transaction_of(&state.pool, customer_id, account_id, transaction_id)
         .await
         .map_err(AppError::internal)?
@@ -90,8 +89,7 @@ pub async fn report_transaction(
         };
         return Err(AppError::Invalid { field: field.into(), problem: problem.into() });
     }
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let receipt = super::service::record_report(
         &state.pool,

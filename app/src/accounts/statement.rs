@@ -79,8 +79,7 @@ pub struct Statement {
 
 #[server(endpoint = "accounts/statement")]
 pub async fn account_statement(account_id: i64, month: Option<String>) -> Result<Statement, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let today = china_today(now);
     let month = statement_month(month.as_deref(), today)

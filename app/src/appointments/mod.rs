@@ -172,8 +172,7 @@ pub const CHANGE_REASONS: [&str; 4] = ["plans_changed", "done_elsewhere", "wrong
 /// Who is asking, as booking needs it: the customer and whether they are a VIP.
 #[cfg(feature = "ssr")]
 async fn booking_customer() -> Result<(crate::state::AppState, crate::guard::Authenticated, i64, bool), AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let tier = service::tier_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     Ok((state, who, customer_id, rules::is_vip(&tier)))
 }
@@ -231,8 +230,7 @@ pub async fn book_appointment(
 
 #[server(endpoint = "appointments/mine")]
 pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     service::appointments_of(&state.pool, &state.settings, customer_id, None, now).await.map_err(AppError::internal)
 }
@@ -240,8 +238,7 @@ pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
 /// One of the customer's own appointments; anyone else's answers `NotFound`.
 #[server(endpoint = "appointments/one")]
 pub async fn my_appointment(appointment_id: i64) -> Result<Appointment, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     service::appointments_of(&state.pool, &state.settings, customer_id, Some(appointment_id), now)
         .await
@@ -256,8 +253,7 @@ pub async fn cancel_appointment(appointment_id: i64, reason: String) -> Result<A
     if !CHANGE_REASONS.contains(&reason.as_str()) {
         return Err(AppError::Invalid { field: "reason".into(), problem: "required".into() });
     }
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let cancelled = service::cancel(&state.pool, &state.settings, customer_id, appointment_id, &reason, now)
         .await

@@ -143,8 +143,7 @@ pub async fn rate_visit(
     if let Some(problem) = check_rating(waiting, attitude, handling, &comment).first() {
         return Err(AppError::Invalid { field: problem.field().into(), problem: problem.key().into() });
     }
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let rating = VisitRating { waiting, attitude, handling, comment: comment.trim().to_owned() };
     ssr::rate(&state.pool, customer_id, appointment_id, &rating, now).await?;

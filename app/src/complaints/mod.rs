@@ -149,13 +149,6 @@ fn refused(refusal: rules::Refusal) -> AppError {
     AppError::Invalid { field: "complaint".into(), problem: key }
 }
 
-#[cfg(feature = "ssr")]
-async fn customer() -> Result<(crate::state::AppState, crate::guard::Authenticated, i64), AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
-    Ok((state, who, customer_id))
-}
-
 /// The server functions that take files (multipart forms): the only routes whose requests may be
 /// larger than the global body limit, up to `UPLOAD_BODY_LIMIT`.
 pub const UPLOAD_PATHS: [&str; 3] =
@@ -225,7 +218,7 @@ async fn file_with(f: Filing, files: Vec<service::Upload>) -> Result<Filed, AppE
         let (field, key) = problem.field_and_key();
         return Err(AppError::Invalid { field: field.into(), problem: key.into() });
     }
-    let (state, who, customer_id) = customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let filing = service::NewComplaint {
         customer_id,
@@ -249,7 +242,7 @@ async fn file_with(f: Filing, files: Vec<service::Upload>) -> Result<Filed, AppE
 
 #[server(endpoint = "complaints/mine")]
 pub async fn my_complaints() -> Result<Vec<ComplaintSummary>, AppError> {
-    let (state, _who, customer_id) = customer().await?;
+    let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let today = crate::accounts::china_today(state.now());
     service::complaints_of(&state.pool, customer_id, None, today).await.map_err(AppError::internal)
 }
@@ -257,7 +250,7 @@ pub async fn my_complaints() -> Result<Vec<ComplaintSummary>, AppError> {
 /// One of the customer's own complaints with its timeline; anyone else's answers `NotFound`.
 #[server(endpoint = "complaints/one")]
 pub async fn my_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
-    let (state, _who, customer_id) = customer().await?;
+    let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let today = crate::accounts::china_today(state.now());
     service::detail(&state.pool, service::Party::Customer(customer_id), complaint_id, today)
         .await
@@ -286,7 +279,7 @@ pub async fn add_complaint_information_with_files(
 #[cfg(feature = "ssr")]
 async fn add_with(complaint_id: i64, text: &str, files: &[service::Upload]) -> Result<ComplaintDetail, AppError> {
     check_text("text", text)?;
-    let (state, _who, customer_id) = customer().await?;
+    let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let step = rules::Step::AddInformation;
     let party = service::Party::Customer(customer_id);
@@ -297,7 +290,7 @@ async fn add_with(complaint_id: i64, text: &str, files: &[service::Upload]) -> R
 /// The customer withdraws their complaint, before a decision.
 #[server(endpoint = "complaints/withdraw")]
 pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
-    let (state, who, customer_id) = customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let party = service::Party::Customer(customer_id);
     service::take_step(&state.pool, party, complaint_id, &rules::Step::Withdraw, "", now).await?;
@@ -320,7 +313,7 @@ pub fn check_text(field: &str, text: &str) -> Result<(), AppError> {
 /// The customer accepts the decision (or the review's): the complaint is closed.
 #[server(endpoint = "complaints/accept")]
 pub async fn accept_decision(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
-    let (state, _who, customer_id) = customer().await?;
+    let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let party = service::Party::Customer(customer_id);
     service::take_step(&state.pool, party, complaint_id, &rules::Step::AcceptDecision, "", state.now()).await?;
     my_complaint(complaint_id).await
@@ -330,7 +323,7 @@ pub async fn accept_decision(complaint_id: i64) -> Result<ComplaintDetail, AppEr
 #[server(endpoint = "complaints/review")]
 pub async fn request_review(complaint_id: i64, reason: String) -> Result<ComplaintDetail, AppError> {
     check_text("reason", &reason)?;
-    let (state, who, customer_id) = customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let step = rules::Step::RequestReview { reason: reason.trim().to_owned() };
     service::take_step(&state.pool, service::Party::Customer(customer_id), complaint_id, &step, reason.trim(), now)
@@ -348,7 +341,7 @@ pub async fn rate_complaint(complaint_id: i64, stars: u8, comment: String) -> Re
     if comment.trim().chars().count() > rules::TEXT_MAX {
         return Err(AppError::Invalid { field: "comment".into(), problem: "too_long".into() });
     }
-    let (state, _who, customer_id) = customer().await?;
+    let (state, _who, customer_id) = crate::guard::require_customer().await?;
     service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await?;
     my_complaint(complaint_id).await
 }

@@ -317,8 +317,7 @@ pub fn message_text(kind: MessageKind, p: &MessageParams, locale: Locale) -> (St
 
 #[server(endpoint = "messages/list")]
 pub async fn my_messages() -> Result<Vec<MessageItem>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::inbox(&state.pool, customer_id, INBOX_SIZE).await.map_err(AppError::internal)
 }
 
@@ -335,8 +334,7 @@ pub async fn unread_messages() -> Result<u32, AppError> {
 
 #[server(endpoint = "messages/read")]
 pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     match service::mark_read(&state.pool, customer_id, Some(message_id), now).await {
         Ok(0) => Err(AppError::NotFound),
@@ -347,8 +345,7 @@ pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "messages/read-all")]
 pub async fn mark_all_messages_read() -> Result<u64, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     service::mark_read(&state.pool, customer_id, None, now).await.map_err(AppError::internal)
 }
@@ -356,8 +353,7 @@ pub async fn mark_all_messages_read() -> Result<u64, AppError> {
 /// The alert settings of one of the customer's own accounts; `NotFound` for anyone else's.
 #[server(endpoint = "messages/account-alerts")]
 pub async fn account_alerts(account_id: i64) -> Result<AlertSettings, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::alert_settings_of(&state.pool, customer_id, account_id)
         .await
         .map_err(AppError::internal)?
@@ -372,8 +368,7 @@ pub async fn save_account_alerts(
     low_balance: String,
     reminder_days: String,
 ) -> Result<AlertSettings, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let account = crate::accounts::service::account_of(&state.pool, customer_id, account_id)
         .await
         .map_err(AppError::internal)?
@@ -395,16 +390,14 @@ pub async fn save_account_alerts(
 
 #[server(endpoint = "messages/preferences")]
 pub async fn message_preferences() -> Result<Preferences, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::preferences_of(&state.pool, customer_id).await.map_err(AppError::internal)
 }
 
 /// E-mail can only be chosen when the bank has an address for the customer.
 #[server(endpoint = "messages/preferences/save")]
 pub async fn save_message_preferences(sms: bool, email: bool) -> Result<Preferences, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let current = service::preferences_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     if email && !current.has_email {
         return Err(AppError::Invalid { field: "email".into(), problem: "no_address".into() });

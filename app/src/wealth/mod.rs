@@ -231,7 +231,7 @@ pub fn subscription_reference(id: i64) -> String {
 /// The questionnaire in force, to take.
 #[server(endpoint = "wealth/questionnaire")]
 pub async fn load_questionnaire() -> Result<Questionnaire, AppError> {
-    let (state, _who) = crate::guard::require_customer().await?;
+    let (state, _, _) = crate::guard::require_customer().await?;
     let scheme = service::scheme(&state.pool, None).await?;
     Ok(scheme.questionnaire)
 }
@@ -239,16 +239,14 @@ pub async fn load_questionnaire() -> Result<Questionnaire, AppError> {
 /// The Wealth page's head for the signed-in customer.
 #[server(endpoint = "wealth/home")]
 pub async fn load_wealth_home() -> Result<WealthHome, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::home(&state.pool, customer_id, state.now()).await
 }
 
 /// The customer's standing alone (the accounts overview shows the level and its expiry).
 #[server(endpoint = "wealth/standing")]
 pub async fn my_standing() -> Result<(Standing, NaiveDate), AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let standing = service::standing(&state.pool, customer_id).await?;
     Ok((standing, crate::accounts::china_today(state.now())))
 }
@@ -257,8 +255,7 @@ pub async fn my_standing() -> Result<(Standing, NaiveDate), AppError> {
 /// result is kept unsigned until the customer signs it.
 #[server(endpoint = "wealth/assessments/submit")]
 pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let assessment = service::submit(&state.pool, customer_id, &answers, now).await?;
     let detail = serde_json::json!({
@@ -274,8 +271,7 @@ pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> 
 /// One of the customer's own attempts; anyone else's answers `NotFound`.
 #[server(endpoint = "wealth/assessments/get")]
 pub async fn my_assessment(assessment_id: i64) -> Result<Assessment, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::assessment_of(&state.pool, Some(customer_id), assessment_id).await?.ok_or(AppError::NotFound)
 }
 
@@ -283,8 +279,7 @@ pub async fn my_assessment(assessment_id: i64) -> Result<Assessment, AppError> {
 #[server(endpoint = "wealth/assessments/sign/start")]
 pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
     let purpose = crate::auth::service::Purpose::SignAssessment;
     server::refused_or_internal(
@@ -304,8 +299,7 @@ pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge,
 #[server(endpoint = "wealth/assessments/sign")]
 pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: String) -> Result<Assessment, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
     let purpose = crate::auth::service::Purpose::SignAssessment;
@@ -335,8 +329,7 @@ pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: Str
 /// The catalogue under `filter`, each product with its badge for the signed-in customer.
 #[server(endpoint = "wealth/products", input = leptos::server_fn::codec::Json)]
 pub async fn products(filter: ProductFilter) -> Result<Vec<Product>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     let all = service::products(&state.pool, customer_id, state.now()).await?;
     Ok(all.into_iter().filter(|p| filter.admits(p)).collect())
 }
@@ -344,8 +337,7 @@ pub async fn products(filter: ProductFilter) -> Result<Vec<Product>, AppError> {
 /// A product's page for the signed-in customer.
 #[server(endpoint = "wealth/product")]
 pub async fn load_product_page(code: String) -> Result<ProductPage, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     service::product_page(&state.pool, customer_id, &code, state.now()).await
 }
 
@@ -364,8 +356,7 @@ pub struct Order {
 #[server(endpoint = "wealth/subscribe/start", input = leptos::server_fn::codec::Json)]
 pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     service::check_order(&state.pool, customer_id, &order, now).await?;
     let purpose = crate::auth::service::Purpose::Subscribe;
@@ -380,8 +371,7 @@ pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, 
 #[server(endpoint = "wealth/subscribe", input = leptos::server_fn::codec::Json)]
 pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Result<Subscription, AppError> {
     use crate::auth::server;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     if let Some(done) = service::subscription_by_key(&state.pool, customer_id, &challenge_id, now).await? {
         return Ok(done);
@@ -421,8 +411,7 @@ pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Resu
 /// Cancels a private placement within its 24-hour cooling-off window: refunded in full.
 #[server(endpoint = "wealth/cancel")]
 pub async fn cancel_subscription(subscription_id: i64) -> Result<Subscription, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let cancelled = service::cancel(&state.pool, customer_id, subscription_id, now).await?;
     let detail = serde_json::json!({ "subscription": cancelled.reference, "amount_minor": cancelled.amount_minor });

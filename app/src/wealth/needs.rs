@@ -63,8 +63,7 @@ pub fn choice_name(code: &str, locale: Locale) -> String {
 
 #[server(endpoint = "wealth/needs")]
 pub async fn my_needs() -> Result<Option<Needs>, AppError> {
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     ssr::needs_of(&state.pool, customer_id).await
 }
 
@@ -72,8 +71,7 @@ pub async fn my_needs() -> Result<Option<Needs>, AppError> {
 #[server(endpoint = "wealth/needs/save", input = leptos::server_fn::codec::Json)]
 pub async fn save_needs(needs: Needs) -> Result<Needs, AppError> {
     let needs = check_needs(needs)?;
-    let (state, who) = crate::guard::require_customer().await?;
-    let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
     ssr::save(&state.pool, customer_id, &needs, state.now()).await?;
     Ok(needs)
 }
