@@ -103,16 +103,27 @@ async fn age_of(pool: &AnyPool, customer_id: i64, today: NaiveDate) -> Result<u3
     Ok(date(&birth).map_or(0, |b| rules::age_on(b, today)))
 }
 
-type AssessmentRow =
-    (i64, i64, String, i64, i64, i64, i64, i64, Option<i64>, Option<String>, Option<String>, Option<String>);
+/// An attempt as stored, with how many attempts of its customer came after it.
+#[derive(sqlx::FromRow)]
+struct AssessmentRow {
+    id: i64,
+    version: i64,
+    answers: String,
+    score: i64,
+    level: i64,
+    capped: i64,
+    age: i64,
+    created_at: i64,
+    signed_at: Option<i64>,
+    expires_on: Option<String>,
+    review: Option<String>,
+    review_reason: Option<String>,
+    later: i64,
+}
 
-const ASSESSMENT_COLUMNS: &str = "SELECT id, version, answers, score, level, capped, age, created_at, signed_at, \
-     expires_on, review, review_reason FROM risk_assessments";
-
-async fn to_assessment(pool: &AnyPool, row: AssessmentRow, newest: bool) -> Result<Assessment, AppError> {
-    let (id, version, answers, score, level, capped, age, created_at, signed_at, expires_on, review, reason) = row;
-    let scheme = scheme(pool, Some(version)).await?;
-    let given = rules::decode_answers(&answers, scheme.questionnaire.questions.len());
+async fn to_assessment(pool: &AnyPool, row: AssessmentRow) -> Result<Assessment, AppError> {
+    let scheme = scheme(pool, Some(row.version)).await?;
+    let given = rules::decode_answers(&row.answers, scheme.questionnaire.questions.len());
     let answers = scheme
         .questionnaire
         .questions
@@ -124,19 +135,19 @@ async fn to_assessment(pool: &AnyPool, row: AssessmentRow, newest: bool) -> Resu
         })
         .collect();
     Ok(Assessment {
-        id,
-        version,
-        score: u32::try_from(score).unwrap_or(0),
-        level: Level::new(level).ok_or_else(|| AppError::internal("a stored level out of range"))?,
-        capped: capped != 0,
-        age: u32::try_from(age).unwrap_or(0),
-        taken_at: created_at,
-        signed_at,
-        expires_on: expires_on.as_deref().and_then(date),
-        review: review.as_deref().and_then(Review::parse),
-        review_reason: reason,
+        id: row.id,
+        version: row.version,
+        score: u32::try_from(row.score).unwrap_or(0),
+        level: Level::new(row.level).ok_or_else(|| AppError::internal("a stored level out of range"))?,
+        capped: row.capped != 0,
+        age: u32::try_from(row.age).unwrap_or(0),
+        taken_at: row.created_at,
+        signed_at: row.signed_at,
+        expires_on: row.expires_on.as_deref().and_then(date),
+        review: row.review.as_deref().and_then(Review::parse),
+        review_reason: row.review_reason,
         answers,
-        newest,
+        newest: row.later == 0,
     })
 }
 
@@ -154,19 +165,21 @@ pub async fn assessment_of(
     customer_id: Option<i64>,
     assessment_id: i64,
 ) -> Result<Option<Assessment>, AppError> {
-    let owner: Option<i64> = sqlx::query_scalar("SELECT customer_id FROM risk_assessments WHERE id = $1")
-        .bind(assessment_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(AppError::internal)?;
-    let Some(owner) = owner.filter(|o| customer_id.is_none_or(|c| c == *o)) else { return Ok(None) };
-    let row: AssessmentRow = sqlx::query_as(&format!("{ASSESSMENT_COLUMNS} WHERE id = $1"))
-        .bind(assessment_id)
-        .fetch_one(pool)
-        .await
-        .map_err(AppError::internal)?;
-    let newest = newest_id(pool, owner).await? == Some(assessment_id);
-    to_assessment(pool, row, newest).await.map(Some)
+    let row: Option<AssessmentRow> = sqlx::query_as(
+        "SELECT a.id, a.version, a.answers, a.score, a.level, a.capped, a.age, a.created_at, a.signed_at, \
+         a.expires_on, a.review, a.review_reason, \
+         (SELECT COUNT(*) FROM risk_assessments b WHERE b.customer_id = a.customer_id AND b.id > a.id) AS later \
+         FROM risk_assessments a WHERE a.id = $1 AND ($2 = 0 OR a.customer_id = $2)",
+    )
+    .bind(assessment_id)
+    .bind(customer_id.unwrap_or(0))
+    .fetch_optional(pool)
+    .await
+    .map_err(AppError::internal)?;
+    match row {
+        Some(row) => to_assessment(pool, row).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The customer's standing: the signed result in force (the newest signed one that is not
@@ -312,95 +325,67 @@ pub async fn home(pool: &AnyPool, customer_id: i64, now: i64) -> Result<WealthHo
     Ok(WealthHome { standing, today, newest, attempts_left_today, subscriptions, needs })
 }
 
-type ProductRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    String,
-    i64,
-    i64,
-);
+/// A product as stored (one row, read by column name).
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: i64,
+    code: String,
+    name_zh: String,
+    name_en: String,
+    kind: String,
+    risk: i64,
+    currency: String,
+    min_minor: i64,
+    step_minor: i64,
+    term_days: Option<i64>,
+    yield_low_bp: Option<i64>,
+    yield_high_bp: Option<i64>,
+    benchmark_zh: String,
+    benchmark_en: String,
+    subscription_fee_bp: i64,
+    management_fee_bp: i64,
+    window_opens: Option<String>,
+    window_closes: Option<String>,
+    private_placement: i64,
+    disclosure_version: String,
+    disclosure_zh: String,
+    disclosure_en: String,
+}
 
-const PRODUCT_COLUMNS: &str = "SELECT id, code, name_zh, name_en, kind, risk, currency, min_minor, step_minor, term_days, \
-     yield_low_bp, yield_high_bp, benchmark_zh, benchmark_en, subscription_fee_bp, management_fee_bp FROM wealth_products";
-
-/// The rest of a product's row (sqlx reads at most 16 columns into a tuple), after its id.
-type ProductMore = (Option<String>, Option<String>, i64, String, String, String);
-type ProductMoreRow = (i64, Option<String>, Option<String>, i64, String, String, String);
-
-async fn load_products(pool: &AnyPool, code: Option<&str>) -> Result<Vec<(ProductRow, ProductMore)>, AppError> {
-    let rows: Vec<ProductRow> =
-        sqlx::query_as(&format!("{PRODUCT_COLUMNS} WHERE ($1 = '' OR code = $1) ORDER BY risk, id"))
-            .bind(code.unwrap_or(""))
-            .fetch_all(pool)
-            .await
-            .map_err(AppError::internal)?;
-    let more: Vec<ProductMoreRow> = sqlx::query_as(
-        "SELECT id, window_opens, window_closes, private_placement, disclosure_version, disclosure_zh, disclosure_en \
-         FROM wealth_products WHERE ($1 = '' OR code = $1)",
+/// The catalogue (or the product with `code`), lowest risk first.
+async fn load_products(pool: &AnyPool, code: Option<&str>) -> Result<Vec<ProductRow>, AppError> {
+    sqlx::query_as(
+        "SELECT id, code, name_zh, name_en, kind, risk, currency, min_minor, step_minor, term_days, yield_low_bp, \
+         yield_high_bp, benchmark_zh, benchmark_en, subscription_fee_bp, management_fee_bp, window_opens, window_closes, \
+         private_placement, disclosure_version, disclosure_zh, disclosure_en FROM wealth_products \
+         WHERE ($1 = '' OR code = $1) ORDER BY risk, id",
     )
     .bind(code.unwrap_or(""))
     .fetch_all(pool)
     .await
-    .map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let m = more.iter().find(|m| m.0 == row.0)?;
-            Some((row, (m.1.clone(), m.2.clone(), m.3, m.4.clone(), m.5.clone(), m.6.clone())))
-        })
-        .collect())
+    .map_err(AppError::internal)
 }
 
-fn to_product(row: ProductRow, more: ProductMore, standing: &Standing, today: NaiveDate) -> Result<Product, AppError> {
-    let (
-        id,
-        code,
-        name_zh,
-        name_en,
-        kind,
-        risk,
-        currency,
-        min_minor,
-        step_minor,
-        term_days,
-        low,
-        high,
-        b_zh,
-        b_en,
-        fee,
-        mgmt,
-    ) = row;
-    let (opens, closes, private, disclosure_version, d_zh, d_en) = more;
-    let risk = Level::new(risk).ok_or_else(|| AppError::internal("a product's risk out of range"))?;
+fn to_product(row: ProductRow, standing: &Standing, today: NaiveDate) -> Result<Product, AppError> {
+    let risk = Level::new(row.risk).ok_or_else(|| AppError::internal("a product's risk out of range"))?;
     Ok(Product {
-        id,
-        code,
-        name: Names { zh: name_zh, en: name_en },
-        kind,
+        id: row.id,
+        code: row.code,
+        name: Names { zh: row.name_zh, en: row.name_en },
+        kind: row.kind,
         risk,
-        currency: Currency::parse(&currency).map_err(AppError::internal)?,
-        min_minor,
-        step_minor,
-        term_days,
-        yield_bp: low.zip(high),
-        benchmark: Names { zh: b_zh, en: b_en },
-        subscription_fee_bp: fee,
-        management_fee_bp: mgmt,
-        window: opens.as_deref().and_then(date).zip(closes.as_deref().and_then(date)),
-        private_placement: private != 0,
-        disclosure_version,
-        disclosure: Names { zh: d_zh, en: d_en },
+        currency: Currency::parse(&row.currency).map_err(AppError::internal)?,
+        min_minor: row.min_minor,
+        step_minor: row.step_minor,
+        term_days: row.term_days,
+        yield_bp: row.yield_low_bp.zip(row.yield_high_bp),
+        benchmark: Names { zh: row.benchmark_zh, en: row.benchmark_en },
+        subscription_fee_bp: row.subscription_fee_bp,
+        management_fee_bp: row.management_fee_bp,
+        window: row.window_opens.as_deref().and_then(date).zip(row.window_closes.as_deref().and_then(date)),
+        private_placement: row.private_placement != 0,
+        disclosure_version: row.disclosure_version,
+        disclosure: Names { zh: row.disclosure_zh, en: row.disclosure_en },
         suitability: rules::suitability(standing, risk, today),
     })
 }
@@ -409,7 +394,7 @@ fn to_product(row: ProductRow, more: ProductMore, standing: &Standing, today: Na
 pub async fn products(pool: &AnyPool, customer_id: i64, now: i64) -> Result<Vec<Product>, AppError> {
     let today = china_today(now);
     let standing = standing(pool, customer_id).await?;
-    load_products(pool, None).await?.into_iter().map(|(row, more)| to_product(row, more, &standing, today)).collect()
+    load_products(pool, None).await?.into_iter().map(|row| to_product(row, &standing, today)).collect()
 }
 
 /// The customer's demand accounts in `currency`, as the subscription form offers them.
@@ -428,18 +413,29 @@ async fn paying_accounts(pool: &AnyPool, customer_id: i64, currency: Currency) -
 }
 
 pub async fn product_page(pool: &AnyPool, customer_id: i64, code: &str, now: i64) -> Result<ProductPage, AppError> {
+    product_page_and_age(pool, customer_id, code, now).await.map(|(page, _)| page)
+}
+
+/// A product's page and the customer's age on its day (which the order's checks also need).
+async fn product_page_and_age(
+    pool: &AnyPool,
+    customer_id: i64,
+    code: &str,
+    now: i64,
+) -> Result<(ProductPage, u32), AppError> {
     let today = china_today(now);
     let standing = standing(pool, customer_id).await?;
-    let (row, more) = load_products(pool, Some(code)).await?.pop().ok_or(AppError::NotFound)?;
-    let product = to_product(row, more, &standing, today)?;
+    let row = load_products(pool, Some(code)).await?.pop().ok_or(AppError::NotFound)?;
+    let product = to_product(row, &standing, today)?;
     let age = age_of(pool, customer_id, today).await?;
-    Ok(ProductPage {
+    let page = ProductPage {
         accounts: paying_accounts(pool, customer_id, product.currency).await?,
         elder_warning: rules::needs_elder_review(age, product.risk),
         product,
         standing,
         today,
-    })
+    };
+    Ok((page, age))
 }
 
 /// An order that passed every check, with what the subscription records.
@@ -457,13 +453,12 @@ pub struct Checked {
 /// account, refused with the reason (`Invalid { field: "subscription", problem }`) or, for an
 /// amount that does not read as money, `Invalid { field: "amount" }`.
 pub async fn check_order(pool: &AnyPool, customer_id: i64, order: &Order, now: i64) -> Result<Checked, AppError> {
-    let page = product_page(pool, customer_id, &order.product, now).await?;
+    let (page, age) = product_page_and_age(pool, customer_id, &order.product, now).await?;
     let product = page.product;
     let amount = Money::parse(&order.amount, product.currency)
         .map_err(|_| AppError::Invalid { field: "amount".into(), problem: "unreadable".into() })?;
     // Someone else's account, or one that cannot pay in this currency, is not offered at all.
     let account = page.accounts.iter().find(|a| a.id == order.account_id).ok_or(AppError::NotFound)?;
-    let age = age_of(pool, customer_id, page.today).await?;
     let terms = Terms {
         risk: product.risk,
         min_minor: product.min_minor,
