@@ -74,6 +74,19 @@ async fn start(app: &TestApp, who: &IssuedSession, principal: &str, o: Value) ->
     }
 }
 
+/// A subscription's confirmation: step one passed, with the code sent to `phone`.
+async fn confirmation(app: &TestApp, who: &IssuedSession, principal: &str, phone: &str, o: Value) -> Value {
+    let challenge = start(app, who, principal, o.clone()).await.unwrap();
+    let code = code_of_kind_sent_to(app, phone, "subscribe_code");
+    json!({ "order": o, "challenge_id": challenge, "code": code })
+}
+
+/// Both steps of a subscription: the status and the answer of the confirmation.
+async fn buy(app: &TestApp, who: &IssuedSession, principal: &str, phone: &str, o: Value) -> (StatusCode, String) {
+    let body = confirmation(app, who, principal, phone, o).await;
+    json_call(app, "/api/wealth/subscribe", who, body).await
+}
+
 async fn demand_account(app: &TestApp, customer_id: i64, balance_minor: i64) -> i64 {
     let id = scalar(
         app,
@@ -250,9 +263,7 @@ async fn a_subscription_is_refused_for_each_reason_and_moves_money_once() {
 
     // Accepted: the same confirmation sent twice at once subscribes once.
     let o = order("AX-FI-91", paying, "1,500.00", true, false);
-    let challenge = start(&app, &customer, principal, o.clone()).await.unwrap();
-    let code = code_of_kind_sent_to(&app, "13800000022", "subscribe_code");
-    let body = json!({ "order": o, "challenge_id": challenge, "code": code });
+    let body = confirmation(&app, &customer, principal, "13800000022", o).await;
     let (a, b) = tokio::join!(
         json_call(&app, "/api/wealth/subscribe", &customer, body.clone()),
         json_call(&app, "/api/wealth/subscribe", &customer, body.clone()),
@@ -293,15 +304,7 @@ async fn a_subscription_is_refused_for_each_reason_and_moves_money_once() {
     assert!(text.contains("安心稳盈 91 天"), "the holding is on the overview: {text}");
     // A second subscription to the same product grows the same holding.
     let o2 = order("AX-FI-91", paying, "1000", true, false);
-    let challenge = start(&app, &customer, principal, o2.clone()).await.unwrap();
-    let code = code_of_kind_sent_to(&app, "13800000022", "subscribe_code");
-    let (status, text) = json_call(
-        &app,
-        "/api/wealth/subscribe",
-        &customer,
-        json!({ "order": o2, "challenge_id": challenge, "code": code }),
-    )
-    .await;
+    let (status, text) = buy(&app, &customer, principal, "13800000022", o2).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(json_of(&text)["holding_account_id"].as_i64(), Some(holding));
     assert_eq!(scalar(&app, "SELECT ledger_balance_minor FROM accounts WHERE id = $1", holding).await, 250_000);
@@ -310,9 +313,7 @@ async fn a_subscription_is_refused_for_each_reason_and_moves_money_once() {
     let mut confirmations = Vec::new();
     for amount in ["1000", "2000"] {
         let o = order("AX-CASH-01", paying, amount, true, false);
-        let challenge = start(&app, &customer, principal, o.clone()).await.unwrap();
-        let code = code_of_kind_sent_to(&app, "13800000022", "subscribe_code");
-        confirmations.push(json!({ "order": o, "challenge_id": challenge, "code": code }));
+        confirmations.push(confirmation(&app, &customer, principal, "13800000022", o).await);
     }
     // Asking for the second code aged the first (see `allow_new_code`): it was sent just now.
     sqlx::query("UPDATE one_time_codes SET sent_at = $1 WHERE id = $2")
@@ -379,15 +380,7 @@ async fn a_private_placement_is_refunded_in_full_within_its_cooling_off() {
     let paying = demand_account(&app, 24, 150_000_000).await; // 1.5 million yuan
     assess(&app, &customer, "customer:24", "13800000024", C5).await;
     let o = order("AX-PP-01", paying, "1000000", true, false);
-    let challenge = start(&app, &customer, "customer:24", o.clone()).await.unwrap();
-    let code = code_of_kind_sent_to(&app, "13800000024", "subscribe_code");
-    let (status, text) = json_call(
-        &app,
-        "/api/wealth/subscribe",
-        &customer,
-        json!({ "order": o, "challenge_id": challenge, "code": code }),
-    )
-    .await;
+    let (status, text) = buy(&app, &customer, "customer:24", "13800000024", o).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let done = json_of(&text);
     assert_eq!(done["may_cancel"], true);
@@ -437,15 +430,7 @@ async fn from_65_the_level_is_capped_and_high_risk_waits_for_a_supervisor() {
         start(&app, &customer, "customer:5", order("AX-EQ-01", paying, "50000", true, false)).await.unwrap_err();
     assert!(refused.contains("elder_warning"), "{refused}");
     let o = order("AX-EQ-01", paying, "50000", true, true);
-    let challenge = start(&app, &customer, "customer:5", o.clone()).await.unwrap();
-    let code = code_of_kind_sent_to(&app, "13800000005", "subscribe_code");
-    let (status, text) = json_call(
-        &app,
-        "/api/wealth/subscribe",
-        &customer,
-        json!({ "order": o, "challenge_id": challenge, "code": code }),
-    )
-    .await;
+    let (status, text) = buy(&app, &customer, "customer:5", "13800000005", o).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let waiting = json_of(&text);
     assert_eq!(waiting["status"], "pending_review");
