@@ -33,7 +33,9 @@ pub async fn record(
     now: i64,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    audit(pool, kind, Some(&who.principal), Some(&who.session_id), &client(), now, detail).await
+    let subject = who.customer_id();
+    audit_about(pool, kind, Some(&who.principal), Some(&who.session_id), subject, who.actor, &client(), now, detail)
+        .await
 }
 
 /// Records `kind`, done by `principal` (if anyone is known) in `session_id`.
@@ -47,11 +49,20 @@ pub async fn audit(
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     let customer = principal.and_then(principal_parts).filter(|(k, _)| *k == "customer").map(|(_, id)| id);
-    audit_about(pool, kind, principal, session_id, customer, client, now, detail).await
+    audit_about(pool, kind, principal, session_id, customer, acting_staff(), client, now, detail).await
+}
+
+/// The member of staff acting in this request's delegated session, if it is one: whatever a job
+/// records in it names them beside the customer.
+pub fn acting_staff() -> Option<i64> {
+    let parts = use_context::<http::request::Parts>()?;
+    let session = parts.extensions.get::<crate::guard::RequestSession>()?;
+    session.current()?.actor
 }
 
 /// Like [`audit`], naming the customer whose data was touched (a member of staff checking a
-/// customer in, say), so the customer can see who accessed what.
+/// customer in, say), so the customer can see who accessed what, and the member of staff acting
+/// in the customer's name in a delegated session.
 #[allow(clippy::too_many_arguments)]
 pub async fn audit_about(
     pool: &AnyPool,
@@ -59,6 +70,7 @@ pub async fn audit_about(
     principal: Option<&str>,
     session_id: Option<&str>,
     subject: Option<i64>,
+    acting_staff_id: Option<i64>,
     client: &Client,
     now: i64,
     detail: &str,
@@ -66,8 +78,8 @@ pub async fn audit_about(
     let (actor_kind, actor_id) =
         principal.and_then(principal_parts).map_or(("anonymous", None), |(k, id)| (k, Some(id)));
     sqlx::query(
-        "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_events (occurred_at, kind, actor_kind, actor_id, subject_customer_id, session_id, client_addr, user_agent, detail, acting_staff_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now)
     .bind(kind)
@@ -78,6 +90,7 @@ pub async fn audit_about(
     .bind(client.addr.as_deref())
     .bind(client.user_agent.as_deref())
     .bind(detail)
+    .bind(acting_staff_id)
     .execute(pool)
     .await
     .map(|_| ())

@@ -15,6 +15,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("not allowed")]
     Forbidden,
+    /// Only the customer may do this, in person: refused to a member of staff acting in a
+    /// delegated session (the questionnaire, a subscription, their password…).
+    #[error("only the customer may do this themselves")]
+    InPersonOnly,
     /// A field failed validation; `problem` is a stable key the UI translates.
     #[error("invalid {field}: {problem}")]
     Invalid { field: String, problem: String },
@@ -53,7 +57,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::InPersonOnly => StatusCode::FORBIDDEN,
             AppError::Invalid { .. } | AppError::File { .. } | AppError::SignIn(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Taken { .. } => StatusCode::CONFLICT,

@@ -19,6 +19,12 @@ pub struct Authenticated {
     pub session_id: String,
     /// The session's activity as recorded after this request (unix seconds).
     pub last_seen_at: i64,
+    /// In a delegated session, the member of staff acting in the customer's name (the token's
+    /// `act`); the principal is the customer.
+    pub actor: Option<i64>,
+    /// For a member of staff: this request still carried the cookie of a delegated session that
+    /// has ended (that delegation's id), so the page can say so.
+    pub assist_ended: Option<i64>,
 }
 
 impl Authenticated {
@@ -40,21 +46,53 @@ pub async fn authenticate(
     now: i64,
 ) -> Result<Option<Authenticated>, sqlx::Error> {
     let Ok(claims) = crate::auth::token::verify(token, key, now) else { return Ok(None) };
-    let live: Option<(String, i64)> = sqlx::query_as(
-        "SELECT principal, last_seen_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        principal: String,
+        created_at: i64,
+        last_seen_at: i64,
+        acting_staff_id: Option<i64>,
+    }
+    let live: Option<Live> = sqlx::query_as(
+        "SELECT principal, created_at, last_seen_at, acting_staff_id FROM sessions \
+         WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(&claims.sid)
     .bind(now)
     .fetch_optional(pool)
     .await?;
-    let Some((principal, mut last_seen_at)) = live.filter(|(principal, _)| *principal == claims.sub) else {
-        return Ok(None);
+    let Some(mut live) = live.filter(|live| live.principal == claims.sub) else { return Ok(None) };
+    // A token names an actor exactly when its session was opened for one, and the same one.
+    let actor = match &claims.act {
+        None => None,
+        Some(act) => match crate::audit::principal_parts(&act.sub) {
+            Some(("staff", id)) => Some(id),
+            _ => return Ok(None),
+        },
     };
-    if crate::auth::rules::records_activity(last_seen_at, now) {
-        record_activity(pool, &claims.sid, now).await?;
-        last_seen_at = now;
+    if actor != live.acting_staff_id {
+        return Ok(None);
     }
-    Ok(Some(Authenticated { principal, role: claims.role, session_id: claims.sid, last_seen_at }))
+    if actor.is_some() {
+        // A delegated session's own limits (30 minutes, 5 idle), checked on every request.
+        if let Some(ended) = crate::delegation::rules::session_ended(live.created_at, live.last_seen_at, now) {
+            crate::delegation::service::end_at_limit(pool, &claims.sid, ended, now).await?;
+            return Ok(None);
+        }
+        record_activity(pool, &claims.sid, now).await?;
+        live.last_seen_at = now;
+    } else if crate::auth::rules::records_activity(live.last_seen_at, now) {
+        record_activity(pool, &claims.sid, now).await?;
+        live.last_seen_at = now;
+    }
+    Ok(Some(Authenticated {
+        principal: live.principal,
+        role: claims.role,
+        session_id: claims.sid,
+        last_seen_at: live.last_seen_at,
+        actor,
+        assist_ended: None,
+    }))
 }
 
 /// Records activity on a session now (never moving it back, whichever request writes last).
@@ -98,6 +136,13 @@ pub async fn authenticated(state: &AppState) -> Result<Option<Authenticated>, Ap
 #[allow(clippy::type_complexity)]
 pub struct RequestSession(std::sync::Arc<tokio::sync::OnceCell<(Option<Authenticated>, Vec<http::HeaderValue>)>>);
 
+impl RequestSession {
+    /// The session, if it has been looked up already.
+    pub fn current(&self) -> Option<Authenticated> {
+        self.0.get().and_then(|(who, _)| who.clone())
+    }
+}
+
 /// The session a request carries: from the access cookie, or, when that has run out, by
 /// trading the refresh cookie for new tokens, returned as `Set-Cookie` values for the
 /// response. For plain axum handlers as much as for server functions.
@@ -115,9 +160,59 @@ async fn look_up_session(
 ) -> Result<(Option<Authenticated>, Vec<http::HeaderValue>), AppError> {
     let cookie = |name| crate::state::cookie_value(&parts.headers, name);
     let now = state.now();
+    // A delegated session, held beside the agent's own: while it lives it is who is asking, and
+    // every request in it is recorded; once it has ended, the agent's own session answers.
+    let mut assist_ended = None;
+    if let Some(token) = cookie(crate::delegation::ASSIST_COOKIE) {
+        let delegated = authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)?;
+        match delegated {
+            Some(who) if who.actor.is_some() => {
+                let detail = serde_json::json!({ "method": parts.method.as_str(), "path": parts.uri.path() });
+                crate::audit::audit_about(
+                    &state.pool,
+                    "assisted_request",
+                    Some(&who.principal),
+                    Some(&who.session_id),
+                    who.customer_id(),
+                    who.actor,
+                    &crate::audit::client_of(parts),
+                    now,
+                    &detail.to_string(),
+                )
+                .await
+                .map_err(AppError::internal)?;
+                return Ok((Some(who), Vec::new()));
+            }
+            _ => {
+                assist_ended = Some(
+                    crate::delegation::service::of_token(&state.pool, &state.signing_key, &token)
+                        .await
+                        .map_err(AppError::internal)?
+                        .unwrap_or(0),
+                );
+            }
+        }
+    }
+    let (mut who, mut cookies) = own_session(state, parts, now).await?;
+    if let Some(ended) = assist_ended {
+        cookies.push(crate::delegation::clear_assist_cookie(&state.settings));
+        if let Some(who) = who.as_mut().filter(|who| who.role.is_staff()) {
+            who.assist_ended = Some(ended);
+        }
+    }
+    Ok((who, cookies))
+}
+
+/// The person's own session: the access cookie, or the refresh cookie traded for new tokens.
+async fn own_session(
+    state: &AppState,
+    parts: &http::request::Parts,
+    now: i64,
+) -> Result<(Option<Authenticated>, Vec<http::HeaderValue>), AppError> {
+    let cookie = |name| crate::state::cookie_value(&parts.headers, name);
     if let Some(token) = cookie(crate::auth::ACCESS_COOKIE) {
         let who = authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)?;
-        if who.is_some() {
+        if who.as_ref().is_some_and(|who| who.actor.is_none()) {
             return Ok((who, Vec::new()));
         }
     }
@@ -143,10 +238,27 @@ async fn look_up_session(
 }
 
 /// The signed-in customer making this request, with their customer id, or `Unauthenticated`. A
-/// staff session is refused (`Forbidden`) and the attempt recorded.
+/// staff session is refused (`Forbidden`) and the attempt recorded. A delegated session is the
+/// customer's: what only the customer may do asks [`require_customer_in_person`].
 pub async fn require_customer() -> Result<(AppState, Authenticated, i64), AppError> {
     let (state, who) = require_role(&[Role::Customer]).await?;
     let customer_id = who.customer_id().ok_or(AppError::Forbidden)?;
+    Ok((state, who, customer_id))
+}
+
+/// Like [`require_customer`], for what the customer must do themselves (`action` names it: the
+/// questionnaire, a subscription, their password…): a member of staff acting in a delegated
+/// session is refused (`InPersonOnly`), and the attempt recorded for the customer to see.
+pub async fn require_customer_in_person(action: &str) -> Result<(AppState, Authenticated, i64), AppError> {
+    let (state, who, customer_id) = require_customer().await?;
+    if who.actor.is_some() {
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+        let detail = serde_json::json!({ "action": action, "path": path }).to_string();
+        crate::audit::record(&state.pool, &who, "assisted_refused", state.now(), &detail)
+            .await
+            .map_err(AppError::internal)?;
+        return Err(AppError::InPersonOnly);
+    }
     Ok((state, who, customer_id))
 }
 

@@ -69,12 +69,31 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             main.scroll_into_view();
         }
     };
+    let session = crate::auth::use_session();
+    // A delegated session's banner over every page (for the agent); the customer's notice of a
+    // request or a live session, at the top of the page's content.
+    let banner = move || {
+        Suspend::new(async move {
+            let banner = session.viewer.await.ok().flatten().and_then(|viewer| viewer.assist);
+            banner.map(|banner| view! { <crate::delegation::pages::AssistBar banner /> })
+        })
+    };
+    let notice = move || {
+        Suspend::new(async move {
+            let notice = session.viewer.await.ok().flatten().and_then(|viewer| viewer.assist_notice);
+            notice.map(|notice| view! { <crate::delegation::pages::AssistNoticeBox notice /> })
+        })
+    };
     view! {
         <SiteTitle />
         <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_to_content)}</a>
+        <Transition fallback=|| ()>{banner}</Transition>
         <SiteHeader />
         <crate::auth::IdleWatch />
-        <main id="main" tabindex="-1" node_ref=main_ref>{children()}</main>
+        <main id="main" tabindex="-1" node_ref=main_ref>
+            <Transition fallback=|| ()>{notice}</Transition>
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>
             <p>"© 2026 " {t!(i18n, footer.rights)}</p>
@@ -294,4 +313,16 @@ pub fn loading() -> impl IntoView {
 pub fn failed() -> impl IntoView {
     let i18n = use_i18n();
     view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
+}
+
+/// Like [`failed`], saying so when what failed is for the customer to do in person (refused in a
+/// delegated session).
+pub fn failed_because(error: &crate::error::AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let in_person = matches!(error, crate::error::AppError::InPersonOnly);
+    view! {
+        <p class="error-box" role="alert">
+            {move || if in_person { t_string!(i18n, assist.in_person_only) } else { t_string!(i18n, error.generic) }}
+        </p>
+    }
 }

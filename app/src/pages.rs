@@ -233,6 +233,39 @@ impl LazyRoute for CustomerSearch {
     }
 }
 
+pub struct StartAssist;
+#[lazy_route]
+impl LazyRoute for StartAssist {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::delegation::pages::StartAssistPage)
+    }
+}
+
+pub struct AssistStatus;
+#[lazy_route]
+impl LazyRoute for AssistStatus {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::delegation::pages::AssistPage)
+    }
+}
+
+pub struct Delegations;
+#[lazy_route]
+impl LazyRoute for Delegations {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        staff(crate::delegation::pages::DelegationsPage)
+    }
+}
+
 pub struct Assessment;
 #[lazy_route]
 impl LazyRoute for Assessment {

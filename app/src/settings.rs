@@ -32,14 +32,14 @@ pub struct ActivityItem {
 
 #[server(endpoint = "settings/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let (state, who, _) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer_in_person("sessions").await?;
     let now = state.now();
     crate::auth::service::live_sessions(&state.pool, &who, now).await.map_err(AppError::internal)
 }
 
 #[server(endpoint = "settings/end-session")]
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
-    let (state, who, _) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer_in_person("sessions").await?;
     let now = state.now();
     let client = crate::audit::client();
     match crate::auth::service::end_session(&state.pool, &who, &session_id, &client, now).await {
@@ -51,7 +51,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "settings/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    let (state, who, _) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer_in_person("sessions").await?;
     let now = state.now();
     let client = crate::audit::client();
     crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)
@@ -97,6 +97,14 @@ fn event_name(kind: &str, locale: Locale) -> String {
         | "complaint_resumed" => {
             td_string!(locale, settings.event_complaint_handled)
         }
+        "customer_search" => td_string!(locale, settings.event_customer_search),
+        "assist_requested" | "assist_approved" => td_string!(locale, settings.event_assist_requested),
+        "assist_started" => td_string!(locale, settings.event_assist_started),
+        "assist_ended" => td_string!(locale, settings.event_assist_ended),
+        "assist_closed" | "assist_code_wrong" | "assist_code_refused" => {
+            td_string!(locale, settings.event_assist_closed)
+        }
+        "assisted_refused" => td_string!(locale, settings.event_assisted_refused),
         _ => td_string!(locale, settings.event_other),
     }
     .to_string()
@@ -180,12 +188,14 @@ pub fn SettingsPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(_) => failed().into_any(),
+                        Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
                 })}
             </Transition>
 
             <crate::messages::page::MessagePreferences />
+
+            <crate::delegation::pages::AssistHistory />
 
             <h2>{t!(i18n, settings.password_title)}</h2>
             <p>{t!(i18n, settings.password_lead)}</p>

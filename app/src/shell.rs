@@ -93,6 +93,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/complaints/report") view={Lazy::<pages::ComplaintReport>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/staff/complaints/:id") view={Lazy::<pages::StaffComplaint>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers") view={Lazy::<pages::CustomerSearch>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/assist/new") view={Lazy::<pages::StartAssist>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/assist/:id") view={Lazy::<pages::AssistStatus>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/delegations") view={Lazy::<pages::Delegations>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/staff/wealth") view={Lazy::<pages::WealthReview>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/accounts") view={Lazy::<pages::Accounts>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/accounts/:id") view={Lazy::<pages::Account>::new()} ssr=SsrMode::Async />

@@ -54,6 +54,7 @@ fn duties(role: Role) -> &'static [Duty] {
         Role::Supervisor => &[
             Duty::Complaints,
             Duty::Delegation,
+            Duty::DelegationReview,
             Duty::BranchAppointments,
             Duty::Reports,
             Duty::ComplaintReport,
@@ -67,6 +68,7 @@ fn duties(role: Role) -> &'static [Duty] {
 enum Duty {
     Complaints,
     Delegation,
+    DelegationReview,
     BranchAppointments,
     Reports,
     ComplaintReport,
@@ -82,6 +84,7 @@ fn duty_page(duty: Duty) -> Option<&'static str> {
         Duty::ComplaintReport => Some("/staff/complaints/report"),
         Duty::WealthReview => Some("/staff/wealth"),
         Duty::Delegation => Some("/staff/customers"),
+        Duty::DelegationReview => Some("/staff/delegations"),
     }
 }
 
@@ -89,6 +92,9 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
     let (title, body) = match duty {
         Duty::Complaints => (td_string!(locale, staff.duty_complaints), td_string!(locale, staff.duty_complaints_body)),
         Duty::Delegation => (td_string!(locale, staff.duty_delegation), td_string!(locale, staff.duty_delegation_body)),
+        Duty::DelegationReview => {
+            (td_string!(locale, staff.duty_delegation_review), td_string!(locale, staff.duty_delegation_review_body))
+        }
         Duty::BranchAppointments => {
             (td_string!(locale, staff.duty_appointments), td_string!(locale, staff.duty_appointments_body))
         }
@@ -105,10 +111,22 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
 pub fn StaffHomePage() -> impl IntoView {
     let i18n = use_i18n();
     let profile = Resource::new_blocking(|| (), |_| staff_profile());
+    // Back from a delegated session that has ended: which, and why.
+    let query = leptos_router::hooks::use_query_map();
+    let ended = Resource::new_blocking(
+        move || query.with(|q| q.get("assist_ended").and_then(|id| id.parse::<i64>().ok())),
+        |id| async move {
+            match id {
+                Some(id) => Some(crate::delegation::assist_status(id).await),
+                None => None,
+            }
+        },
+    );
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, staff.home_title).to_string()) />
         <section class="page">
             <h1>{t!(i18n, staff.home_title)}</h1>
+            <crate::delegation::pages::AssistEnded ended />
             <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {

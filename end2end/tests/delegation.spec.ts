@@ -2,7 +2,7 @@
 // customer number and by mobile number, sees masked details only, and is told in words when a
 // search cannot be read. The search is a plain form: it works without WASM. Every page passes axe.
 import { expect, test } from '@playwright/test';
-import { baseUrl, expectNoAxeViolations, staffSignIn, waitForHydration } from './helpers';
+import { baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, signIn, staffSignIn, waitForHydration } from './helpers';
 
 test('an agent finds a customer and sees masked details only', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
@@ -36,4 +36,128 @@ test('an agent finds a customer and sees masked details only', async ({ browser 
   await expect(noJs.getByRole('row').filter({ hasText: 'C000013' })).toContainText('138****0013');
   await plain.close();
   await context.close();
+});
+
+// A delegated session, end to end, with two browsers: an agent asks, the customer (signed in,
+// in English on the desktop run) sees the request and its code on their portal, the agent enters
+// the code the customer read out (taken from the SMS outbox), works in the customer's pages
+// under the banner, books a visit on their behalf and is refused the questionnaire; then the
+// agent ends the session (phone run) or the customer does and the agent's next page says so
+// (desktop run). The customer finds the session in Settings. Every page passes axe.
+test('an agent helps a customer with their consent, within limits, and the customer sees the record', async ({ browser }, testInfo) => {
+  const { viewport, hasTouch, isMobile } = testInfo.project.use;
+  const phoneRun = testInfo.project.name === 'phone-360';
+  // Outside the demo customer slots (helpers.ts): C000008 and C000009, neither diamond nor staff.
+  const customer = phoneRun ? { login: 'C000008', phone: '13800000008' } : { login: 'C000009', phone: '13800000009' };
+  const locale = phoneRun ? 'zh-CN' : 'en';
+  const agentNo = phoneRun ? 'S0009' : 'S0010';
+
+  const customerContext = await browser.newContext({ viewport, hasTouch, isMobile, locale });
+  const customerPage = await customerContext.newPage();
+  const customerErrors = collectErrors(customerPage);
+  await signIn(customerPage, customer, locale);
+
+  const agentContext = await browser.newContext({ viewport, hasTouch, isMobile });
+  const agent = await agentContext.newPage();
+  const agentErrors = collectErrors(agent);
+  await staffSignIn(agent, agentNo);
+  await agent.goto(`${baseUrl()}/staff/customers?q=${customer.login}`);
+  await agent.getByRole('link', { name: `请求协助会话 ${customer.login}` }).click();
+  await expect(agent.getByRole('heading', { name: '请求协助会话' })).toBeVisible();
+  await waitForHydration(agent);
+  // A reason too short is named, and nothing is sent.
+  await agent.getByLabel('事由').fill('帮忙');
+  await agent.getByLabel('投诉编号或来电工单号').fill('CT20261202001');
+  await agent.getByRole('button', { name: '发送请求' }).click();
+  await expect(agent.getByText('请写明事由，至少 10 个字。')).toBeVisible();
+  await expectNoAxeViolations(agent);
+  await agent.getByLabel('事由').fill('客户来电，请求协助预约网点办理开户');
+  const since = Date.now();
+  await agent.getByRole('button', { name: '发送请求' }).click();
+  await expect(agent).toHaveURL(/\/staff\/assist\/\d+$/);
+  await expect(agent.getByText('等待客户同意')).toBeVisible();
+  await expectNoAxeViolations(agent);
+
+  // The customer sees who asks, why, and the code on their portal; the SMS says the same.
+  const code = await codeFromOutbox(customer.phone, since, undefined, 'assist_consent_code');
+  await customerPage.reload();
+  const notice = customerPage.getByRole('region', { name: phoneRun ? '客服请求协助您' : 'An agent asks to help you' });
+  await expect(notice).toContainText(code);
+  await expect(notice).toContainText(agentNo);
+  await expect(notice).toContainText('客户来电，请求协助预约网点办理开户');
+  await expectNoAxeViolations(customerPage);
+
+  // The agent enters the code the customer read out: the customer's overview, under the banner.
+  await waitForHydration(agent);
+  await agent.getByLabel('客户读出的同意码').fill(code);
+  await agent.getByRole('button', { name: '开始协助会话' }).click();
+  await expect(agent).toHaveURL(/\/accounts$/);
+  const banner = agent.getByRole('complementary', { name: '协助会话' });
+  await expect(banner).toContainText(customer.login);
+  await expect(banner).toContainText('客户来电，请求协助预约网点办理开户');
+  await expect(banner.locator('.assist-clock')).toHaveText(/^(29|30):\d\d$/);
+  await expect(agent.getByRole('heading', { name: '账户', exact: true })).toBeVisible();
+  await expectNoAxeViolations(agent);
+
+  // Books a visit on the customer's behalf; the banner stays through every step.
+  await agent.goto(`${baseUrl()}/appointments/book`);
+  await expect(banner).toBeVisible();
+  await agent.getByLabel(/开立账户/).check();
+  await agent.getByRole('button', { name: '下一步' }).click();
+  await agent.getByLabel('按区或网点名称查找').fill('浦东');
+  await agent.getByRole('button', { name: '查找' }).click();
+  await agent.getByRole('button', { name: '下一步' }).click();
+  await agent.getByRole('group', { name: '请选择日期' }).locator('input[type=radio]:not([disabled])').nth(1).check();
+  await agent.getByRole('button', { name: '下一步' }).click();
+  await agent.getByRole('group', { name: '请选择时间' }).locator('input[type=radio]:not([disabled])').first().check();
+  await agent.getByRole('button', { name: '下一步' }).click();
+  await waitForHydration(agent);
+  await agent.getByRole('button', { name: '确认预约' }).click();
+  await expect(agent).toHaveURL(/\/appointments\/\d+\?done=1$/);
+  await expect(agent.getByText(`由客服 客服专员${phoneRun ? '壬' : '癸'} ${agentNo} 代客户办理`)).toBeVisible();
+  await expect(banner).toBeVisible();
+
+  // The questionnaire is the customer's alone: refused by the server, in words.
+  await agent.goto(`${baseUrl()}/wealth/assessment`);
+  await expect(agent.getByRole('alert')).toContainText('此项业务须由客户本人办理');
+  await expectNoAxeViolations(agent);
+
+  if (phoneRun) {
+    // The agent ends the session: back on their own home, told so.
+    await waitForHydration(agent);
+    await banner.getByRole('button', { name: '结束会话' }).click();
+    await expect(agent).toHaveURL(/\/staff\/home\?assist_ended=\d+$/);
+    await expect(agent.getByRole('status').filter({ hasText: '客服结束了会话' })).toBeVisible();
+  } else {
+    // The customer ends it from their portal; the agent's next page is their home, saying why.
+    await customerPage.reload();
+    await waitForHydration(customerPage);
+    const live = customerPage.getByRole('region', { name: 'An agent is helping you now' });
+    await expect(live).toContainText(agentNo);
+    await live.getByRole('button', { name: 'End the assisted session now' }).click();
+    await expect(live).toBeHidden();
+    await waitForHydration(agent);
+    await agent.getByRole('link', { name: '账户', exact: true }).first().click();
+    await expect(agent).toHaveURL(/\/staff\/home\?assist_ended=\d+$/);
+    await expect(agent.getByRole('status').filter({ hasText: '客户结束了会话' })).toBeVisible();
+  }
+  await expect(agent.getByRole('complementary', { name: '协助会话' })).toHaveCount(0);
+  await expectNoAxeViolations(agent);
+
+  // The customer's record: who, why, what was done and what was refused.
+  await customerPage.goto(`${baseUrl()}/settings`);
+  const record = customerPage.locator('.assist-record').first();
+  await expect(record).toContainText(agentNo);
+  await expect(record).toContainText(phoneRun ? '预约了网点' : 'Booked a branch visit');
+  await expect(record).toContainText(phoneRun ? '风险测评问卷（须本人填写）' : 'The risk questionnaire (only you may answer it)');
+  await expect(record).toContainText(phoneRun ? '客服结束了会话' : 'the customer ended it');
+  await expectNoAxeViolations(customerPage);
+  // The visit booked on their behalf says so on their own list too.
+  await customerPage.goto(`${baseUrl()}/appointments`);
+  await expect(customerPage.locator('.on-behalf').first()).toContainText(agentNo);
+
+  expect(customerErrors).toEqual([]);
+  expect(agentErrors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+  await customerContext.close();
+  await agentContext.close();
 });

@@ -286,8 +286,8 @@ pub async fn generate(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
     generate_parts(pool, size, true).await
 }
 
-/// The demo data without the wealth-product catalogue: for tests that fill a database migrated
-/// only as far as a schema from before the catalogue (migration 0011).
+/// The demo data without the wealth-product catalogue (nor what came after it): for tests that
+/// fill a database migrated only as far as a schema from before the catalogue (migration 0011).
 pub async fn generate_without_catalogue(pool: &AnyPool, size: &DemoSize) -> Result<DemoSummary> {
     generate_parts(pool, size, false).await
 }
@@ -350,6 +350,8 @@ async fn generate_parts(pool: &AnyPool, size: &DemoSize, catalogue: bool) -> Res
     insert_demo_visits(&mut tx, size).await?;
     if catalogue {
         insert_wealth_products(&mut tx, size).await?;
+        // Customer 3 also works at the bank: an assisted session for them needs a supervisor.
+        sqlx::query("UPDATE customers SET is_employee = 1 WHERE customer_no = 'C000003'").execute(&mut *tx).await?;
     }
     // C000001 has set a balance alert above what the first current account holds, so the
     // first run of the alert job has something to say (Messages, and an SMS in the outbox).
@@ -660,6 +662,8 @@ async fn insert_branches_services_staff(
         ("S0006", "客服专员己", "agent"),
         ("S0007", "客服专员庚", "agent"),
         ("S0008", "客服专员辛", "agent"),
+        ("S0009", "客服专员壬", "agent"),
+        ("S0010", "客服专员癸", "agent"),
         ("S0101", "客服主管", "supervisor"),
         ("S0102", "网点主管甲", "supervisor"),
         ("S0103", "网点主管乙", "supervisor"),

@@ -1,12 +1,21 @@
-//! Finding a customer to help (the first part of delegated staff sessions), against a real
-//! database: agents and supervisors search by customer number, mobile number or name; results are
-//! masked; a search that cannot be read is refused by name; customers and branch staff are
-//! refused; every search is in the audit trail.
+//! Delegated staff sessions against a real database, through the HTTP routes and cookies a
+//! browser uses:
+//! - finding a customer: agents and supervisors search by customer number, mobile number or
+//!   name; results are masked; a search that cannot be read is refused by name; customers and
+//!   branch staff are refused; every search is in the audit trail;
+//! - consent: the code goes by SMS (after a supervisor's approval for diamond-tier and employee
+//!   customers); a wrong, expired or third wrong code, another agent or the wrong role gets
+//!   nothing; the customer can refuse;
+//! - the session: the customer's pages with both identities recorded; what only the customer may
+//!   do refused (and allowed with the customer's own session, which is untouched); records made
+//!   in it name the agent; it ends by the agent, the customer, a supervisor, 5 idle minutes or
+//!   its 30-minute limit, and the agent's next page is their own home, saying so.
 
 mod common;
 
-use common::{TestApp, call, signed_in, staff_signed_in};
-use http::StatusCode;
+use axum::body::Body;
+use common::{TestApp, call, code_of_kind_sent_to, signed_in, split, staff_signed_in};
+use http::{Request, StatusCode};
 use serde_json::Value;
 
 fn found(text: &str) -> Vec<Value> {
@@ -76,5 +85,371 @@ async fn staff_find_a_customer_by_number_mobile_or_name_and_see_masked_details()
     assert_eq!(recorded.len(), 4, "{recorded:?}");
     assert!(recorded[0].contains("\"by\":\"customer_no\"") && recorded[0].contains("\"found\":1"), "{recorded:?}");
     assert!(recorded[1].contains("\"by\":\"mobile\""), "{recorded:?}");
+    app.cleanup().await;
+}
+
+/// A form posted to a server function with these cookies: status, `Set-Cookie` values, text.
+async fn post(app: &TestApp, endpoint: &str, cookie: &str, body: &str) -> (StatusCode, Vec<String>, String) {
+    let request = Request::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("cookie", cookie)
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let (res, text) = split(app.send(request).await).await;
+    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    (res.status(), cookies, text)
+}
+
+fn own(session: &app::auth::service::IssuedSession) -> String {
+    format!("portal_session={}", session.access_token)
+}
+
+/// A customer an agent may help without a supervisor: (customer number, mobile, id).
+async fn ordinary_customer(app: &TestApp, skip: i64) -> (String, String, i64) {
+    sqlx::query_as(
+        "SELECT customer_no, mobile, id FROM customers WHERE tier <> 'diamond' AND is_employee = 0 \
+         AND status = 'active' AND ebanking_suspended = 0 AND id > 11 ORDER BY id LIMIT 1 OFFSET $1",
+    )
+    .bind(skip)
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap()
+}
+
+const REASON: &str = "Customer+asks+for+help+booking+a+branch+visit";
+
+/// Agent `cookie` asks to help `customer_no`; answers the status and text.
+async fn ask(app: &TestApp, cookie: &str, customer_no: &str) -> (StatusCode, String) {
+    let body = format!("customer_no={customer_no}&reason={REASON}&reference=CT20261202001");
+    let (status, _, text) = post(app, "/api/staff/assist/request", cookie, &body).await;
+    (status, text)
+}
+
+async fn asked(app: &TestApp, cookie: &str, customer_no: &str) -> i64 {
+    let (status, text) = ask(app, cookie, customer_no).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    text.parse().unwrap_or_else(|_| panic!("an id: {text}"))
+}
+
+/// Enters the consent code; answers the delegated session's token when it opened.
+async fn enter(app: &TestApp, cookie: &str, id: i64, code: &str) -> (StatusCode, Option<String>, String) {
+    let (status, cookies, text) = post(app, "/api/staff/assist/consent", cookie, &format!("id={id}&code={code}")).await;
+    let token = cookies.iter().find_map(|c| {
+        c.strip_prefix("portal_assist=")
+            .map(|rest| rest.split(';').next().unwrap().to_owned())
+            .filter(|t| !t.is_empty())
+    });
+    (status, token, text)
+}
+
+fn status_of(text: &str) -> String {
+    serde_json::from_str::<Value>(text).map(|v| v["status"].as_str().unwrap_or_default().to_owned()).unwrap_or_default()
+}
+
+async fn delegation(app: &TestApp, id: i64) -> (String, Option<String>, Option<String>) {
+    sqlx::query_as("SELECT status, end_reason, ended_by FROM delegations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str, bind: i64) -> i64 {
+    sqlx::query_scalar(sql).bind(bind).fetch_one(&app.state.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_agent_helps_with_the_customers_consent_and_may_not_do_what_only_the_customer_may() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    let agent_id: i64 = count(&app, "SELECT id FROM staff_users WHERE staff_no = 'S0007' AND $1 = $1", 0).await;
+    let (customer_no, mobile, customer_id) = ordinary_customer(&app, 0).await;
+    let customer = signed_in(&app, &customer_no, &mobile, now).await;
+
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    // The code goes by SMS, naming the agent and the reason, and shows on the customer's portal.
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    let outbox = std::fs::read_to_string(&app.config.portal.outbox_path).unwrap();
+    assert!(outbox.lines().any(|l| l.contains("assist_consent_code") && l.contains("S0007")), "{outbox}");
+    let notice = app::delegation::service::notice(&app.state.pool, customer_id, now).await.unwrap().expect("a notice");
+    assert_eq!(notice.code.as_deref(), Some(code.as_str()));
+    assert!(!notice.active);
+    // One open request per customer, whoever asks.
+    let other = staff_signed_in(&app, "S0008", "13900000008", now).await;
+    let (status, text) = ask(&app, &own(&other), &customer_no).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("already_open"), "{text}");
+    // Another agent cannot enter the code of this request; a wrong code is counted.
+    let (status, token, _) = enter(&app, &own(&other), id, &code).await;
+    assert_eq!((status, token), (StatusCode::NOT_FOUND, None));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, token, text) = enter(&app, &own(&agent), id, wrong).await;
+    assert_eq!((status, token), (StatusCode::UNPROCESSABLE_ENTITY, None));
+    assert!(text.contains("wrong:2"), "{text}");
+    let (status, token, text) = enter(&app, &own(&agent), id, &code).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let token = token.expect("the session's cookie");
+    // The token names the customer as subject and the agent as actor.
+    let claims = app::auth::token::verify(&token, &app.state.signing_key, now).unwrap();
+    assert_eq!(claims.sub, format!("customer:{customer_id}"));
+    assert_eq!(claims.act.map(|a| a.sub), Some(format!("staff:{agent_id}")));
+    assert!(claims.exp <= now + 30 * 60 + 5);
+    let delegated = format!("{}; portal_assist={token}", own(&agent));
+
+    // The agent reads the customer's data, in the customer's name.
+    let (status, _, text) = post(&app, "/api/accounts/overview", &delegated, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // Files a complaint for them: the record names the agent.
+    let body =
+        "kind=complaint&category=waiting_time&contact=sms&what_happened=The+counter+was+closed+at+noon+twice.&wanted=";
+    let (status, _, text) = post(&app, "/api/complaints/file", &delegated, body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let complaint: i64 = serde_json::from_str::<Value>(&text).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(count(&app, "SELECT assisted_by FROM complaints WHERE id = $1", complaint).await, agent_id);
+    let (status, _, text) =
+        post(&app, "/api/complaints/one", &own(&customer), &format!("complaint_id={complaint}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("S0007"), "the customer sees who filed it: {text}");
+
+    // What only the customer may do is refused, by the server, and each refusal recorded.
+    let in_person = [
+        ("/api/wealth/questionnaire", String::new()),
+        ("/api/wealth/assessments/submit", "answers=1".to_owned()),
+        ("/api/wealth/assessments/sign/start", "assessment_id=1".to_owned()),
+        ("/api/wealth/cancel", "subscription_id=1".to_owned()),
+        ("/api/accounts/reveal/start", "account_id=1".to_owned()),
+        ("/api/settings/password/start", "current_password=Demo-2026!".to_owned()),
+        ("/api/settings/sessions", String::new()),
+        ("/api/settings/end-other-sessions", String::new()),
+        ("/api/messages/preferences/save", "sms=true&email=false".to_owned()),
+        ("/api/assist/refuse", format!("id={id}")),
+    ];
+    for (endpoint, body) in &in_person {
+        let (status, _, text) = post(&app, endpoint, &delegated, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint}: {text}");
+        assert!(text.contains("InPersonOnly"), "{endpoint}: {text}");
+    }
+    // A delegated session never starts another delegation.
+    let (status, _) = ask(&app, &delegated, &ordinary_customer(&app, 1).await.0).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let refused = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'assisted_refused' AND acting_staff_id = $1 AND actor_kind = 'customer'",
+        agent_id,
+    )
+    .await;
+    assert_eq!(refused, in_person.len() as i64);
+    // Every request in the session is recorded with both identities.
+    let requests = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'assisted_request' AND acting_staff_id = $1",
+        agent_id,
+    )
+    .await;
+    assert!(requests >= in_person.len() as i64 + 3, "{requests}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE acting_staff_id IS NOT NULL AND (actor_kind <> 'customer' OR actor_id <> $1)",
+            customer_id
+        )
+        .await,
+        0
+    );
+
+    // The customer's own session is untouched, may do all of it, and does not list the agent's.
+    for (endpoint, body) in &in_person[..8] {
+        let (status, _, text) = post(&app, endpoint, &own(&customer), body).await;
+        assert!(!text.contains("InPersonOnly") && status != StatusCode::FORBIDDEN, "{endpoint}: {status} {text}");
+    }
+    let (status, _, text) = post(&app, "/api/settings/sessions", &own(&customer), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&text).unwrap().len(), 1, "{text}");
+    let (status, _, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+    assert_eq!(status, StatusCode::OK, "ending the customer's other sessions leaves the agent's");
+
+    // The customer sees the session in Settings: who, why, what was done and refused.
+    let (status, _, text) = post(&app, "/api/assist/mine", &own(&customer), "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let records: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["assist"]["staff_no"], "S0007");
+    assert_eq!(records[0]["assist"]["status"], "Active");
+    assert!(records[0]["done"].as_array().unwrap().iter().any(|d| d[0] == "complaint_filed"), "{text}");
+    assert_eq!(records[0]["refused"].as_array().unwrap().len(), in_person.len());
+
+    // The customer ends it; the agent's next page is their own home, saying so.
+    let (status, _, text) = post(&app, "/api/assist/stop", &own(&customer), &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        delegation(&app, id).await,
+        ("ended".into(), Some("customer".into()), Some(format!("customer:{customer_id}")))
+    );
+    let (status, _, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the agent is only themselves again");
+    let (res, page) = app.get("/accounts", &[("cookie", &delegated), ("accept", "text/html")]).await;
+    assert!(res.status().is_redirection(), "{}: {page}", res.status());
+    let location = res.headers()["location"].to_str().unwrap();
+    assert_eq!(location, format!("/staff/home?assist_ended={id}"));
+    let (status, _, text) = post(&app, "/api/staff/assist/status", &own(&agent), &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status_of(&text), "Ended");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn consent_is_refused_for_wrong_late_or_third_codes_and_by_the_customer() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    let branch = staff_signed_in(&app, "S0201", "13900000201", now).await;
+    let (customer_no, mobile, _) = ordinary_customer(&app, 2).await;
+    let customer = signed_in(&app, &customer_no, &mobile, now).await;
+
+    // Branch staff and customers cannot ask; a bad reason or reference is named.
+    let (status, _) = ask(&app, &own(&branch), &customer_no).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ask(&app, &own(&customer), &customer_no).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, text) = post(
+        &app,
+        "/api/staff/assist/request",
+        &own(&agent),
+        &format!("customer_no={customer_no}&reason=help&reference=x"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("reason_too_short") && text.contains("reference_unreadable"), "{text}");
+    let (status, _, text) = post(
+        &app,
+        "/api/staff/assist/request",
+        &own(&agent),
+        &format!("customer_no={customer_no}&reason={REASON}&reference=TS-2026-999999"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("reference_unknown"), "{text}");
+
+    // Three wrong codes cancel the request.
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for expected in ["wrong:2", "wrong:1", "cancelled"] {
+        let (status, token, text) = enter(&app, &own(&agent), id, wrong).await;
+        assert_eq!((status, token), (StatusCode::UNPROCESSABLE_ENTITY, None));
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let (_, token, _) = enter(&app, &own(&agent), id, &code).await;
+    assert_eq!(token, None, "the right code after the third wrong one opens nothing");
+    assert_eq!(delegation(&app, id).await.0, "cancelled");
+
+    // A code lives 5 minutes.
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    sqlx::query("UPDATE delegations SET code_sent_at = code_sent_at - 300 WHERE id = $1")
+        .bind(id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, token, text) = enter(&app, &own(&agent), id, &code).await;
+    assert_eq!((status, token), (StatusCode::UNPROCESSABLE_ENTITY, None));
+    assert!(text.contains("expired"), "{text}");
+
+    // The customer refuses from their portal; the right code then opens nothing.
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    let (status, _, text) = post(&app, "/api/assist/refuse", &own(&customer), &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, token, _) = enter(&app, &own(&agent), id, &code).await;
+    assert_eq!((status, token), (StatusCode::UNPROCESSABLE_ENTITY, None));
+    assert_eq!(delegation(&app, id).await.0, "refused");
+    // No session was ever opened for the agent.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions WHERE acting_staff_id IS NOT NULL AND $1 = $1", 0).await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn diamond_and_employee_customers_need_a_supervisor_before_the_code_is_sent() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
+    for (customer_no, mobile) in [("C000004", "13800000004"), ("C000003", "13800000003")] {
+        let id = asked(&app, &own(&agent), customer_no).await;
+        assert_eq!(delegation(&app, id).await.0, "awaiting_approval", "{customer_no}");
+        let outbox = std::fs::read_to_string(&app.config.portal.outbox_path).unwrap_or_default();
+        assert!(!outbox.lines().any(|l| l.contains(mobile) && l.contains("assist_consent_code")), "no code yet");
+        // The agent cannot approve; the supervisor can, and then the code goes.
+        let (status, _, _) =
+            post(&app, "/api/staff/assist/decide", &own(&agent), &format!("id={id}&approve=true")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, text) =
+            post(&app, "/api/staff/assist/decide", &own(&supervisor), &format!("id={id}&approve=true")).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let code = code_of_kind_sent_to(&app, mobile, "assist_consent_code");
+        let (status, token, text) = enter(&app, &own(&agent), id, &code).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(token.is_some());
+        // A supervisor ends a live session.
+        let (status, _, text) = post(&app, "/api/assist/end", &own(&supervisor), &format!("id={id}")).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(delegation(&app, id).await.1.as_deref(), Some("supervisor"));
+    }
+    // A supervisor's own request is approved by another supervisor only.
+    let id = asked(&app, &own(&supervisor), "C000004").await;
+    let (status, _, text) =
+        post(&app, "/api/staff/assist/decide", &own(&supervisor), &format!("id={id}&approve=true")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    // Supervisors review every session; agents cannot.
+    let (status, _, text) =
+        post(&app, "/api/staff/assist/list", &own(&supervisor), "staff_no=S0007&customer_no=&day=&refused_only=false")
+            .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&text).unwrap().len(), 2);
+    let (status, _, _) =
+        post(&app, "/api/staff/assist/list", &own(&agent), "staff_no=&customer_no=&day=&refused_only=false").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_session_ends_after_five_idle_minutes_or_thirty_in_all_and_when_the_agent_ends_it() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    for (skip, shift, reason) in
+        [(3, "last_seen_at = last_seen_at - 300", "idle"), (4, "created_at = created_at - 1800", "time_limit")]
+    {
+        let (customer_no, mobile, _) = ordinary_customer(&app, skip).await;
+        let id = asked(&app, &own(&agent), &customer_no).await;
+        let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+        let (_, token, _) = enter(&app, &own(&agent), id, &code).await;
+        let delegated = format!("{}; portal_assist={}", own(&agent), token.unwrap());
+        let (status, _, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+        assert_eq!(status, StatusCode::OK);
+        sqlx::query(&format!("UPDATE sessions SET {shift} WHERE acting_staff_id IS NOT NULL AND revoked_at IS NULL"))
+            .execute(&app.state.pool)
+            .await
+            .unwrap();
+        let (status, cookies, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{reason}");
+        assert!(cookies.iter().any(|c| c.starts_with("portal_assist=;")), "the cookie is dropped: {cookies:?}");
+        assert_eq!(delegation(&app, id).await, ("ended".into(), Some(reason.into()), Some("system".into())));
+    }
+    // The agent ends it from the banner: back to their own home.
+    let (customer_no, mobile, _) = ordinary_customer(&app, 5).await;
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    let (_, token, _) = enter(&app, &own(&agent), id, &code).await;
+    let delegated = format!("{}; portal_assist={}", own(&agent), token.unwrap());
+    let (status, cookies, text) = post(&app, "/api/assist/end", &delegated, &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(cookies.iter().any(|c| c.starts_with("portal_assist=;")), "{cookies:?}");
+    assert_eq!(delegation(&app, id).await.1.as_deref(), Some("agent"));
+    // The agent's own session was never touched.
+    let (status, _, _) = post(&app, "/api/staff/assist/status", &own(&agent), &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
     app.cleanup().await;
 }

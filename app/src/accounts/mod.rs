@@ -191,7 +191,7 @@ pub async fn account_history(
 #[server(endpoint = "accounts/reveal/start")]
 pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("reveal_number").await?;
     if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
         return Err(AppError::NotFound);
     }
@@ -207,7 +207,7 @@ pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challen
 #[server(endpoint = "accounts/reveal/finish")]
 pub async fn reveal_number(account_id: i64, challenge_id: String, code: String) -> Result<String, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("reveal_number").await?;
     let now = state.now();
     let (deps, client) = (server::deps(&state), crate::audit::client());
     let purpose = crate::auth::service::Purpose::RevealNumber;

@@ -266,6 +266,7 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
         Some(&who.principal),
         Some(&who.session_id),
         Some(customer_id),
+        None,
         &crate::audit::client(),
         now,
         &detail,

@@ -164,6 +164,9 @@ pub struct Appointment {
     pub qr_svg: String,
     /// The customer's rating of the visit, once given (only a checked-in visit can have one).
     pub rating: Option<rating::VisitRating>,
+    /// Booked, or cancelled or moved, by an agent in a delegated session ("name S0007").
+    pub booked_by_agent: Option<String>,
+    pub changed_by_agent: Option<String>,
 }
 
 /// Reasons a customer can give for cancelling or moving.

@@ -110,6 +110,8 @@ fn AppointmentCard(a: Appointment) -> impl IntoView {
                 <span class="badge">{move || status_name(a.status, i18n.get_locale())}</span>
                 " " {move || td_string!(i18n.get_locale(), appointments.reference, reference = a.reference.clone()).to_string()}
             </p>
+            {a.booked_by_agent.map(|agent| view! { <crate::delegation::pages::OnBehalf agent /> })}
+            {a.changed_by_agent.map(|agent| view! { <crate::delegation::pages::OnBehalf agent changed=true /> })}
         </li>
     }
 }
@@ -712,6 +714,8 @@ fn AppointmentView(
             {a.change_reason.clone().filter(|_| status != AppointmentStatus::Booked).map(|r| view! {
                 <p>{move || td_string!(locale(), appointments.changed_because, reason = reason_name(&r, locale())).to_string()}</p>
             })}
+            {a.booked_by_agent.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent /> })}
+            {a.changed_by_agent.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent changed=true /> })}
             {(status == AppointmentStatus::Booked).then(|| view! {
                 <p class="actions">
                     <a class="button" rel="external" download="" href=format!("/appointments/{id}/visit.ics")>{t!(i18n, appointments.calendar)}</a>

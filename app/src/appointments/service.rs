@@ -448,8 +448,8 @@ pub async fn book(
     }
     let reference = rules::reference_code(rand::random::<u64>());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO appointments (reference, customer_id, branch_id, service_id, starts_at, ends_at, status, regular_place, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8) RETURNING id",
+        "INSERT INTO appointments (reference, customer_id, branch_id, service_id, starts_at, ends_at, status, regular_place, created_at, assisted_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8, $9) RETURNING id",
     )
     .bind(&reference)
     .bind(request.customer_id)
@@ -459,16 +459,19 @@ pub async fn book(
     .bind(ends_at)
     .bind(regular)
     .bind(now)
+    .bind(crate::audit::acting_staff())
     .fetch_one(&mut *tx)
     .await?;
     if let Some((old_id, old_branch, old_service, old_start, old_regular, _)) = old {
         sqlx::query(
-            "UPDATE appointments SET status = 'moved', moved_to = $1, changed_at = $2, change_reason = $3 WHERE id = $4",
+            "UPDATE appointments SET status = 'moved', moved_to = $1, changed_at = $2, change_reason = $3, \
+             change_assisted_by = $5 WHERE id = $4",
         )
         .bind(id)
         .bind(now)
         .bind(request.reason.as_deref().unwrap_or("plans_changed"))
         .bind(old_id)
+        .bind(crate::audit::acting_staff())
         .execute(&mut *tx)
         .await?;
         give_back(&mut tx, old_branch, old_service, old_start, old_regular).await?;
@@ -510,7 +513,7 @@ pub async fn cancel(
     let mut tx = pool.begin().await?;
     let cutoff = i64::from(settings.appointment_change_cutoff_hours) * 3600;
     let done = sqlx::query(
-        "UPDATE appointments SET status = 'cancelled', changed_at = $1, change_reason = $2 \
+        "UPDATE appointments SET status = 'cancelled', changed_at = $1, change_reason = $2, change_assisted_by = $6 \
          WHERE id = $3 AND customer_id = $4 AND status = 'booked' AND starts_at >= $5",
     )
     .bind(now)
@@ -518,6 +521,7 @@ pub async fn cancel(
     .bind(appointment_id)
     .bind(customer_id)
     .bind(now + cutoff)
+    .bind(crate::audit::acting_staff())
     .execute(&mut *tx)
     .await?;
     let row: Option<(i64, i64, i64, i64, String)> = sqlx::query_as(
@@ -540,8 +544,22 @@ pub async fn cancel(
     appointments_of(pool, settings, customer_id, Some(appointment_id), now).await?.pop().ok_or(BookingError::NotFound)
 }
 
-type AppointmentRow =
-    (i64, String, String, i64, i64, i64, i64, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+type AppointmentRow = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// The customer's appointments (or just `only`), soonest upcoming first, then the past.
 pub async fn appointments_of(
@@ -553,8 +571,10 @@ pub async fn appointments_of(
 ) -> Result<Vec<Appointment>, sqlx::Error> {
     let rows: Vec<AppointmentRow> = sqlx::query_as(
         "SELECT a.id, a.reference, a.status, a.starts_at, a.ends_at, a.branch_id, a.service_id, a.change_reason, \
-         r.waiting, r.attitude, r.handling, r.comment FROM appointments a \
-         LEFT JOIN visit_ratings r ON r.appointment_id = a.id \
+         r.waiting, r.attitude, r.handling, r.comment, \
+         (SELECT s.name || ' ' || s.staff_no FROM staff_users s WHERE s.id = a.assisted_by), \
+         (SELECT s.name || ' ' || s.staff_no FROM staff_users s WHERE s.id = a.change_assisted_by) \
+         FROM appointments a LEFT JOIN visit_ratings r ON r.appointment_id = a.id \
          WHERE a.customer_id = $1 AND ($2 = 0 OR a.id = $2) ORDER BY a.starts_at DESC, a.id DESC LIMIT 100",
     )
     .bind(customer_id)
@@ -581,6 +601,8 @@ pub async fn appointments_of(
         attitude,
         handling,
         comment,
+        booked_by_agent,
+        changed_by_agent,
     ) in rows
     {
         let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
@@ -623,6 +645,8 @@ pub async fn appointments_of(
             changeable,
             change_reason,
             rating,
+            booked_by_agent,
+            changed_by_agent,
         });
     }
     // Upcoming first (soonest first), then the past (latest first).

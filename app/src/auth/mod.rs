@@ -110,6 +110,12 @@ pub struct Viewer {
     pub idle_timeout_secs: u32,
     /// Seconds left of it now, counted from the session's recorded activity.
     pub idle_secs_left: u32,
+    /// A member of staff acting in this customer's session: the banner's facts.
+    pub assist: Option<crate::delegation::AssistBanner>,
+    /// The customer's own session: a request for their consent, or a session live in their name.
+    pub assist_notice: Option<crate::delegation::AssistNotice>,
+    /// Staff: the delegated session this browser was in has ended (its id).
+    pub assist_ended: Option<i64>,
 }
 
 /// Who is signed in on this request, if anyone (a valid token of a live session).
@@ -120,16 +126,29 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
     let Some(who) = crate::guard::authenticated(&state).await? else { return Ok(None) };
     let name =
         service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?.unwrap_or_default();
+    let now = state.now();
+    let idle_secs = match who.actor {
+        Some(_) => crate::delegation::rules::SESSION_IDLE_SECS,
+        None => i64::from(state.settings.idle_timeout_minutes) * 60,
+    };
+    let (assist, assist_notice) = match (who.actor, who.customer_id()) {
+        (Some(_), _) => {
+            (crate::delegation::service::banner(&state.pool, &who, now).await.map_err(AppError::internal)?, None)
+        }
+        (None, Some(customer_id)) => {
+            (None, crate::delegation::service::notice(&state.pool, customer_id, now).await.map_err(AppError::internal)?)
+        }
+        (None, None) => (None, None),
+    };
     Ok(Some(Viewer {
+        assist,
+        assist_notice,
+        assist_ended: who.assist_ended,
         principal: who.principal.clone(),
         name,
         role: who.role,
-        idle_timeout_secs: state.settings.idle_timeout_minutes * 60,
-        idle_secs_left: rules::idle_secs_left(
-            who.last_seen_at,
-            i64::from(state.settings.idle_timeout_minutes) * 60,
-            state.now(),
-        ),
+        idle_timeout_secs: idle_secs as u32,
+        idle_secs_left: rules::idle_secs_left(who.last_seen_at, idle_secs, now),
     }))
 }
 
@@ -151,9 +170,26 @@ pub async fn keep_alive() -> Result<bool, crate::error::AppError> {
 pub async fn sign_out() -> Result<(), crate::error::AppError> {
     use crate::error::AppError;
     let state = crate::guard::state()?;
-    if let Some(who) = crate::guard::authenticated(&state).await? {
-        let now = state.now();
-        service::sign_out(&state.pool, &who, &crate::audit::client(), now).await.map_err(AppError::internal)?;
+    let now = state.now();
+    match crate::guard::authenticated(&state).await? {
+        // Signing out of a delegated session ends it; the agent's own session stays.
+        Some(who) if who.actor.is_some() => {
+            crate::delegation::service::end_own(&state.pool, &who, now).await?;
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response
+                    .append_header(http::header::SET_COOKIE, crate::delegation::clear_assist_cookie(&state.settings));
+            }
+            return Ok(());
+        }
+        Some(who) => {
+            if let Some(staff_id) = who.staff_id() {
+                crate::delegation::service::end_all_of_staff(&state.pool, staff_id, now)
+                    .await
+                    .map_err(AppError::internal)?;
+            }
+            service::sign_out(&state.pool, &who, &crate::audit::client(), now).await.map_err(AppError::internal)?;
+        }
+        None => {}
     }
     server::clear_session_cookies(&state.settings);
     Ok(())
@@ -345,6 +381,11 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
+                    // An agent whose delegated session has ended lands on their home, told why.
+                    Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
+                        let path = format!("/staff/home?assist_ended={id}");
+                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
+                    }
                     Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
                     _ => {
                         let door = if staff { "/staff" } else { "/sign-in" };
@@ -423,6 +464,11 @@ pub fn IdleWatch() -> impl IntoView {
     });
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
+            // A delegated session that ran out: the agent goes back to their own home.
+            if let Some(Ok(Some(Viewer { assist: Some(assist), .. }))) = session.viewer.get_untracked() {
+                crate::delegation::pages::leave_assist(assist.id);
+                return;
+            }
             let next = next_param(location.pathname, location.search);
             let staff = matches!(session.viewer.get_untracked(), Some(Ok(Some(v))) if v.role.is_staff());
             let door = if staff { "/staff" } else { "/sign-in" };
@@ -510,6 +556,7 @@ pub fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> Str
         }
         AppError::Invalid { field, .. } if field == "new_password" => td_string!(locale, password.weak).to_string(),
         AppError::Invalid { .. } => td_string!(locale, sign_in.required_login_id).to_string(),
+        AppError::InPersonOnly => td_string!(locale, assist.in_person_only).to_string(),
         AppError::Internal { request_id } => {
             format!(
                 "{} {}",

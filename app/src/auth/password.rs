@@ -17,7 +17,7 @@ pub async fn start_password_change(current_password: String) -> Result<Challenge
     if current_password.is_empty() {
         return Err(AppError::Invalid { field: "password".into(), problem: "required".into() });
     }
-    let (state, who, _) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer_in_person("password").await?;
     let now = state.now();
     server::refused_or_internal(
         super::service::start_password_change(
@@ -34,7 +34,7 @@ pub async fn start_password_change(current_password: String) -> Result<Challenge
 #[server(endpoint = "settings/password/finish")]
 pub async fn finish_password_change(challenge_id: String, code: String, new_password: String) -> Result<(), AppError> {
     use super::server;
-    let (state, who, _) = crate::guard::require_customer().await?;
+    let (state, who, _) = crate::guard::require_customer_in_person("password").await?;
     let now = state.now();
     let deps = server::deps(&state);
     server::refused_or_internal(

@@ -61,13 +61,13 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buf);
     hex::encode(buf)
 }
 
-fn random_code() -> String {
+pub(crate) fn random_code() -> String {
     // Uniform over 000000..=999999 (rejection keeps it unbiased).
     loop {
         let n = rand::rngs::OsRng.next_u32();
@@ -750,7 +750,14 @@ pub async fn refresh(
     let Some(role) = Role::parse(&role) else {
         return Err(SignInError::Internal(format!("unknown role {role:?} in sessions")));
     };
-    let who = Authenticated { principal: principal.clone(), role, session_id: session_id.clone(), last_seen_at: now };
+    let who = Authenticated {
+        principal: principal.clone(),
+        role,
+        session_id: session_id.clone(),
+        last_seen_at: now,
+        actor: None,
+        assist_ended: None,
+    };
     let lifetime = i64::from(deps.settings.access_token_minutes) * 60;
     let access =
         || sign(&Claims::new(principal.clone(), role, session_id.clone(), random_hex(16), now, lifetime), deps.key);
@@ -824,7 +831,8 @@ pub async fn live_sessions(
     }
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT id, created_at, last_seen_at, client_addr, user_agent FROM sessions \
-         WHERE principal = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC",
+         WHERE principal = $1 AND acting_staff_id IS NULL AND revoked_at IS NULL AND expires_at > $2 \
+         ORDER BY created_at DESC",
     )
     .bind(&who.principal)
     .bind(now)
@@ -853,7 +861,8 @@ pub async fn end_session(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let ended = sqlx::query(
-        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' WHERE id = $2 AND principal = $3 AND revoked_at IS NULL",
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' \
+         WHERE id = $2 AND principal = $3 AND acting_staff_id IS NULL AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(session_id)
@@ -875,7 +884,8 @@ pub async fn end_other_sessions(
     now: i64,
 ) -> Result<u64, sqlx::Error> {
     let ended = sqlx::query(
-        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' WHERE principal = $2 AND id <> $3 AND revoked_at IS NULL",
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'ended_by_customer' \
+         WHERE principal = $2 AND id <> $3 AND acting_staff_id IS NULL AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(&who.principal)
@@ -893,7 +903,8 @@ pub async fn security_activity(
     limit: i64,
 ) -> Result<Vec<crate::settings::ActivityItem>, sqlx::Error> {
     let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT kind, occurred_at, client_addr FROM audit_events WHERE subject_customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
+        "SELECT kind, occurred_at, client_addr FROM audit_events WHERE subject_customer_id = $1 \
+         AND kind <> 'assisted_request' ORDER BY occurred_at DESC, id DESC LIMIT $2",
     )
     .bind(customer_id)
     .bind(limit)

@@ -55,6 +55,8 @@ pub struct TimelineEntry {
     pub author: Option<String>,
     /// The files sent with it.
     pub files: Vec<files::FileView>,
+    /// The customer's entry, written by an agent in a delegated session ("name S0007").
+    pub on_behalf: Option<String>,
 }
 
 /// A decision as the customer and staff read it.
@@ -118,6 +120,8 @@ pub struct ComplaintDetail {
     pub notice: Option<ErrorNotice>,
     /// The reference a report sent before reports became complaints was given.
     pub earlier_reference: Option<String>,
+    /// Filed by an agent in a delegated session ("name S0007").
+    pub filed_by_agent: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub decisions: Vec<DecisionView>,
     /// The last day to ask for a review, while one may be asked for.

@@ -674,6 +674,7 @@ pub(crate) fn Timeline(
                                 " · " {who}
                                 " · " <time>{move || format_datetime(at, i18n.get_locale())}</time>
                             </p>
+                            {e.on_behalf.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent /> })}
                             {(!e.body.is_empty()).then(|| view! { <p class="prose">{e.body.clone()}</p> })}
                             <FileLinks complaint_id files=e.files.clone() />
                         </li>
@@ -820,6 +821,12 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             <div>
                                 <dt>{t!(i18n, complaints.notice)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
+                            </div>
+                        })}
+                        {d.filed_by_agent.clone().map(|agent| view! {
+                            <div>
+                                <dt>{t!(i18n, assist.filed_by)}</dt>
+                                <dd><crate::delegation::pages::OnBehalf agent /></dd>
                             </div>
                         })}
                         {d.visit.clone().map(|(visit, reference)| view! {

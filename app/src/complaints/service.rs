@@ -107,8 +107,8 @@ pub async fn file(
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO complaints (customer_id, kind, category, account_id, transaction_id, appointment_id, \
          what_happened, wanted, contact, received_on, open_matter_key, report_reason, notice_window_ends_on, \
-         late_notice, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+         late_notice, created_at, updated_at, assisted_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) \
          ON CONFLICT (open_matter_key) DO NOTHING RETURNING id",
     )
     .bind(c.customer_id)
@@ -126,6 +126,7 @@ pub async fn file(
     .bind(c.notice.as_ref().map(|n| n.window_ends_on.to_string()))
     .bind(i64::from(c.notice.as_ref().is_some_and(|n| n.late)))
     .bind(now)
+    .bind(crate::audit::acting_staff())
     .fetch_optional(&mut *tx)
     .await?;
     let (id, received_on, merged) = match inserted {
@@ -195,8 +196,8 @@ async fn add_event(
     let internal =
         matches!(kind, "note" | "assigned" | "unassigned" | "recused" | "extension_requested" | "extension_refused");
     sqlx::query_scalar(
-        "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO complaint_events (complaint_id, kind, by_customer, staff_id, body, internal, created_at, assisted_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(complaint_id)
     .bind(kind)
@@ -205,6 +206,8 @@ async fn add_event(
     .bind(body)
     .bind(i64::from(internal))
     .bind(now)
+    // The customer's own step, taken by an agent in a delegated session.
+    .bind(if staff_id.is_none() { crate::audit::acting_staff() } else { None })
     .fetch_one(&mut **tx)
     .await
 }
@@ -292,6 +295,7 @@ pub async fn download_file(
             Some(&who.principal),
             Some(&who.session_id),
             Some(customer_id),
+            None,
             &crate::audit::client_of(parts),
             state.now(),
             &detail,
@@ -520,7 +524,7 @@ impl Party {
 }
 
 /// A timeline entry as read: id, kind, by the customer (0/1), body, when, internal (0/1), author.
-type EventRow = (i64, String, i64, String, i64, i64, Option<String>);
+type EventRow = (i64, String, i64, String, i64, i64, Option<String>, Option<String>);
 
 /// One complaint as `party` may see it: the customer their own without internal notes; staff
 /// everything, with who wrote each entry. `None` when it is not theirs to see.
@@ -549,7 +553,8 @@ pub async fn detail(
         mine.map(|(_, id, name, size)| FileView { id: *id, name: name.clone(), size_bytes: *size, openable }).collect()
     };
     let events: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.id, e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name FROM complaint_events e \
+        "SELECT e.id, e.kind, e.by_customer, e.body, e.created_at, e.internal, s.name, \
+         (SELECT x.name || ' ' || x.staff_no FROM staff_users x WHERE x.id = e.assisted_by) FROM complaint_events e \
          LEFT JOIN staff_users s ON s.id = e.staff_id \
          WHERE e.complaint_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
     )
@@ -574,10 +579,12 @@ pub async fn detail(
         notice_window_ends_on: Option<String>,
         late_notice: i64,
         earlier_reference: Option<String>,
+        filed_by_agent: Option<String>,
     }
     let more: More = sqlx::query_as(
         "SELECT c.rating, c.rating_comment, c.appointment_id AS visit_id, a.reference AS visit_reference, \
-         c.report_reason, c.notice_window_ends_on, c.late_notice, c.earlier_reference FROM complaints c \
+         c.report_reason, c.notice_window_ends_on, c.late_notice, c.earlier_reference, \
+         (SELECT x.name || ' ' || x.staff_no FROM staff_users x WHERE x.id = c.assisted_by) AS filed_by_agent FROM complaints c \
          LEFT JOIN appointments a ON a.id = c.appointment_id WHERE c.id = $1",
     )
     .bind(complaint_id)
@@ -608,9 +615,11 @@ pub async fn detail(
         visit: more.visit_id.zip(more.visit_reference),
         notice,
         earlier_reference: more.earlier_reference,
+        filed_by_agent: more.filed_by_agent,
         timeline: events
             .into_iter()
-            .map(|(id, kind, by_customer, body, created_at, internal, author)| TimelineEntry {
+            .map(|(id, kind, by_customer, body, created_at, internal, author, on_behalf)| TimelineEntry {
+                on_behalf,
                 kind,
                 by_customer: by_customer != 0,
                 body,

@@ -174,6 +174,7 @@ mod ssr {
             Some(&who.principal),
             Some(&who.session_id),
             Some(customer_id),
+            None,
             &crate::audit::client(),
             state.now(),
             &detail,
@@ -924,6 +925,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                             <div>
                                 <dt>{t!(i18n, complaints.notice)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
+                            </div>
+                        })}
+                        {d.filed_by_agent.clone().map(|agent| view! {
+                            <div>
+                                <dt>{t!(i18n, assist.filed_by)}</dt>
+                                <dd><crate::delegation::pages::OnBehalf agent /></dd>
                             </div>
                         })}
                     </dl>

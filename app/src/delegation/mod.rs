@@ -1,11 +1,21 @@
 //! Delegated staff sessions: a support agent, with the customer's consent, sees what the customer
-//! sees. This first part is finding the customer: `/staff/customers` searches by customer number,
-//! mobile number or name, shows masked details only, and records every search in the audit trail.
+//! sees, in a session whose token names the customer as subject and the agent as actor.
 //!
-//! `rules` holds the pure rules (what a search asks for, the masking); the server function below
-//! checks who is asking (an agent or a supervisor) and runs the search.
+//! - Finding the customer: `/staff/customers` searches by customer number, mobile number or name,
+//!   shows masked details only, and records every search in the audit trail (this file).
+//! - Asking and consent: `/staff/assist/new` (reason and reference), `/staff/assist/:id` (the code
+//!   the customer reads out); a supervisor approves first for diamond-tier and employee customers.
+//! - The session: the assist cookie beside the agent's own (`guard` reads it first), the banner on
+//!   every page, its end by the agent, the customer, a supervisor or its limits.
+//! - Afterwards: the customer's "staff-assisted sessions" in Settings, `/staff/delegations`.
+//!
+//! `rules` holds the pure rules, `service` the SQL, `pages` the pages; the server functions below
+//! check who is asking.
 
+pub mod pages;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::error::AppError;
 use crate::i18n::*;
@@ -41,6 +51,299 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerMatch>, AppEr
         .await
         .map_err(AppError::internal)?;
     Ok(found)
+}
+
+/// The cookie that holds a delegated session's token in the agent's browser, beside (never
+/// instead of) the agent's own session.
+pub const ASSIST_COOKIE: &str = "portal_assist";
+
+#[cfg(feature = "ssr")]
+fn assist_cookie(settings: &crate::state::Settings, token: &str, max_age_secs: i64) -> http::HeaderValue {
+    let secure = if settings.https { "; Secure" } else { "" };
+    let text = format!("{ASSIST_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
+    http::HeaderValue::from_str(&text).unwrap_or_else(|_| http::HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// The `Set-Cookie` value that drops the assist cookie.
+#[cfg(feature = "ssr")]
+pub fn clear_assist_cookie(settings: &crate::state::Settings) -> http::HeaderValue {
+    assist_cookie(settings, "", 0)
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: http::HeaderValue) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Where a delegation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    AwaitingApproval,
+    AwaitingConsent,
+    Active,
+    Ended,
+    Declined,
+    Refused,
+    Cancelled,
+    Expired,
+    Withdrawn,
+}
+
+impl Status {
+    const ALL: [Status; 9] = [
+        Status::AwaitingApproval,
+        Status::AwaitingConsent,
+        Status::Active,
+        Status::Ended,
+        Status::Declined,
+        Status::Refused,
+        Status::Cancelled,
+        Status::Expired,
+        Status::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::AwaitingConsent => "awaiting_consent",
+            Status::Active => "active",
+            Status::Ended => "ended",
+            Status::Declined => "declined",
+            Status::Refused => "refused",
+            Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Still waiting for a supervisor or the customer.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::AwaitingApproval | Status::AwaitingConsent)
+    }
+}
+
+/// A delegation as staff and the customer see it (the customer's name masked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assist {
+    pub id: i64,
+    pub customer_no: String,
+    pub masked_name: String,
+    pub staff_no: String,
+    pub staff_name: String,
+    pub reason: String,
+    pub reference: String,
+    pub status: Status,
+    pub requested_at: i64,
+    pub code_sent_at: Option<i64>,
+    pub wrong_codes: i64,
+    pub started_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    /// "customer:12", "staff:7" or "system".
+    pub ended_by: Option<String>,
+    /// agent | customer | supervisor | time_limit | idle | agent_signed_out
+    pub end_reason: Option<String>,
+}
+
+/// A delegation with what was done in it (audit kinds and times), what was refused (the action
+/// and when), and how many requests the agent made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistRecord {
+    pub assist: Assist,
+    pub done: Vec<(String, i64)>,
+    pub refused: Vec<(String, i64)>,
+    pub requests: i64,
+}
+
+/// The fixed banner of a delegated session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistBanner {
+    pub id: i64,
+    pub masked_name: String,
+    pub customer_no: String,
+    pub reason: String,
+    /// The 30-minute limit (unix seconds), and the seconds left of it at this request.
+    pub ends_at: i64,
+    pub secs_left: i64,
+}
+
+/// What a signed-in customer is told while a request or a session of theirs is open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistNotice {
+    pub id: i64,
+    pub active: bool,
+    pub staff_name: String,
+    pub staff_no: String,
+    pub reason: String,
+    /// The consent code, while the request waits for it.
+    pub code: Option<String>,
+    /// When the code lapses, or the session reaches its limit.
+    pub until: i64,
+}
+
+/// Which delegations a supervisor is looking for (empty fields: any).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistFilter {
+    pub customer_id: Option<i64>,
+    pub staff_no: String,
+    pub customer_no: String,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub refused_only: bool,
+}
+
+/// An agent asks a customer for a delegated session. Answers the request's id.
+#[server(endpoint = "staff/assist/request")]
+pub async fn request_assist(customer_no: String, reason: String, reference: String) -> Result<i64, AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+    // A delegated session is the customer's: it never reaches here (require_staff refuses it).
+    debug_assert!(rules::may_start_delegation(who.actor.is_some()));
+    let now = state.now();
+    service::request(&state, &who, &customer_no, &reason, &reference, now).await
+}
+
+/// A request or session as its agent (or a supervisor) follows it.
+#[server(endpoint = "staff/assist/status")]
+pub async fn assist_status(id: i64) -> Result<Assist, AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+    service::for_staff(&state.pool, &who, id, state.now()).await
+}
+
+/// The agent enters the code the customer read out. The right one opens the session (its cookie
+/// set beside the agent's own); otherwise the answer says what happened.
+#[server(endpoint = "staff/assist/consent")]
+pub async fn give_consent(id: i64, code: String) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+    let now = state.now();
+    match service::enter_code(&state, &who, id, &code, now).await? {
+        service::Entered::Given(token) => {
+            // The page then loads the customer's overview, in the session (`pages::ConsentForm`).
+            set_cookie(assist_cookie(&state.settings, &token, rules::SESSION_ABSOLUTE_SECS));
+            Ok(())
+        }
+        service::Entered::Refused(rules::Consent::Wrong { entries_left }) => {
+            Err(AppError::Invalid { field: "code".into(), problem: format!("wrong:{entries_left}") })
+        }
+        service::Entered::Refused(rules::Consent::Expired) => {
+            Err(AppError::Invalid { field: "code".into(), problem: "expired".into() })
+        }
+        service::Entered::Refused(_) => Err(AppError::Invalid { field: "code".into(), problem: "cancelled".into() }),
+    }
+}
+
+/// The agent withdraws a request that has not become a session.
+#[server(endpoint = "staff/assist/withdraw")]
+pub async fn withdraw_assist(id: i64) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
+    let now = state.now();
+    if service::close_request(&state, id, Status::Withdrawn, &who, None, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Invalid { field: "assist".into(), problem: "not_open".into() })
+    }
+}
+
+/// A supervisor approves (the code is sent) or declines a request for a diamond-tier or employee
+/// customer. Never their own request.
+#[server(endpoint = "staff/assist/decide")]
+pub async fn decide_assist(id: i64, approve: bool) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
+    let now = state.now();
+    service::decide(&state, &who, id, approve, now).await
+}
+
+/// Ends a live delegated session: the agent acting in it (the banner's button), or a supervisor
+/// (from `/staff/delegations`).
+#[server(endpoint = "assist/end")]
+pub async fn end_assist(id: i64) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let state = crate::guard::state()?;
+    let who = crate::guard::authenticated(&state).await?.ok_or(AppError::Unauthenticated)?;
+    let now = state.now();
+    if let Some(staff_id) = who.actor {
+        service::end(&state.pool, id, &format!("staff:{staff_id}"), "agent", who.customer_id(), Some(staff_id), now)
+            .await?;
+        // The banner then loads the agent's own home (`pages::AssistBar`).
+        set_cookie(clear_assist_cookie(&state.settings));
+        return Ok(());
+    }
+    if who.role != Role::Supervisor {
+        let (_, _) = crate::guard::require_staff(&[Role::Supervisor]).await?;
+    }
+    if service::end(&state.pool, id, &who.principal, "supervisor", None, None, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Invalid { field: "assist".into(), problem: "not_live".into() })
+    }
+}
+
+/// The customer refuses a request from their portal. Only in person.
+#[server(endpoint = "assist/refuse")]
+pub async fn refuse_assist(id: i64) -> Result<(), AppError> {
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("assist_consent").await?;
+    let now = state.now();
+    if service::close_request(&state, id, Status::Refused, &who, Some(customer_id), now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Invalid { field: "assist".into(), problem: "not_open".into() })
+    }
+}
+
+/// The customer ends a session live in their name, from the notice or Settings.
+#[server(endpoint = "assist/stop")]
+pub async fn stop_assist(id: i64) -> Result<(), AppError> {
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("assist_end").await?;
+    let now = state.now();
+    if service::end(&state.pool, id, &who.principal, "customer", Some(customer_id), None, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Invalid { field: "assist".into(), problem: "not_live".into() })
+    }
+}
+
+/// The customer's staff-assisted sessions, with what was done and refused in each.
+#[server(endpoint = "assist/mine")]
+pub async fn my_assisted_sessions() -> Result<Vec<AssistRecord>, AppError> {
+    let (state, _, customer_id) = crate::guard::require_customer().await?;
+    let filter = AssistFilter { customer_id: Some(customer_id), ..AssistFilter::default() };
+    service::records(&state.pool, &filter, state.now()).await
+}
+
+/// Supervisors' review of delegated sessions, by agent, customer, day and refused attempts.
+#[server(endpoint = "staff/assist/list")]
+pub async fn assisted_sessions(
+    staff_no: String,
+    customer_no: String,
+    day: String,
+    refused_only: bool,
+) -> Result<Vec<AssistRecord>, AppError> {
+    use crate::auth::Role;
+    let (state, who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
+    let (from, until) = match day.trim() {
+        "" => (None, None),
+        day => {
+            let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| AppError::Invalid { field: "day".into(), problem: "unreadable".into() })?;
+            // The bank's day (UTC+8), as every date on the portal is written.
+            let start = date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp() - 8 * 3600;
+            (Some(start), Some(start + 86_400))
+        }
+    };
+    let filter = AssistFilter { customer_id: None, staff_no, customer_no, from, until, refused_only };
+    let records = service::records(&state.pool, &filter, state.now()).await?;
+    let detail = serde_json::json!({ "found": records.len() }).to_string();
+    crate::audit::record(&state.pool, &who, "assist_review", state.now(), &detail).await.map_err(AppError::internal)?;
+    Ok(records)
 }
 
 #[cfg(feature = "ssr")]
@@ -132,6 +435,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
                                             <th scope="col">{t!(i18n, customers.col_name)}</th>
                                             <th scope="col">{t!(i18n, customers.col_phone)}</th>
                                             <th scope="col">{t!(i18n, customers.col_tier)}</th>
+                                            <th scope="col">{t!(i18n, customers.col_assist)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -139,10 +443,16 @@ pub fn CustomerSearchPage() -> impl IntoView {
                                             let tier = c.tier.clone();
                                             view! {
                                                 <tr>
-                                                    <th scope="row">{c.customer_no}</th>
+                                                    <th scope="row">{c.customer_no.clone()}</th>
                                                     <td>{c.masked_name}</td>
                                                     <td>{c.masked_phone}</td>
                                                     <td>{move || tier_name(&tier, locale())}</td>
+                                                    <td>
+                                                        <a href=format!("/staff/assist/new?customer={}", c.customer_no)>
+                                                            {t!(i18n, customers.assist)}
+                                                            <span class="sr-only">{format!(" {}", c.customer_no)}</span>
+                                                        </a>
+                                                    </td>
                                                 </tr>
                                             }
                                         }).collect_view()}

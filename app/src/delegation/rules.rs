@@ -1,8 +1,7 @@
 //! The rules of delegated staff sessions, as pure functions: what a search for a customer asks
 //! for and how the results are masked (staff see who it is, not their data); what starting a
 //! session needs (a reason, a reference, and for some customers a supervisor); the consent code's
-//! life and attempts; and a session's limits. The search is wired (`/staff/customers`); the
-//! starting, consent and limit rules wait for the session itself.
+//! life and attempts; and a session's limits.
 
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +71,14 @@ pub enum Reference {
     CallTicket(String),
 }
 
+impl Reference {
+    pub fn text(&self) -> &str {
+        match self {
+            Reference::Complaint(t) | Reference::CallTicket(t) => t,
+        }
+    }
+}
+
 pub fn parse_reference(text: &str) -> Option<Reference> {
     let text = text.trim().to_uppercase();
     if let Some(rest) = text.strip_prefix("TS-") {
@@ -94,6 +101,16 @@ pub enum StartProblem {
     ReasonTooShort,
     ReasonTooLong,
     ReferenceUnreadable,
+}
+
+impl StartProblem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartProblem::ReasonTooShort => "reason_too_short",
+            StartProblem::ReasonTooLong => "reason_too_long",
+            StartProblem::ReferenceUnreadable => "reference_unreadable",
+        }
+    }
 }
 
 /// Every problem of a request to start a session, or its reference.
@@ -158,6 +175,9 @@ pub fn check_consent(sent_at: i64, wrong_before: u32, right: bool, now: i64) -> 
         left => Consent::Wrong { entries_left: left },
     }
 }
+
+/// A request waiting for a supervisor's approval lapses after 30 minutes.
+pub const APPROVAL_LIFE_SECS: i64 = 30 * 60;
 
 /// A delegated session lasts at most 30 minutes, and ends after 5 idle.
 pub const SESSION_ABSOLUTE_SECS: i64 = 30 * 60;

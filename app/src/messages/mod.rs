@@ -397,7 +397,7 @@ pub async fn message_preferences() -> Result<Preferences, AppError> {
 /// E-mail can only be chosen when the bank has an address for the customer.
 #[server(endpoint = "messages/preferences/save")]
 pub async fn save_message_preferences(sms: bool, email: bool) -> Result<Preferences, AppError> {
-    let (state, _, customer_id) = crate::guard::require_customer().await?;
+    let (state, _, customer_id) = crate::guard::require_customer_in_person("message_channels").await?;
     let current = service::preferences_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     if email && !current.has_email {
         return Err(AppError::Invalid { field: "email".into(), problem: "no_address".into() });

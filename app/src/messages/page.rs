@@ -265,7 +265,11 @@ fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
     let email = RwSignal::new(stored.email);
     let has_email = stored.has_email;
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.preferences_saved));
-    let failed = move || matches!(save.value().get(), Some(Err(_))).then(|| t_string!(i18n, error.generic));
+    let failed = move || match save.value().get() {
+        Some(Err(AppError::InPersonOnly)) => Some(t_string!(i18n, assist.in_person_only)),
+        Some(Err(_)) => Some(t_string!(i18n, error.generic)),
+        _ => None,
+    };
     view! {
         <form
             class="form"

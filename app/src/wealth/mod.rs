@@ -231,7 +231,7 @@ pub fn subscription_reference(id: i64) -> String {
 /// The questionnaire in force, to take.
 #[server(endpoint = "wealth/questionnaire")]
 pub async fn load_questionnaire() -> Result<Questionnaire, AppError> {
-    let (state, _, _) = crate::guard::require_customer().await?;
+    let (state, _, _) = crate::guard::require_customer_in_person("questionnaire").await?;
     let scheme = service::scheme(&state.pool, None).await?;
     Ok(scheme.questionnaire)
 }
@@ -255,7 +255,7 @@ pub async fn my_standing() -> Result<(Standing, NaiveDate), AppError> {
 /// result is kept unsigned until the customer signs it.
 #[server(endpoint = "wealth/assessments/submit")]
 pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> {
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("questionnaire").await?;
     let now = state.now();
     let assessment = service::submit(&state.pool, customer_id, &answers, now).await?;
     let detail = serde_json::json!({
@@ -279,7 +279,7 @@ pub async fn my_assessment(assessment_id: i64) -> Result<Assessment, AppError> {
 #[server(endpoint = "wealth/assessments/sign/start")]
 pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("assessment_sign").await?;
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
     let purpose = crate::auth::service::Purpose::SignAssessment;
     server::refused_or_internal(
@@ -299,7 +299,7 @@ pub async fn start_signing(assessment_id: i64) -> Result<crate::auth::Challenge,
 #[server(endpoint = "wealth/assessments/sign")]
 pub async fn sign_assessment(assessment_id: i64, challenge_id: String, code: String) -> Result<Assessment, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("assessment_sign").await?;
     let now = state.now();
     service::may_sign(&state.pool, customer_id, assessment_id).await?;
     let purpose = crate::auth::service::Purpose::SignAssessment;
@@ -356,7 +356,7 @@ pub struct Order {
 #[server(endpoint = "wealth/subscribe/start", input = leptos::server_fn::codec::Json)]
 pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("subscribe").await?;
     let now = state.now();
     service::check_order(&state.pool, customer_id, &order, now).await?;
     let purpose = crate::auth::service::Purpose::Subscribe;
@@ -371,7 +371,7 @@ pub async fn start_subscription(order: Order) -> Result<crate::auth::Challenge, 
 #[server(endpoint = "wealth/subscribe", input = leptos::server_fn::codec::Json)]
 pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Result<Subscription, AppError> {
     use crate::auth::server;
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("subscribe").await?;
     let now = state.now();
     if let Some(done) = service::subscription_by_key(&state.pool, customer_id, &challenge_id, now).await? {
         return Ok(done);
@@ -411,7 +411,7 @@ pub async fn subscribe(order: Order, challenge_id: String, code: String) -> Resu
 /// Cancels a private placement within its 24-hour cooling-off window: refunded in full.
 #[server(endpoint = "wealth/cancel")]
 pub async fn cancel_subscription(subscription_id: i64) -> Result<Subscription, AppError> {
-    let (state, who, customer_id) = crate::guard::require_customer().await?;
+    let (state, who, customer_id) = crate::guard::require_customer_in_person("subscription_cancel").await?;
     let now = state.now();
     let cancelled = service::cancel(&state.pool, customer_id, subscription_id, now).await?;
     let detail = serde_json::json!({ "subscription": cancelled.reference, "amount_minor": cancelled.amount_minor });

@@ -74,7 +74,7 @@ pub fn AssessmentPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match questionnaire.await {
                         Ok(q) => view! { <Steps questionnaire=q /> }.into_any(),
-                        Err(_) => failed().into_any(),
+                        Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
                 })}
             </Transition>

@@ -1,0 +1,661 @@
+//! The pages and page parts of delegated sessions: the agent's request and consent pages, the
+//! banner over every page of a delegated session, the customer's notice and their record in
+//! Settings, the supervisors' review, and the staff home's word that a session has ended.
+
+use super::rules::{REASON_MAX, REASON_MIN};
+use super::*;
+use crate::form::{TextField, hydrated};
+use crate::format::format_datetime;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+
+/// Loads `path` as a new page: the session the browser presents (the agent's own, or the
+/// delegated one) changes with it, and every part of the page must be read again.
+pub fn load_page(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Leaves a delegated session's pages for the agent's own home, which says why.
+pub fn leave_assist(id: i64) {
+    load_page(&format!("/staff/home?assist_ended={id}"));
+}
+
+/// Whether this request is still in a live delegated session (asked as the agent moves on).
+#[server(endpoint = "assist/alive")]
+pub async fn assist_alive() -> Result<bool, AppError> {
+    let state = crate::guard::state()?;
+    Ok(crate::guard::authenticated(&state).await?.is_some_and(|who| who.actor.is_some()))
+}
+
+fn clock(secs: i64) -> String {
+    format!("{:02}:{:02}", secs.max(0) / 60, secs.max(0) % 60)
+}
+
+fn now_ms() -> f64 {
+    leptos::web_sys::js_sys::Date::now()
+}
+
+/// The fixed banner over every page of a delegated session: whose session, why, the time left,
+/// and "End session". At the limit, or when a page finds the session gone, the agent is taken
+/// home.
+#[component]
+pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = banner.id;
+    let left = RwSignal::new(banner.secs_left);
+    let end = ServerAction::<EndAssist>::new();
+    let live = hydrated();
+    Effect::new(move |_| {
+        let (started, total) = (now_ms(), left.get_untracked());
+        let tick = move || {
+            let secs = total - ((now_ms() - started) / 1000.0) as i64;
+            left.set(secs.max(0));
+            if secs <= 0 {
+                leave_assist(id);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let location = use_location();
+    Effect::new(move |before: Option<()>| {
+        location.pathname.track();
+        if before.is_some() {
+            leptos::task::spawn_local(async move {
+                if let Ok(false) = assist_alive().await {
+                    leave_assist(id);
+                }
+            });
+        }
+    });
+    Effect::new(move |_| {
+        if end.value().get().is_some() {
+            leave_assist(id);
+        }
+    });
+    let (name, no, reason) = (banner.masked_name, banner.customer_no, banner.reason);
+    view! {
+        <aside class="assist-bar" aria-labelledby="assist-bar-title">
+            <p>
+                <strong id="assist-bar-title">{t!(i18n, assist.bar_title)}</strong>
+                " "
+                {move || td_string!(i18n.get_locale(), assist.bar_whose, name = name.clone(), no = no.clone()).to_string()}
+            </p>
+            <p class="assist-reason">{move || td_string!(i18n.get_locale(), assist.bar_reason, reason = reason.clone()).to_string()}</p>
+            <p>
+                {t!(i18n, assist.bar_left)} " "
+                <span class="assist-clock">{move || clock(left.get())}</span>
+            </p>
+            <p>
+                <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
+                    on:click=move |_| { end.dispatch(EndAssist { id }); }>
+                    {t!(i18n, assist.end)}
+                </button>
+            </p>
+        </aside>
+    }
+}
+
+/// What a signed-in customer sees at the top of every page while a request for their consent
+/// waits (the agent, the reason, the code to read out, "Refuse") or a session is live in their
+/// name ("End it now").
+#[component]
+pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let session = crate::auth::use_session();
+    let refuse = ServerAction::<RefuseAssist>::new();
+    let stop = ServerAction::<StopAssist>::new();
+    let live = hydrated();
+    Effect::new(move |_| {
+        if refuse.value().get().is_some() || stop.value().get().is_some() {
+            session.version.update(|v| *v += 1);
+        }
+    });
+    let AssistNotice { id, active, staff_name, staff_no, reason, code, until } = notice;
+    let who = move || {
+        td_string!(
+            locale(),
+            assist.notice_who,
+            name = staff_name.clone(),
+            no = staff_no.clone(),
+            reason = reason.clone()
+        )
+        .to_string()
+    };
+    let pending = move || refuse.pending().get() || stop.pending().get();
+    view! {
+        <section class="notice assist-notice" aria-labelledby="assist-notice-title">
+            <h2 id="assist-notice-title">
+                {move || if active { t_string!(i18n, assist.notice_live_title) } else { t_string!(i18n, assist.notice_request_title) }}
+            </h2>
+            <p>{who}</p>
+            {match code {
+                Some(code) => view! {
+                    <p>
+                        {t!(i18n, assist.notice_code)} " " <strong class="assist-code">{code}</strong> " "
+                        {move || td_string!(locale(), assist.notice_code_until, time = format_datetime(until, locale())).to_string()}
+                    </p>
+                    <p class="hint">{t!(i18n, assist.notice_code_hint)}</p>
+                    <p>
+                        <button type="button" class="button" disabled=move || !live.get() || pending()
+                            on:click=move |_| { refuse.dispatch(RefuseAssist { id }); }>
+                            {t!(i18n, assist.refuse)}
+                        </button>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p>{move || td_string!(locale(), assist.notice_live_until, time = format_datetime(until, locale())).to_string()}</p>
+                    <p>
+                        <button type="button" class="button" disabled=move || !live.get() || pending()
+                            on:click=move |_| { stop.dispatch(StopAssist { id }); }>
+                            {t!(i18n, assist.stop)}
+                        </button>
+                    </p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+pub fn status_text(status: Status, locale: Locale) -> String {
+    match status {
+        Status::AwaitingApproval => td_string!(locale, assist.status_awaiting_approval),
+        Status::AwaitingConsent => td_string!(locale, assist.status_awaiting_consent),
+        Status::Active => td_string!(locale, assist.status_active),
+        Status::Ended => td_string!(locale, assist.status_ended),
+        Status::Declined => td_string!(locale, assist.status_declined),
+        Status::Refused => td_string!(locale, assist.status_refused),
+        Status::Cancelled => td_string!(locale, assist.status_cancelled),
+        Status::Expired => td_string!(locale, assist.status_expired),
+        Status::Withdrawn => td_string!(locale, assist.status_withdrawn),
+    }
+    .to_string()
+}
+
+pub fn end_reason_text(reason: &str, locale: Locale) -> String {
+    match reason {
+        "customer" => td_string!(locale, assist.ended_customer),
+        "supervisor" => td_string!(locale, assist.ended_supervisor),
+        "time_limit" => td_string!(locale, assist.ended_time_limit),
+        "idle" => td_string!(locale, assist.ended_idle),
+        "agent_signed_out" => td_string!(locale, assist.ended_signed_out),
+        _ => td_string!(locale, assist.ended_agent),
+    }
+    .to_string()
+}
+
+/// What an agent did in a delegated session (its audit kind), in words.
+pub fn done_text(kind: &str, locale: Locale) -> String {
+    match kind {
+        "appointment_booked" => td_string!(locale, assist.done_booked),
+        "appointment_moved" => td_string!(locale, assist.done_moved),
+        "appointment_cancelled" => td_string!(locale, assist.done_cancelled),
+        "complaint_filed" => td_string!(locale, assist.done_complaint_filed),
+        "complaint_withdrawn" => td_string!(locale, assist.done_complaint_withdrawn),
+        "complaint_review_requested" => td_string!(locale, assist.done_complaint_review),
+        "transaction_reported" => td_string!(locale, assist.done_transaction_reported),
+        _ => td_string!(locale, assist.done_other),
+    }
+    .to_string()
+}
+
+/// What the server refused an agent (the action the customer must do in person), in words.
+pub fn refused_text(action: &str, locale: Locale) -> String {
+    match action {
+        "questionnaire" => td_string!(locale, assist.refused_questionnaire),
+        "assessment_sign" => td_string!(locale, assist.refused_assessment_sign),
+        "subscribe" => td_string!(locale, assist.refused_subscribe),
+        "subscription_cancel" => td_string!(locale, assist.refused_subscription_cancel),
+        "reveal_number" => td_string!(locale, assist.refused_reveal_number),
+        "password" => td_string!(locale, assist.refused_password),
+        "sessions" => td_string!(locale, assist.refused_sessions),
+        "message_channels" => td_string!(locale, assist.refused_message_channels),
+        "assist_consent" | "assist_end" => td_string!(locale, assist.refused_assist),
+        _ => td_string!(locale, assist.refused_other),
+    }
+    .to_string()
+}
+
+/// The text of a refusal or problem from these pages' server functions.
+fn error_text(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::Invalid { field, problem } if field == "code" => match problem.split_once(':') {
+            Some(("wrong", left)) => td_string!(locale, assist.code_wrong, n = left.to_owned()).to_string(),
+            _ if problem == "expired" => td_string!(locale, assist.code_expired).to_string(),
+            _ => td_string!(locale, assist.code_cancelled).to_string(),
+        },
+        AppError::Invalid { field, problem } if field == "assist" => {
+            let first = problem.split(',').next().unwrap_or_default();
+            match first {
+                "reason_too_short" => td_string!(locale, assist.reason_too_short, min = REASON_MIN).to_string(),
+                "reason_too_long" => td_string!(locale, assist.reason_too_long, max = REASON_MAX).to_string(),
+                "reference_unreadable" => td_string!(locale, assist.reference_unreadable).to_string(),
+                "reference_unknown" => td_string!(locale, assist.reference_unknown).to_string(),
+                "already_open" => td_string!(locale, assist.already_open).to_string(),
+                _ => td_string!(locale, assist.not_open).to_string(),
+            }
+        }
+        AppError::NotFound => td_string!(locale, assist.customer_unknown).to_string(),
+        AppError::InPersonOnly => td_string!(locale, assist.in_person_only).to_string(),
+        _ => td_string!(locale, error.generic).to_string(),
+    }
+}
+
+/// `/staff/assist/new?customer=C000012`: the reason and the reference, then the request.
+#[component]
+pub fn StartAssistPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let query = leptos_router::hooks::use_query_map();
+    let customer = move || query.with(|q| q.get("customer").unwrap_or_default());
+    let reason = RwSignal::new(String::new());
+    let reference = RwSignal::new(String::new());
+    let send = ServerAction::<RequestAssist>::new();
+    let live = hydrated();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = send.value().get() {
+            navigate(&format!("/staff/assist/{id}"), Default::default());
+        }
+    });
+    let problems = move || match send.value().get() {
+        Some(Err(AppError::Invalid { field, problem })) if field == "assist" => {
+            problem.split(',').map(str::to_owned).collect::<Vec<_>>()
+        }
+        _ => Vec::new(),
+    };
+    let reason_error = Signal::derive(move || {
+        let p = problems();
+        if p.iter().any(|p| p == "reason_too_short") {
+            Some(td_string!(locale(), assist.reason_too_short, min = REASON_MIN).to_string())
+        } else if p.iter().any(|p| p == "reason_too_long") {
+            Some(td_string!(locale(), assist.reason_too_long, max = REASON_MAX).to_string())
+        } else {
+            None
+        }
+    });
+    let reference_error = Signal::derive(move || {
+        let p = problems();
+        if p.iter().any(|p| p == "reference_unreadable") {
+            Some(td_string!(locale(), assist.reference_unreadable).to_string())
+        } else if p.iter().any(|p| p == "reference_unknown") {
+            Some(td_string!(locale(), assist.reference_unknown).to_string())
+        } else {
+            None
+        }
+    });
+    let form_error = move || match send.value().get() {
+        Some(Err(AppError::Invalid { problem, .. })) if problem.contains("reason") || problem.contains("reference") => {
+            Some(td_string!(locale(), assist.fix_fields).to_string())
+        }
+        Some(Err(e)) => Some(error_text(&e, locale())),
+        _ => None,
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send.dispatch(RequestAssist {
+            customer_no: customer(),
+            reason: reason.get_untracked(),
+            reference: reference.get_untracked(),
+        });
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, assist.start_title).to_string()) />
+        <section class="page narrow">
+            <p><a href=move || format!("/staff/customers?q={}", customer())>{t!(i18n, assist.back_to_search)}</a></p>
+            <h1>{t!(i18n, assist.start_title)}</h1>
+            <p class="lead">{move || td_string!(locale(), assist.start_lead, no = customer()).to_string()}</p>
+            <form class="form" method="post" novalidate on:submit=submit>
+                <div class="field">
+                    <label for="assist-reason">{t!(i18n, assist.reason)}</label>
+                    <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
+                    <textarea id="assist-reason" name="reason" rows="3" maxlength=REASON_MAX required
+                        aria-describedby=move || if reason_error.get().is_some() { "assist-reason-hint assist-reason-error" } else { "assist-reason-hint" }
+                        aria-invalid=move || reason_error.get().is_some().to_string()
+                        prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    {move || reason_error.get().map(|e| view! { <p class="field-error" id="assist-reason-error">{e}</p> })}
+                </div>
+                <TextField id="assist-reference" name="reference" value=reference maxlength=20
+                    label=Signal::derive(move || t_string!(i18n, assist.reference).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, assist.reference_hint).to_string())
+                    error=reference_error />
+                <p class="hint">{t!(i18n, assist.start_note)}</p>
+                <p role="alert" class="error-box">{form_error}</p>
+                <p><button type="submit" class="button primary" disabled=move || !live.get() || send.pending().get()>{t!(i18n, assist.send_request)}</button></p>
+            </form>
+        </section>
+    }
+}
+
+/// `/staff/assist/:id`: where the request stands; while it waits for consent, the code the
+/// customer reads out.
+#[component]
+pub fn AssistPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let version = RwSignal::new(0u32);
+    let status = Resource::new_blocking(move || (id(), version.get()), |(id, _)| assist_status(id));
+    let withdraw = ServerAction::<WithdrawAssist>::new();
+    let live = hydrated();
+    Effect::new(move |_| {
+        if withdraw.value().get().is_some() {
+            version.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, assist.page_title).to_string()) />
+        <section class="page narrow">
+            <p><a href="/staff/customers">{t!(i18n, assist.back_to_search)}</a></p>
+            <h1>{t!(i18n, assist.page_title)}</h1>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(a) => {
+                            let id = a.id;
+                            let status = a.status;
+                            let summary = view! { <AssistFacts assist=a.clone() /> };
+                            let next = match status {
+                                Status::AwaitingConsent => view! {
+                                    <ConsentForm id version />
+                                }.into_any(),
+                                Status::AwaitingApproval => view! {
+                                    <p class="notice" role="status">{t!(i18n, assist.waiting_approval)}</p>
+                                    <p><button type="button" class="button" on:click=move |_| version.update(|v| *v += 1)>{t!(i18n, assist.refresh)}</button></p>
+                                }.into_any(),
+                                Status::Active => view! {
+                                    <p class="notice" role="status">{t!(i18n, assist.is_active)}</p>
+                                }.into_any(),
+                                _ => view! {
+                                    <p><a class="button" href=format!("/staff/assist/new?customer={}", a.customer_no)>{t!(i18n, assist.start_again)}</a></p>
+                                }.into_any(),
+                            };
+                            view! {
+                                {summary}
+                                {next}
+                                {status.is_open().then(|| view! {
+                                    <p>
+                                        <button type="button" class="button" disabled=move || !live.get() || withdraw.pending().get()
+                                            on:click=move |_| { withdraw.dispatch(WithdrawAssist { id }); }>
+                                            {t!(i18n, assist.withdraw)}
+                                        </button>
+                                    </p>
+                                })}
+                            }.into_any()
+                        }
+                        Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{t!(i18n, assist.not_found)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// A request's facts: customer, agent, reason, reference, status, times, and how it ended.
+#[component]
+fn AssistFacts(assist: Assist) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let a = assist;
+    let ended = a.end_reason.clone().filter(|_| a.status == Status::Ended);
+    let duration = a.started_at.zip(a.ended_at).map(|(s, e)| (e - s).max(0) / 60);
+    view! {
+        <dl class="figures">
+            <div><dt>{t!(i18n, assist.customer)}</dt><dd>{format!("{} · {}", a.customer_no, a.masked_name)}</dd></div>
+            <div><dt>{t!(i18n, assist.agent)}</dt><dd>{format!("{} · {}", a.staff_name, a.staff_no)}</dd></div>
+            <div><dt>{t!(i18n, assist.reason)}</dt><dd>{a.reason.clone()}</dd></div>
+            <div><dt>{t!(i18n, assist.reference)}</dt><dd>{a.reference.clone()}</dd></div>
+            <div><dt>{t!(i18n, assist.status)}</dt><dd><strong>{move || status_text(a.status, locale())}</strong></dd></div>
+            <div><dt>{t!(i18n, assist.requested_at)}</dt><dd>{move || format_datetime(a.requested_at, locale())}</dd></div>
+            {a.started_at.map(|at| view! { <div><dt>{t!(i18n, assist.started_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
+            {a.ended_at.map(|at| view! { <div><dt>{t!(i18n, assist.ended_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
+            {duration.map(|m| view! { <div><dt>{t!(i18n, assist.duration)}</dt><dd>{move || td_string!(locale(), assist.minutes, n = m).to_string()}</dd></div> })}
+            {ended.map(|r| view! { <div><dt>{t!(i18n, assist.end_reason)}</dt><dd>{move || end_reason_text(&r, locale())}</dd></div> })}
+        </dl>
+    }
+}
+
+/// The consent code, as the customer reads it out.
+#[component]
+fn ConsentForm(id: i64, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let code = RwSignal::new(String::new());
+    let enter = ServerAction::<GiveConsent>::new();
+    let live = hydrated();
+    Effect::new(move |_| match enter.value().get() {
+        Some(Ok(())) => load_page("/accounts"),
+        // The request has ended (expired, cancelled): show where it stands.
+        Some(Err(AppError::Invalid { problem, .. })) if !problem.starts_with("wrong") => version.update(|v| *v += 1),
+        _ => {}
+    });
+    let error = Signal::derive(move || enter.value().get().and_then(Result::err).map(|e| error_text(&e, locale())));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        enter.dispatch(GiveConsent { id, code: code.get_untracked() });
+    };
+    view! {
+        <form class="form" method="post" novalidate on:submit=submit>
+            <TextField id="consent-code" name="code" value=code maxlength=6 inputmode="numeric" autocomplete="one-time-code"
+                label=Signal::derive(move || t_string!(i18n, assist.code).to_string())
+                hint=Signal::derive(move || t_string!(i18n, assist.code_hint).to_string())
+                error=error />
+            <p><button type="submit" class="button primary" disabled=move || !live.get() || enter.pending().get()>{t!(i18n, assist.open_session)}</button></p>
+        </form>
+    }
+}
+
+/// A delegation with what was done and refused in it; `actions` adds buttons (a supervisor's).
+#[component]
+fn RecordCard(record: AssistRecord, #[prop(optional)] actions: Option<AnyView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let AssistRecord { assist, done, refused, requests } = record;
+    let heading = format!("{} · {} · {}", assist.customer_no, assist.staff_name, assist.staff_no);
+    let started = assist.started_at.is_some();
+    let done_list = (!done.is_empty()).then(|| {
+        view! {
+            <h4>{t!(i18n, assist.done_title)}</h4>
+            <ul>{done.into_iter().map(|(kind, at)| view! { <li>{move || format!("{} · {}", format_datetime(at, locale()), done_text(&kind, locale()))}</li> }).collect_view()}</ul>
+        }
+    });
+    let refused_list = (!refused.is_empty()).then(|| {
+        view! {
+            <h4>{t!(i18n, assist.refused_title)}</h4>
+            <ul>{refused.into_iter().map(|(action, at)| view! { <li>{move || format!("{} · {}", format_datetime(at, locale()), refused_text(&action, locale()))}</li> }).collect_view()}</ul>
+        }
+    });
+    view! {
+        <li class="card assist-record">
+            <h3>{heading}</h3>
+            <AssistFacts assist />
+            {started.then(|| view! { <p class="hint">{move || td_string!(locale(), assist.requests, n = requests).to_string()}</p> })}
+            {done_list}
+            {refused_list}
+            {actions}
+        </li>
+    }
+}
+
+/// Settings: the customer's staff-assisted sessions (who, when, why, for how long, what was done
+/// and refused); a live one can be ended here.
+#[component]
+pub fn AssistHistory() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let stop = ServerAction::<StopAssist>::new();
+    let records = Resource::new(move || stop.version().get(), |_| my_assisted_sessions());
+    let live = hydrated();
+    view! {
+        <h2 id="assisted-heading">{t!(i18n, assist.history_title)}</h2>
+        <p>{t!(i18n, assist.history_lead)}</p>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match records.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, assist.history_empty)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="cards" aria-labelledby="assisted-heading">
+                            {list.into_iter().map(|r| {
+                                let id = r.assist.id;
+                                let actions = (r.assist.status == Status::Active).then(|| view! {
+                                    <p>
+                                        <button type="button" class="button" disabled=move || !live.get() || stop.pending().get()
+                                            on:click=move |_| { stop.dispatch(StopAssist { id }); }>
+                                            {t!(i18n, assist.stop)}
+                                        </button>
+                                    </p>
+                                }.into_any());
+                                match actions {
+                                    Some(actions) => view! { <RecordCard record=r actions /> }.into_any(),
+                                    None => view! { <RecordCard record=r /> }.into_any(),
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
+                    }.into_any(),
+                    Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/staff/delegations` (supervisors): requests waiting for approval, live sessions to end, and
+/// every session reviewed by agent, customer, day and refused attempts.
+#[component]
+pub fn DelegationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let query = leptos_router::hooks::use_query_map();
+    let field = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
+    let (staff_no, customer_no, day, refused) = (field("agent"), field("customer"), field("day"), field("refused"));
+    let decide = ServerAction::<DecideAssist>::new();
+    let end = ServerAction::<EndAssist>::new();
+    let records = Resource::new_blocking(
+        move || (staff_no(), customer_no(), day(), refused() == "1", decide.version().get(), end.version().get()),
+        |(staff_no, customer_no, day, refused_only, _, _)| assisted_sessions(staff_no, customer_no, day, refused_only),
+    );
+    let live = hydrated();
+    let action_error = move || {
+        decide.value().get().or_else(|| end.value().get()).and_then(Result::err).map(|e| error_text(&e, locale()))
+    };
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, assist.review_title).to_string()) />
+        <section class="page">
+            <p><a href="/staff/home">{t!(i18n, wealth.staff_back)}</a></p>
+            <h1>{t!(i18n, assist.review_title)}</h1>
+            <p class="lead">{t!(i18n, assist.review_lead)}</p>
+            <form method="get" action="/staff/delegations" class="filters">
+                <div class="field">
+                    <label for="filter-agent">{t!(i18n, assist.filter_agent)}</label>
+                    <input id="filter-agent" name="agent" type="text" maxlength="10" autocomplete="off" value=staff_no />
+                </div>
+                <div class="field">
+                    <label for="filter-customer">{t!(i18n, assist.filter_customer)}</label>
+                    <input id="filter-customer" name="customer" type="text" maxlength="10" autocomplete="off" value=customer_no />
+                </div>
+                <div class="field">
+                    <label for="filter-day">{t!(i18n, assist.filter_day)}</label>
+                    <input id="filter-day" name="day" type="date" value=day />
+                </div>
+                <div class="field checkbox">
+                    <input id="filter-refused" name="refused" type="checkbox" value="1" checked=move || refused() == "1" />
+                    <label for="filter-refused">{t!(i18n, assist.filter_refused)}</label>
+                </div>
+                <p><button type="submit" class="button">{t!(i18n, assist.filter_apply)}</button></p>
+            </form>
+            <p role="alert" class="error-box">{action_error}</p>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match records.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty" role="status">{t!(i18n, assist.review_empty)}</p> }.into_any(),
+                        Ok(list) => { let n = list.len(); view! {
+                            <h2 id="sessions-heading">{move || td_string!(locale(), assist.review_found, n = n).to_string()}</h2>
+                            <ul class="cards" aria-labelledby="sessions-heading">
+                                {list.into_iter().map(|r| {
+                                    let id = r.assist.id;
+                                    let actions = match r.assist.status {
+                                        Status::AwaitingApproval => Some(view! {
+                                            <p class="actions">
+                                                <button type="button" class="button primary" disabled=move || !live.get() || decide.pending().get()
+                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: true }); }>{t!(i18n, assist.approve)}</button>
+                                                " "
+                                                <button type="button" class="button" disabled=move || !live.get() || decide.pending().get()
+                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: false }); }>{t!(i18n, assist.decline)}</button>
+                                            </p>
+                                        }.into_any()),
+                                        Status::Active => Some(view! {
+                                            <p>
+                                                <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
+                                                    on:click=move |_| { end.dispatch(EndAssist { id }); }>{t!(i18n, assist.end_live)}</button>
+                                            </p>
+                                        }.into_any()),
+                                        _ => None,
+                                    };
+                                    match actions {
+                                        Some(actions) => view! { <RecordCard record=r actions /> }.into_any(),
+                                        None => view! { <RecordCard record=r /> }.into_any(),
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any() }
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, assist.day_unreadable)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The staff home's word that the agent's delegated session has ended, and why.
+#[component]
+pub fn AssistEnded(ended: Resource<Option<Result<Assist, AppError>>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                ended.await.map(|found| {
+                    let text = match found {
+                        Ok(a) => {
+                            let reason = a.end_reason.clone().unwrap_or_default();
+                            let status = a.status;
+                            let (no, name) = (a.customer_no.clone(), a.masked_name.clone());
+                            Signal::derive(move || {
+                                let why = if status == Status::Ended { end_reason_text(&reason, locale()) } else { status_text(status, locale()) };
+                                td_string!(locale(), assist.home_ended, no = no.clone(), name = name.clone(), why = why).to_string()
+                            })
+                        }
+                        Err(_) => Signal::derive(move || t_string!(i18n, assist.home_ended_unknown).to_string()),
+                    };
+                    view! { <p class="notice" role="status">{text}</p> }
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// "Done by agent 张三 (S0007) on behalf of the customer", on a record made in a delegated
+/// session; `changed`: its change (a move, a cancellation) was.
+#[component]
+pub fn OnBehalf(agent: String, #[prop(optional)] changed: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="on-behalf">
+            {move || if changed {
+                td_string!(i18n.get_locale(), assist.on_behalf_changed, agent = agent.clone()).to_string()
+            } else {
+                td_string!(i18n.get_locale(), assist.on_behalf, agent = agent.clone()).to_string()
+            }}
+        </p>
+    }
+}
