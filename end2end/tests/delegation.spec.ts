@@ -47,8 +47,8 @@ test('an agent finds a customer and sees masked details only', async ({ browser 
 test('an agent helps a customer with their consent, within limits, and the customer sees the record', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
   const phoneRun = testInfo.project.name === 'phone-360';
-  // Outside the demo customer slots (helpers.ts): C000008 and C000009, neither diamond nor staff.
-  const customer = phoneRun ? { login: 'C000008', phone: '13800000008' } : { login: 'C000009', phone: '13800000009' };
+  // Outside the demo customer slots (helpers.ts): C000008 and C000005, neither diamond nor staff.
+  const customer = phoneRun ? { login: 'C000008', phone: '13800000008' } : { login: 'C000005', phone: '13800000005' };
   const locale = phoneRun ? 'zh-CN' : 'en';
   const agentNo = phoneRun ? 'S0009' : 'S0010';
 
@@ -157,7 +157,9 @@ test('an agent helps a customer with their consent, within limits, and the custo
   await expect(customerPage.locator('.on-behalf').first()).toContainText(agentNo);
 
   expect(customerErrors).toEqual([]);
-  expect(agentErrors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
+  // Refusals the test asks for answer 422 (the short reason) and 403 (the questionnaire; the
+  // customer's page after the session ended); nothing else may fail.
+  expect(agentErrors.filter((e) => !/status of (403|422)/.test(e))).toEqual([]);
   await customerContext.close();
   await agentContext.close();
 });
