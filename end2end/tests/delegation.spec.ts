@@ -156,6 +156,24 @@ test('an agent helps a customer with their consent, within limits, and the custo
   await customerPage.goto(`${baseUrl()}/appointments`);
   await expect(customerPage.locator('.on-behalf').first()).toContainText(agentNo);
 
+  // A supervisor reviews it on /staff/delegations, by agent and with refused attempts only.
+  const supervisorContext = await browser.newContext({ viewport, hasTouch, isMobile });
+  const supervisor = await supervisorContext.newPage();
+  await staffSignIn(supervisor, phoneRun ? 'S0108' : 'S0109');
+  await supervisor.getByRole('link', { name: /协助会话审核/ }).click();
+  await expect(supervisor).toHaveURL(/\/staff\/delegations$/);
+  await supervisor.getByLabel('客服工号').fill(agentNo);
+  await supervisor.getByLabel('只看有被拒绝操作的').check();
+  await supervisor.getByRole('button', { name: '筛选' }).click();
+  await expect(supervisor).toHaveURL(new RegExp(`agent=${agentNo}.*refused=1`));
+  const reviewed = supervisor.locator('.assist-record');
+  await expect(reviewed).toHaveCount(1);
+  await expect(reviewed).toContainText(customer.login);
+  await expect(reviewed).toContainText('风险测评问卷（须本人填写）');
+  await expect(reviewed).toContainText('预约了网点');
+  await expectNoAxeViolations(supervisor);
+  await supervisorContext.close();
+
   expect(customerErrors).toEqual([]);
   // Refusals the test asks for answer 422 (the short reason) and 403 (the questionnaire; the
   // customer's page after the session ended); nothing else may fail.

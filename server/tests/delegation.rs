@@ -332,6 +332,11 @@ async fn consent_is_refused_for_wrong_late_or_third_codes_and_by_the_customer() 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text.contains("reference_unknown"), "{text}");
 
+    // Not for a customer whose e-banking is suspended.
+    let (status, text) = ask(&app, &own(&agent), "C000010").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("suspended"), "{text}");
+
     // Three wrong codes cancel the request.
     let id = asked(&app, &own(&agent), &customer_no).await;
     let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");

@@ -200,10 +200,30 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
     let (first_name, second_name) = (name_of(1).await, name_of(2).await);
     assert_ne!(first_name, second_name);
 
+    // An agent in a delegated session of customer 5's (consented with the code), beside their own.
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    let acting =
+        app::guard::authenticate(pool, &app.state.signing_key, &agent.access_token, now).await.unwrap().unwrap();
+    let reason = "Customer asks for help booking a visit";
+    let assist =
+        app::delegation::service::request(&app.state, &acting, "C000005", reason, "CT20261202001", now).await.unwrap();
+    let code: String = sqlx::query_scalar("SELECT consent_code FROM delegations WHERE id = $1")
+        .bind(assist)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let app::delegation::service::Entered::Given(assist_token) =
+        app::delegation::service::enter_code(&app.state, &acting, assist, &code, now).await.unwrap()
+    else {
+        panic!("the code opens the session")
+    };
+    let assisted_name = name_of(5).await;
+
     let as_customer = format!("portal_session={}", customer.access_token);
     let as_second = format!("portal_session={}", second.access_token);
     let as_branch = format!("portal_session={}", branch_staff.access_token);
     let as_supervisor = format!("portal_session={}", supervisor.access_token);
+    let as_assisted = format!("portal_session={}; portal_assist={assist_token}", agent.access_token);
     let page = |path: String, cookie: Option<&String>, viewer: Option<&String>| Call {
         path,
         cookie: cookie.cloned(),
@@ -249,6 +269,9 @@ async fn every_kind_of_page_answers_whole_when_many_ask_at_once() {
         page("/staff/complaints/report".to_owned(), Some(&as_supervisor), None),
         page("/staff/wealth".to_owned(), Some(&as_supervisor), None),
         page("/staff/customers?q=C000003".to_owned(), Some(&as_supervisor), None),
+        page("/staff/delegations".to_owned(), Some(&as_supervisor), None),
+        page("/accounts".to_owned(), Some(&as_assisted), Some(&assisted_name)),
+        page("/appointments".to_owned(), Some(&as_assisted), Some(&assisted_name)),
         page("/pkg/portal.css".to_owned(), Some(&as_customer), None),
         page("/favicon.svg".to_owned(), Some(&as_second), None),
         function("/api/messages/unread", String::new()),

@@ -31,6 +31,8 @@ pub struct BranchVisit {
     pub status: AppointmentStatus,
     pub can_check_in: bool,
     pub can_mark_no_show: bool,
+    /// Booked by an agent in a delegated session ("name S0007").
+    pub booked_by_agent: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +124,7 @@ mod ssr {
         Ok(crate::appointments::rules::zone_offset_secs(&zone).unwrap_or(8 * 3600))
     }
 
-    type VisitRow = (i64, String, String, String, String, String, String, i64, i64, String);
+    type VisitRow = (i64, String, String, String, String, String, String, i64, i64, String, Option<String>);
 
     pub async fn day_visits(
         pool: &AnyPool,
@@ -132,7 +134,8 @@ mod ssr {
         now: i64,
     ) -> Result<Vec<BranchVisit>, sqlx::Error> {
         let rows: Vec<VisitRow> = sqlx::query_as(
-            "SELECT a.id, a.reference, c.name, c.customer_no, c.tier, s.name_zh, s.name_en, a.starts_at, a.ends_at, a.status \
+            "SELECT a.id, a.reference, c.name, c.customer_no, c.tier, s.name_zh, s.name_en, a.starts_at, a.ends_at, a.status, \
+             (SELECT x.name || ' ' || x.staff_no FROM staff_users x WHERE x.id = a.assisted_by) \
              FROM appointments a JOIN customers c ON c.id = a.customer_id JOIN services s ON s.id = a.service_id \
              WHERE a.branch_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'moved' \
              ORDER BY a.starts_at, a.id",
@@ -159,6 +162,7 @@ mod ssr {
                     status,
                     can_check_in: can_check_in(booked, r.7, r.8, now),
                     can_mark_no_show: can_mark_no_show(booked, r.7, now),
+                    booked_by_agent: r.10,
                 }
             })
             .collect())
@@ -450,6 +454,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                     {who.clone()}
                                                                     {v.vip.then(|| view! { " " <span class="badge">{t!(i18n, branch.vip)}</span> })}
                                                                     <br /><span class="hint">{v.reference.clone()}</span>
+                                                                    {v.booked_by_agent.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent /> })}
                                                                 </td>
                                                                 <td>{move || service.get(locale()).to_owned()}</td>
                                                                 <td>{move || super::pages::status_name(v.status, locale())}</td>

@@ -238,6 +238,7 @@ fn error_text(error: &AppError, locale: Locale) -> String {
                 "reference_unreadable" => td_string!(locale, assist.reference_unreadable).to_string(),
                 "reference_unknown" => td_string!(locale, assist.reference_unknown).to_string(),
                 "already_open" => td_string!(locale, assist.already_open).to_string(),
+                "suspended" => td_string!(locale, assist.suspended).to_string(),
                 _ => td_string!(locale, assist.not_open).to_string(),
             }
         }

@@ -183,14 +183,18 @@ pub async fn request(
         let names: Vec<&str> = problems.iter().map(|p| p.as_str()).collect();
         invalid("assist", &names.join(","))
     })?;
-    let customer: Option<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT id, tier, is_employee, status FROM customers WHERE customer_no = $1 AND status <> 'closed'",
+    let customer: Option<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, tier, is_employee, ebanking_suspended FROM customers WHERE customer_no = $1 AND status <> 'closed'",
     )
     .bind(customer_no.trim().to_uppercase())
     .fetch_optional(&state.pool)
     .await
     .map_err(AppError::internal)?;
-    let (customer_id, tier, is_employee, _) = customer.ok_or(AppError::NotFound)?;
+    let (customer_id, tier, is_employee, suspended) = customer.ok_or(AppError::NotFound)?;
+    // A customer whose e-banking is suspended has no portal session, assisted or not.
+    if suspended != 0 {
+        return Err(invalid("assist", "suspended"));
+    }
     if let rules::Reference::Complaint(reference) = &parsed {
         // "TS-2026-000123": complaint 123, received in 2026 (`complaints::service::reference_of`).
         let (year, number) = reference[3..].split_once('-').unwrap_or_default();
