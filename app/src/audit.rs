@@ -38,6 +38,30 @@ pub async fn record(
         .await
 }
 
+/// Records `kind` as done by `who` (a member of staff, say) to the data of customer `subject`,
+/// in this session, from this request's client.
+pub async fn record_about(
+    pool: &AnyPool,
+    who: &crate::guard::Authenticated,
+    kind: &str,
+    subject: i64,
+    now: i64,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    audit_about(
+        pool,
+        kind,
+        Some(&who.principal),
+        Some(&who.session_id),
+        Some(subject),
+        who.actor,
+        &client(),
+        now,
+        detail,
+    )
+    .await
+}
+
 /// Records `kind`, done by `principal` (if anyone is known) in `session_id`.
 pub async fn audit(
     pool: &AnyPool,

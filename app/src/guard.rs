@@ -165,33 +165,31 @@ async fn look_up_session(
     let mut assist_ended = None;
     if let Some(token) = cookie(crate::delegation::ASSIST_COOKIE) {
         let delegated = authenticate(&state.pool, &state.signing_key, &token, now).await.map_err(AppError::internal)?;
-        match delegated {
-            Some(who) if who.actor.is_some() => {
-                let detail = serde_json::json!({ "method": parts.method.as_str(), "path": parts.uri.path() });
-                crate::audit::audit_about(
-                    &state.pool,
-                    "assisted_request",
-                    Some(&who.principal),
-                    Some(&who.session_id),
-                    who.customer_id(),
-                    who.actor,
-                    &crate::audit::client_of(parts),
-                    now,
-                    &detail.to_string(),
-                )
-                .await
-                .map_err(AppError::internal)?;
-                return Ok((Some(who), Vec::new()));
-            }
-            _ => {
-                assist_ended = Some(
-                    crate::delegation::service::of_token(&state.pool, &state.signing_key, &token)
-                        .await
-                        .map_err(AppError::internal)?
-                        .unwrap_or(0),
-                );
-            }
+        let live = match delegated {
+            Some(who) if who.actor.is_some() => agent_still_here(state, parts, &who, now).await?.then_some(who),
+            _ => None,
+        };
+        if let Some(who) = live {
+            let detail = serde_json::json!({ "method": parts.method.as_str(), "path": parts.uri.path() });
+            crate::audit::audit_about(
+                &state.pool,
+                "assisted_request",
+                Some(&who.principal),
+                Some(&who.session_id),
+                who.customer_id(),
+                who.actor,
+                &crate::audit::client_of(parts),
+                now,
+                &detail.to_string(),
+            )
+            .await
+            .map_err(AppError::internal)?;
+            return Ok((Some(who), Vec::new()));
         }
+        let id = crate::delegation::service::of_token(&state.pool, &state.signing_key, &token)
+            .await
+            .map_err(AppError::internal)?;
+        assist_ended = Some(id.unwrap_or(0));
     }
     let (mut who, mut cookies) = own_session(state, parts, now).await?;
     if let Some(ended) = assist_ended {
@@ -201,6 +199,51 @@ async fn look_up_session(
         }
     }
     Ok((who, cookies))
+}
+
+/// Whether the agent acting in delegated session `who` still has their own live session in this
+/// browser (the access cookie's, or the refresh cookie's once that has run out), which counts
+/// the request as their activity too: their own session lives while they work in the customer's,
+/// and ends it when it ends. A delegated session without it is ended here.
+async fn agent_still_here(
+    state: &AppState,
+    parts: &http::request::Parts,
+    who: &Authenticated,
+    now: i64,
+) -> Result<bool, AppError> {
+    let cookie = |name| crate::state::cookie_value(&parts.headers, name);
+    let agent = format!("staff:{}", who.actor.unwrap_or_default());
+    let from_access = cookie(crate::auth::ACCESS_COOKIE)
+        .and_then(|token| crate::auth::token::verify_signature(&token, &state.signing_key).ok())
+        .filter(|claims| claims.sub == agent)
+        .map(|claims| claims.sid);
+    let own = match (from_access, cookie(crate::auth::REFRESH_COOKIE)) {
+        (Some(sid), _) => Some(sid),
+        (None, Some(refresh)) => sqlx::query_scalar("SELECT session_id FROM refresh_tokens WHERE token_hash = $1")
+            .bind(crate::auth::service::sha256_hex(&refresh))
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(AppError::internal)?,
+        (None, None) => None,
+    };
+    let idle_secs = i64::from(state.settings.idle_timeout_minutes) * 60;
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions WHERE id = $1 AND principal = $2 AND revoked_at IS NULL \
+         AND expires_at > $3 AND last_seen_at > $4",
+    )
+    .bind(own.as_deref().unwrap_or_default())
+    .bind(&agent)
+    .bind(now)
+    .bind(now - idle_secs)
+    .fetch_one(&state.pool)
+    .await
+    .map_err(AppError::internal)?;
+    if live == 0 {
+        crate::delegation::service::end_own(&state.pool, who, "agent_signed_out", now).await?;
+        return Ok(false);
+    }
+    record_activity(&state.pool, own.as_deref().unwrap_or_default(), now).await.map_err(AppError::internal)?;
+    Ok(true)
 }
 
 /// The person's own session: the access cookie, or the refresh cookie traded for new tokens.

@@ -80,8 +80,13 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     };
     let notice = move || {
         Suspend::new(async move {
-            let notice = session.viewer.await.ok().flatten().and_then(|viewer| viewer.assist_notice);
-            notice.map(|notice| view! { <crate::delegation::pages::AssistNoticeBox notice /> })
+            let viewer = session.viewer.await.ok().flatten();
+            let offer = viewer.as_ref().is_some_and(|viewer| viewer.offer_elder);
+            let notice = viewer.and_then(|viewer| viewer.assist_notice);
+            view! {
+                {offer.then(|| view! { <crate::display::ElderOffer /> })}
+                {notice.map(|notice| view! { <crate::delegation::pages::AssistNoticeBox notice /> })}
+            }
         })
     };
     view! {
@@ -139,6 +144,7 @@ fn SiteHeader() -> impl IntoView {
                     </span>
                 </a>
                 <div class="header-tools">
+                    <crate::display::ElderSwitch />
                     <LanguageSwitch />
                     <button
                         type="button"

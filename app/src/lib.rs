@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod complaints;
 pub mod delegation;
+pub mod display;
 pub mod error;
 pub mod form;
 pub mod format;

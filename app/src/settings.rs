@@ -195,6 +195,8 @@ pub fn SettingsPage() -> impl IntoView {
 
             <crate::messages::page::MessagePreferences />
 
+            <crate::display::DisplaySettings />
+
             <crate::delegation::pages::AssistHistory />
 
             <h2>{t!(i18n, settings.password_title)}</h2>

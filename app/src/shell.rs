@@ -16,12 +16,15 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     security_policy::set_content_security_policy();
+    // Elder mode and the theme, from this browser's cookies, for the first paint (crate::display).
+    let display = crate::display::current();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html class=display.html_class() data-theme=display.data_theme()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
                 <NarrowNav />
                 <AppLoader options />

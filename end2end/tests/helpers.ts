@@ -59,7 +59,7 @@ export async function expectNoAxeViolations(page: Page) {
  * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
  * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
  * tests as C000004, C000050 and (aged 65 or more) C000006 and C000007, the delegation tests as
- * C000008 and C000005.
+ * C000008 and C000005, the elder-mode offer as C000009 (aged 65 or more).
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);

@@ -44,6 +44,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/locale", get(switch_locale))
+        .route("/display", get(switch_display))
         .route("/accounts/{id}/export.csv", get(export_csv))
         .route("/staff/complaints/report.csv", get(complaint_report_csv))
         .route("/appointments/{id}/visit.ics", get(visit_ics))
@@ -149,6 +150,64 @@ async fn switch_locale(State(state): State<AppState>, Query(query): Query<Locale
         .header(header::SET_COOKIE, cookie)
         .body(Body::empty())
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct DisplaySwitch {
+    elder: Option<String>,
+    theme: Option<String>,
+    back: Option<String>,
+}
+
+/// The elder-mode and theme switches (app::display): remembers the choice in this browser's
+/// cookies and, for a signed-in customer in their own session, with their profile; then goes back.
+async fn switch_display(State(state): State<AppState>, Query(query): Query<DisplaySwitch>, req: Request) -> Response {
+    use app::display::{Display, ELDER_COOKIE, THEME_COOKIE, Theme};
+    let (parts, _) = req.into_parts();
+    let elder = match query.elder.as_deref() {
+        None => None,
+        Some("1") => Some(true),
+        Some("0") => Some(false),
+        Some(other) => return (StatusCode::BAD_REQUEST, format!("elder is 1 or 0, not {other:?}")).into_response(),
+    };
+    let theme = match query.theme.as_deref() {
+        None => None,
+        Some(text) => match Theme::parse(text) {
+            Some(theme) => Some(theme),
+            None => {
+                return (StatusCode::BAD_REQUEST, format!("theme is system, light or dark, not {text:?}"))
+                    .into_response();
+            }
+        },
+    };
+    let cookie = |name| app::state::cookie_value(&parts.headers, name);
+    let mut display = Display::from_cookies(cookie(ELDER_COOKIE).as_deref(), cookie(THEME_COOKIE).as_deref());
+    display.elder = elder.unwrap_or(display.elder);
+    display.theme = theme.unwrap_or(display.theme);
+    let mut cookies = app::display::service::cookies(display, state.settings.https);
+    match app::guard::session_of(&state, &parts).await {
+        // An agent acting for the customer changes their own browser only.
+        Ok((Some(who), renewed)) if who.actor.is_none() => {
+            cookies.extend(renewed);
+            if let Some(customer_id) = who.customer_id()
+                && let Err(e) = app::display::service::save(&state.pool, customer_id, elder, theme).await
+            {
+                tracing::error!(request_id = %request_id_of(&parts.headers), error = %e, "saving the display failed");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(request_id = %request_id_of(&parts.headers), error = %e, "session lookup failed"),
+    }
+    let mut response = Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, safe_return_path(query.back.as_deref()))
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::empty())
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    for value in cookies {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// The app's routes, worked out once per process. Working them out renders the app with resource

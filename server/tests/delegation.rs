@@ -453,8 +453,38 @@ async fn a_session_ends_after_five_idle_minutes_or_thirty_in_all_and_when_the_ag
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!(cookies.iter().any(|c| c.starts_with("portal_assist=;")), "{cookies:?}");
     assert_eq!(delegation(&app, id).await.1.as_deref(), Some("agent"));
-    // The agent's own session was never touched.
+    // The agent's own session was never ended by it.
     let (status, _, _) = post(&app, "/api/staff/assist/status", &own(&agent), &format!("id={id}")).await;
     assert_eq!(status, StatusCode::OK);
+
+    // Work in the customer's session keeps the agent's own alive; when the agent's own session
+    // ends, so does the delegated one.
+    let (customer_no, mobile, _) = ordinary_customer(&app, 6).await;
+    let id = asked(&app, &own(&agent), &customer_no).await;
+    let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
+    let (_, token, _) = enter(&app, &own(&agent), id, &code).await;
+    let delegated = format!("{}; portal_assist={}", own(&agent), token.unwrap());
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 200 WHERE id = $1")
+        .bind(&agent.session_id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, _, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE id = $1")
+        .bind(&agent.session_id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert!(seen >= now, "the agent's own session counts the request as activity");
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&agent.session_id)
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    let (status, _, _) = post(&app, "/api/accounts/overview", &delegated, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(delegation(&app, id).await.1.as_deref(), Some("agent_signed_out"));
     app.cleanup().await;
 }

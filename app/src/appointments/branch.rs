@@ -264,19 +264,9 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
         }
     }
     let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
-    crate::audit::audit_about(
-        &state.pool,
-        &format!("appointment_{outcome}"),
-        Some(&who.principal),
-        Some(&who.session_id),
-        Some(customer_id),
-        None,
-        &crate::audit::client(),
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)
+    crate::audit::record_about(&state.pool, &who, &format!("appointment_{outcome}"), customer_id, now, &detail)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Closes a range of a day at the staff member's branch (any branch, for supervisors): no

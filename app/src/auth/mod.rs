@@ -116,6 +116,8 @@ pub struct Viewer {
     pub assist_notice: Option<crate::delegation::AssistNotice>,
     /// Staff: the delegated session this browser was in has ended (its id).
     pub assist_ended: Option<i64>,
+    /// A customer aged 65 or more who has never chosen: offer elder mode.
+    pub offer_elder: bool,
 }
 
 /// Who is signed in on this request, if anyone (a valid token of a live session).
@@ -140,7 +142,17 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
         }
         (None, None) => (None, None),
     };
+    let offer_elder = match (who.actor, who.customer_id()) {
+        (None, Some(customer_id)) => {
+            let today = crate::accounts::china_today(now);
+            crate::display::service::offer_elder(&state.pool, customer_id, today, crate::display::current().elder)
+                .await
+                .map_err(AppError::internal)?
+        }
+        _ => false,
+    };
     Ok(Some(Viewer {
+        offer_elder,
         assist,
         assist_notice,
         assist_ended: who.assist_ended,
@@ -174,7 +186,7 @@ pub async fn sign_out() -> Result<(), crate::error::AppError> {
     match crate::guard::authenticated(&state).await? {
         // Signing out of a delegated session ends it; the agent's own session stays.
         Some(who) if who.actor.is_some() => {
-            crate::delegation::service::end_own(&state.pool, &who, now).await?;
+            crate::delegation::service::end_own(&state.pool, &who, "agent", now).await?;
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response
                     .append_header(http::header::SET_COOKIE, crate::delegation::clear_assist_cookie(&state.settings));
@@ -222,6 +234,20 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, 
         service::finish_sign_in(&deps, &challenge_id, &code, &crate::audit::client(), now).await,
     )?;
     server::set_session_cookies(&state.settings, &session.access_token, Some(&session.refresh_token));
+    // A customer's kept display (elder mode, theme) follows them to this browser.
+    if let Some(customer_id) =
+        crate::audit::principal_parts(&session.principal).filter(|(kind, _)| *kind == "customer").map(|(_, id)| id)
+    {
+        let (chosen, display) =
+            crate::display::service::kept(&state.pool, customer_id).await.map_err(crate::error::AppError::internal)?;
+        let response = use_context::<leptos_axum::ResponseOptions>();
+        if let Some(response) = response.filter(|_| chosen.is_some() || display.theme != crate::display::Theme::System)
+        {
+            for cookie in crate::display::service::cookies(display, state.settings.https) {
+                response.append_header(http::header::SET_COOKIE, cookie);
+            }
+        }
+    }
     Ok(session.role)
 }
 
@@ -613,6 +639,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
     let live = crate::form::hydrated();
     Effect::new(move |_| {
         if let Some(Ok(role)) = finish.value().get() {
+            crate::display::apply_cookies();
             session.version.update(|v| *v += 1);
             navigate(&safe_next(query.with_untracked(|q| q.get("next")), role), Default::default());
         }

@@ -86,7 +86,7 @@ fn code_hash(key: &SigningKey, challenge_id: &str, code: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 

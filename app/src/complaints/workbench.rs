@@ -168,19 +168,9 @@ mod ssr {
         complaint_id: i64,
     ) -> Result<(), AppError> {
         let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
-        crate::audit::audit_about(
-            &state.pool,
-            kind,
-            Some(&who.principal),
-            Some(&who.session_id),
-            Some(customer_id),
-            None,
-            &crate::audit::client(),
-            state.now(),
-            &detail,
-        )
-        .await
-        .map_err(AppError::internal)
+        crate::audit::record_about(&state.pool, who, kind, customer_id, state.now(), &detail)
+            .await
+            .map_err(AppError::internal)
     }
 
     /// After a step: the audit entry, the customer's message if the step tells them something,

@@ -236,19 +236,9 @@ pub async fn request(
         Err(e) => return Err(AppError::internal(e)),
     };
     let detail = serde_json::json!({ "delegation": id, "reference": parsed.text(), "supervised": supervised });
-    crate::audit::audit_about(
-        &state.pool,
-        "assist_requested",
-        Some(&who.principal),
-        Some(&who.session_id),
-        Some(customer_id),
-        None,
-        &crate::audit::client(),
-        now,
-        &detail.to_string(),
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::audit::record_about(&state.pool, who, "assist_requested", customer_id, now, &detail.to_string())
+        .await
+        .map_err(AppError::internal)?;
     if let Some(code) = code {
         send_code(state, id, &code, now).await?;
     }
@@ -337,19 +327,9 @@ pub async fn enter_code(
         let pool = state.pool.clone();
         let who = who.clone();
         async move {
-            crate::audit::audit_about(
-                &pool,
-                kind,
-                Some(&who.principal),
-                Some(&who.session_id),
-                Some(customer_id),
-                None,
-                &crate::audit::client(),
-                now,
-                &detail.to_string(),
-            )
-            .await
-            .map_err(AppError::internal)
+            crate::audit::record_about(&pool, &who, kind, customer_id, now, &detail.to_string())
+                .await
+                .map_err(AppError::internal)
         }
     };
     match outcome {
@@ -473,19 +453,9 @@ pub async fn close_request(
     .map_err(AppError::internal)?;
     let Some(customer_id) = closed else { return Ok(false) };
     let detail = serde_json::json!({ "delegation": id, "status": to.as_str() }).to_string();
-    crate::audit::audit_about(
-        &state.pool,
-        "assist_closed",
-        Some(&by.principal),
-        Some(&by.session_id),
-        Some(customer_id),
-        None,
-        &crate::audit::client(),
-        now,
-        &detail,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    crate::audit::record_about(&state.pool, by, "assist_closed", customer_id, now, &detail)
+        .await
+        .map_err(AppError::internal)?;
     Ok(true)
 }
 
@@ -552,11 +522,12 @@ pub async fn end(
     end_session(pool, &session, by, reason, now).await.map_err(AppError::internal)
 }
 
-/// The agent ends the delegated session `who` is in (signing out of it, or the idle watch).
-pub async fn end_own(pool: &AnyPool, who: &Authenticated, now: i64) -> Result<(), AppError> {
+/// Ends the delegated session `who` is in, as its agent: `reason` "agent" (they signed out of it,
+/// or the idle watch did) or "agent_signed_out" (their own session has ended).
+pub async fn end_own(pool: &AnyPool, who: &Authenticated, reason: &str, now: i64) -> Result<(), AppError> {
     let Some(staff_id) = who.actor else { return Ok(()) };
     let by = format!("staff:{staff_id}");
-    end_session(pool, &who.session_id, &by, "agent", now).await.map_err(AppError::internal)?;
+    end_session(pool, &who.session_id, &by, reason, now).await.map_err(AppError::internal)?;
     Ok(())
 }
 
