@@ -209,7 +209,7 @@ pub fn SettingsPage() -> impl IntoView {
                     match activity.await {
                         Ok(items) if items.is_empty() => view! { <p>{t!(i18n, settings.activity_empty)}</p> }.into_any(),
                         Ok(items) => view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" role="region" aria-labelledby="activity-heading" tabindex="0">
                                 <table aria-labelledby="activity-heading">
                                     <thead>
                                         <tr>
