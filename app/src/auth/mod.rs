@@ -442,9 +442,11 @@ fn NotForYou(role: Role) -> impl IntoView {
     }
 }
 
-/// Seconds of warning before an idle session ends: a minute, or half the timeout if shorter.
-pub fn idle_warning_secs(idle_timeout_secs: u32) -> i64 {
-    i64::from(idle_timeout_secs.min(120) / 2).max(1)
+/// Seconds of warning before an idle session ends: a minute, or half the timeout if shorter; in
+/// elder mode two minutes (or half the timeout).
+pub fn idle_warning_secs(idle_timeout_secs: u32, elder: bool) -> i64 {
+    let cap = if elder { 240 } else { 120 };
+    i64::from(idle_timeout_secs.min(cap) / 2).max(1)
 }
 
 /// Milliseconds since the epoch, in the browser.
@@ -470,7 +472,7 @@ pub fn IdleWatch() -> impl IntoView {
     let arm = move |idle_secs: u32| deadline.set(now_ms() + f64::from(idle_secs) * 1000.0);
     Effect::new(move |_| match session.viewer.get() {
         Some(Ok(Some(viewer))) => {
-            warn_secs.set(idle_warning_secs(viewer.idle_timeout_secs));
+            warn_secs.set(idle_warning_secs(viewer.idle_timeout_secs, crate::display::current().elder));
             arm(viewer.idle_secs_left);
         }
         _ => {
@@ -760,9 +762,12 @@ mod tests {
 
     #[test]
     fn the_idle_warning_comes_a_minute_early_or_halfway_for_short_timeouts() {
-        assert_eq!(idle_warning_secs(300), 60);
-        assert_eq!(idle_warning_secs(60), 30);
-        assert_eq!(idle_warning_secs(1), 1);
+        assert_eq!(idle_warning_secs(300, false), 60);
+        assert_eq!(idle_warning_secs(60, false), 30);
+        assert_eq!(idle_warning_secs(1, false), 1);
+        // Elder mode warns two minutes ahead.
+        assert_eq!(idle_warning_secs(300, true), 120);
+        assert_eq!(idle_warning_secs(60, true), 30);
     }
 
     #[test]
