@@ -449,6 +449,9 @@ async fn a_session_ends_after_five_idle_minutes_or_thirty_in_all_and_when_the_ag
     let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
     let (_, token, _) = enter(&app, &own(&agent), id, &code).await;
     let delegated = format!("{}; portal_assist={}", own(&agent), token.unwrap());
+    // Outside the session, an agent cannot end one: that is for supervisors.
+    let (status, _, _) = post(&app, "/api/assist/end", &own(&agent), &format!("id={id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, cookies, text) = post(&app, "/api/assist/end", &delegated, &format!("id={id}")).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!(cookies.iter().any(|c| c.starts_with("portal_assist=;")), "{cookies:?}");

@@ -268,18 +268,16 @@ pub async fn decide_assist(id: i64, approve: bool) -> Result<(), AppError> {
 pub async fn end_assist(id: i64) -> Result<(), AppError> {
     use crate::auth::Role;
     let state = crate::guard::state()?;
-    let who = crate::guard::authenticated(&state).await?.ok_or(AppError::Unauthenticated)?;
     let now = state.now();
-    if let Some(staff_id) = who.actor {
-        service::end(&state.pool, id, &format!("staff:{staff_id}"), "agent", who.customer_id(), Some(staff_id), now)
-            .await?;
-        // The banner then loads the agent's own home (`pages::AssistBar`).
+    // The agent, from the banner of the session they are in; the banner then loads their home.
+    if let Some(who) = crate::guard::authenticated(&state).await?.filter(|who| who.actor.is_some()) {
+        let by = format!("staff:{}", who.actor.unwrap_or_default());
+        service::end(&state.pool, id, &by, "agent", who.customer_id(), who.actor, now).await?;
         set_cookie(clear_assist_cookie(&state.settings));
         return Ok(());
     }
-    if who.role != Role::Supervisor {
-        let (_, _) = crate::guard::require_staff(&[Role::Supervisor]).await?;
-    }
+    // A supervisor, naming a live session (anyone else is refused, and recorded).
+    let (state, who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
     if service::end(&state.pool, id, &who.principal, "supervisor", None, None, now).await? {
         Ok(())
     } else {
