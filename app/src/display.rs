@@ -84,15 +84,9 @@ pub fn current() -> Display {
     }
 }
 
-/// The address that switches the display and comes back to this page.
+/// The address that switches the display and comes back to this page (with its query).
 fn switch_href(field: &str, value: &str, path: &str, search: &str) -> String {
-    let back = if search.is_empty() || search.starts_with('?') {
-        format!("{path}{search}")
-    } else {
-        format!("{path}?{search}")
-    };
-    let back = back.replace('%', "%25").replace('&', "%26").replace('#', "%23").replace('?', "%3F");
-    format!("/display?{field}={value}&back={back}")
+    format!("/display?{field}={value}&back={}", crate::auth::encode_next(path, search))
 }
 
 /// The elder-mode switch in the header of every page: a link (it works without WASM) naming what
@@ -296,9 +290,10 @@ mod tests {
     #[test]
     fn a_switch_comes_back_to_the_page_with_its_query() {
         assert_eq!(switch_href("elder", "1", "/accounts", ""), "/display?elder=1&back=/accounts");
+        // The router's query comes without its "?" (leptos_router's Location::search).
         assert_eq!(
-            switch_href("theme", "dark", "/wealth", "?risk=3&term=open"),
-            "/display?theme=dark&back=/wealth%3Frisk=3%26term=open"
+            switch_href("theme", "dark", "/wealth", "risk=3&term=open"),
+            "/display?theme=dark&back=/wealth?risk=3%26term=open"
         );
     }
 }

@@ -226,23 +226,24 @@ async fn agent_still_here(
             .map_err(AppError::internal)?,
         (None, None) => None,
     };
-    let idle_secs = i64::from(state.settings.idle_timeout_minutes) * 60;
-    let live: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sessions WHERE id = $1 AND principal = $2 AND revoked_at IS NULL \
-         AND expires_at > $3 AND last_seen_at > $4",
+    let last_seen: Option<i64> = sqlx::query_scalar(
+        "SELECT last_seen_at FROM sessions WHERE id = $1 AND principal = $2 AND revoked_at IS NULL AND expires_at > $3",
     )
     .bind(own.as_deref().unwrap_or_default())
     .bind(&agent)
     .bind(now)
-    .bind(now - idle_secs)
-    .fetch_one(&state.pool)
+    .fetch_optional(&state.pool)
     .await
     .map_err(AppError::internal)?;
-    if live == 0 {
+    let idle_secs = i64::from(state.settings.idle_timeout_minutes) * 60;
+    let Some(last_seen) = last_seen.filter(|seen| !crate::auth::rules::is_idle(*seen, idle_secs, now)) else {
         crate::delegation::service::end_own(&state.pool, who, "agent_signed_out", now).await?;
         return Ok(false);
+    };
+    // Recorded as any session's activity is: at most once per `rules::ACTIVITY_RECORD_SECS`.
+    if crate::auth::rules::records_activity(last_seen, now) {
+        record_activity(&state.pool, own.as_deref().unwrap_or_default(), now).await.map_err(AppError::internal)?;
     }
-    record_activity(&state.pool, own.as_deref().unwrap_or_default(), now).await.map_err(AppError::internal)?;
     Ok(true)
 }
 

@@ -187,10 +187,7 @@ pub async fn sign_out() -> Result<(), crate::error::AppError> {
         // Signing out of a delegated session ends it; the agent's own session stays.
         Some(who) if who.actor.is_some() => {
             crate::delegation::service::end_own(&state.pool, &who, "agent", now).await?;
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response
-                    .append_header(http::header::SET_COOKIE, crate::delegation::clear_assist_cookie(&state.settings));
-            }
+            server::append_cookies(vec![crate::delegation::clear_assist_cookie(&state.settings)]);
             return Ok(());
         }
         Some(who) => {
@@ -240,12 +237,8 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, 
     {
         let (chosen, display) =
             crate::display::service::kept(&state.pool, customer_id).await.map_err(crate::error::AppError::internal)?;
-        let response = use_context::<leptos_axum::ResponseOptions>();
-        if let Some(response) = response.filter(|_| chosen.is_some() || display.theme != crate::display::Theme::System)
-        {
-            for cookie in crate::display::service::cookies(display, state.settings.https) {
-                response.append_header(http::header::SET_COOKIE, cookie);
-            }
+        if chosen.is_some() || display.theme != crate::display::Theme::System {
+            server::append_cookies(crate::display::service::cookies(display, state.settings.https));
         }
     }
     Ok(session.role)
@@ -335,7 +328,8 @@ pub(crate) mod server {
         cookies
     }
 
-    fn append_cookies(cookies: Vec<http::HeaderValue>) {
+    /// Puts `cookies` on this server function's or page's response.
+    pub(crate) fn append_cookies(cookies: Vec<http::HeaderValue>) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             for value in cookies {
                 response.append_header(http::header::SET_COOKIE, value);
@@ -343,8 +337,9 @@ pub(crate) mod server {
         }
     }
 
-    /// Tokens are hex, so the value is always a valid header.
-    fn cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> http::HeaderValue {
+    /// A session cookie: never readable by script, never sent cross-site. Tokens are hex, so the
+    /// value is always a valid header.
+    pub(crate) fn cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> http::HeaderValue {
         let secure = if secure { "; Secure" } else { "" };
         let text = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
         http::HeaderValue::from_str(&text).unwrap_or_else(|_| http::HeaderValue::from_static("invalid=; Max-Age=0"))
@@ -389,7 +384,7 @@ fn next_param(path: Memo<String>, query: Memo<String>) -> String {
     encode_next(&path.get_untracked(), &query.get_untracked())
 }
 
-fn encode_next(path: &str, query: &str) -> String {
+pub(crate) fn encode_next(path: &str, query: &str) -> String {
     let page = if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") };
     page.replace('%', "%25").replace('&', "%26").replace('#', "%23")
 }
@@ -450,7 +445,7 @@ pub fn idle_warning_secs(idle_timeout_secs: u32, elder: bool) -> i64 {
 }
 
 /// Milliseconds since the epoch, in the browser.
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     leptos::web_sys::js_sys::Date::now()
 }
 

@@ -57,24 +57,10 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerMatch>, AppEr
 /// instead of) the agent's own session.
 pub const ASSIST_COOKIE: &str = "portal_assist";
 
-#[cfg(feature = "ssr")]
-fn assist_cookie(settings: &crate::state::Settings, token: &str, max_age_secs: i64) -> http::HeaderValue {
-    let secure = if settings.https { "; Secure" } else { "" };
-    let text = format!("{ASSIST_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}");
-    http::HeaderValue::from_str(&text).unwrap_or_else(|_| http::HeaderValue::from_static("invalid=; Max-Age=0"))
-}
-
 /// The `Set-Cookie` value that drops the assist cookie.
 #[cfg(feature = "ssr")]
 pub fn clear_assist_cookie(settings: &crate::state::Settings) -> http::HeaderValue {
-    assist_cookie(settings, "", 0)
-}
-
-#[cfg(feature = "ssr")]
-fn set_cookie(value: http::HeaderValue) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(http::header::SET_COOKIE, value);
-    }
+    crate::auth::server::cookie(ASSIST_COOKIE, "", 0, settings.https)
 }
 
 /// Where a delegation stands.
@@ -226,7 +212,9 @@ pub async fn give_consent(id: i64, code: String) -> Result<(), AppError> {
     match service::enter_code(&state, &who, id, &code, now).await? {
         service::Entered::Given(token) => {
             // The page then loads the customer's overview, in the session (`pages::ConsentForm`).
-            set_cookie(assist_cookie(&state.settings, &token, rules::SESSION_ABSOLUTE_SECS));
+            let cookie =
+                crate::auth::server::cookie(ASSIST_COOKIE, &token, rules::SESSION_ABSOLUTE_SECS, state.settings.https);
+            crate::auth::server::append_cookies(vec![cookie]);
             Ok(())
         }
         service::Entered::Refused(rules::Consent::Wrong { entries_left }) => {
@@ -273,7 +261,7 @@ pub async fn end_assist(id: i64) -> Result<(), AppError> {
     if let Some(who) = crate::guard::authenticated(&state).await?.filter(|who| who.actor.is_some()) {
         let by = format!("staff:{}", who.actor.unwrap_or_default());
         service::end(&state.pool, id, &by, "agent", who.customer_id(), who.actor, now).await?;
-        set_cookie(clear_assist_cookie(&state.settings));
+        crate::auth::server::append_cookies(vec![clear_assist_cookie(&state.settings)]);
         return Ok(());
     }
     // A supervisor, naming a live session (anyone else is refused, and recorded).

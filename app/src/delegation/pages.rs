@@ -35,10 +35,6 @@ fn clock(secs: i64) -> String {
     format!("{:02}:{:02}", secs.max(0) / 60, secs.max(0) % 60)
 }
 
-fn now_ms() -> f64 {
-    leptos::web_sys::js_sys::Date::now()
-}
-
 /// The fixed banner over every page of a delegated session: whose session, why, the time left,
 /// and "End session". At the limit, or when a page finds the session gone, the agent is taken
 /// home.
@@ -50,9 +46,9 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
     let end = ServerAction::<EndAssist>::new();
     let live = hydrated();
     Effect::new(move |_| {
-        let (started, total) = (now_ms(), left.get_untracked());
+        let (started, total) = (crate::auth::now_ms(), left.get_untracked());
         let tick = move || {
-            let secs = total - ((now_ms() - started) / 1000.0) as i64;
+            let secs = total - ((crate::auth::now_ms() - started) / 1000.0) as i64;
             left.set(secs.max(0));
             if secs <= 0 {
                 leave_assist(id);
