@@ -3,36 +3,8 @@
 // response. In elder mode body text is at least 24 px (18 pt) and every control at least 60 x 60
 // px, nothing scrolls sideways; dark and elder pages pass axe. A customer aged 65 or more is
 // offered elder mode once, inline.
-import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, codeFromOutbox, expectNoAxeViolations, PASSWORD, waitForHydration } from './helpers';
-
-/** Elder mode's promises on the page shown: text size, target size, no sideways scrolling. */
-async function expectElderPage(page: Page) {
-  await expect(page.locator('html')).toHaveClass(/\belder\b/);
-  // Every visible text in the page's content (charts' own labels aside) is 24 px (18 pt) or more.
-  const smallText = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('main *')]
-      .filter((el) => !el.closest('svg') && el.offsetParent !== null)
-      .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== ''))
-      .map((el) => ({ size: parseFloat(getComputedStyle(el).fontSize), text: `${el.tagName}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}"` }))
-      .filter(({ size }) => size < 23.9)
-      .map(({ size, text }) => `${text} ${size}px`),
-  );
-  expect(smallText, 'text smaller than 24 px in elder mode').toEqual([]);
-  const small = await page.evaluate(() => {
-    const controls = document.querySelectorAll<HTMLElement>(
-      'header a, header button, main a, main button, main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main select, main textarea, main summary',
-    );
-    return [...controls]
-      .filter((el) => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
-      .map((el) => ({ el, box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.width > 0 && (box.width < 59.5 || box.height < 59.5))
-      .map(({ el, box }) => `${el.tagName} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
-  });
-  expect(small, 'controls smaller than 60 x 60 px in elder mode').toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'sideways scrolling').toBeLessThanOrEqual(0);
-}
+import { expect, test } from '@playwright/test';
+import { baseUrl, codeFromOutbox, expectElderPage, expectNoAxeViolations, PASSWORD, waitForHydration } from './helpers';
 
 test('elder mode and the dark theme, from the header, before signing in', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;

@@ -13,6 +13,9 @@ export function baseUrl(): string {
   return url;
 }
 
+/** Written by a11y.setup.ts in the run's data directory, read by a11y.spec.ts. */
+export const A11Y_FILES = { customerState: 'a11y-customer.json', staffState: 'a11y-staff.json', pages: 'a11y-pages.json' };
+
 /** Pages anyone may see, with their heading in each language. */
 export const PUBLIC_PAGES = [
   { path: '/', zh: '随时随地，自己办理银行业务', en: 'Your bank, whenever you need it' },
@@ -45,10 +48,40 @@ export async function waitForHydration(page: Page) {
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'));
 }
 
-export async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+/** axe-core on the page as shown: WCAG 2.1 AA, and with `bestPractice` also axe's best practices. */
+export async function expectNoAxeViolations(page: Page, { bestPractice = false } = {}) {
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', ...(bestPractice ? ['best-practice'] : [])];
+  const results = await new AxeBuilder({ page }).withTags(tags).analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(summary, 'axe-core WCAG 2.1 AA violations').toEqual([]);
+  expect(summary, `axe-core violations (${tags.join(', ')}) on ${page.url()}`).toEqual([]);
+}
+
+/** Elder mode's promises on the page shown: text size, target size, no sideways scrolling. */
+export async function expectElderPage(page: Page) {
+  await expect(page.locator('html')).toHaveClass(/\belder\b/);
+  // Every visible text in the page's content (charts' own labels aside) is 24 px (18 pt) or more.
+  const smallText = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main *')]
+      .filter((el) => !el.closest('svg') && el.offsetParent !== null)
+      .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== ''))
+      .map((el) => ({ size: parseFloat(getComputedStyle(el).fontSize), text: `${el.tagName}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}"` }))
+      .filter(({ size }) => size < 23.9)
+      .map(({ size, text }) => `${text} ${size}px`),
+  );
+  expect(smallText, 'text smaller than 24 px in elder mode').toEqual([]);
+  const small = await page.evaluate(() => {
+    const controls = document.querySelectorAll<HTMLElement>(
+      'header a, header button, main a, main button, main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main select, main textarea, main summary',
+    );
+    return [...controls]
+      .filter((el) => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.width < 59.5 || box.height < 59.5))
+      .map(({ el, box }) => `${el.tagName} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+  });
+  expect(small, 'controls smaller than 60 x 60 px in elder mode').toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'sideways scrolling').toBeLessThanOrEqual(0);
 }
 
 /**
@@ -59,7 +92,8 @@ export async function expectNoAxeViolations(page: Page) {
  * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
  * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
  * tests as C000004, C000050 and (aged 65 or more) C000006 and C000007, the delegation tests as
- * C000008 and C000005, the elder-mode offer as C000009 (aged 65 or more).
+ * C000008 and C000005, the elder-mode offer as C000009 (aged 65 or more), the accessibility matrix
+ * (a11y.setup.ts) as C000011 and the supervisor S0110.
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);

@@ -673,6 +673,7 @@ async fn insert_branches_services_staff(
         ("S0107", "理财主管乙", "supervisor"),
         ("S0108", "协助主管甲", "supervisor"),
         ("S0109", "协助主管乙", "supervisor"),
+        ("S0110", "服务质量主管", "supervisor"),
     ] {
         insert_staff(tx, no, name, role, None, staff_hash, created_at).await?;
         summary.staff += 1;

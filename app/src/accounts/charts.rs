@@ -127,9 +127,9 @@ fn FlowChart(charts: Charts) -> impl IntoView {
         </figure>
         <details class="chart-table">
             <summary>{t!(i18n, charts.as_table)}</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-labelledby="flow-caption" tabindex="0">
                 <table>
-                    <caption>{t!(i18n, charts.flow_title)}</caption>
+                    <caption id="flow-caption">{t!(i18n, charts.flow_title)}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, charts.month)}</th>
@@ -211,9 +211,9 @@ fn CategoryChart(charts: Charts, account_id: i64) -> impl IntoView {
                 </figure>
                 <details class="chart-table">
                     <summary>{t!(i18n, charts.as_table)}</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" role="region" aria-labelledby="category-caption" tabindex="0">
                         <table>
-                            <caption>{move || month_long(chosen, i18n.get_locale())}</caption>
+                            <caption id="category-caption">{move || month_long(chosen, i18n.get_locale())}</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">{t!(i18n, accounts.category)}</th>

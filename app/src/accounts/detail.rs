@@ -181,8 +181,8 @@ fn KindDetails(account: AccountSummary) -> impl IntoView {
                     }}
                 </dl>
                 <details class="schedule">
-                    <summary>{t!(i18n, accounts.schedule_title)}</summary>
-                    <div class="table-scroll">
+                    <summary id="schedule-summary">{t!(i18n, accounts.schedule_title)}</summary>
+                    <div class="table-scroll" role="region" aria-labelledby="schedule-summary" tabindex="0">
                         <table>
                             <thead>
                                 <tr>

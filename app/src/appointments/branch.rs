@@ -421,7 +421,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                     view! { <p class="empty">{t!(i18n, branch.none)}</p> }.into_any()
                                 } else {
                                     view! {
-                                        <div class="table-scroll">
+                                        <div class="table-scroll" role="region" aria-labelledby="visits-heading" tabindex="0">
                                             <table aria-labelledby="visits-heading">
                                                 <thead>
                                                     <tr>
@@ -584,9 +584,9 @@ pub fn WeekReportPage() -> impl IntoView {
                                     <a class="button" href=format!("/staff/reports?week={prev}")>{t!(i18n, branch.prev_week)}</a>
                                     <a class="button" href=format!("/staff/reports?week={next}")>{t!(i18n, branch.next_week)}</a>
                                 </p>
-                                <div class="table-scroll">
+                                <div class="table-scroll" role="region" aria-labelledby="week-caption" tabindex="0">
                                     <table>
-                                        <caption>{move || td_string!(locale(), branch.week_caption, from = format_date(monday, locale()), to = format_date(monday + chrono::Duration::days(6), locale())).to_string()}</caption>
+                                        <caption id="week-caption">{move || td_string!(locale(), branch.week_caption, from = format_date(monday, locale()), to = format_date(monday + chrono::Duration::days(6), locale())).to_string()}</caption>
                                         <thead>
                                             <tr>
                                                 <th scope="col">{t!(i18n, branch.branch)}</th>
