@@ -32,7 +32,11 @@ pub fn TextField(
     /// The field may be left empty (it is `required` otherwise).
     #[prop(optional)]
     optional: bool,
+    /// For a caller that moves the focus to the field.
+    #[prop(optional)]
+    node_ref: Option<NodeRef<leptos::html::Input>>,
 ) -> impl IntoView {
+    let node_ref = node_ref.unwrap_or_default();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let error = error.unwrap_or_else(|| Signal::derive(|| None));
@@ -53,6 +57,7 @@ pub fn TextField(
             <label for=id>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <input
+                node_ref=node_ref
                 id=id
                 name=name
                 type=input_type

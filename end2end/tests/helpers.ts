@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'Demo-2026!';
 
@@ -46,6 +46,16 @@ export function collectErrors(page: Page): string[] {
 export async function waitForHydration(page: Page) {
   // Set by the app's entry point (app/src/lib.rs) once the page, its own code included, is live.
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'));
+}
+
+/** Moves the focus with Tab (Shift+Tab when `back`) until `target` has it; fails if it never does. */
+export async function tabTo(page: Page, target: Locator, back = false) {
+  await target.waitFor();
+  for (let presses = 0; presses < 150; presses++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${target} never took the focus by ${back ? 'Shift+Tab' : 'Tab'}`);
 }
 
 /** axe-core on the page as shown: WCAG 2.1 AA, and with `bestPractice` also axe's best practices. */

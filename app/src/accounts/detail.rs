@@ -345,7 +345,8 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
 }
 
 /// The history list with "load more": a link to the next page (works without WASM); once the
-/// app runs, the next page is fetched and appended in place, and focus moves to its first row.
+/// app runs, the next page is fetched and appended in place and announced politely ("20 more
+/// transactions shown"); when it was the last page the link goes, and the focus moves to the list.
 #[component]
 fn History(account_id: i64, currency: Currency, query: FilterQuery, first: HistoryPage) -> impl IntoView {
     let i18n = use_i18n();
@@ -353,6 +354,8 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
     let next = RwSignal::new(first.next);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    let loaded = RwSignal::new(None::<usize>);
+    let list = NodeRef::<leptos::html::Ol>::new();
     let base_query = query.to_query();
     let href = move || {
         next.get().map(|cursor| {
@@ -369,8 +372,13 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
         leptos::task::spawn_local(async move {
             match account_history(account_id, filter, Some(cursor)).await {
                 Ok(page) => {
+                    let (shown, last) = (page.rows.len(), page.next.is_none());
                     rows.update(|r| r.extend(page.rows));
                     next.set(page.next);
+                    loaded.set(Some(shown));
+                    if let Some(list) = list.get_untracked().filter(|_| last) {
+                        let _ = list.focus();
+                    }
                 }
                 Err(_) => failed.set(true),
             }
@@ -381,12 +389,18 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
         <Show when=move || rows.with(Vec::is_empty)>
             <p class="empty">{t!(i18n, accounts.history_empty)}</p>
         </Show>
-        <ol class="tx-list" aria-labelledby="history-heading">
+        <ol class="tx-list" aria-labelledby="history-heading" tabindex="-1" node_ref=list>
             <For each=move || rows.get() key=|tx| tx.id let:tx>
                 <TxItem tx currency account_id />
             </For>
         </ol>
-        <p role="status" class="status">{move || loading.get().then(|| t_string!(i18n, settings.loading))}</p>
+        <p role="status" class="status">
+            {move || match (loading.get(), loaded.get()) {
+                (true, _) => Some(t_string!(i18n, settings.loading).to_string()),
+                (false, Some(n)) => Some(td_string!(i18n.get_locale(), accounts.loaded_more, n = n).to_string()),
+                (false, None) => None,
+            }}
+        </p>
         <p role="alert" class="error-box">{move || failed.get().then(|| t_string!(i18n, error.generic))}</p>
         {move || {
             let load_more = load_more.clone();

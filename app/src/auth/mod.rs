@@ -532,7 +532,9 @@ pub fn IdleWatch() -> impl IntoView {
             <div class="dialog-backdrop">
                 <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body">
                     <h2 id="idle-title">{t!(i18n, idle.title)}</h2>
-                    <p id="idle-body" aria-live="polite">
+                    // Not a live region: it changes every second. The dialog is announced once,
+                    // with this text, when the focus moves to its button.
+                    <p id="idle-body">
                         {move || td_string!(i18n.get_locale(), idle.body, n = left.get().unwrap_or(0)).to_string()}
                     </p>
                     <button
@@ -592,16 +594,26 @@ pub fn sign_in_error_text(error: &crate::error::AppError, locale: Locale) -> Str
 }
 
 /// The one-time code field of a second step, with where the code went: sign-in, password
-/// change and reset, and "show full number" all ask for it the same way.
+/// change and reset, "show full number", the questionnaire's signature and a purchase all ask
+/// for it the same way. The step appears in place of the one before, without a navigation: the
+/// field takes the focus, and where the code went is its description, so a screen reader says
+/// both, once.
 #[component]
 pub fn CodeField(id: &'static str, code: RwSignal<String>, masked_phone: String) -> impl IntoView {
     let i18n = use_i18n();
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
     view! {
-        <p>{move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string()}</p>
         <TextField
             id=id
             name="code"
+            node_ref=input
             label=Signal::derive(move || t_string!(i18n, sign_in.code_label).to_string())
+            hint=Signal::derive(move || td_string!(i18n.get_locale(), sign_in.code_lead, phone = masked_phone.clone()).to_string())
             value=code
             inputmode="numeric"
             autocomplete="one-time-code"
