@@ -7,9 +7,10 @@ customer C000001 in through the API (the code read from the development outbox),
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
 connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page. Then,
 when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it), Lighthouse's
-mobile performance run (default simulated throttling, Debian's Chromium) on the landing page, the
-sign-in page and the signed-in overview: the score (target at least 95), largest contentful paint
-and time to interactive. Exits non-zero when a target is missed.
+mobile run (default simulated throttling, Debian's Chromium) on the landing page, the sign-in page,
+the signed-in overview and the visits page: the performance score (target at least 95 on the
+first three), the accessibility score (target 100 on all four, failing audits named), largest
+contentful paint and time to interactive. Exits non-zero when a target is missed.
 
     scripts/bench_http.py SERVER_BINARY WORK_DIR
 """
@@ -96,19 +97,26 @@ def fetch(port, path, cookie):
 
 
 # (name, path, signed in): the pages Lighthouse measures; a score of at least 95 each.
-LIGHTHOUSE_PAGES = [("landing", "/", False), ("sign-in", "/sign-in", False), ("overview", "/accounts", True)]
-LIGHTHOUSE_SCORE = 95
+# (name, path, signed in, performance target): the accessibility target is 100 on every one.
+LIGHTHOUSE_PAGES = [
+    ("landing", "/", False, 95),
+    ("sign-in", "/sign-in", False, 95),
+    ("overview", "/accounts", True, 95),
+    ("visits", "/appointments", True, None),
+]
+ACCESSIBILITY_SCORE = 100
 CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
     "--disable-component-update --disable-sync --no-first-run"
 
 
 def lighthouse(command, url, cookie, out):
-    """Lighthouse's performance score, LCP and TTI (ms) and the LCP element, for one page."""
+    """Lighthouse's performance and accessibility scores, LCP and TTI (ms), the LCP element and
+    the accessibility audits that failed, for one page."""
     headers = {"Accept-Language": "zh-CN"}
     if cookie:
         headers["Cookie"] = cookie
     subprocess.run(
-        [command, url, "--only-categories=performance", "--output=json", f"--output-path={out}", "--quiet",
+        [command, url, "--only-categories=performance,accessibility", "--output=json", f"--output-path={out}", "--quiet",
          f"--chrome-flags={CHROMIUM_FLAGS}", f"--extra-headers={json.dumps(headers)}"],
         check=True,
         env=dict(os.environ, CHROME_PATH=os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")),
@@ -120,11 +128,17 @@ def lighthouse(command, url, cookie, out):
     rows = audits.get("largest-contentful-paint-element", {}).get("details", {}).get("items", [])
     rows = [r for row in rows for r in row.get("items", [row])]
     element = next((r["node"].get("selector", "?") for r in rows if "node" in r), "?")
+    failing = [
+        ref["id"] for ref in report["categories"]["accessibility"]["auditRefs"]
+        if ref.get("weight", 0) > 0 and audits[ref["id"]].get("score") not in (None, 1)
+    ]
     return (
         round(report["categories"]["performance"]["score"] * 100),
+        round(report["categories"]["accessibility"]["score"] * 100),
         audits["largest-contentful-paint"]["numericValue"],
         audits["interactive"]["numericValue"],
         element,
+        failing,
     )
 
 
@@ -198,13 +212,16 @@ def main():
 
         command = os.environ.get("BENCH_LIGHTHOUSE")
         if command:
-            print(f"\n{'lighthouse':<10} {'score':>6} {'LCP ms':>8} {'TTI ms':>8}  LCP element")
-            for name, path, signed in LIGHTHOUSE_PAGES:
+            print(f"\n{'lighthouse':<10} {'perf.':>6} {'a11y':>5} {'LCP ms':>8} {'TTI ms':>8}  LCP element")
+            for name, path, signed, target in LIGHTHOUSE_PAGES:
                 out = f"{work}/lighthouse-{name}.json"
-                score, lcp, tti, element = lighthouse(command, f"http://127.0.0.1:{port}{path}", cookie if signed else None, out)
-                print(f"{name:<10} {score:>6} {lcp:>8.0f} {tti:>8.0f}  {element}")
-                if score < LIGHTHOUSE_SCORE:
-                    failed.append(f"{name}: Lighthouse performance {score}, target {LIGHTHOUSE_SCORE}")
+                url = f"http://127.0.0.1:{port}{path}"
+                score, a11y, lcp, tti, element, failing = lighthouse(command, url, cookie if signed else None, out)
+                print(f"{name:<10} {score:>6} {a11y:>5} {lcp:>8.0f} {tti:>8.0f}  {element}")
+                if target and score < target:
+                    failed.append(f"{name}: Lighthouse performance {score}, target {target}")
+                if a11y < ACCESSIBILITY_SCORE:
+                    failed.append(f"{name}: Lighthouse accessibility {a11y} ({', '.join(failing)}), target {ACCESSIBILITY_SCORE}")
         else:
             print("\nLighthouse SKIPPED: BENCH_LIGHTHOUSE names no lighthouse command")
         for f in failed:
