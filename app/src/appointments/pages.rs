@@ -105,7 +105,7 @@ fn AppointmentCard(a: Appointment) -> impl IntoView {
         <li class="card appointment-card">
             <h3><a href=format!("/appointments/{}", a.id)>{move || service.get(i18n.get_locale()).to_owned()}</a></h3>
             <p>{move || branch.get(i18n.get_locale()).to_owned()}</p>
-            <p>{move || format_datetime(a.starts_at, i18n.get_locale())}</p>
+            <p class="when">{move || format_datetime(a.starts_at, i18n.get_locale())}</p>
             <p>
                 <span class="badge">{move || status_name(a.status, i18n.get_locale())}</span>
                 " " {move || td_string!(i18n.get_locale(), appointments.reference, reference = a.reference.clone()).to_string()}
