@@ -61,6 +61,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     crate::messages::page::provide_inbox();
     let main_ref = NodeRef::<leptos::html::Main>::new();
+    let announcements = crate::announce::provide_announcer(main_ref);
     // Native fragment links move focus, but the client-side router intercepts them: do it here.
     let skip_to_main = move |ev: leptos::ev::MouseEvent| {
         if let Some(main) = main_ref.get() {
@@ -95,9 +96,10 @@ pub fn AppFrame(children: Children) -> impl IntoView {
         <Transition fallback=|| ()>{banner}</Transition>
         <SiteHeader />
         <crate::auth::IdleWatch />
-        <main id="main" tabindex="-1" node_ref=main_ref>
+        <main id="main" tabindex="-1" node_ref=main_ref on:submit=crate::announce::focus_first_problem>
             <Transition fallback=|| ()>{notice}</Transition>
             {children()}
+            {announcements}
         </main>
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>

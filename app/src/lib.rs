@@ -5,6 +5,7 @@
 //! `layout` is the chrome around every page; `form`, `format`, `money` and `error` are shared by all.
 
 pub mod accounts;
+pub mod announce;
 pub mod appointments;
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -132,6 +132,8 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
+    crate::announce::announce_success(end_one.value(), |l| td_string!(l, announce.session_ended).to_string());
+    crate::announce::announce_success(end_others.value(), |l| td_string!(l, announce.others_ended).to_string());
     let sessions = Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_sessions());
     let activity =
         Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_security_activity());

@@ -65,7 +65,11 @@ test.describe('a customer aged 65 or more, by keyboard, in elder mode at 360 px'
   test('signs in and is offered elder mode once', async () => {
     await page.goto(`${baseUrl()}/sign-in`);
     await waitForHydration(page);
-    await tabTo(page, page.getByLabel('手机号或客户号'));
+    // Sent empty: the form names both fields, and the focus goes to the first.
+    await tabTo(page, page.getByRole('button', { name: '下一步' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('请输入手机号或客户号。')).toBeVisible();
+    await expect(page.getByLabel('手机号或客户号')).toBeFocused();
     await page.keyboard.type('C000009');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
@@ -226,6 +230,18 @@ test.describe('a customer aged 65 or more, by keyboard, in elder mode at 360 px'
     await expect(page.getByRole('status').filter({ hasText: '测评结果已确认。' })).toBeVisible();
     await expectElderPage(page);
     await expectNoAxeViolations(page);
+  });
+
+  test('marks their messages read, and hears it', async () => {
+    await page.goto(`${baseUrl()}/messages`);
+    await waitForHydration(page);
+    await expectElderPage(page);
+    await tabTo(page, page.getByRole('button', { name: '全部标为已读' }));
+    await page.keyboard.press('Enter');
+    // Said once, politely; the button went with the change, so the focus is on the page's main.
+    await expect(page.getByRole('status').filter({ hasText: '全部消息已标记为已读。' })).toHaveCount(1);
+    await expect(page.locator('main')).toBeFocused();
+    await expect(page.getByRole('button', { name: '全部标为已读' })).toHaveCount(0);
   });
 
   test('every page of theirs in elder mode, then dark by choice', async () => {

@@ -378,6 +378,7 @@ pub fn BranchDayPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let mark = ServerAction::<MarkVisit>::new();
     let close = ServerAction::<CloseSlots>::new();
+    crate::announce::announce_success(mark.value(), |l| td_string!(l, announce.done).to_string());
     let day = Resource::new_blocking(
         move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get() + close.version().get()),
         |((day, branch), _)| load_branch_day(day, branch),

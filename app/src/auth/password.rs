@@ -133,7 +133,15 @@ fn NewPasswordFields(
             input_type="password"
             autocomplete="new-password"
         />
-        <ul class="password-rules" aria-live="polite">
+        // Not a live region itself (it would speak at every keystroke): the count below changes
+        // only when a rule is met or lost.
+        <p class="sr-only" role="status">
+            {move || {
+                let met = if password.with(String::is_empty) { 0 } else { RULES.len().saturating_sub(broken().len()) };
+                td_string!(i18n.get_locale(), password.rules_met_count, n = met, total = RULES.len()).to_string()
+            }}
+        </p>
+        <ul class="password-rules">
             {RULES
                 .iter()
                 .map(|rule| {

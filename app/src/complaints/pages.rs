@@ -718,26 +718,36 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         }
         None => false,
     };
+    let announcer = crate::announce::use_announcer();
+    let say = move |done: fn(Locale) -> &'static str| announcer.say(done(i18n.get_locale_untracked()).to_string());
     Effect::new(move |_| {
         if settle(add.value().get()) {
             text.set(String::new());
             add_files.clear();
             forget_draft();
+            say(|l| td_string!(l, announce.information_added));
         }
     });
     Effect::new(move |_| {
-        settle(withdraw.value().get());
+        if settle(withdraw.value().get()) {
+            say(|l| td_string!(l, announce.withdrawn));
+        }
     });
     Effect::new(move |_| {
-        settle(accept.value().get());
+        if settle(accept.value().get()) {
+            say(|l| td_string!(l, announce.accepted));
+        }
     });
     Effect::new(move |_| {
         if settle(review.value().get()) {
             reason.set(String::new());
+            say(|l| td_string!(l, announce.review_requested));
         }
     });
     Effect::new(move |_| {
-        settle(rate.value().get());
+        if settle(rate.value().get()) {
+            say(|l| td_string!(l, announce.rated));
+        }
     });
     let pending = move || {
         add.pending().get()

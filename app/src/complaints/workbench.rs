@@ -681,6 +681,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let (call_text, call_missing) = (RwSignal::new(String::new()), RwSignal::new(false));
     let missing = [(); 5].map(|_| RwSignal::new(false));
     let [reply_missing, note_missing, reason_missing, facts_missing, grounds_missing] = missing;
+    let announcer = crate::announce::use_announcer();
     let settle = move |value: Option<Result<StaffComplaint, AppError>>, clear: &[RwSignal<String>]| match value {
         Some(Ok(fresh)) => {
             current.set(fresh);
@@ -688,6 +689,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
             for field in clear {
                 field.set(String::new());
             }
+            announcer.say(td_string!(i18n.get_locale_untracked(), announce.done).to_string());
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}

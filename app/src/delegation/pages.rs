@@ -107,6 +107,8 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
     let session = crate::auth::use_session();
     let refuse = ServerAction::<RefuseAssist>::new();
     let stop = ServerAction::<StopAssist>::new();
+    crate::announce::announce_success(refuse.value(), |l| td_string!(l, announce.assist_refused).to_string());
+    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
     let live = hydrated();
     Effect::new(move |_| {
         if refuse.value().get().is_some() || stop.value().get().is_some() {
@@ -341,6 +343,7 @@ pub fn AssistPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let status = Resource::new_blocking(move || (id(), version.get()), |(id, _)| assist_status(id));
     let withdraw = ServerAction::<WithdrawAssist>::new();
+    crate::announce::announce_success(withdraw.value(), |l| td_string!(l, announce.done).to_string());
     let live = hydrated();
     Effect::new(move |_| {
         if withdraw.value().get().is_some() {
@@ -489,6 +492,7 @@ pub fn AssistHistory() -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let stop = ServerAction::<StopAssist>::new();
+    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
     let records = Resource::new(move || stop.version().get(), |_| my_assisted_sessions());
     let live = hydrated();
     view! {
@@ -536,6 +540,8 @@ pub fn DelegationsPage() -> impl IntoView {
     let (staff_no, customer_no, day, refused) = (field("agent"), field("customer"), field("day"), field("refused"));
     let decide = ServerAction::<DecideAssist>::new();
     let end = ServerAction::<EndAssist>::new();
+    crate::announce::announce_success(decide.value(), |l| td_string!(l, announce.done).to_string());
+    crate::announce::announce_success(end.value(), |l| td_string!(l, announce.done).to_string());
     let records = Resource::new_blocking(
         move || (staff_no(), customer_no(), day(), refused() == "1", decide.version().get(), end.version().get()),
         |(staff_no, customer_no, day, refused_only, _, _)| assisted_sessions(staff_no, customer_no, day, refused_only),

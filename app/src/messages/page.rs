@@ -57,6 +57,8 @@ pub fn MessagesPage() -> impl IntoView {
     let inbox = use_inbox();
     let read_one = ServerAction::<MarkMessageRead>::new();
     let read_all = ServerAction::<MarkAllMessagesRead>::new();
+    crate::announce::announce_success(read_one.value(), |l| td_string!(l, announce.marked_read).to_string());
+    crate::announce::announce_success(read_all.value(), |l| td_string!(l, announce.all_read).to_string());
     let messages =
         Resource::new(move || (read_one.version().get(), read_all.version().get()), |_| super::my_messages());
     Effect::new(move |_| {

@@ -241,6 +241,7 @@ fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
     let locale = move || i18n.get_locale();
     let current = RwSignal::new(subscription);
     let cancel = ServerAction::<super::CancelSubscription>::new();
+    crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.purchase_cancelled).to_string());
     Effect::new(move |_| {
         if let Some(Ok(s)) = cancel.value().get() {
             current.set(s);

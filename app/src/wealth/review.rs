@@ -409,6 +409,8 @@ fn Decide(id: i64, subscription: bool, decided: RwSignal<u32>) -> impl IntoView 
     let reason = RwSignal::new(String::new());
     let on_assessment = ServerAction::<DecideAssessment>::new();
     let on_subscription = ServerAction::<DecideSubscription>::new();
+    crate::announce::announce_success(on_assessment.value(), |l| td_string!(l, announce.done).to_string());
+    crate::announce::announce_success(on_subscription.value(), |l| td_string!(l, announce.done).to_string());
     Effect::new(move |_| {
         if matches!(on_assessment.value().get(), Some(Ok(()))) || matches!(on_subscription.value().get(), Some(Ok(())))
         {

@@ -1,0 +1,68 @@
+//! Announcements: what an action did when the page changes in place, without a navigation (a
+//! message marked read, a session ended, a visit cancelled, a complaint answered). One polite live
+//! region for the whole app, in the page frame (`layout::AppFrame`), says it once; and when the
+//! change took the focused control away with it (the button went with its card), the focus goes
+//! to the page's `<main>`, so a keyboard user carries on from there instead of the top of the page.
+//! And a form whose own check finds problems as it is sent puts the focus on the first of them.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Announcer {
+    text: RwSignal<String>,
+    main: NodeRef<leptos::html::Main>,
+}
+
+impl Announcer {
+    /// Says `text` politely, once (the same text twice is said twice).
+    pub fn say(self, text: String) {
+        self.text.set(String::new());
+        request_animation_frame(move || {
+            self.text.set(text);
+            let lost = document().active_element().is_none_or(|el| el.tag_name() == "BODY");
+            if let Some(main) = self.main.get_untracked().filter(|_| lost) {
+                let _ = main.focus();
+            }
+        });
+    }
+}
+
+/// For every form in the page frame: when a form's own check finds problems as it is sent, it
+/// marks the fields `aria-invalid` (`form::TextField` and the like), and the first of them gets
+/// the focus, so a keyboard or screen-reader user lands on what to fix, which then says its error.
+pub fn focus_first_problem(ev: leptos::ev::SubmitEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(form) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()) else { return };
+    request_animation_frame(move || {
+        let first = form.query_selector("[aria-invalid=\"true\"]").ok().flatten();
+        if let Some(field) = first.and_then(|f| f.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+            let _ = field.focus();
+        }
+    });
+}
+
+/// The page frame's announcer (one that says nothing outside the frame).
+pub fn use_announcer() -> Announcer {
+    use_context().unwrap_or_else(|| Announcer { text: RwSignal::new(String::new()), main: NodeRef::new() })
+}
+
+/// Provides the announcer for the frame whose `<main>` is `main`, and gives its live region.
+pub fn provide_announcer(main: NodeRef<leptos::html::Main>) -> impl IntoView {
+    let announcer = Announcer { text: RwSignal::new(String::new()), main };
+    provide_context(announcer);
+    view! { <p class="sr-only" role="status">{move || announcer.text.get()}</p> }
+}
+
+/// Says `done` (in the language of the moment) each time the action whose value this is succeeds.
+pub fn announce_success<O, E>(
+    value: impl With<Value = Option<Result<O, E>>> + 'static,
+    done: impl Fn(Locale) -> String + 'static,
+) {
+    let (i18n, announcer) = (use_i18n(), use_announcer());
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(_)))) {
+            announcer.say(done(i18n.get_locale_untracked()));
+        }
+    });
+}
