@@ -42,6 +42,18 @@ pub fn focus_first_problem(ev: leptos::ev::SubmitEvent) {
     });
 }
 
+/// Puts the focus on the element `id` once the page has changed: for a step that replaces the
+/// one holding the focus ("start over" brings back the first field).
+pub fn focus_when_shown(id: &'static str) {
+    use leptos::wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        let element = document().get_element_by_id(id);
+        if let Some(element) = element.and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}
+
 /// The page frame's announcer (one that says nothing outside the frame).
 pub fn use_announcer() -> Announcer {
     use_context().unwrap_or_else(|| Announcer { text: RwSignal::new(String::new()), main: NodeRef::new() })

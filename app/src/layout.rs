@@ -3,6 +3,7 @@
 
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -253,6 +254,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         Locale::zh_CN => Locale::en,
         Locale::en => Locale::zh_CN,
     };
+    let announcer = crate::announce::use_announcer();
     let back = move || {
         let search = location.search.get();
         let sep = if search.is_empty() || search.starts_with('?') { "" } else { "?" };
@@ -267,7 +269,10 @@ pub fn LanguageSwitch() -> impl IntoView {
                 lang=move || other().as_str()
                 on:click=move |ev| {
                     ev.prevent_default();
-                    i18n.set_locale(other());
+                    let to = other();
+                    i18n.set_locale(to);
+                    // The page changes in place: say so, in the language it is now in.
+                    announcer.say(td_string!(to, language.switched).to_string());
                 }
             >
                 <svg class="globe" viewBox="0 0 24 24" aria-hidden="true" focusable="false">

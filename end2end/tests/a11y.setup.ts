@@ -1,14 +1,15 @@
 // The accessibility matrix's arrangement (a11y.spec.ts): one customer (C000011, whom no other
-// browser test signs in as) and one supervisor (S0110, likewise) sign in once, each with a
-// visit and a complaint to show, and every page address the matrix visits is written down with
-// the two sessions' cookies. Signing in once matters: codes go to one person at most once a
-// minute, and the matrix runs as many tests in parallel.
+// browser test signs in as) and one supervisor (S0110, likewise) sign in, as people do, to give
+// the customer a visit and a complaint to show, and every page address the matrix visits is
+// written down. The matrix's tests then each hold a session of their own (helpers'
+// arrangeSession): codes go to one person at most once a minute, and the matrix runs many
+// tests in parallel for longer than an access token lives.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test as setup } from '@playwright/test';
-import { A11Y_FILES, arrangeVisitSoon, baseUrl, signIn, staffSignIn, waitForHydration } from './helpers';
+import { A11Y_FILES, A11Y_PEOPLE, arrangeVisitSoon, baseUrl, signIn, staffSignIn, waitForHydration } from './helpers';
 
-const { customerState, staffState, pages: pagesFile } = A11Y_FILES;
+const { pages: pagesFile } = A11Y_FILES;
 
 function dataFile(name: string) {
   return path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', name);
@@ -17,7 +18,7 @@ function dataFile(name: string) {
 setup('the matrix customer and supervisor sign in, and their pages are listed', async ({ browser }) => {
   const customer = await browser.newContext();
   const page = await customer.newPage();
-  await signIn(page, { login: 'C000011', phone: '13800000011' });
+  await signIn(page, { login: A11Y_PEOPLE.customer, phone: '13800000011' });
   arrangeVisitSoon('B002', 'APE2EA11Y1', 'C000011');
   // A complaint, filed as the customer would, so its page and the staff's page of it exist.
   await page.goto(`${baseUrl()}/complaints/new`);
@@ -42,14 +43,12 @@ setup('the matrix customer and supervisor sign in, and their pages are listed', 
   const report = await linkFrom(account, 'main a[href*="/transactions/"][href$="/report"]');
   const visit = await linkFrom('/appointments', 'main a[href^="/appointments/"]:not([href="/appointments/book"])');
   const product = await linkFrom('/wealth', 'main a[href^="/wealth/products/"]');
-  await customer.storageState({ path: dataFile(customerState) });
 
   const desk = await browser.newContext();
   const staff = await desk.newPage();
-  await staffSignIn(staff, 'S0110');
+  await staffSignIn(staff, A11Y_PEOPLE.staff);
   await staff.goto(`${baseUrl()}/staff/customers?q=C000011`);
   const assist = await staff.locator('main a[href^="/staff/assist/new"]').first().getAttribute('href');
-  await desk.storageState({ path: dataFile(staffState) });
 
   const pages = {
     public: ['/', '/sign-in', '/staff', '/forgot-password', '/no-such-page'],

@@ -3,12 +3,12 @@
 // headings step down one level at a time, its <title> names the page and the bank in the page's
 // language, nothing scrolls sideways, and in elder mode every text is 24 px or more and every
 // control 60 x 60 px. Then reflow: at 320 px, and with the browser's text size doubled, nothing
-// scrolls sideways or is cut off. The sessions and addresses come from a11y.setup.ts; each
+// scrolls sideways or is cut off. The addresses come from a11y.setup.ts; each
 // test is one audience in one mode at one width, so the matrix spreads over the workers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, type BrowserContextOptions, expect, type Page, test } from '@playwright/test';
-import { A11Y_FILES, baseUrl, expectElderPage, expectNoAxeViolations, waitForHydration } from './helpers';
+import { A11Y_FILES, A11Y_PEOPLE, arrangeSession, baseUrl, expectElderPage, expectNoAxeViolations, waitForHydration } from './helpers';
 
 type Audience = 'public' | 'customer' | 'staff';
 const LANGUAGES = [
@@ -30,10 +30,11 @@ function pagesOf(audience: Audience): string[] {
 }
 
 async function contextFor(browser: Browser, audience: Audience, use: BrowserContextOptions, cookies: Record<string, string>) {
-  const storageState = audience === 'public' ? undefined : dataFile(audience === 'customer' ? A11Y_FILES.customerState : A11Y_FILES.staffState);
-  const context = await browser.newContext({ ...use, storageState });
+  const context = await browser.newContext(use);
   const { hostname } = new URL(baseUrl());
   await context.addCookies(Object.entries(cookies).map(([name, value]) => ({ name, value, domain: hostname, path: '/' })));
+  // Each context its own session of the person the setup arranged the pages for.
+  if (audience !== 'public') await context.addCookies([arrangeSession(A11Y_PEOPLE[audience])]);
   return context;
 }
 

@@ -124,7 +124,7 @@ test('a problem report sent without WASM is posted, becomes a complaint, and is 
   expect(sent.filter((r) => r.startsWith('POST ') && r.includes('/api/accounts/report'))).toHaveLength(1);
   expect(sent.filter((r) => /[?&](details|reason)=/.test(r))).toEqual([]);
   // The report is a complaint: followed from the receipt, and listed with the others.
-  const reference = (await plain.getByRole('status').textContent())!.match(/TS-\d{4}-\d{6}/)![0];
+  const reference = (await plain.getByRole('status').filter({ hasText: /TS-\d{4}-\d{6}/ }).textContent())!.match(/TS-\d{4}-\d{6}/)![0];
   await plain.getByRole('link', { name: '查看处理进度' }).click();
   await expect(plain.getByRole('heading', { level: 1 })).toHaveText(`投诉 ${reference}`);
   await expect(plain.getByText('我从未在这家商户消费过，请核查这笔交易。')).toBeVisible();

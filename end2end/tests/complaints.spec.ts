@@ -60,12 +60,13 @@ test('file a complaint, follow it, add information, read it in English, withdraw
     { name: '收据.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj receipt\n%%EOF\n') },
   ]);
   await expect(page.locator('.file-list li')).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: '已添加：照片.png、收据.pdf' })).toHaveCount(1);
   await page.getByRole('button', { name: '检查后提交' }).click();
   await expect(page.getByRole('heading', { name: '请确认您要提交的内容' })).toBeVisible();
   await expect(page.getByText(what)).toBeVisible();
   await expect(page.getByText('收费', { exact: true })).toBeVisible();
   await expect(page.locator('dd').filter({ hasText: picked })).toBeVisible();
-  await expect(page.getByText('照片.png、收据.pdf')).toBeVisible();
+  await expect(page.getByText('照片.png、收据.pdf', { exact: true })).toBeVisible();
   await expectNoAxeViolations(page);
   // Sent: the server refuses the false photo by name, and nothing typed is lost.
   await page.getByRole('button', { name: '提交', exact: true }).click();
@@ -76,6 +77,9 @@ test('file a complaint, follow it, add information, read it in English, withdraw
   await expect(page.getByLabel('发生了什么')).toHaveValue(what);
   await page.getByRole('button', { name: '移除 照片.png' }).click();
   await expect(page.locator('.file-list li')).toHaveCount(1);
+  // Said, and the focus goes back to the file input (the button went with the file).
+  await expect(page.getByRole('status').filter({ hasText: '已移除 照片.png' })).toHaveCount(1);
+  await expect(page.getByLabel('附件（可选）')).toBeFocused();
   await page.getByRole('button', { name: '检查后提交' }).click();
   await expect(page.getByRole('alert').filter({ hasText: '照片.png' })).toHaveCount(0);
   await page.getByRole('button', { name: '提交', exact: true }).click();

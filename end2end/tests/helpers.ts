@@ -14,7 +14,9 @@ export function baseUrl(): string {
 }
 
 /** Written by a11y.setup.ts in the run's data directory, read by a11y.spec.ts. */
-export const A11Y_FILES = { customerState: 'a11y-customer.json', staffState: 'a11y-staff.json', pages: 'a11y-pages.json' };
+export const A11Y_FILES = { pages: 'a11y-pages.json' };
+/** Whom the matrix signs in. */
+export const A11Y_PEOPLE = { customer: 'C000011', staff: 'S0110' };
 
 /** Pages anyone may see, with their heading in each language. */
 export const PUBLIC_PAGES = [
@@ -210,6 +212,35 @@ db.commit()
 print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
 `;
   return execFileSync('python3', ['-c', script, db, branch, reference, customer], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Test arrangement straight in the portal's SQLite file: a session for `person` (a customer or
+ * staff number) as signing in opens one, and its refresh token, which a browser context holds
+ * as its `portal_refresh` cookie: the first request trades it for an access token. For tests
+ * that reuse one person across parallel browser contexts for longer than a token lives (the
+ * accessibility matrix): contexts sharing one signed-in state would trade the same refresh token
+ * after the access token's 5 minutes, and the second trade is rightly taken for a stolen token,
+ * which ends the session. Signing in itself is what sign-in.spec.ts tests.
+ */
+export function arrangeSession(person: string): { name: string; value: string; domain: string; path: string; httpOnly: boolean; sameSite: 'Strict' } {
+  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
+  const script = `
+import hashlib, secrets, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+now, no = int(time.time()), sys.argv[2]
+row = db.execute("SELECT 'customer:' || id, 'customer' FROM customers WHERE customer_no = ? "
+                 "UNION SELECT 'staff:' || id, role FROM staff_users WHERE staff_no = ?", (no, no)).fetchone()
+session, token = secrets.token_hex(16), secrets.token_hex(32)
+db.execute("INSERT INTO sessions (id, principal, role, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+           (session, row[0], row[1], now, now, now + 8 * 3600))
+db.execute("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (?, ?, ?)",
+           (hashlib.sha256(token.encode()).hexdigest(), session, now))
+db.commit()
+print(token)
+`;
+  const value = execFileSync('python3', ['-c', script, db, person], { encoding: 'utf8' }).trim();
+  return { name: 'portal_refresh', value, domain: new URL(baseUrl()).hostname, path: '/', httpOnly: true, sameSite: 'Strict' };
 }
 
 /**

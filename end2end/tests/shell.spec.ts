@@ -108,6 +108,8 @@ test('the language switch changes the page in place and is remembered', async ({
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // Said politely, in the new language: the page changed without a navigation.
+  await expect(page.getByRole('status').filter({ hasText: 'Switched to English.' })).toHaveCount(1);
   await expect(page).toHaveTitle(/Sign in · Anxin Bank/);
   expect(navigations, 'switching language after hydration does not reload').toBe(0);
   await page.reload();

@@ -87,6 +87,8 @@ test('a wrong code says how many entries remain, in English too', async ({ brows
   await expect(page.getByRole('alert')).toContainText('4 more tries');
   await page.getByRole('button', { name: 'Start again' }).click();
   await expect(page.getByLabel('Password')).toBeVisible();
+  // The button went with its step: the focus goes to the first field, not the top of the page.
+  await expect(page.getByLabel('Mobile number or customer number')).toBeFocused();
   await context.close();
 });
 

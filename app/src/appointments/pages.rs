@@ -622,7 +622,6 @@ pub fn AppointmentPage() -> impl IntoView {
     let cancel = ServerAction::<super::CancelAppointment>::new();
     let rate = ServerAction::<super::rating::RateVisit>::new();
     crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.visit_cancelled).to_string());
-    crate::announce::announce_success(rate.value(), |l| td_string!(l, announce.visit_rated).to_string());
     let appointment = Resource::new_blocking(
         move || (id(), cancel.version().get(), rate.version().get()),
         |(id, _, _)| async move {

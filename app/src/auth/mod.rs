@@ -678,6 +678,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
         finish.value().set(None);
         code.set(String::new());
         password.set(String::new());
+        crate::announce::focus_when_shown("login-id");
     };
 
     let password_step = move || {

@@ -324,6 +324,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         finish.value().set(None);
         code.set(String::new());
         tried.set(false);
+        crate::announce::focus_when_shown("login-id");
     };
 
     view! {

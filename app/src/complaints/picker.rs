@@ -136,6 +136,9 @@ where
 #[component]
 pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    // What was added or removed is said; a removal takes its button away, so the focus goes back
+    // to the file input.
+    let announcer = crate::announce::use_announcer();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let refused =
@@ -161,14 +164,21 @@ pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
                     {
                         use wasm_bindgen::JsCast;
                         if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            let before = picked.list.with_untracked(Vec::len);
                             picked.add_from(&input);
+                            let locale = i18n.get_locale_untracked();
+                            let separator = if locale == Locale::en { ", " } else { "、" };
+                            let names = picked.list.with_untracked(|l| l.iter().skip(before).map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(separator));
+                            if !names.is_empty() {
+                                announcer.say(td_string!(locale, complaints.file_added, names = names).to_string());
+                            }
                         }
                     }
                     #[cfg(not(feature = "hydrate"))]
                     let _ = ev;
                 }
             />
-            {move || refused().map(|message| view! { <p class="error" id=error_id.clone()>{message}</p> })}
+            {move || refused().map(|message| view! { <p class="error" role="alert" id=error_id.clone()>{message}</p> })}
             <ul class="file-list">
                 {move || {
                     picked
@@ -177,14 +187,20 @@ pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
                         .into_iter()
                         .enumerate()
                         .map(|(i, (name, size))| {
-                            let label = name.clone();
+                            let (label, said) = (name.clone(), name.clone());
+                            let removed = move |_| {
+                                picked.remove(i);
+                                crate::announce::focus_when_shown(id);
+                                let locale = i18n.get_locale_untracked();
+                                announcer.say(td_string!(locale, complaints.file_removed, name = said.clone()).to_string());
+                            };
                             view! {
                                 <li>
                                     <span>{format!("{name} · {}", files::size_text(size as i64))}</span>
                                     <button
                                         type="button"
                                         class="button"
-                                        on:click=move |_| picked.remove(i)
+                                        on:click=removed
                                     >
                                         {move || td_string!(i18n.get_locale(), complaints.file_remove, name = label.clone()).to_string()}
                                     </button>
