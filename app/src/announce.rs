@@ -71,10 +71,23 @@ pub fn announce_success<O, E>(
     value: impl With<Value = Option<Result<O, E>>> + 'static,
     done: impl Fn(Locale) -> String + 'static,
 ) {
+    announce_outcome(value, move |_, locale| done(locale));
+}
+
+/// Says what `done` makes of the result each time the action whose value this is succeeds: a
+/// notice that appears with its text is not reliably read out, so in-place results are said here
+/// and their notices are plain text.
+pub fn announce_outcome<O, E>(
+    value: impl With<Value = Option<Result<O, E>>> + 'static,
+    done: impl Fn(&O, Locale) -> String + 'static,
+) {
     let (i18n, announcer) = (use_i18n(), use_announcer());
     Effect::new(move |_| {
-        if value.with(|v| matches!(v, Some(Ok(_)))) {
-            announcer.say(done(i18n.get_locale_untracked()));
+        if let Some(text) = value.with(|v| match v {
+            Some(Ok(outcome)) => Some(done(outcome, i18n.get_locale_untracked())),
+            _ => None,
+        }) {
+            announcer.say(text);
         }
     });
 }

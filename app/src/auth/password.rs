@@ -198,6 +198,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     );
     let start = ServerAction::<StartPasswordChange>::new();
     let finish = ServerAction::<FinishPasswordChange>::new();
+    crate::announce::announce_success(finish.value(), |l| td_string!(l, password.changed).to_string());
     let live = crate::form::hydrated();
     let challenge = move || start.value().get().and_then(Result::ok);
     let error_of = move |e: AppError| sign_in_error_text(&e, i18n.get_locale());
@@ -230,7 +231,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             {move || {
                 if done() {
                     return view! {
-                        <p class="notice" role="status">{t!(i18n, password.changed)}</p>
+                        <p class="notice">{t!(i18n, password.changed)}</p>
                         <p><a class="button" href="/settings">{t!(i18n, password.back_to_settings)}</a></p>
                     }
                     .into_any();
@@ -292,6 +293,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     );
     let start = ServerAction::<StartPasswordReset>::new();
     let finish = ServerAction::<FinishPasswordReset>::new();
+    crate::announce::announce_success(finish.value(), |l| td_string!(l, password.reset_done).to_string());
     let live = crate::form::hydrated();
     let challenge = move || start.value().get().and_then(Result::ok);
     let error_of = move |e: AppError| sign_in_error_text(&e, i18n.get_locale());
@@ -334,7 +336,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             {move || {
                 if done() {
                     return view! {
-                        <p class="notice" role="status">{t!(i18n, password.reset_done)}</p>
+                        <p class="notice">{t!(i18n, password.reset_done)}</p>
                         <p><a class="button primary" href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
                     }
                     .into_any();

@@ -132,6 +132,7 @@ pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
     let other = RwSignal::new(start.other.clone());
     let suggestions = RwSignal::new(start.suggestions.clone());
     let save = ServerAction::<SaveNeeds>::new();
+    crate::announce::announce_success(save.value(), |l| td_string!(l, needs.saved).to_string());
     let boxes = move |group: &'static str, known: &'static [&'static str], chosen: RwSignal<Vec<String>>| {
         known
             .iter()
@@ -180,7 +181,7 @@ pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
                 <crate::form::TextField id="needs-suggestions" name="suggestions" optional=true maxlength=TEXT_MAX as u32
                     label=Signal::derive(move || t_string!(i18n, needs.suggestions).to_string()) value=suggestions />
                 <p role="alert" class="error-box">{error}</p>
-                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status">{t!(i18n, needs.saved)}</p> })}
+                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice">{t!(i18n, needs.saved)}</p> })}
                 <p><button type="submit" class="button" disabled=move || !live.get() || save.pending().get()>{t!(i18n, needs.save)}</button></p>
             </form>
         </details>

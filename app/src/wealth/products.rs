@@ -446,6 +446,14 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let start = ServerAction::<super::StartSubscription>::new();
     let finish = ServerAction::<super::Subscribe>::new();
+    crate::announce::announce_outcome(finish.value(), |s: &Subscription, l| {
+        if s.status == SubscriptionStatus::PendingReview {
+            td_string!(l, wealth.subscribed_pending)
+        } else {
+            td_string!(l, wealth.subscribed)
+        }
+        .to_string()
+    });
     let code_for = product.code.clone();
     let order = move || Order {
         product: code_for.clone(),
@@ -542,7 +550,7 @@ fn Subscribed(subscription: Subscription) -> impl IntoView {
     let money = move || format_money(Money::new(amount, currency), locale());
     let pending = s.status == SubscriptionStatus::PendingReview;
     view! {
-        <div class="notice" role="status">
+        <div class="notice">
             <p><strong>{move || if pending { t_string!(i18n, wealth.subscribed_pending) } else { t_string!(i18n, wealth.subscribed) }}</strong></p>
             <p>{t!(i18n, wealth.reference)} " " <strong>{s.reference.clone()}</strong> " · " {money}</p>
             {s.cooling_off_ends_at.map(|t| view! { <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(t, locale())).to_string()}</p> })}

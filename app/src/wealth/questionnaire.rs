@@ -275,7 +275,7 @@ fn ResultView(assessment: Assessment, signed: RwSignal<Option<Assessment>>) -> i
             (a.signed_at.is_none() && !a.newest).then(|| view! { <p class="notice">{t!(i18n, wealth.superseded)}</p> });
         let just_signed = signed.with(|s| s.as_ref().is_some_and(|s| s.id == a.id));
         view! {
-            {just_signed.then(|| view! { <p class="notice" role="status">{t!(i18n, wealth.signed_done)}</p> })}
+            {just_signed.then(|| view! { <p class="notice">{t!(i18n, wealth.signed_done)}</p> })}
             <div class="level-card">
                 <p class="level-name">{move || level_name(level, locale())}</p>
                 <p>{move || level_meaning(level, locale())}</p>
@@ -313,6 +313,7 @@ fn SignResult(id: i64, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let start = ServerAction::<super::StartSigning>::new();
     let finish = ServerAction::<super::SignAssessment>::new();
+    crate::announce::announce_success(finish.value(), |l| td_string!(l, wealth.signed_done).to_string());
     let live = crate::form::hydrated();
     Effect::new(move |_| {
         if let Some(Ok(a)) = finish.value().get() {
