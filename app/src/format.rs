@@ -71,6 +71,15 @@ pub fn format_datetime(unix_secs: i64, locale: Locale) -> String {
     format!("{} {}", format_date(local.date(), locale), local.format("%H:%M"))
 }
 
+/// Items listed as a reader of `locale` lists them: "照片.png、收据.pdf" / "photo.png, receipt.pdf".
+pub fn format_list<'a>(items: impl IntoIterator<Item = &'a str>, locale: Locale) -> String {
+    let separator = match locale {
+        Locale::zh_CN => "、",
+        Locale::en => ", ",
+    };
+    items.into_iter().collect::<Vec<_>>().join(separator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +87,14 @@ mod tests {
 
     fn cny(minor: i64) -> Money {
         Money::new(minor, Currency::CNY)
+    }
+
+    #[test]
+    fn lists_use_the_readers_separator() {
+        assert_eq!(format_list(["照片.png", "收据.pdf"], Locale::zh_CN), "照片.png、收据.pdf");
+        assert_eq!(format_list(["photo.png", "receipt.pdf"], Locale::en), "photo.png, receipt.pdf");
+        assert_eq!(format_list(["one"], Locale::en), "one");
+        assert_eq!(format_list([], Locale::zh_CN), "");
     }
 
     #[test]

@@ -19,7 +19,7 @@ setup('the matrix customer and supervisor sign in, and their pages are listed', 
   const customer = await browser.newContext();
   const page = await customer.newPage();
   await signIn(page, { login: A11Y_PEOPLE.customer, phone: '13800000011' });
-  arrangeVisitSoon('B002', 'APE2EA11Y1', 'C000011');
+  arrangeVisitSoon('B002', 'APE2EA11Y1', A11Y_PEOPLE.customer);
   // A complaint, filed as the customer would, so its page and the staff's page of it exist.
   await page.goto(`${baseUrl()}/complaints/new`);
   await waitForHydration(page);
@@ -47,7 +47,7 @@ setup('the matrix customer and supervisor sign in, and their pages are listed', 
   const desk = await browser.newContext();
   const staff = await desk.newPage();
   await staffSignIn(staff, A11Y_PEOPLE.staff);
-  await staff.goto(`${baseUrl()}/staff/customers?q=C000011`);
+  await staff.goto(`${baseUrl()}/staff/customers?q=${A11Y_PEOPLE.customer}`);
   const assist = await staff.locator('main a[href^="/staff/assist/new"]').first().getAttribute('href');
 
   const pages = {
@@ -61,7 +61,7 @@ setup('the matrix customer and supervisor sign in, and their pages are listed', 
     ],
     staff: [
       '/staff/home', '/staff/appointments?branch=B002', '/staff/reports', '/staff/complaints', '/staff/complaints/report',
-      `/staff${complaint}`, '/staff/customers?q=C000011', assist, '/staff/delegations', '/staff/wealth',
+      `/staff${complaint}`, `/staff/customers?q=${A11Y_PEOPLE.customer}`, assist, '/staff/delegations', '/staff/wealth',
     ],
   };
   fs.writeFileSync(dataFile(pagesFile), JSON.stringify(pages));

@@ -390,9 +390,14 @@ fn FilingForm(
                         <dt>{t!(i18n, complaints.files)}</dt>
                         <dd>
                             {move || {
-                                let names: Vec<String> = picked.list.get().into_iter().map(|(name, _)| name).collect();
-                                let separator = if i18n.get_locale() == Locale::en { ", " } else { "、" };
-                                if names.is_empty() { t_string!(i18n, complaints.none).to_string() } else { names.join(separator) }
+                                let locale = i18n.get_locale();
+                                picked.list.with(|list| {
+                                    if list.is_empty() {
+                                        t_string!(i18n, complaints.none).to_string()
+                                    } else {
+                                        crate::format::format_list(list.iter().map(|(name, _)| name.as_str()), locale)
+                                    }
+                                })
                             }}
                         </dd>
                     </div>

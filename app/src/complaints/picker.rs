@@ -167,8 +167,7 @@ pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
                             let before = picked.list.with_untracked(Vec::len);
                             picked.add_from(&input);
                             let locale = i18n.get_locale_untracked();
-                            let separator = if locale == Locale::en { ", " } else { "、" };
-                            let names = picked.list.with_untracked(|l| l.iter().skip(before).map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(separator));
+                            let names = picked.list.with_untracked(|l| crate::format::format_list(l.iter().skip(before).map(|(n, _)| n.as_str()), locale));
                             if !names.is_empty() {
                                 announcer.say(td_string!(locale, complaints.file_added, names = names).to_string());
                             }
