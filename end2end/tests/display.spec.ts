@@ -131,14 +131,25 @@ test.describe('a customer aged 65 or more, by keyboard, in elder mode at 360 px'
     await expect(services.getByRole('radio').nth(1)).toBeChecked();
     await tabTo(page, page.getByRole('button', { name: '下一步' }));
     await page.keyboard.press('Enter');
-    // 2. Branch, 3. day, 4. time: the first free choice is taken; the arrow moves the time on.
-    for (const group of ['请选择网点', '请选择日期']) {
-      await expect(page.getByRole('group', { name: group })).toBeVisible();
-      await waitForHydration(page);
-      await expectElderPage(page);
-      await tabTo(page, page.getByRole('button', { name: '下一步' }));
-      await page.keyboard.press('Enter');
-    }
+    // 2. Branch: the first is taken.
+    await expect(page.getByRole('group', { name: '请选择网点' })).toBeVisible();
+    await waitForHydration(page);
+    await expectElderPage(page);
+    await tabTo(page, page.getByRole('button', { name: '下一步' }));
+    await page.keyboard.press('Enter');
+    // 3. Day: the first with free times is chosen, which late in the day may have one time left;
+    // the arrow moves on to the next open day (a whole day), skipping closed ones.
+    const days = page.getByRole('group', { name: '请选择日期' });
+    await expect(days).toBeVisible();
+    await waitForHydration(page);
+    await expectElderPage(page);
+    const open = days.locator('input[type=radio]:not([disabled])');
+    await tabTo(page, open.first());
+    await page.keyboard.press('ArrowRight');
+    await expect(open.nth(1)).toBeChecked();
+    await tabTo(page, page.getByRole('button', { name: '下一步' }));
+    await page.keyboard.press('Enter');
+    // 4. Time: the first free one is chosen; the arrow moves on to the next.
     const times = page.getByRole('group', { name: '请选择时间' });
     await expect(times).toBeVisible();
     await waitForHydration(page);
