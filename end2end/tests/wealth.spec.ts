@@ -2,8 +2,9 @@
 // keeps the answer), the result signed with a code, the catalogue with a suitability badge on
 // every product, a product above the customer's level refused in words, a suitable one bought
 // with a code, the holding on the overview and the debit in the history. A customer aged 65 or
-// more is warned before a high-risk purchase, which then waits for review. At phone width in
-// Chinese, at desktop width in English; every page passes axe. The steps work without WASM.
+// more is warned before a high-risk purchase, which then waits for review. The optional needs form
+// is saved, said, and kept for the next visit. At phone width in Chinese, at desktop width in
+// English; every page passes axe. The steps work without WASM.
 import { expect, test, type Page } from '@playwright/test';
 import {
   arrangeBalance,
@@ -117,6 +118,22 @@ test('take the questionnaire, sign it, be refused an unsuitable product and buy 
   const current = page.getByRole('link', { name: /活期储蓄/ }).first();
   await page.goto(`${baseUrl()}${await current.getAttribute('href')}`);
   await expect(page.getByText('理财产品申购').first()).toBeVisible();
+
+  // The optional needs form on the Wealth page: saved, said once, and there again on the next visit.
+  await page.goto(`${baseUrl()}/wealth`);
+  await waitForHydration(page);
+  await page.getByText(zh ? '贵宾客户需求调查（选填）' : 'VIP needs form (optional)', { exact: true }).click();
+  const fundsFor = page.getByRole('group', { name: zh ? '您的个人资金主要用于哪些方面？' : 'What is your money mainly used for?' });
+  await fundsFor.getByLabel(zh ? '黄金' : 'Gold', { exact: true }).check();
+  const other = page.getByLabel(zh ? '其他（请填写）' : 'Other (please say)', { exact: true });
+  await other.fill(zh ? '养老' : 'Retirement');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: zh ? '保存' : 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: zh ? '已保存。' : 'Saved.' })).toBeVisible();
+  await page.reload();
+  await page.getByText(zh ? '贵宾客户需求调查（选填）' : 'VIP needs form (optional)', { exact: true }).click();
+  await expect(fundsFor.getByLabel(zh ? '黄金' : 'Gold', { exact: true })).toBeChecked();
+  await expect(other).toHaveValue(zh ? '养老' : 'Retirement');
   // The refusals above answer 422, which the browser logs.
   expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
   await context.close();
