@@ -53,12 +53,30 @@ enum Command {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Asks Linux not to back this process's memory with transparent huge pages. mimalloc asks for
+/// them on the memory it reserves, and returns freed parts to the kernel; under load each part
+/// touched again was a new 2 MiB page zeroed by the kernel: a quarter of the server's time on the
+/// landing page (perf, `do_huge_pmd_anonymous_page`). Without them it served 12-22% more
+/// requests, with a p99 a fifth lower (measured: README, Speed).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn no_transparent_huge_pages() {
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag on this process; it reads no memory.
+    let status = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    if status != 0 {
+        // Not fatal: the server runs as before, only slower under load.
+        tracing::warn!(error = %std::io::Error::last_os_error(), "could not switch off transparent huge pages");
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     let config = Config::load()?;
     server::init_logging(config.portal.log_format);
     server::log_panics();
+    #[cfg(target_os = "linux")]
+    no_transparent_huge_pages();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(config).await,
         Command::Migrate => {
