@@ -4,7 +4,7 @@
 // px, nothing scrolls sideways; dark and elder pages pass axe. A customer aged 65 or more is
 // offered elder mode once, inline, and then does the portal's four jobs (balances, a branch
 // visit, a complaint, the risk questionnaire) in elder mode at 360 px by keyboard alone.
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
 import { baseUrl, codeFromOutbox, expectElderPage, expectNoAxeViolations, PASSWORD, tabTo, waitForHydration } from './helpers';
 
 test('elder mode and the dark theme, from the header, before signing in', async ({ browser }, testInfo) => {
@@ -121,45 +121,42 @@ test.describe('a customer aged 65 or more, by keyboard, in elder mode at 360 px'
     await waitForHydration(page);
     await tabTo(page, page.getByRole('link', { name: '预约网点服务' }));
     await page.keyboard.press('Enter');
+    // Each step: its group shows, the page is live and in elder mode; "下一步" by keyboard.
+    const step = async (name: string) => {
+      const group = page.getByRole('group', { name });
+      await expect(group).toBeVisible();
+      await waitForHydration(page);
+      await expectElderPage(page);
+      return group;
+    };
+    const next = async () => {
+      await tabTo(page, page.getByRole('button', { name: '下一步' }));
+      await page.keyboard.press('Enter');
+    };
+    // The first usable choice is checked; the arrow moves on to the next usable one.
+    const arrowToSecond = async (group: Locator) => {
+      const usable = group.locator('input[type=radio]:not([disabled])');
+      await tabTo(page, usable.first());
+      await page.keyboard.press('ArrowRight');
+      await expect(usable.nth(1)).toBeChecked();
+    };
     // 1. Service: into the group, the first one, then the arrow to the next.
-    const services = page.getByRole('group', { name: '请选择要办理的业务' });
-    await waitForHydration(page);
-    await expectElderPage(page);
+    const services = await step('请选择要办理的业务');
     await tabTo(page, services.getByRole('radio').first());
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
     await expect(services.getByRole('radio').nth(1)).toBeChecked();
-    await tabTo(page, page.getByRole('button', { name: '下一步' }));
-    await page.keyboard.press('Enter');
+    await next();
     // 2. Branch: the first is taken.
-    await expect(page.getByRole('group', { name: '请选择网点' })).toBeVisible();
-    await waitForHydration(page);
-    await expectElderPage(page);
-    await tabTo(page, page.getByRole('button', { name: '下一步' }));
-    await page.keyboard.press('Enter');
+    await step('请选择网点');
+    await next();
     // 3. Day: the first with free times is chosen, which late in the day may have one time left;
     // the arrow moves on to the next open day (a whole day), skipping closed ones.
-    const days = page.getByRole('group', { name: '请选择日期' });
-    await expect(days).toBeVisible();
-    await waitForHydration(page);
-    await expectElderPage(page);
-    const open = days.locator('input[type=radio]:not([disabled])');
-    await tabTo(page, open.first());
-    await page.keyboard.press('ArrowRight');
-    await expect(open.nth(1)).toBeChecked();
-    await tabTo(page, page.getByRole('button', { name: '下一步' }));
-    await page.keyboard.press('Enter');
+    await arrowToSecond(await step('请选择日期'));
+    await next();
     // 4. Time: the first free one is chosen; the arrow moves on to the next.
-    const times = page.getByRole('group', { name: '请选择时间' });
-    await expect(times).toBeVisible();
-    await waitForHydration(page);
-    await expectElderPage(page);
-    const free = times.locator('input[type=radio]:not([disabled])');
-    await tabTo(page, free.first());
-    await page.keyboard.press('ArrowRight');
-    await expect(free.nth(1)).toBeChecked();
-    await tabTo(page, page.getByRole('button', { name: '下一步' }));
-    await page.keyboard.press('Enter');
+    await arrowToSecond(await step('请选择时间'));
+    await next();
     // 5. Review and confirm.
     await expect(page.getByRole('heading', { name: '请核对并确认' })).toBeVisible();
     await waitForHydration(page);

@@ -122,17 +122,19 @@ test('take the questionnaire, sign it, be refused an unsuitable product and buy 
   // The optional needs form on the Wealth page: saved, said once, and there again on the next visit.
   await page.goto(`${baseUrl()}/wealth`);
   await waitForHydration(page);
-  await page.getByText(zh ? '贵宾客户需求调查（选填）' : 'VIP needs form (optional)', { exact: true }).click();
+  const needsForm = page.getByText(zh ? '贵宾客户需求调查（选填）' : 'VIP needs form (optional)', { exact: true });
+  await needsForm.click();
   const fundsFor = page.getByRole('group', { name: zh ? '您的个人资金主要用于哪些方面？' : 'What is your money mainly used for?' });
-  await fundsFor.getByLabel(zh ? '黄金' : 'Gold', { exact: true }).check();
+  const gold = fundsFor.getByLabel(zh ? '黄金' : 'Gold', { exact: true });
+  await gold.check();
   const other = page.getByLabel(zh ? '其他（请填写）' : 'Other (please say)', { exact: true });
   await other.fill(zh ? '养老' : 'Retirement');
   await expectNoAxeViolations(page);
   await page.getByRole('button', { name: zh ? '保存' : 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: zh ? '已保存。' : 'Saved.' })).toBeVisible();
   await page.reload();
-  await page.getByText(zh ? '贵宾客户需求调查（选填）' : 'VIP needs form (optional)', { exact: true }).click();
-  await expect(fundsFor.getByLabel(zh ? '黄金' : 'Gold', { exact: true })).toBeChecked();
+  await needsForm.click();
+  await expect(gold).toBeChecked();
   await expect(other).toHaveValue(zh ? '养老' : 'Retirement');
   // The refusals above answer 422, which the browser logs.
   expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);

@@ -446,14 +446,7 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let start = ServerAction::<super::StartSubscription>::new();
     let finish = ServerAction::<super::Subscribe>::new();
-    crate::announce::announce_outcome(finish.value(), |s: &Subscription, l| {
-        if s.status == SubscriptionStatus::PendingReview {
-            td_string!(l, wealth.subscribed_pending)
-        } else {
-            td_string!(l, wealth.subscribed)
-        }
-        .to_string()
-    });
+    crate::announce::announce_outcome(finish.value(), |s: &Subscription, l| subscribed_text(s.status, l));
     let code_for = product.code.clone();
     let order = move || Order {
         product: code_for.clone(),
@@ -541,6 +534,15 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
     }
 }
 
+/// What a purchase just made came to: bought, or sent for review (said, and the notice's headline).
+fn subscribed_text(status: SubscriptionStatus, locale: Locale) -> String {
+    if status == SubscriptionStatus::PendingReview {
+        td_string!(locale, wealth.subscribed_pending).to_string()
+    } else {
+        td_string!(locale, wealth.subscribed).to_string()
+    }
+}
+
 #[component]
 fn Subscribed(subscription: Subscription) -> impl IntoView {
     let i18n = use_i18n();
@@ -548,10 +550,10 @@ fn Subscribed(subscription: Subscription) -> impl IntoView {
     let s = subscription;
     let (amount, currency) = (s.amount_minor, s.currency);
     let money = move || format_money(Money::new(amount, currency), locale());
-    let pending = s.status == SubscriptionStatus::PendingReview;
+    let status = s.status;
     view! {
         <div class="notice">
-            <p><strong>{move || if pending { t_string!(i18n, wealth.subscribed_pending) } else { t_string!(i18n, wealth.subscribed) }}</strong></p>
+            <p><strong>{move || subscribed_text(status, locale())}</strong></p>
             <p>{t!(i18n, wealth.reference)} " " <strong>{s.reference.clone()}</strong> " · " {money}</p>
             {s.cooling_off_ends_at.map(|t| view! { <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(t, locale())).to_string()}</p> })}
             <p>
