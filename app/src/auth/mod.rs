@@ -397,26 +397,34 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = leptos_router::hooks::use_location();
     let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match session.viewer.await {
-                    Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
-                    // An agent whose delegated session has ended lands on their home, told why.
-                    Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
-                        let path = format!("/staff/home?assist_ended={id}");
-                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
-                    }
-                    Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
-                    _ => {
-                        let door = if staff { "/staff" } else { "/sign-in" };
-                        let path = format!("{door}?next={}", next_param(location.pathname, location.search));
-                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
-                    }
+    let decide = move || {
+        Suspend::new(async move {
+            match session.viewer.await {
+                Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
+                // An agent whose delegated session has ended lands on their home, told why.
+                Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
+                    let path = format!("/staff/home?assist_ended={id}");
+                    view! { <leptos_router::components::Redirect path=path /> }.into_any()
                 }
-            })}
-        </Suspense>
-    }
+                Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
+                _ => {
+                    let door = if staff { "/staff" } else { "/sign-in" };
+                    let path = format!("{door}?next={}", next_param(location.pathname, location.search));
+                    view! { <leptos_router::components::Redirect path=path /> }.into_any()
+                }
+            }
+        })
+    };
+    // On the server, decided once: a reactive closure here would be called twice per response
+    // (tachys resolves a closure's view once to find its resources, then again to render it), so
+    // the page, with every resource it starts, would be built twice and its server functions run
+    // twice. A Suspend that has its answer keeps it between the two. In the browser the closure
+    // follows the session (signed out, an assisted session ended) and re-decides.
+    #[cfg(feature = "ssr")]
+    let content = decide();
+    #[cfg(not(feature = "ssr"))]
+    let content = decide;
+    view! { <Suspense fallback=|| ()>{content}</Suspense> }
 }
 
 /// A customer on a staff page, or staff on a customer page: refused, with the way back home.
