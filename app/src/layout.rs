@@ -271,6 +271,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     ev.prevent_default();
                     let to = other();
                     i18n.set_locale(to);
+                    remember_locale(to);
                     // The page changes in place: say so, in the language it is now in.
                     announcer.say(td_string!(to, language.switched).to_string());
                 }
@@ -283,6 +284,21 @@ pub fn LanguageSwitch() -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// In the browser: the language cookie, as the server's `/locale` sets it (a year, site-wide), so
+/// that the next page the server renders is in the language just chosen.
+fn remember_locale(locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::web_sys::js_sys::Reflect;
+        let secure = if window().location().protocol().as_deref() == Ok("https:") { "; Secure" } else { "" };
+        let cookie =
+            format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", crate::LOCALE_COOKIE, locale.as_str());
+        let _ = Reflect::set(&document(), &"cookie".into(), &cookie.into());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
 }
 
 #[component]

@@ -73,7 +73,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
     view! {
-        <I18nContextProvider cookie_name=crate::LOCALE_COOKIE cookie_options=locale_cookie_options()>
+        <I18nContextProvider>
             <Stylesheet id="portal-css" href="/pkg/portal.css" />
             <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
             <Link rel="manifest" href="/manifest.webmanifest" />
@@ -122,12 +122,6 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// The language cookie is site-wide and kept for a year (browsers default it to SameSite=Lax).
-fn locale_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
-    const ONE_YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
-    leptos_i18n::context::CookieOptions::<Locale>::default().path("/").max_age(ONE_YEAR_MS)
 }
 
 /// Parses a language tag the way the locale switch and the server's `/locale` route receive it.
