@@ -235,27 +235,14 @@ pub mod service {
         Ok((elder.map(|e| e == 1), display))
     }
 
-    /// Whether to offer elder mode: aged 65 or more on `today`, never chosen, not on already.
-    pub async fn offer_elder(
-        pool: &AnyPool,
-        customer_id: i64,
-        today: chrono::NaiveDate,
-        on_here: bool,
-    ) -> Result<bool, sqlx::Error> {
-        if on_here {
-            return Ok(false);
-        }
-        let found: Option<(Option<i64>, String)> =
-            sqlx::query_as("SELECT elder_mode, birth_date FROM customers WHERE id = $1")
-                .bind(customer_id)
-                .fetch_optional(pool)
-                .await?;
-        Ok(found.is_some_and(|(chosen, birth)| {
-            chosen.is_none()
-                && birth
-                    .parse::<chrono::NaiveDate>()
-                    .is_ok_and(|birth| crate::wealth::rules::age_on(birth, today) >= super::ELDER_AGE)
-        }))
+    /// Whether to offer elder mode: aged 65 or more on `today` (`birth_date` as stored,
+    /// YYYY-MM-DD), never chosen (`chosen`: the stored choice), not on already in this browser.
+    pub fn offer_elder(chosen: Option<i64>, birth_date: &str, today: chrono::NaiveDate, on_here: bool) -> bool {
+        !on_here
+            && chosen.is_none()
+            && birth_date
+                .parse::<chrono::NaiveDate>()
+                .is_ok_and(|birth| crate::wealth::rules::age_on(birth, today) >= super::ELDER_AGE)
     }
 
     /// The `Set-Cookie` values that remember `display` in this browser for a year (readable by the
@@ -285,6 +272,19 @@ mod tests {
         assert_eq!(Display::from_cookies(Some("1"), Some("dark")), Display { elder: true, theme: Theme::Dark });
         assert_eq!(Display::from_cookies(Some("yes"), Some("purple")), Display::default());
         assert_eq!(Display::from_cookies(None, Some("light")).theme, Theme::Light);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn elder_mode_is_offered_from_65_once_and_not_when_on() {
+        use service::offer_elder;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert!(offer_elder(None, "1961-12-03", today, false), "65 today");
+        assert!(!offer_elder(None, "1961-12-04", today, false), "65 tomorrow");
+        assert!(!offer_elder(Some(0), "1950-01-01", today, false), "chose no");
+        assert!(!offer_elder(Some(1), "1950-01-01", today, false), "chose yes");
+        assert!(!offer_elder(None, "1950-01-01", today, true), "on in this browser");
+        assert!(!offer_elder(None, "", today, false), "no birth date");
     }
 
     #[test]

@@ -126,9 +126,24 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
     use crate::error::AppError;
     let state = crate::guard::state()?;
     let Some(who) = crate::guard::authenticated(&state).await? else { return Ok(None) };
-    let name =
-        service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?.unwrap_or_default();
     let now = state.now();
+    // A customer's own session: the name and the elder-mode offer from one read of the customer.
+    let (name, offer_elder) = match (who.actor, who.customer_id()) {
+        (None, Some(customer_id)) => {
+            let (name, chosen, birth_date) = service::customer_for_header(&state.pool, customer_id)
+                .await
+                .map_err(AppError::internal)?
+                .unwrap_or_default();
+            let today = crate::accounts::china_today(now);
+            let offer =
+                crate::display::service::offer_elder(chosen, &birth_date, today, crate::display::current().elder);
+            (name, offer)
+        }
+        _ => {
+            let name = service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?;
+            (name.unwrap_or_default(), false)
+        }
+    };
     let idle_secs = match who.actor {
         Some(_) => crate::delegation::rules::SESSION_IDLE_SECS,
         None => i64::from(state.settings.idle_timeout_minutes) * 60,
@@ -141,15 +156,6 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
             (None, crate::delegation::service::notice(&state.pool, customer_id, now).await.map_err(AppError::internal)?)
         }
         (None, None) => (None, None),
-    };
-    let offer_elder = match (who.actor, who.customer_id()) {
-        (None, Some(customer_id)) => {
-            let today = crate::accounts::china_today(now);
-            crate::display::service::offer_elder(&state.pool, customer_id, today, crate::display::current().elder)
-                .await
-                .map_err(AppError::internal)?
-        }
-        _ => false,
     };
     Ok(Some(Viewer {
         offer_elder,
@@ -397,34 +403,33 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = leptos_router::hooks::use_location();
     let children = StoredValue::new(children);
-    let decide = move || {
-        Suspend::new(async move {
-            match session.viewer.await {
-                Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
-                // An agent whose delegated session has ended lands on their home, told why.
-                Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
-                    let path = format!("/staff/home?assist_ended={id}");
-                    view! { <leptos_router::components::Redirect path=path /> }.into_any()
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let viewer = session.viewer.await;
+                // On the server, never decided at the first poll. The server resolves a view twice,
+                // once to find its resources (polling each Suspend once) and once to render it, and
+                // the router and this closure build their views afresh for each pass: a page
+                // decided at the first poll was built, and its server functions started, twice.
+                #[cfg(feature = "ssr")]
+                tokio::task::yield_now().await;
+                match viewer {
+                    Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
+                    // An agent whose delegated session has ended lands on their home, told why.
+                    Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
+                        let path = format!("/staff/home?assist_ended={id}");
+                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
+                    }
+                    Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
+                    _ => {
+                        let door = if staff { "/staff" } else { "/sign-in" };
+                        let path = format!("{door}?next={}", next_param(location.pathname, location.search));
+                        view! { <leptos_router::components::Redirect path=path /> }.into_any()
+                    }
                 }
-                Ok(Some(viewer)) => view! { <NotForYou role=viewer.role /> }.into_any(),
-                _ => {
-                    let door = if staff { "/staff" } else { "/sign-in" };
-                    let path = format!("{door}?next={}", next_param(location.pathname, location.search));
-                    view! { <leptos_router::components::Redirect path=path /> }.into_any()
-                }
-            }
-        })
-    };
-    // On the server, decided once: a reactive closure here would be called twice per response
-    // (tachys resolves a closure's view once to find its resources, then again to render it), so
-    // the page, with every resource it starts, would be built twice and its server functions run
-    // twice. A Suspend that has its answer keeps it between the two. In the browser the closure
-    // follows the session (signed out, an assisted session ended) and re-decides.
-    #[cfg(feature = "ssr")]
-    let content = decide();
-    #[cfg(not(feature = "ssr"))]
-    let content = decide;
-    view! { <Suspense fallback=|| ()>{content}</Suspense> }
+            })}
+        </Suspense>
+    }
 }
 
 /// A customer on a staff page, or staff on a customer page: refused, with the way back home.

@@ -917,6 +917,18 @@ pub async fn security_activity(
 }
 
 /// The name shown in the header for a signed-in customer or member of staff.
+/// What the page header needs of a customer, in one read: the name, the stored elder-mode choice
+/// (none yet: `None`) and the birth date.
+pub async fn customer_for_header(
+    pool: &AnyPool,
+    customer_id: i64,
+) -> Result<Option<(String, Option<i64>, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name, elder_mode, birth_date FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await
+}
+
 pub async fn display_name(pool: &AnyPool, principal: &str) -> Result<Option<String>, sqlx::Error> {
     let Some((table, id)) = table_of(principal) else { return Ok(None) };
     sqlx::query_scalar(&format!("SELECT name FROM {table} WHERE id = $1")).bind(id).fetch_optional(pool).await
