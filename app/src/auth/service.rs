@@ -916,7 +916,6 @@ pub async fn security_activity(
         .collect())
 }
 
-/// The name shown in the header for a signed-in customer or member of staff.
 /// What the page header needs of a customer, in one read: the name, the stored elder-mode choice
 /// (none yet: `None`) and the birth date.
 pub async fn customer_for_header(
@@ -929,6 +928,7 @@ pub async fn customer_for_header(
         .await
 }
 
+/// The name shown in the header for a signed-in customer or member of staff.
 pub async fn display_name(pool: &AnyPool, principal: &str) -> Result<Option<String>, sqlx::Error> {
     let Some((table, id)) = table_of(principal) else { return Ok(None) };
     sqlx::query_scalar(&format!("SELECT name FROM {table} WHERE id = $1")).bind(id).fetch_optional(pool).await
