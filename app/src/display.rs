@@ -248,13 +248,11 @@ pub mod service {
     /// The `Set-Cookie` values that remember `display` in this browser for a year (readable by the
     /// page's script: they hold no secret).
     pub fn cookies(display: Display, secure: bool) -> Vec<http::HeaderValue> {
-        let secure = if secure { "; Secure" } else { "" };
         let elder = if display.elder { "1" } else { "0" };
         [(super::ELDER_COOKIE, elder), (super::THEME_COOKIE, display.theme.as_str())]
             .into_iter()
             .filter_map(|(name, value)| {
-                http::HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"))
-                    .ok()
+                http::HeaderValue::from_str(&crate::preference_cookie(name, value, secure)).ok()
             })
             .collect()
     }

@@ -292,9 +292,8 @@ fn remember_locale(locale: Locale) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::web_sys::js_sys::Reflect;
-        let secure = if window().location().protocol().as_deref() == Ok("https:") { "; Secure" } else { "" };
-        let cookie =
-            format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", crate::LOCALE_COOKIE, locale.as_str());
+        let https = window().location().protocol().as_deref() == Ok("https:");
+        let cookie = crate::preference_cookie(crate::LOCALE_COOKIE, locale.as_str(), https);
         let _ = Reflect::set(&document(), &"cookie".into(), &cookie.into());
     }
     #[cfg(not(feature = "hydrate"))]

@@ -37,6 +37,28 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 /// Name of the cookie that remembers the customer's language (read on the server first).
 pub const LOCALE_COOKIE: &str = "portal_locale";
 
+/// A preference this browser keeps for a year, site-wide (the language, elder mode, the theme):
+/// the `Set-Cookie` value the server sends, and what the page writes to `document.cookie`.
+pub fn preference_cookie(name: &str, value: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_preference_is_kept_a_year_site_wide_and_secure_on_https() {
+        assert_eq!(
+            super::preference_cookie("portal_locale", "en", false),
+            "portal_locale=en; Path=/; Max-Age=31536000; SameSite=Lax"
+        );
+        assert_eq!(
+            super::preference_cookie("portal_theme", "dark", true),
+            "portal_theme=dark; Path=/; Max-Age=31536000; SameSite=Lax; Secure"
+        );
+    }
+}
+
 /// The browser entry point: attaches the reactive app to the server-rendered HTML. Hydration is
 /// asynchronous (the page's own code may still be loading, see `pages`); once the whole page is
 /// live, `<html>` gets `data-hydrated` (what the browser tests wait for: the frame around the page

@@ -141,8 +141,7 @@ async fn switch_locale(State(state): State<AppState>, Query(query): Query<Locale
         return (StatusCode::BAD_REQUEST, format!("unsupported language {:?}: use zh-CN or en", query.to))
             .into_response();
     };
-    let secure = if state.settings.https { "; Secure" } else { "" };
-    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.as_str());
+    let cookie = app::preference_cookie(LOCALE_COOKIE, locale.as_str(), state.settings.https);
     let back = safe_return_path(query.back.as_deref());
     Response::builder()
         .status(StatusCode::SEE_OTHER)
