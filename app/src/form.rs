@@ -35,6 +35,9 @@ pub fn TextField(
     /// For a caller that moves the focus to the field.
     #[prop(optional)]
     node_ref: Option<NodeRef<leptos::html::Input>>,
+    /// The field takes the focus when the page loads (a page that works without WASM).
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
     let node_ref = node_ref.unwrap_or_default();
     let hint_id = format!("{id}-hint");
@@ -67,6 +70,10 @@ pub fn TextField(
                 required=!optional
                 aria-describedby=described_by
                 aria-invalid=move || error.with(Option::is_some).to_string()
+                autofocus=autofocus
+                // The attribute for the server's HTML (a form shown again keeps what was typed),
+                // the property for what is typed afterwards.
+                value=value.get_untracked()
                 prop:value=value
                 on:input=move |ev| value.set(event_target_value(&ev))
             />

@@ -226,15 +226,27 @@ fn SessionControl() -> impl IntoView {
         }
     });
     let sign_in_link = move || view! { <A href="/sign-in">{t!(i18n, nav.sign_in)}</A> };
+    let sign_out_url = <crate::auth::SignOut as leptos::server_fn::ServerFn>::url();
     view! {
         <Transition fallback=sign_in_link>
             {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) => view! {
                         <span class="viewer">{viewer.name}</span>
-                        <button type="button" class="sign-out" on:click=move |_| { sign_out.dispatch(crate::auth::SignOut {}); }>
-                            {t!(i18n, nav.sign_out)}
-                        </button>
+                        // A form, for the pages that load no app (a signed-in customer may open the
+                        // landing page): posted, it signs out and sends the browser home.
+                        <form class="sign-out-form" method="post" action=sign_out_url>
+                            <button
+                                type="submit"
+                                class="sign-out"
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    sign_out.dispatch(crate::auth::SignOut {});
+                                }
+                            >
+                                {t!(i18n, nav.sign_out)}
+                            </button>
+                        </form>
                     }
                     .into_any(),
                     _ => sign_in_link().into_any(),

@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
                 <NarrowNav />
-                <AppLoader options />
+                {loads_app(&request_path()).then(|| view! { <AppLoader options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -35,6 +35,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The pages a visitor sees before signing in: whole on the server and plain HTML forms, they load
+/// no WASM, so a phone on a slow network can sign in before the app could have arrived. Every other
+/// page loads the app (and, reached from these by a link, is a full page load).
+pub const PAGES_WITHOUT_APP: [&str; 3] = ["/", "/sign-in", "/staff"];
+
+/// Whether the page at `path` loads the app.
+pub fn loads_app(path: &str) -> bool {
+    !PAGES_WITHOUT_APP.contains(&path)
+}
+
+/// The path of the page being rendered (on the server; the app is never rendered in the browser
+/// without hydrating, so the browser never asks).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return parts.uri.path().to_owned();
+    }
+    String::new()
 }
 
 /// Marks the document as scripted before the first paint, so that narrow screens show the
@@ -64,7 +84,7 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
         "requestAnimationFrame(() => setTimeout(() => import('{files}.js')\
          .then((app) => app.default({{ module_or_path: '{files}.wasm' }}).then(() => app.hydrate())), 0));"
     );
-    view! { <script type="module" nonce=nonce>{load}</script> }
+    view! { <script id="app-loader" type="module" nonce=nonce>{load}</script> }
 }
 
 /// The application: i18n context, meta tags and routes. Mounted by `hydrate()` in the browser.
@@ -81,10 +101,11 @@ pub fn App() -> impl IntoView {
             <Router>
                 <AppFrame>
                     <Routes fallback=NotFound>
-                        // In the first load: the pages a visitor sees before signing in.
-                        <Route path=path!("/") view=crate::landing::LandingPage />
-                        <Route path=path!("/sign-in") view=|| view! { <crate::auth::SignInPage door=Door::Customer /> } />
-                        <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } />
+                        // The pages a visitor sees before signing in: whole in the first response,
+                        // as they load no WASM (PAGES_WITHOUT_APP) to fill in what was streamed.
+                        <Route path=path!("/") view=crate::landing::LandingPage ssr=SsrMode::Async />
+                        <Route path=path!("/sign-in") view=|| view! { <crate::auth::SignInPage door=Door::Customer /> } ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } ssr=SsrMode::Async />
                         // Loaded when first visited (crate::pages), and whole in the first response
                         // (SsrMode::Async): they work without WASM, and their title is in the head
                         // (a streamed page's head is sent before its title is known).
@@ -171,6 +192,16 @@ mod tests {
         assert_eq!(parse_locale("EN"), Some(Locale::en));
         assert_eq!(parse_locale("fr"), None);
         assert_eq!(parse_locale(""), None);
+    }
+
+    #[test]
+    fn the_pages_before_signing_in_load_no_app_and_every_other_page_does() {
+        for path in ["/", "/sign-in", "/staff"] {
+            assert!(!loads_app(path), "{path}");
+        }
+        for path in ["/accounts", "/forgot-password", "/staff/home", "/sign-in/x", "/no-such-page", ""] {
+            assert!(loads_app(path), "{path}");
+        }
     }
 
     #[test]

@@ -44,10 +44,15 @@ export function collectErrors(page: Page): string[] {
   return errors;
 }
 
-/** Resolves once the WASM app has hydrated the whole page. */
+/**
+ * Resolves once the page is live: the WASM app has hydrated the whole page, or at once on a page
+ * that loads no app (the pages before signing in, `shell::PAGES_WITHOUT_APP`).
+ */
 export async function waitForHydration(page: Page) {
   // Set by the app's entry point (app/src/lib.rs) once the page, its own code included, is live.
-  await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'));
+  await page.waitForFunction(
+    () => document.documentElement.hasAttribute('data-hydrated') || !document.getElementById('app-loader'),
+  );
 }
 
 /** Moves the focus with Tab (Shift+Tab when `back`) until `target` has it; fails if it never does. */
@@ -118,7 +123,8 @@ export async function expectElderPage(page: Page) {
  * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
  * tests as C000004, C000050 and (aged 65 or more) C000006 and C000007, the delegation tests as
  * C000008 and C000005, the elder-mode offer as C000009 (aged 65 or more), the accessibility matrix
- * (a11y.setup.ts) as C000011 and the supervisor S0110.
+ * (a11y.setup.ts) as C000011 and the supervisor S0110, signing in without script as C000001.
+ * C000010's e-banking is suspended.
  */
 export function demoCustomer(testInfo: TestInfo, slot: number) {
   const n = 12 + slot * 2 + (testInfo.project.name === 'phone-360' ? 0 : 1);

@@ -45,6 +45,8 @@ test('a forgotten password is reset with the ID, the registered mobile and a cod
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Forgot password');
+  // The sign-in page loads no app: this page is the first that does.
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Send code' }).click();
   await expect(page.getByText('Enter your registered mobile number.')).toBeVisible();
   await page.getByLabel('Mobile number or customer number').fill(who.login);

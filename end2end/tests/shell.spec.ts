@@ -24,20 +24,26 @@ test('the landing page is rendered on the server, before any WASM runs', async (
   await context.close();
 });
 
-test('a page loads only its own code: the landing page just the app, another page its own chunks', async ({ page }) => {
+test('a page loads only its own code: the landing and sign-in pages none, another page the app and its own chunks', async ({ page }) => {
   const manifest: Record<string, string[]> = await (await page.request.get(`${baseUrl()}/pkg/__wasm_split_manifest.json`)).json();
   const route = Object.keys(manifest).find((key) => /^__forgot_password_view_\d+$/.test(key)) ?? 'no forgot-password route';
   const fetched: string[] = [];
+  const scripts: string[] = [];
   page.on('request', (request) => {
     const module = request.url().match(/\/pkg\/(\w+)\.wasm$/);
     if (module) fetched.push(module[1]);
+    if (request.resourceType() === 'script') scripts.push(request.url());
   });
-  await page.goto(`${baseUrl()}/`);
-  await waitForHydration(page);
-  expect(fetched).toEqual(['portal']);
+  await page.goto(`${baseUrl()}/`, { waitUntil: 'networkidle' });
   await page.getByRole('link', { name: '登录网上银行' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  await page.waitForLoadState('networkidle');
+  expect(fetched, 'the landing and sign-in pages load no WASM').toEqual([]);
+  expect(scripts, 'nor any script file').toEqual([]);
   await page.getByRole('link', { name: '忘记密码？' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('忘记密码');
+  await waitForHydration(page);
+  expect(fetched).toContain('portal');
   expect(fetched).toContain(`split_${route}`);
   expect(fetched.filter((module) => module !== 'portal' && !manifest[route].includes(module))).toEqual([]);
 });
@@ -57,8 +63,10 @@ test('on a phone the navigation is folded from the first paint, and its button w
 
 test('the page hydrates and its controls work', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
-  await page.goto(`${baseUrl()}/`);
+  // The first public page that loads the app (the landing and sign-in pages load none).
+  await page.goto(`${baseUrl()}/forgot-password`);
   await waitForHydration(page);
+  expect(await page.evaluate(() => document.documentElement.hasAttribute('data-hydrated'))).toBe(true);
   const nav = page.getByRole('navigation', { name: '主导航' });
   if (testInfo.project.name === 'phone-360') {
     const menu = page.getByRole('button', { name: '打开菜单' });
@@ -83,36 +91,40 @@ test('the page hydrates and its controls work', async ({ page }, testInfo) => {
   expect(errors).toEqual([]);
 });
 
-test('the sign-in form says in words which fields are missing', async ({ page }) => {
+test('the sign-in form says in words which fields are missing, and keeps the login ID', async ({ page }) => {
   await page.goto(`${baseUrl()}/sign-in`);
-  await waitForHydration(page);
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByText('请输入手机号或客户号。')).toBeVisible();
   await expect(page.getByText('请输入登录密码。')).toBeVisible();
   await expect(page.getByLabel('手机号或客户号')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('手机号或客户号')).toBeFocused();
   await page.getByLabel('手机号或客户号').fill('C000001');
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByText('请输入手机号或客户号。')).toBeHidden();
   await expect(page.getByText('请输入登录密码。')).toBeVisible();
+  await expect(page.getByLabel('手机号或客户号')).toHaveValue('C000001');
+  await expect(page.getByLabel('登录密码')).toBeFocused();
+  await expectNoAxeViolations(page);
 });
 
 test('the language switch changes the page in place and is remembered', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`${baseUrl()}/sign-in`);
+  await page.goto(`${baseUrl()}/forgot-password`);
   await waitForHydration(page);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('忘记密码');
   let navigations = 0;
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) navigations += 1;
   });
   await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Forgot password');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   // Said politely, in the new language: the page changed without a navigation.
   await expect(page.getByRole('status').filter({ hasText: 'Switched to English.' })).toHaveCount(1);
-  await expect(page).toHaveTitle(/Sign in · Anxin Bank/);
+  await expect(page).toHaveTitle(/Forgot password · Anxin Bank/);
   expect(navigations, 'switching language after hydration does not reload').toBe(0);
-  await page.reload();
+  // Remembered: the sign-in page, which loads no app, comes in English from the server.
+  await page.goto(`${baseUrl()}/sign-in`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');

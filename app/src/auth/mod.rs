@@ -99,6 +99,43 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
     problems
 }
 
+/// The error a sign-in form sent with empty fields gets: every missing field, in one error.
+pub fn missing_fields_error(problems: &[SignInProblem]) -> crate::error::AppError {
+    let fields: Vec<&str> = problems
+        .iter()
+        .map(|p| match p {
+            SignInProblem::MissingLoginId => "login_id",
+            SignInProblem::MissingPassword => "password",
+        })
+        .collect();
+    crate::error::AppError::Invalid { field: fields.join(" "), problem: "required".into() }
+}
+
+/// The missing fields an error from [`missing_fields_error`] names (none for any other error).
+pub fn missing_fields(error: &crate::error::AppError) -> Vec<SignInProblem> {
+    match error {
+        crate::error::AppError::Invalid { field, problem } if problem == "required" => field
+            .split(' ')
+            .filter_map(|f| match f {
+                "login_id" => Some(SignInProblem::MissingLoginId),
+                "password" => Some(SignInProblem::MissingPassword),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Where a sign-in stands in this browser: the sign-in page is plain HTML forms (it loads no
+/// WASM), so what the page shows after each step comes from two short-lived cookies the steps set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInState {
+    /// The login ID last typed at this door (never the password), to fill the field in again.
+    pub login_id: String,
+    /// The code step: a code was sent and can still be entered.
+    pub challenge: Option<Challenge>,
+}
+
 /// The signed-in person as pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
@@ -207,12 +244,44 @@ pub async fn sign_out() -> Result<(), crate::error::AppError> {
         None => {}
     }
     server::clear_session_cookies(&state.settings);
+    // Sent by the header's form on a page without the app: home, as the app would go.
+    if server::from_plain_form() {
+        leptos_axum::redirect("/");
+    }
     Ok(())
 }
 
 /// Names of the session cookies: never readable by script, never sent cross-site.
 pub const ACCESS_COOKIE: &str = "portal_session";
 pub const REFRESH_COOKIE: &str = "portal_refresh";
+/// A sign-in in progress (same rules): the challenge whose code this browser was sent, for as long
+/// as the code is valid, and the login ID last typed, for a quarter of an hour.
+pub const CHALLENGE_COOKIE: &str = "portal_sign_in";
+pub const LOGIN_COOKIE: &str = "portal_login";
+
+/// What the sign-in page at `door` shows: the login ID to fill in, or the code step.
+#[server(endpoint = "sign-in/progress")]
+pub async fn sign_in_progress(door: Door) -> Result<SignInState, crate::error::AppError> {
+    let state = crate::guard::state()?;
+    let Some(parts) = use_context::<http::request::Parts>() else { return Ok(SignInState::default()) };
+    let cookie = |name| crate::state::cookie_value(&parts.headers, name);
+    let login_id = cookie(LOGIN_COOKIE).and_then(|value| server::read_login_hint(&value, door)).unwrap_or_default();
+    let challenge = match cookie(CHALLENGE_COOKIE).filter(|id| !id.is_empty()) {
+        Some(id) => service::open_sign_in_challenge(&state.pool, &state.settings, &id, state.now())
+            .await
+            .map_err(crate::error::AppError::internal)?,
+        None => None,
+    };
+    Ok(SignInState { login_id, challenge })
+}
+
+/// "Start again" on the code step: forgets the challenge, so the page asks for the password.
+#[server(endpoint = "sign-in/restart")]
+pub async fn restart_sign_in() -> Result<(), crate::error::AppError> {
+    let state = crate::guard::state()?;
+    server::append_cookies(vec![server::cookie(CHALLENGE_COOKIE, "", 0, state.settings.https)]);
+    Ok(())
+}
 
 /// Step one of signing in: login ID and password; a code goes to the registered phone.
 #[server(endpoint = "sign-in/start")]
@@ -226,9 +295,14 @@ pub async fn start_staff_sign_in(login_id: String, password: String) -> Result<C
     server::start(Door::Staff, login_id, password).await
 }
 
-/// Step two: the code from the SMS. Opens the session and sets its cookies.
+/// Step two: the code from the SMS. Opens the session, sets its cookies and sends the browser on to
+/// `next` (a page on this site that asked for signing in) or the person's home.
 #[server(endpoint = "sign-in/finish")]
-pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, crate::error::AppError> {
+pub async fn finish_sign_in(
+    challenge_id: String,
+    code: String,
+    #[server(default)] next: Option<String>,
+) -> Result<Role, crate::error::AppError> {
     let state = crate::guard::state()?;
     let deps = server::deps(&state);
     let now = state.now();
@@ -247,6 +321,12 @@ pub async fn finish_sign_in(challenge_id: String, code: String) -> Result<Role, 
             server::append_cookies(crate::display::service::cookies(display, state.settings.https));
         }
     }
+    let https = state.settings.https;
+    server::append_cookies(vec![
+        server::cookie(CHALLENGE_COOKIE, "", 0, https),
+        server::cookie(LOGIN_COOKIE, "", 0, https),
+    ]);
+    leptos_axum::redirect(&as_location(&safe_next(next, session.role)));
     Ok(session.role)
 }
 
@@ -258,20 +338,48 @@ pub(crate) mod server {
     use leptos::prelude::use_context;
 
     pub async fn start(door: super::Door, login_id: String, password: String) -> Result<super::Challenge, AppError> {
-        if let Some(problem) = super::check_sign_in_form(&login_id, &password).first() {
-            let field = match problem {
-                super::SignInProblem::MissingLoginId => "login_id",
-                super::SignInProblem::MissingPassword => "password",
-            };
-            return Err(AppError::Invalid { field: field.into(), problem: "required".into() });
-        }
         let state = crate::guard::state()?;
+        let https = state.settings.https;
+        // Whatever the outcome, the page fills the login ID in again.
+        append_cookies(vec![cookie(super::LOGIN_COOKIE, &login_hint(door, login_id.trim()), 15 * 60, https)]);
+        let problems = super::check_sign_in_form(&login_id, &password);
+        if !problems.is_empty() {
+            return Err(super::missing_fields_error(&problems));
+        }
         let now = state.now();
         rate_limit(&state, now)?;
-        refused_or_internal(
+        let challenge = refused_or_internal(
             super::service::start_sign_in(&deps(&state), door, &login_id, &password, &crate::audit::client(), now)
                 .await,
-        )
+        )?;
+        let valid_secs = i64::from(state.settings.one_time_code_minutes) * 60;
+        append_cookies(vec![cookie(super::CHALLENGE_COOKIE, &challenge.id, valid_secs, https)]);
+        Ok(challenge)
+    }
+
+    /// The login-ID cookie's value: the door, then what was typed as hex (so any text a person
+    /// typed is a valid header).
+    pub fn login_hint(door: super::Door, login_id: &str) -> String {
+        let prefix = if door == super::Door::Staff { "s" } else { "c" };
+        format!("{prefix}{}", hex::encode(login_id.as_bytes()))
+    }
+
+    /// The login ID in a login-ID cookie, if it was typed at `door`.
+    pub fn read_login_hint(value: &str, door: super::Door) -> Option<String> {
+        let prefix = if door == super::Door::Staff { 's' } else { 'c' };
+        let hex_text = value.strip_prefix(prefix)?;
+        String::from_utf8(hex::decode(hex_text).ok()?).ok()
+    }
+
+    /// A plain HTML form sent the request (not the app's fetch): the answer is a redirect.
+    pub fn from_plain_form() -> bool {
+        use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        })
     }
 
     pub fn deps(state: &AppState) -> SignInDeps<'_> {
@@ -282,7 +390,9 @@ pub(crate) mod server {
     pub fn rate_limit(state: &AppState, now: i64) -> Result<(), AppError> {
         let Some(addr) = crate::audit::client().addr else { return Ok(()) };
         state.sign_in_limiter.admit(&addr, now).map_err(|retry_after_secs| {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            // A form sent without the app is answered by a redirect back to its page, which says
+            // how long to wait; a 429 would stop the browser there.
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| !from_plain_form()) {
                 response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
                 if let Ok(value) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
                     response.insert_header(http::header::RETRY_AFTER, value);
@@ -382,6 +492,20 @@ pub fn safe_next(next: Option<String>, role: Role) -> String {
         crate::shell::is_site_path(p) && !p.starts_with("/sign-in") && p != "/staff" && !p.starts_with("/staff?")
     })
     .unwrap_or_else(|| home_of(role).to_owned())
+}
+
+/// A site path as a `Location` header's value: what is not visible ASCII (a Chinese search word,
+/// a space) percent-encoded as UTF-8, the rest as it was.
+pub fn as_location(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if (0x21..=0x7e).contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The page being shown, with its query (a questionnaire's answers, a booking's choices), as the
@@ -631,72 +755,52 @@ pub fn CodeField(id: &'static str, code: RwSignal<String>, masked_phone: String)
             inputmode="numeric"
             autocomplete="one-time-code"
             maxlength=6
+            autofocus=true
         />
     }
 }
 
 /// The sign-in page: `/sign-in` for customers, `/staff` for staff (`door`). Password first,
 /// then the SMS code; afterwards the page asked for, or the person's home.
+///
+/// Plain HTML forms posted to the steps' server functions, which answer with a redirect: back here
+/// (a refusal comes back in the address, Leptos's form redirects, and `sign_in_progress` says which
+/// step to show) or on to the signed-in page. So the page loads no WASM, and a phone can sign in
+/// before it could have downloaded the app (see `shell::loads_app`). Reached inside the app (a
+/// sign-out, an idle timeout) the same forms post the same way.
 #[component]
 pub fn SignInPage(door: Door) -> impl IntoView {
     let i18n = use_i18n();
     let staff = door == Door::Staff;
-    let login_id = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let problems = RwSignal::new(Vec::<SignInProblem>::new());
-    let has = move |p: SignInProblem| problems.with(|ps| ps.contains(&p));
-    let start = ServerAction::<StartSignIn>::new();
-    let start_staff = ServerAction::<StartStaffSignIn>::new();
-    let started = move || if staff { start_staff.value().get() } else { start.value().get() };
-    let start_pending = move || if staff { start_staff.pending().get() } else { start.pending().get() };
-    let finish = ServerAction::<FinishSignIn>::new();
-    let challenge = move || started().and_then(Result::ok);
-    let start_error = move || started().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
-    let finish_error =
-        move || finish.value().get().and_then(Result::err).map(|e| sign_in_error_text(&e, i18n.get_locale()));
-    let navigate = leptos_router::hooks::use_navigate();
     let query = leptos_router::hooks::use_query_map();
-    let session = use_session();
-    let live = crate::form::hydrated();
-    Effect::new(move |_| {
-        if let Some(Ok(role)) = finish.value().get() {
-            crate::display::apply_cookies();
-            session.version.update(|v| *v += 1);
-            navigate(&safe_next(query.with_untracked(|q| q.get("next")), role), Default::default());
-        }
-    });
-
-    let on_submit_password = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        problems.set(check_sign_in_form(&login_id.get_untracked(), &password.get_untracked()));
-        if problems.with_untracked(Vec::is_empty) {
-            let (login_id, password) = (login_id.get_untracked(), password.get_untracked());
-            if staff {
-                start_staff.dispatch(StartStaffSignIn { login_id, password });
-            } else {
-                start.dispatch(StartSignIn { login_id, password });
-            }
-        }
+    // Created for what they hold: a refusal of their step, read from the address.
+    let started = if staff {
+        ServerAction::<StartStaffSignIn>::new().value()
+    } else {
+        ServerAction::<StartSignIn>::new().value()
     };
-    let on_submit_code = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(c) = challenge() {
-            finish.dispatch(FinishSignIn { challenge_id: c.id, code: code.get_untracked() });
-        }
-    };
-    let start_over = move |_| {
-        start.value().set(None);
-        start_staff.value().set(None);
-        finish.value().set(None);
-        code.set(String::new());
-        password.set(String::new());
-        crate::announce::focus_when_shown("login-id");
+    let finished = ServerAction::<FinishSignIn>::new().value();
+    let start_error = move || started.get().and_then(Result::err);
+    let finish_error = move || finished.get().and_then(Result::err);
+    let text = move |error: crate::error::AppError| sign_in_error_text(&error, i18n.get_locale());
+    let progress = Resource::new(|| (), move |_| sign_in_progress(door));
+    let start_url = if staff {
+        <StartStaffSignIn as leptos::server_fn::ServerFn>::url()
+    } else {
+        <StartSignIn as leptos::server_fn::ServerFn>::url()
     };
 
-    let password_step = move || {
+    let password_step = move |login: String| {
+        let problems = start_error().map(|e| missing_fields(&e)).unwrap_or_default();
+        // A refusal other than empty fields: of the password step, or of a code that can no
+        // longer be entered (the page is back at the password).
+        let refusal = start_error().filter(|_| problems.is_empty()).or_else(finish_error).map(text);
+        let missing_login = problems.contains(&SignInProblem::MissingLoginId);
+        let missing_password = problems.contains(&SignInProblem::MissingPassword);
+        let login_id = RwSignal::new(login);
+        let password = RwSignal::new(String::new());
         view! {
-            <form class="form" method="post" novalidate on:submit=on_submit_password>
+            <form class="form" method="post" action=start_url novalidate>
                 <TextField
                     id="login-id"
                     name="login_id"
@@ -708,43 +812,47 @@ pub fn SignInPage(door: Door) -> impl IntoView {
                             .to_string()
                     })
                     error=Signal::derive(move || {
-                        has(SignInProblem::MissingLoginId).then(|| {
+                        missing_login.then(|| {
                             if staff { t_string!(i18n, sign_in.required_staff_id) } else { t_string!(i18n, sign_in.required_login_id) }
                                 .to_string()
                         })
                     })
                     value=login_id
                     autocomplete="username"
+                    autofocus=missing_login
                 />
                 <TextField
                     id="password"
                     name="password"
                     label=Signal::derive(move || t_string!(i18n, sign_in.password).to_string())
-                    error=Signal::derive(move || {
-                        has(SignInProblem::MissingPassword).then(|| t_string!(i18n, sign_in.required_password).to_string())
-                    })
+                    error=Signal::derive(move || missing_password.then(|| t_string!(i18n, sign_in.required_password).to_string()))
                     value=password
                     input_type="password"
                     autocomplete="current-password"
+                    autofocus=!missing_login && (missing_password || refusal.is_some())
                 />
-                <p role="alert" class="error-box">{start_error}</p>
-                <button type="submit" class="button primary" disabled=move || !live.get() || start_pending()>
-                    {t!(i18n, sign_in.submit)}
-                </button>
+                <p role="alert" class="error-box">{refusal}</p>
+                <button type="submit" class="button primary">{t!(i18n, sign_in.submit)}</button>
             </form>
         }
     };
 
-    let code_step = move |masked_phone: String| {
+    let finish_url = <FinishSignIn as leptos::server_fn::ServerFn>::url();
+    let restart_url = <RestartSignIn as leptos::server_fn::ServerFn>::url();
+    let code_step = move |challenge: Challenge| {
+        let code = RwSignal::new(String::new());
+        let next = query.with_untracked(|q| q.get("next"));
         view! {
-            <form class="form" method="post" novalidate on:submit=on_submit_code>
+            <form class="form" method="post" action=finish_url novalidate>
                 <h2>{t!(i18n, sign_in.code_title)}</h2>
-                <CodeField id="code" code masked_phone />
-                <p role="alert" class="error-box">{finish_error}</p>
-                <button type="submit" class="button primary" disabled=move || !live.get() || finish.pending().get()>
-                    {t!(i18n, sign_in.code_submit)}
-                </button>
-                <button type="button" class="button" on:click=start_over>{t!(i18n, sign_in.start_over)}</button>
+                <input type="hidden" name="challenge_id" value=challenge.id />
+                {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
+                <CodeField id="code" code masked_phone=challenge.masked_phone />
+                <p role="alert" class="error-box">{finish_error().map(text)}</p>
+                <button type="submit" class="button primary">{t!(i18n, sign_in.code_submit)}</button>
+            </form>
+            <form class="form" method="post" action=restart_url>
+                <button type="submit" class="button">{t!(i18n, sign_in.start_over)}</button>
             </form>
         }
     };
@@ -758,10 +866,15 @@ pub fn SignInPage(door: Door) -> impl IntoView {
                 <p class="notice" role="status">{t!(i18n, sign_in.idle_signed_out)}</p>
             </Show>
             <p class="lead">{move || if staff { t_string!(i18n, sign_in.staff_lead) } else { t_string!(i18n, sign_in.lead) }}</p>
-            {move || match challenge() {
-                Some(c) => code_step(c.masked_phone).into_any(),
-                None => password_step().into_any(),
-            }}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let progress = progress.await.unwrap_or_default();
+                    match progress.challenge {
+                        Some(challenge) => code_step(challenge).into_any(),
+                        None => password_step(progress.login_id).into_any(),
+                    }
+                })}
+            </Suspense>
             <ul class="links">
                 {if staff {
                     view! { <li><a href="/sign-in">{t!(i18n, sign_in.customer_link)}</a></li> }.into_any()
@@ -807,6 +920,46 @@ mod tests {
         assert_eq!(safe_next(None, Role::Customer), "/accounts");
         assert_eq!(safe_next(None, Role::Agent), "/staff/home");
         assert_eq!(safe_next(Some("/staff/home".into()), Role::Supervisor), "/staff/home");
+    }
+
+    #[test]
+    fn a_next_page_with_any_text_in_its_query_is_a_valid_location() {
+        assert_eq!(as_location("/staff/customers?q=张三"), "/staff/customers?q=%E5%BC%A0%E4%B8%89");
+        assert_eq!(as_location("/x?a=1 2"), "/x?a=1%202");
+        assert_eq!(as_location("/accounts/1?from=2026-01-01&kind=in"), "/accounts/1?from=2026-01-01&kind=in");
+        #[cfg(feature = "ssr")]
+        assert!(http::HeaderValue::from_str(&as_location("/q?w=é\u{7f}")).is_ok());
+    }
+
+    #[test]
+    fn missing_fields_travel_as_one_error_and_come_back() {
+        for problems in [
+            vec![SignInProblem::MissingLoginId],
+            vec![SignInProblem::MissingPassword],
+            vec![SignInProblem::MissingLoginId, SignInProblem::MissingPassword],
+        ] {
+            assert_eq!(missing_fields(&missing_fields_error(&problems)), problems);
+        }
+        assert!(missing_fields(&crate::error::AppError::NotFound).is_empty());
+        let weak = crate::error::AppError::Invalid { field: "password".into(), problem: "weak".into() };
+        assert!(missing_fields(&weak).is_empty());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_login_id_cookie_keeps_any_text_and_belongs_to_its_door() {
+        for typed in ["C000001", "13800000001", "张三 ; ,=\"x\""] {
+            let value = server::login_hint(Door::Customer, typed);
+            assert!(http::HeaderValue::from_str(&value).is_ok(), "{value}");
+            assert_eq!(server::read_login_hint(&value, Door::Customer).as_deref(), Some(typed));
+            assert_eq!(server::read_login_hint(&value, Door::Staff), None, "the staff door's field stays empty");
+        }
+        assert_eq!(
+            server::read_login_hint(&server::login_hint(Door::Staff, "S0110"), Door::Staff).as_deref(),
+            Some("S0110")
+        );
+        assert_eq!(server::read_login_hint("cZZ", Door::Customer), None);
+        assert_eq!(server::read_login_hint("", Door::Customer), None);
     }
 
     #[test]

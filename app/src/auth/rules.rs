@@ -100,9 +100,14 @@ impl CodePolicy {
         Ok(())
     }
 
+    /// Whether the issued code can still be answered: unused, fresh, and not entered wrong too often.
+    pub fn is_open(&self, issued: IssuedCode, now: i64) -> bool {
+        !issued.used && issued.wrong_entries < self.max_wrong && now - issued.sent_at < self.valid_secs
+    }
+
     /// Checks an entered code against the issued one. Comparison is constant-time.
     pub fn check(&self, issued: IssuedCode, expected: &str, entered: &str, now: i64) -> CodeCheck {
-        if issued.used || issued.wrong_entries >= self.max_wrong || now - issued.sent_at >= self.valid_secs {
+        if !self.is_open(issued, now) {
             return CodeCheck::Void;
         }
         if constant_time_eq(expected.as_bytes(), entered.trim().as_bytes()) {
@@ -241,6 +246,11 @@ mod tests {
         assert_eq!(p.check(IssuedCode { wrong_entries: 5, ..fresh }, "123456", "123456", 10), CodeCheck::Void);
         assert_eq!(p.check(IssuedCode { used: true, ..fresh }, "123456", "123456", 10), CodeCheck::Void);
         assert_eq!(p.check(fresh, "123456", "123456", 300), CodeCheck::Void, "five minutes old");
+        assert!(p.is_open(fresh, 299));
+        assert!(!p.is_open(fresh, 300), "five minutes old");
+        assert!(!p.is_open(IssuedCode { used: true, ..fresh }, 10));
+        assert!(!p.is_open(IssuedCode { wrong_entries: 5, ..fresh }, 10));
+        assert!(p.is_open(IssuedCode { wrong_entries: 4, ..fresh }, 10));
         assert_eq!(p.check(fresh, "123456", "12345", 10), CodeCheck::Wrong { entries_left: 4 });
     }
 

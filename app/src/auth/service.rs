@@ -476,6 +476,36 @@ async fn role_of(pool: &AnyPool, principal: &str) -> Result<Role, SignInError> {
     role.as_deref().and_then(Role::parse).ok_or(SignInError::Refused(SignInRefusal::AccountDisabled))
 }
 
+/// The sign-in challenge this browser is answering (its id from the browser's cookie), if its code
+/// can still be entered: where the code went. A used, expired or exhausted one is gone.
+pub async fn open_sign_in_challenge(
+    pool: &AnyPool,
+    settings: &Settings,
+    challenge_id: &str,
+    now: i64,
+) -> Result<Option<Challenge>, sqlx::Error> {
+    let row: Option<(String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT principal, sent_at, wrong_entries, used_at FROM one_time_codes WHERE id = $1 AND purpose = $2",
+    )
+    .bind(challenge_id)
+    .bind(Purpose::SignIn.as_str())
+    .fetch_optional(pool)
+    .await?;
+    let Some((principal, sent_at, wrong_entries, used_at)) = row else { return Ok(None) };
+    let policy = CodePolicy { valid_secs: i64::from(settings.one_time_code_minutes) * 60, ..CodePolicy::default() };
+    let issued = IssuedCode {
+        sent_at,
+        wrong_entries: u32::try_from(wrong_entries).unwrap_or(u32::MAX),
+        used: used_at.is_some(),
+    };
+    if !policy.is_open(issued, now) {
+        return Ok(None);
+    }
+    Ok(person_of(pool, &principal)
+        .await?
+        .map(|person| Challenge { id: challenge_id.to_owned(), masked_phone: mask_phone(&person.mobile) }))
+}
+
 /// Step two: the code. A correct one opens a session and issues its tokens.
 pub async fn finish_sign_in(
     deps: &SignInDeps<'_>,
