@@ -172,6 +172,8 @@ export async function signIn(
   await page.getByLabel(zh ? '6 位短信验证码' : '6-digit SMS code').fill(await codeFromOutbox(who.phone, since, portal.dataDir));
   await page.getByRole('button', { name: zh ? '登录' : 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/accounts$/);
+  // Signing in ends in a full page load (the sign-in page has no app): wait until it is live.
+  await waitForHydration(page);
 }
 
 /** Signs a member of staff (password `Staff-2026!`) in at the staff door, as a person would. */
@@ -185,6 +187,7 @@ export async function staffSignIn(page: Page, no: string) {
   await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(`139${no.slice(1).padStart(8, '0')}`, since));
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page).toHaveURL(/\/staff\/home$/);
+  await waitForHydration(page);
 }
 
 /** The messages of `kind` the portal sent to `phone`, from the development outbox. */
@@ -265,4 +268,22 @@ db.execute(
 db.commit()
 `;
   execFileSync('python3', ['-c', script, db, customer, String(yuan)]);
+}
+
+/**
+ * Marks every message in `customer`'s inbox read, for a test that counts unread messages from
+ * zero. The alert job at the server's start posts the due reminders of the day, so which demo
+ * customers already have one depends on the date the suite runs.
+ */
+export function arrangeReadInbox(customer: string) {
+  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
+  const script = `
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute(
+    "UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND customer_id = (SELECT id FROM customers WHERE customer_no = ?)",
+    (int(time.time()), sys.argv[2]))
+db.commit()
+`;
+  execFileSync('python3', ['-c', script, db, customer]);
 }

@@ -1,11 +1,12 @@
 // Alerts, Messages and the monthly statement: an alert set on an account arrives in Messages
 // (with the unread count in the navigation) and by SMS; the statement prints on its own.
 import { expect, test } from '@playwright/test';
-import { baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, waitForHydration } from './helpers';
+import { arrangeReadInbox, baseUrl, collectErrors, demoCustomer, expectNoAxeViolations, sentTo, signIn, waitForHydration } from './helpers';
 
 test('a balance alert set on an account arrives in Messages and by SMS, and is marked read', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   const who = demoCustomer(testInfo, 11);
+  arrangeReadInbox(who.login);
   await signIn(page, who);
   // (On a phone the navigation sits behind the menu button: read the link's text, shown or not.)
   const inbox = page.locator('header nav a[href="/messages"]');
