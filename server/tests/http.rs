@@ -14,7 +14,9 @@ async fn the_landing_page_is_server_rendered_in_chinese_by_default() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(html.contains(r#"<html lang="zh-CN""#), "{}", &html[..200]);
     assert!(html.contains("随时随地，自己办理银行业务"));
-    assert!(html.contains("/pkg/portal.js"), "the hydration script is referenced");
+    assert!(!html.contains("/pkg/portal.js") && !html.contains(".wasm"), "the landing page loads no app");
+    let (_, html) = app.get("/forgot-password", &[]).await;
+    assert!(html.contains("/pkg/portal.js"), "a page with the app references it");
     app.cleanup().await;
 }
 
@@ -42,15 +44,18 @@ async fn the_configured_default_language_applies_when_the_browser_names_none_we_
 #[tokio::test]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     let app = TestApp::spawn(&[]).await;
-    let (res, html) = app.get("/sign-in", &[]).await;
+    let (res, html) = app.get("/forgot-password", &[]).await;
     let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the policy");
     assert!(nonce.len() >= 16);
-    assert!(html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)), "the hydration script carries it");
+    assert!(
+        html.contains(&format!(r#"<script id="app-loader" type="module" nonce="{nonce}">"#)),
+        "the hydration script carries it"
+    );
     assert!(csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("unsafe-inline"));
 
-    let (res2, _) = app.get("/sign-in", &[]).await;
+    let (res2, _) = app.get("/forgot-password", &[]).await;
     assert_ne!(
         res2.headers()["content-security-policy"],
         res.headers()["content-security-policy"],

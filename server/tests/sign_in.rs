@@ -356,3 +356,76 @@ async fn customers_see_and_end_only_their_own_sessions() {
     assert!(security_activity(pool, 18, 20).await.unwrap().iter().all(|a| a.kind != "other_sessions_ended"));
     app.cleanup().await;
 }
+
+/// A plain form post (the sign-in page loads no WASM): answered by a redirect, with its cookies.
+async fn post_form(
+    app: &TestApp,
+    endpoint: &str,
+    body: &str,
+    cookies: &str,
+) -> (http::StatusCode, String, Vec<String>) {
+    let request = http::Request::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", "http://localhost/sign-in?next=/messages")
+        .header("cookie", cookies)
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    let (res, _) = common::split(app.send(request).await).await;
+    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let set = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    (res.status(), location, set)
+}
+
+/// `name=value` of the cookie `name` among `Set-Cookie` values.
+fn cookie_pair(set: &[String], name: &str) -> String {
+    let found = set.iter().find(|c| c.starts_with(&format!("{name}="))).unwrap_or_else(|| panic!("{name} in {set:?}"));
+    found.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_sign_in_page_works_as_plain_forms_and_nothing_typed_reaches_an_address() {
+    let app = TestApp::spawn(&[]).await;
+    // Refused: back to the page, the refusal in the address, the login ID (not the password) in a cookie.
+    let (status, location, set) = post_form(&app, "/api/sign-in/start", "login_id=C000001&password=not-it", "").await;
+    assert_eq!(status, http::StatusCode::FOUND);
+    assert!(location.starts_with("http://localhost/sign-in?next=/messages&__path="), "{location}");
+    assert!(location.contains("__err="), "{location}");
+    assert!(!location.contains("not-it") && !location.contains("C000001"), "{location}");
+    let login = cookie_pair(&set, "portal_login");
+    assert!(
+        set.iter().any(|c| c.starts_with("portal_login=") && c.contains("HttpOnly") && c.contains("SameSite=Strict"))
+    );
+    let (_, html) = app.get("/sign-in", &[("cookie", &login)]).await;
+    assert!(html.contains(r#"value="C000001""#), "the login ID is filled in again");
+
+    // Accepted: back to the page, which now asks for the code.
+    let (status, location, set) =
+        post_form(&app, "/api/sign-in/start", &format!("login_id=C000001&password={PASSWORD}"), "").await;
+    assert_eq!(status, http::StatusCode::FOUND);
+    assert_eq!(location, "http://localhost/sign-in?next=%2Fmessages", "back to the page, the refusal gone");
+    let pending = cookie_pair(&set, "portal_sign_in");
+    let (_, html) = app.get("/sign-in?next=/messages", &[("cookie", &pending)]).await;
+    assert!(html.contains("138****0001"), "the code step says where the code went");
+    let challenge_id = pending.trim_start_matches("portal_sign_in=");
+    assert!(html.contains(&format!(r#"name="challenge_id" value="{challenge_id}""#)));
+
+    // The code: on to the page asked for, signed in, the sign-in's cookies gone.
+    let code = code_sent_to(&app, "13800000001");
+    let (status, location, set) = post_form(
+        &app,
+        "/api/sign-in/finish",
+        &format!("challenge_id={challenge_id}&code={code}&next=%2Fmessages"),
+        &pending,
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::FOUND);
+    assert_eq!(location, "/messages");
+    assert!(cookie_pair(&set, "portal_session").len() > "portal_session=".len());
+    assert_eq!(cookie_pair(&set, "portal_sign_in"), "portal_sign_in=");
+    assert_eq!(cookie_pair(&set, "portal_login"), "portal_login=");
+    // A used challenge is no longer a code step.
+    let (_, html) = app.get("/sign-in", &[("cookie", &pending)]).await;
+    assert!(!html.contains("138****0001"));
+    app.cleanup().await;
+}
