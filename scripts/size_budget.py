@@ -19,9 +19,6 @@ import re
 import sys
 
 KB = 1000
-# The lazy routes of the pages that load no app (shell::PAGES_WITHOUT_APP): their chunks are only
-# fetched when the app, already loaded on another page, navigates to them.
-WITHOUT_APP = {"landing", "sign_in", "staff_sign_in"}
 APP_BUDGET = 200 * KB
 PAGE_BUDGET = 350 * KB
 
@@ -55,8 +52,6 @@ def main():
         if not match:
             continue  # a #[lazy] function that is not a route: loaded by its page, counted there
         route = match.group(1)
-        if route in WITHOUT_APP:
-            continue
         size = app_size + sum(brotli_size(pkg, c + ".wasm") for c in chunks)
         rows.append((route, size, PAGE_BUDGET, len(chunks)))
     if len(rows) == 1:

@@ -1,5 +1,6 @@
-//! The pages that load on demand: each route below is a split point. A page's code is fetched the
-//! first time it is visited (in a release build made with `--split`, a WASM chunk of its own, plus the
+//! The pages that load on demand: each route below is a split point. The landing and sign-in
+//! pages are in the first load (see `shell::App`); every other page's code is fetched the first
+//! time it is visited (in a release build made with `--split`, a WASM chunk of its own, plus the
 //! chunks it shares with other pages).
 //!
 //! One `#[lazy_route]` per route, written out: the macro names its chunk from where it is written,
@@ -21,41 +22,6 @@ fn customer<V: IntoView + 'static>(page: fn() -> V) -> AnyView {
 /// A page only signed-in staff may see.
 fn staff<V: IntoView + 'static>(page: fn() -> V) -> AnyView {
     view! { <RequireSignIn staff=true>{move || page()}</RequireSignIn> }.into_any()
-}
-
-// The pages before signing in load no app (shell::PAGES_WITHOUT_APP); in the app they are only
-// reached by navigating inside it (signing out, an idle timeout), so their code is a chunk too.
-pub struct Landing;
-#[lazy_route]
-impl LazyRoute for Landing {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        crate::landing::LandingPage().into_any()
-    }
-}
-
-pub struct SignIn;
-#[lazy_route]
-impl LazyRoute for SignIn {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <crate::auth::SignInPage door=crate::auth::Door::Customer /> }.into_any()
-    }
-}
-
-pub struct StaffSignIn;
-#[lazy_route]
-impl LazyRoute for StaffSignIn {
-    fn data() -> Self {
-        Self
-    }
-    fn view(_this: Self) -> AnyView {
-        view! { <crate::auth::SignInPage door=crate::auth::Door::Staff /> }.into_any()
-    }
 }
 
 pub struct ForgotPassword;
