@@ -88,6 +88,16 @@ pub enum SignInProblem {
     MissingPassword,
 }
 
+impl SignInProblem {
+    /// The form field it is about, as the server function names it.
+    pub fn field(self) -> &'static str {
+        match self {
+            SignInProblem::MissingLoginId => "login_id",
+            SignInProblem::MissingPassword => "password",
+        }
+    }
+}
+
 pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> {
     let mut problems = Vec::new();
     if login_id.trim().is_empty() {
@@ -101,13 +111,7 @@ pub fn check_sign_in_form(login_id: &str, password: &str) -> Vec<SignInProblem> 
 
 /// The error a sign-in form sent with empty fields gets: every missing field, in one error.
 pub fn missing_fields_error(problems: &[SignInProblem]) -> crate::error::AppError {
-    let fields: Vec<&str> = problems
-        .iter()
-        .map(|p| match p {
-            SignInProblem::MissingLoginId => "login_id",
-            SignInProblem::MissingPassword => "password",
-        })
-        .collect();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field()).collect();
     crate::error::AppError::Invalid { field: fields.join(" "), problem: "required".into() }
 }
 
@@ -116,10 +120,8 @@ pub fn missing_fields(error: &crate::error::AppError) -> Vec<SignInProblem> {
     match error {
         crate::error::AppError::Invalid { field, problem } if problem == "required" => field
             .split(' ')
-            .filter_map(|f| match f {
-                "login_id" => Some(SignInProblem::MissingLoginId),
-                "password" => Some(SignInProblem::MissingPassword),
-                _ => None,
+            .filter_map(|f| {
+                [SignInProblem::MissingLoginId, SignInProblem::MissingPassword].into_iter().find(|p| p.field() == f)
             })
             .collect(),
         _ => Vec::new(),
@@ -352,7 +354,7 @@ pub(crate) mod server {
             super::service::start_sign_in(&deps(&state), door, &login_id, &password, &crate::audit::client(), now)
                 .await,
         )?;
-        let valid_secs = i64::from(state.settings.one_time_code_minutes) * 60;
+        let valid_secs = super::service::code_policy(&state.settings).valid_secs;
         append_cookies(vec![cookie(super::CHALLENGE_COOKIE, &challenge.id, valid_secs, https)]);
         Ok(challenge)
     }

@@ -71,6 +71,13 @@ pub struct IssuedCode {
     pub used: bool,
 }
 
+impl IssuedCode {
+    /// From its stored columns: `sent_at`, `wrong_entries`, `used_at`.
+    pub fn stored(sent_at: i64, wrong_entries: i64, used_at: Option<i64>) -> IssuedCode {
+        IssuedCode { sent_at, wrong_entries: u32::try_from(wrong_entries).unwrap_or(u32::MAX), used: used_at.is_some() }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeCheck {
     Accepted,

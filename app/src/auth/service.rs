@@ -378,6 +378,11 @@ async fn send_code(
     Ok(Challenge { id: challenge_id, masked_phone: mask_phone(&person.mobile) })
 }
 
+/// The one-time code rules, with how long a code stays valid as configured.
+pub fn code_policy(settings: &Settings) -> CodePolicy {
+    CodePolicy { valid_secs: i64::from(settings.one_time_code_minutes) * 60, ..CodePolicy::default() }
+}
+
 /// Spends the challenge's code if `code` is right, still valid and for `purpose`; returns whose
 /// it was. Wrong entries are counted; a code works once, even against a concurrent second entry.
 async fn redeem_code(
@@ -398,13 +403,8 @@ async fn redeem_code(
     let Some((principal, stored_hash, sent_at, wrong_entries, used_at)) = row else {
         return Err(SignInError::Refused(SignInRefusal::CodeExpired));
     };
-    let policy =
-        CodePolicy { valid_secs: i64::from(deps.settings.one_time_code_minutes) * 60, ..CodePolicy::default() };
-    let issued = IssuedCode {
-        sent_at,
-        wrong_entries: u32::try_from(wrong_entries).unwrap_or(u32::MAX),
-        used: used_at.is_some(),
-    };
+    let policy = code_policy(deps.settings);
+    let issued = IssuedCode::stored(sent_at, wrong_entries, used_at);
     // Compare keyed hashes: the stored value is the expectation, the entry is hashed the same way.
     let entered = code_hash(deps.key, challenge_id, code.trim());
     let refusal = match policy.check(issued, &stored_hash, &entered, now) {
@@ -492,12 +492,8 @@ pub async fn open_sign_in_challenge(
     .fetch_optional(pool)
     .await?;
     let Some((principal, sent_at, wrong_entries, used_at)) = row else { return Ok(None) };
-    let policy = CodePolicy { valid_secs: i64::from(settings.one_time_code_minutes) * 60, ..CodePolicy::default() };
-    let issued = IssuedCode {
-        sent_at,
-        wrong_entries: u32::try_from(wrong_entries).unwrap_or(u32::MAX),
-        used: used_at.is_some(),
-    };
+    let policy = code_policy(settings);
+    let issued = IssuedCode::stored(sent_at, wrong_entries, used_at);
     if !policy.is_open(issued, now) {
         return Ok(None);
     }
