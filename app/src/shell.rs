@@ -105,7 +105,9 @@ pub fn App() -> impl IntoView {
                         // as they load no WASM (PAGES_WITHOUT_APP) to fill in what was streamed. Their
                         // code stays in the app (reached inside it by a sign-out or an idle timeout):
                         // as lazy routes, measured 2026-12-03, the app grew from 310 to 359 KB and
-                        // every other page by 50-95 KB, their shared code split into many more chunks.
+                        // every other page by 50-95 KB, their shared code split into many more chunks;
+                        // left out of the browser's build altogether, the app grew to 357 KB and every
+                        // page by 50-76 KB (wasm-split then put the pages' data in the app).
                         <Route path=path!("/") view=crate::landing::LandingPage ssr=SsrMode::Async />
                         <Route path=path!("/sign-in") view=|| view! { <crate::auth::SignInPage door=Door::Customer /> } ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=|| view! { <crate::auth::SignInPage door=Door::Staff /> } ssr=SsrMode::Async />
