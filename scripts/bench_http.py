@@ -96,7 +96,6 @@ def fetch(port, path, cookie):
     return body
 
 
-# (name, path, signed in): the pages Lighthouse measures; a score of at least 95 each.
 # (name, path, signed in, performance target): the accessibility target is 100 on every one.
 LIGHTHOUSE_PAGES = [
     ("landing", "/", False, 95),

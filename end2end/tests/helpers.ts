@@ -202,12 +202,20 @@ export function sentTo(phone: string, kind: string): { body: string }[] {
 }
 
 /**
+ * Runs a Python `script` on the test server's SQLite file (its path is `sys.argv[1]`, then `args`)
+ * while the server keeps running, and answers what it printed: the arrangements below.
+ */
+function inDatabase(script: string, ...args: string[]): string {
+  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
+  return execFileSync('python3', ['-c', script, db, ...args], { encoding: 'utf8' }).trim();
+}
+
+/**
  * Test arrangement straight in the portal's SQLite file (the server keeps running): books a
  * visit under `reference` for a demo customer (C000044 unless named) at `branch`, starting in 10
  * minutes, so that staff can check it in whatever the time of day. Answers the visit's day in China.
  */
 export function arrangeVisitSoon(branch: string, reference: string, customer = 'C000044'): string {
-  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
   const script = `
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=30)
@@ -220,7 +228,7 @@ db.execute(
 db.commit()
 print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
 `;
-  return execFileSync('python3', ['-c', script, db, branch, reference, customer], { encoding: 'utf8' }).trim();
+  return inDatabase(script, branch, reference, customer);
 }
 
 /**
@@ -233,7 +241,6 @@ print(time.strftime('%Y-%m-%d', time.gmtime(now + 600 + 8 * 3600)))
  * which ends the session. Signing in itself is what sign-in.spec.ts tests.
  */
 export function arrangeSession(person: string): { name: string; value: string; domain: string; path: string; httpOnly: boolean; sameSite: 'Strict' } {
-  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
   const script = `
 import hashlib, secrets, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=30)
@@ -248,7 +255,7 @@ db.execute("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUE
 db.commit()
 print(token)
 `;
-  const value = execFileSync('python3', ['-c', script, db, person], { encoding: 'utf8' }).trim();
+  const value = inDatabase(script, person);
   return { name: 'portal_refresh', value, domain: new URL(baseUrl()).hostname, path: '/', httpOnly: true, sameSite: 'Strict' };
 }
 
@@ -257,7 +264,6 @@ print(token)
  * of a demo customer's first active current account in yuan, so a purchase's figures are known.
  */
 export function arrangeBalance(customer: string, yuan: number) {
-  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
   const script = `
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], timeout=30)
@@ -267,7 +273,7 @@ db.execute(
     (int(sys.argv[3]) * 100, int(sys.argv[3]) * 100, sys.argv[2]))
 db.commit()
 `;
-  execFileSync('python3', ['-c', script, db, customer, String(yuan)]);
+  inDatabase(script, customer, String(yuan));
 }
 
 /**
@@ -276,7 +282,6 @@ db.commit()
  * customers already have one depends on the date the suite runs.
  */
 export function arrangeReadInbox(customer: string) {
-  const db = path.join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'portal.db');
   const script = `
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=30)
@@ -285,5 +290,5 @@ db.execute(
     (int(time.time()), sys.argv[2]))
 db.commit()
 `;
-  execFileSync('python3', ['-c', script, db, customer]);
+  inDatabase(script, customer);
 }
