@@ -14,7 +14,7 @@
 mod common;
 
 use axum::body::Body;
-use common::{TestApp, call, code_of_kind_sent_to, signed_in, split, staff_signed_in};
+use common::{TestApp, call, code_of_kind_sent_to, set_cookies, signed_in, split, staff_signed_in};
 use http::{Request, StatusCode};
 use serde_json::Value;
 
@@ -97,7 +97,7 @@ async fn post(app: &TestApp, endpoint: &str, cookie: &str, body: &str) -> (Statu
         .body(Body::from(body.to_owned()))
         .unwrap();
     let (res, text) = split(app.send(request).await).await;
-    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let cookies = set_cookies(&res);
     (res.status(), cookies, text)
 }
 

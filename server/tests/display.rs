@@ -6,7 +6,7 @@
 mod common;
 
 use axum::body::Body;
-use common::{PASSWORD, TestApp, code_sent_to, signed_in, split};
+use common::{PASSWORD, TestApp, code_sent_to, set_cookies, signed_in, split};
 use http::{Request, StatusCode};
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, Option<String>, Vec<String>, String) {
@@ -14,7 +14,7 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, Option<Str
         Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap();
     let (res, text) = split(app.send(request).await).await;
     let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
-    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let cookies = set_cookies(&res);
     (res.status(), location, cookies, text)
 }
 
@@ -25,7 +25,7 @@ async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, Vec<St
         .body(Body::from(body.to_owned()))
         .unwrap();
     let (res, text) = split(app.send(request).await).await;
-    let cookies = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let cookies = set_cookies(&res);
     (res.status(), cookies, text)
 }
 

@@ -10,7 +10,7 @@ use app::auth::service::{
 use app::auth::token::verify;
 use app::auth::{Challenge, Door, SignInRefusal};
 use app::guard::authenticate;
-use common::{PASSWORD, TestApp, client, code_sent_to, deps, signed_in};
+use common::{PASSWORD, TestApp, client, code_sent_to, deps, set_cookies, signed_in};
 
 const NOW: i64 = 1_800_000_000;
 
@@ -316,7 +316,7 @@ async fn a_page_request_with_only_the_refresh_cookie_gets_new_tokens() {
     let (res, html) = app.get("/accounts", &[("accept", "text/html"), ("cookie", &cookie)]).await;
     assert_eq!(res.status(), http::StatusCode::OK);
     assert!(html.contains("<h1>账户"));
-    let set: Vec<&str> = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    let set = set_cookies(&res);
     assert!(set.iter().any(|c| c.starts_with("portal_session=") && c.contains("HttpOnly")), "{set:?}");
     assert!(set.iter().any(|c| c.starts_with("portal_refresh=") && !c.contains(&session.refresh_token)), "{set:?}");
     app.cleanup().await;
@@ -373,7 +373,7 @@ async fn post_form(
         .unwrap();
     let (res, _) = common::split(app.send(request).await).await;
     let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    let set = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let set = set_cookies(&res);
     (res.status(), location, set)
 }
 

@@ -123,6 +123,11 @@ pub async fn split(response: Response<Body>) -> (Response<()>, String) {
     (Response::from_parts(parts, ()), String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The response's `Set-Cookie` values.
+pub fn set_cookies(response: &Response<()>) -> Vec<String> {
+    response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
 // Signing in, as the sign-in, role and password tests need it. Demo customers' password: Demo-2026!
 
 pub const PASSWORD: &str = "Demo-2026!";
