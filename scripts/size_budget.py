@@ -5,8 +5,9 @@ writes next to each file; leptos_axum's file service sends those bytes).
 
 The landing page and the sign-in doors load no JS or WASM at all (shell::PAGES_WITHOUT_APP: plain
 HTML forms; the browser test shell.spec checks that they request no script). Every other page is a
-lazy route (app/src/pages.rs) whose first load is the app (the JS and WASM the page's loader names,
-shell::AppLoader) plus the WASM chunks the split manifest lists for it. Budgets: the landing and
+lazy route (app/src/pages.rs), loaded with the other pages of its job as one unit: its first load
+is the app (the JS and WASM the page's loader names, shell::AppLoader) plus the WASM chunks the
+split manifest lists for its job. Budgets: the landing and
 sign-in pages at most 200 KB, every other page at most 350 KB. Prints each page's size and exits
 non-zero when one is over.
 
@@ -45,17 +46,17 @@ def main():
     print(f"the app itself: {', '.join(f'{n} {size:,}' for n, size in app_sizes.items())}")
 
     failed = []
-    print(f"\n{'page':<26} {'first load':>10} {'budget':>8}  chunks")
+    print(f"\n{'pages of':<26} {'first load':>10} {'budget':>8}  chunks")
     rows = [("landing, sign-in (no app)", 0, APP_BUDGET, 0)]
     for key, chunks in manifest.items():
-        match = re.fullmatch(r"__(\w+?)_view_\d+", key)
+        match = re.fullmatch(r"(\w+?)_job_\d+", key)
         if not match:
-            continue  # a #[lazy] function that is not a route: loaded by its page, counted there
+            continue  # a #[lazy] function that is not a job's unit: loaded by its page, counted there
         route = match.group(1)
         size = app_size + sum(brotli_size(pkg, c + ".wasm") for c in chunks)
         rows.append((route, size, PAGE_BUDGET, len(chunks)))
     if len(rows) == 1:
-        failed.append("the split manifest names no lazy route")
+        failed.append("the split manifest names no job's unit")
     for route, size, budget, n in sorted(rows, key=lambda r: (r[2], r[1])):
         print(f"{route:<26} {size:>10,} {budget:>8,}  {n}")
         if size > budget:

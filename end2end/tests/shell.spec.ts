@@ -24,9 +24,9 @@ test('the landing page is rendered on the server, before any WASM runs', async (
   await context.close();
 });
 
-test('a page loads only its own code: the landing and sign-in pages none, another page the app and its own chunks', async ({ page }) => {
+test('a page loads only its own code: the landing and sign-in pages none, another page the app and its job\'s chunks', async ({ page }) => {
   const manifest: Record<string, string[]> = await (await page.request.get(`${baseUrl()}/pkg/__wasm_split_manifest.json`)).json();
-  const route = Object.keys(manifest).find((key) => /^__forgot_password_view_\d+$/.test(key)) ?? 'no forgot-password route';
+  const route = Object.keys(manifest).find((key) => /^forgot_password_job_\d+$/.test(key)) ?? 'no forgot-password unit';
   const fetched: string[] = [];
   const scripts: string[] = [];
   page.on('request', (request) => {
