@@ -36,7 +36,7 @@ else
   say "PostgreSQL suite SKIPPED: no PostgreSQL server answers at $pg_host:$pg_port (set PORTAL_TEST_POSTGRES_URL, or run .ci/run which starts one)"
 fi
 
-say "building the site for the browser tests (debug; --split: each page its own WASM chunks, as in release)"
+say "building the site for the browser tests (debug; --split: each job its own WASM chunks, as in release)"
 cargo leptos build --split
 
 say "browser tests (Playwright, Debian Chromium, 360 px and desktop)"
