@@ -6,6 +6,10 @@
 //! A unit per job, not per page: each split point cuts the code the pages share into more chunks
 //! (with one per page, the account page loaded 176 files, 182 KB as sent where one file would have
 //! been 127 KB), and a browser compiles and instantiates each file apart.
+//!
+//! The jobs' units are written out, each an enum of its pages and a `#[lazy]` function: the macro
+//! names its chunk from where it is written, so generating them from a `macro_rules!` would give
+//! every job the same chunk name. `route!` writes only the routes, which hold no `#[lazy]`.
 
 // `#[lazy]` expands to the import/export pair that wasm-split links up (an `extern "C"` block and
 // `#[no_mangle]` functions); this module holds nothing else.
