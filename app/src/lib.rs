@@ -3,6 +3,9 @@
 //! One module per job (accounts, appointments, complaints, wealth, messages, settings, auth),
 //! each holding its shared types, server functions and pages. `shell` wires them into routes;
 //! `layout` is the chrome around every page; `form`, `format`, `money` and `error` are shared by all.
+// Without type erasure (`--cfg erase_components`, which every build here has; see README, Speed)
+// the views nest deeper than the default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod accounts;
 pub mod announce;

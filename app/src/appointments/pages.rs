@@ -147,7 +147,7 @@ impl Chosen {
 }
 
 /// Hidden inputs carrying earlier choices through a step's GET form.
-fn carried(chosen: &Chosen, keep: &[&str]) -> impl IntoView {
+fn carried(chosen: &Chosen, keep: &[&str]) -> impl IntoView + use<> {
     let mut fields: Vec<(&'static str, String)> = Vec::new();
     if let Some(m) = chosen.moving {
         fields.push(("move", m.to_string()));
