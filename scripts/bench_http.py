@@ -142,7 +142,10 @@ def lighthouse(command, url, cookie, out):
 
 
 def to_ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    found = re.match(r"([\d.]+)(us|ms|s|m)", text)
+    if not found:
+        raise SystemExit(f"wrk printed a latency this cannot read: {text!r}")
+    value, unit = found.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -151,11 +154,12 @@ def wrk(url, cookie=None):
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    if not re.search(r"50%\s+[\d.]+(us|ms|s|m)", out):
+    if not re.search(r"^\s+50%\s+[\d.]+(us|ms|s|m)", out, re.M):
         raise SystemExit(f"wrk gave no latency distribution for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    # The distribution's lines, not the thread stats' "+/- Stdev" column (which can end in "99%").
+    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
