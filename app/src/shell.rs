@@ -92,6 +92,9 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
+    // Each account a page shows is read once, however many of its parts ask.
+    #[cfg(feature = "ssr")]
+    provide_context(crate::accounts::AccountsRead::default());
     view! {
         <I18nContextProvider>
             <Stylesheet id="portal-css" href="/pkg/portal.css" />

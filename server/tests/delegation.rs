@@ -173,7 +173,8 @@ async fn an_agent_helps_with_the_customers_consent_and_may_not_do_what_only_the_
     let code = code_of_kind_sent_to(&app, &mobile, "assist_consent_code");
     let outbox = std::fs::read_to_string(&app.config.portal.outbox_path).unwrap();
     assert!(outbox.lines().any(|l| l.contains("assist_consent_code") && l.contains("S0007")), "{outbox}");
-    let notice = app::delegation::service::notice(&app.state.pool, customer_id, now).await.unwrap().expect("a notice");
+    let header = app::auth::service::customer_for_header(&app.state.pool, customer_id).await.unwrap().unwrap();
+    let notice = header.notice.at(now).expect("a notice");
     assert_eq!(notice.code.as_deref(), Some(code.as_str()));
     assert!(!notice.active);
     // One open request per customer, whoever asks.

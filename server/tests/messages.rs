@@ -167,6 +167,16 @@ async fn the_inbox_and_its_count_are_the_customers_own() {
     assert!(list.iter().all(|m| mine.contains(&m["id"].as_i64().unwrap())), "only one's own messages");
     let (_, count) = split(app.send(server_fn_request("/api/messages/unread", &session, "")).await).await;
     assert_eq!(count, mine.len().to_string());
+    // A server-rendered page's navigation counts them too (read with the customer's name, in the
+    // header's one query), and says nothing once they are read.
+    let cookie = format!("portal_session={}", session.access_token);
+    let nav_count = |html: &str| {
+        let nav = &html[html.find(r#"id="main-nav""#).expect("the navigation")..];
+        nav.split_once(r#"<span class="count">"#)
+            .map(|(_, rest)| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+    };
+    let (_, html) = app.get("/messages", &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(nav_count(&html), Some(mine.len().to_string()));
 
     let body = format!("message_id={theirs}");
     let (res, _) = split(app.send(server_fn_request("/api/messages/read", &session, &body)).await).await;
@@ -180,6 +190,8 @@ async fn the_inbox_and_its_count_are_the_customers_own() {
     assert_eq!(res.status(), StatusCode::OK, "reading a read message again is fine");
     assert_eq!(mark_read(pool, 17, None, now).await.unwrap() as usize, mine.len() - 1);
     assert_eq!(unread_count(pool, 17).await.unwrap(), 0);
+    let (_, html) = app.get("/messages", &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(nav_count(&html), None);
 
     // A visitor's navigation asks too, and hears 0.
     let visitor = http::Request::post("/api/messages/unread")

@@ -57,10 +57,7 @@ pub fn chosen_month(text: Option<&str>, today: NaiveDate) -> NaiveDate {
 #[server(endpoint = "accounts/charts")]
 pub async fn account_charts(account_id: i64, month: Option<String>) -> Result<Charts, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer().await?;
-    let account = super::service::account_of(&state.pool, customer_id, account_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let account = super::own_account(&state.pool, customer_id, account_id).await?.ok_or(AppError::NotFound)?;
     let today = super::china_today(state.now());
     let month = chosen_month(month.as_deref(), today);
     let months = last_twelve_months(today);

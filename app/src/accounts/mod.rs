@@ -135,6 +135,33 @@ pub fn china_today(unix_secs: i64) -> NaiveDate {
     chrono::DateTime::from_timestamp(unix_secs + 8 * 3600, 0).map(|d| d.date_naive()).unwrap_or_default()
 }
 
+/// The customer's own accounts that a server-rendered page has read: its parts (the summary, the
+/// history, the charts) each check that the account is the customer's, and this makes that one
+/// query per page. `shell::App` provides one for each render; a server function called on its
+/// own (from the browser) reads the database.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct AccountsRead(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(i64, i64), AccountCell>>>);
+
+#[cfg(feature = "ssr")]
+type AccountCell = std::sync::Arc<tokio::sync::OnceCell<Option<AccountSummary>>>;
+
+/// One of the customer's own accounts, or none (another customer's, or no such account).
+#[cfg(feature = "ssr")]
+pub async fn own_account(
+    pool: &sqlx::AnyPool,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Option<AccountSummary>, AppError> {
+    let read = || service::account_of(pool, customer_id, account_id);
+    let Some(page) = use_context::<AccountsRead>() else { return read().await.map_err(AppError::internal) };
+    let cell = {
+        let mut cells = page.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cells.entry((customer_id, account_id)).or_default().clone()
+    };
+    cell.get_or_try_init(read).await.cloned().map_err(AppError::internal)
+}
+
 #[server(endpoint = "accounts/overview")]
 pub async fn accounts_overview() -> Result<Overview, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer().await?;
@@ -152,10 +179,7 @@ pub async fn accounts_overview() -> Result<Overview, AppError> {
 #[server(endpoint = "accounts/account")]
 pub async fn account(account_id: i64) -> Result<AccountSummary, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer().await?;
-    service::account_of(&state.pool, customer_id, account_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+    own_account(&state.pool, customer_id, account_id).await?.ok_or(AppError::NotFound)
 }
 
 /// A page of the account's history under `filter`, after `cursor` (from the previous page).
@@ -178,8 +202,7 @@ pub async fn account_history(
         ),
         None => None,
     };
-    let owned = service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?;
-    if owned.is_none() {
+    if own_account(&state.pool, customer_id, account_id).await?.is_none() {
         return Err(AppError::NotFound);
     }
     service::history(&state.pool, &state.signing_key, account_id, &filter, after, PAGE_SIZE)
@@ -192,7 +215,7 @@ pub async fn account_history(
 pub async fn start_reveal_number(account_id: i64) -> Result<crate::auth::Challenge, AppError> {
     use crate::auth::server;
     let (state, who, customer_id) = crate::guard::require_customer_in_person("reveal_number").await?;
-    if service::account_of(&state.pool, customer_id, account_id).await.map_err(AppError::internal)?.is_none() {
+    if own_account(&state.pool, customer_id, account_id).await?.is_none() {
         return Err(AppError::NotFound);
     }
     let now = state.now();

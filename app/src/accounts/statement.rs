@@ -84,10 +84,7 @@ pub async fn account_statement(account_id: i64, month: Option<String>) -> Result
     let today = china_today(now);
     let month = statement_month(month.as_deref(), today)
         .ok_or_else(|| AppError::Invalid { field: "month".into(), problem: "not_offered".into() })?;
-    let account = super::service::account_of(&state.pool, customer_id, account_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let account = super::own_account(&state.pool, customer_id, account_id).await?.ok_or(AppError::NotFound)?;
     let (from, to) = statement_period(month, today);
     let (opening, rows) = super::service::statement_rows(&state.pool, &account, from, to, MAX_STATEMENT_ROWS)
         .await

@@ -157,6 +157,8 @@ pub struct Viewer {
     pub assist_ended: Option<i64>,
     /// A customer aged 65 or more who has never chosen: offer elder mode.
     pub offer_elder: bool,
+    /// Unread messages of the customer whose pages these are (0 for staff's own pages).
+    pub unread: u32,
 }
 
 /// Who is signed in on this request, if anyone (a valid token of a live session).
@@ -166,47 +168,58 @@ pub async fn current_viewer() -> Result<Option<Viewer>, crate::error::AppError> 
     let state = crate::guard::state()?;
     let Some(who) = crate::guard::authenticated(&state).await? else { return Ok(None) };
     let now = state.now();
-    // A customer's own session: the name and the elder-mode offer from one read of the customer.
-    let (name, offer_elder) = match (who.actor, who.customer_id()) {
-        (None, Some(customer_id)) => {
-            let (name, chosen, birth_date) = service::customer_for_header(&state.pool, customer_id)
-                .await
-                .map_err(AppError::internal)?
-                .unwrap_or_default();
-            let today = crate::accounts::china_today(now);
-            let offer =
-                crate::display::service::offer_elder(chosen, &birth_date, today, crate::display::current().elder);
-            (name, offer)
-        }
-        _ => {
-            let name = service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?;
-            (name.unwrap_or_default(), false)
-        }
-    };
     let idle_secs = match who.actor {
         Some(_) => crate::delegation::rules::SESSION_IDLE_SECS,
         None => i64::from(state.settings.idle_timeout_minutes) * 60,
     };
-    let (assist, assist_notice) = match (who.actor, who.customer_id()) {
-        (Some(_), _) => {
-            (crate::delegation::service::banner(&state.pool, &who, now).await.map_err(AppError::internal)?, None)
-        }
-        (None, Some(customer_id)) => {
-            (None, crate::delegation::service::notice(&state.pool, customer_id, now).await.map_err(AppError::internal)?)
-        }
-        (None, None) => (None, None),
-    };
-    Ok(Some(Viewer {
-        offer_elder,
-        assist,
-        assist_notice,
-        assist_ended: who.assist_ended,
+    let mut viewer = Viewer {
         principal: who.principal.clone(),
-        name,
+        name: String::new(),
         role: who.role,
         idle_timeout_secs: idle_secs as u32,
         idle_secs_left: rules::idle_secs_left(who.last_seen_at, idle_secs, now),
-    }))
+        assist: None,
+        assist_notice: None,
+        assist_ended: who.assist_ended,
+        offer_elder: false,
+        unread: 0,
+    };
+    match (who.actor, who.customer_id()) {
+        // A customer's own session, every page: one query for all the header shows.
+        (None, Some(customer_id)) => {
+            let Some(header) =
+                service::customer_for_header(&state.pool, customer_id).await.map_err(AppError::internal)?
+            else {
+                return Ok(Some(viewer));
+            };
+            let today = crate::accounts::china_today(now);
+            viewer.offer_elder = crate::display::service::offer_elder(
+                header.elder_mode,
+                &header.birth_date,
+                today,
+                crate::display::current().elder,
+            );
+            viewer.name = header.name;
+            viewer.unread = u32::try_from(header.unread).unwrap_or(u32::MAX);
+            viewer.assist_notice = header.notice.at(now);
+        }
+        // A member of staff in a customer's session (the customer's name and messages, the
+        // agent's banner), or in their own.
+        (actor, customer_id) => {
+            let name = service::display_name(&state.pool, &who.principal).await.map_err(AppError::internal)?;
+            viewer.name = name.unwrap_or_default();
+            if actor.is_some() {
+                viewer.assist =
+                    crate::delegation::service::banner(&state.pool, &who, now).await.map_err(AppError::internal)?;
+            }
+            if let Some(customer_id) = customer_id {
+                viewer.unread = crate::messages::service::unread_count(&state.pool, customer_id)
+                    .await
+                    .map_err(AppError::internal)?;
+            }
+        }
+    }
+    Ok(Some(viewer))
 }
 
 /// "Stay signed in": counts as activity (renewing the tokens if needed). False when the

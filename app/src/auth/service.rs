@@ -942,16 +942,30 @@ pub async fn security_activity(
         .collect())
 }
 
-/// What the page header needs of a customer, in one read: the name, the stored elder-mode choice
-/// (none yet: `None`) and the birth date.
-pub async fn customer_for_header(
-    pool: &AnyPool,
-    customer_id: i64,
-) -> Result<Option<(String, Option<i64>, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, elder_mode, birth_date FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
+/// What a customer's own pages show around their content, read in one query: the name, the
+/// elder-mode choice and birth date (for the offer), the unread messages and the notice of a
+/// delegation open in their name.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CustomerHeader {
+    pub name: String,
+    /// The customer's choice of elder mode (1 on, 0 off), none if they never chose.
+    pub elder_mode: Option<i64>,
+    pub birth_date: String,
+    pub unread: i64,
+    #[sqlx(flatten)]
+    pub notice: crate::delegation::service::OpenNotice,
+}
+
+pub async fn customer_for_header(pool: &AnyPool, customer_id: i64) -> Result<Option<CustomerHeader>, sqlx::Error> {
+    use crate::delegation::service::{NOTICE_COLUMNS, NOTICE_JOIN};
+    sqlx::query_as(&format!(
+        "SELECT c.name, c.elder_mode, c.birth_date, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.customer_id = c.id AND n.read_at IS NULL) AS unread, \
+         {NOTICE_COLUMNS} FROM customers c {NOTICE_JOIN} WHERE c.id = $1"
+    ))
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// The name shown in the header for a signed-in customer or member of staff.

@@ -564,45 +564,48 @@ pub async fn banner(pool: &AnyPool, who: &Authenticated, now: i64) -> Result<Opt
     }))
 }
 
-/// What the signed-in customer is told on every page: a request waiting for their consent (with
-/// its code), or a session live in their name.
-pub async fn notice(pool: &AnyPool, customer_id: i64, now: i64) -> Result<Option<AssistNotice>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Open {
-        id: i64,
-        status: String,
-        staff_name: String,
-        staff_no: String,
-        reason: String,
-        consent_code: Option<String>,
-        code_sent_at: Option<i64>,
-        started_at: Option<i64>,
-    }
-    let found: Option<Open> = sqlx::query_as(
-        "SELECT d.id, d.status, s.name AS staff_name, s.staff_no, d.reason, d.consent_code, d.code_sent_at, d.started_at \
-         FROM delegations d JOIN staff_users s ON s.id = d.staff_id \
-         WHERE d.customer_id = $1 AND d.status IN ('awaiting_consent', 'active')",
-    )
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(found.and_then(|open| {
-        let active = open.status == "active";
+/// What a signed-in customer is told on every page, read with the customer in one query (the
+/// header's, `auth::service::customer_for_header`): the request or session open in their name.
+/// `NOTICE_JOIN` joins it to the customer `c`; `NOTICE_COLUMNS` are the columns of [`OpenNotice`].
+pub const NOTICE_JOIN: &str = "LEFT JOIN delegations d ON d.customer_id = c.id \
+     AND d.status IN ('awaiting_consent', 'active') LEFT JOIN staff_users s ON s.id = d.staff_id";
+pub const NOTICE_COLUMNS: &str = "d.id AS notice_id, d.status AS notice_status, s.name AS notice_staff_name, \
+     s.staff_no AS notice_staff_no, d.reason AS notice_reason, d.consent_code AS notice_code, \
+     d.code_sent_at AS notice_code_sent_at, d.started_at AS notice_started_at";
+
+/// The open delegation of a customer as `NOTICE_JOIN` finds it: all empty when there is none.
+#[derive(Debug, Default, sqlx::FromRow)]
+pub struct OpenNotice {
+    notice_id: Option<i64>,
+    notice_status: Option<String>,
+    notice_staff_name: Option<String>,
+    notice_staff_no: Option<String>,
+    notice_reason: Option<String>,
+    notice_code: Option<String>,
+    notice_code_sent_at: Option<i64>,
+    notice_started_at: Option<i64>,
+}
+
+impl OpenNotice {
+    /// A request waiting for the customer's consent (with its code) or a session live in their
+    /// name, unless its code has lapsed or the session reached its limit by `now`.
+    pub fn at(self, now: i64) -> Option<AssistNotice> {
+        let active = self.notice_status? == "active";
         let until = if active {
-            open.started_at? + rules::SESSION_ABSOLUTE_SECS
+            self.notice_started_at? + rules::SESSION_ABSOLUTE_SECS
         } else {
-            open.code_sent_at? + rules::CONSENT_LIFE_SECS
+            self.notice_code_sent_at? + rules::CONSENT_LIFE_SECS
         };
         (until > now).then_some(AssistNotice {
-            id: open.id,
+            id: self.notice_id?,
             active,
-            staff_name: open.staff_name,
-            staff_no: open.staff_no,
-            reason: open.reason,
-            code: open.consent_code,
+            staff_name: self.notice_staff_name?,
+            staff_no: self.notice_staff_no?,
+            reason: self.notice_reason?,
+            code: self.notice_code,
             until,
         })
-    }))
+    }
 }
 
 /// Delegations with what was done and refused in each, newest first: the customer's own, or
@@ -662,4 +665,47 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
         });
     }
     Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rules::{CONSENT_LIFE_SECS, SESSION_ABSOLUTE_SECS};
+
+    fn open(status: &str, code_sent_at: Option<i64>, started_at: Option<i64>) -> OpenNotice {
+        OpenNotice {
+            notice_id: Some(7),
+            notice_status: Some(status.into()),
+            notice_staff_name: Some("王敏".into()),
+            notice_staff_no: Some("S0007".into()),
+            notice_reason: Some("help_with_appointment".into()),
+            notice_code: (status == "awaiting_consent").then(|| "123456".into()),
+            notice_code_sent_at: code_sent_at,
+            notice_started_at: started_at,
+        }
+    }
+
+    #[test]
+    fn no_open_delegation_means_no_notice() {
+        assert_eq!(OpenNotice::default().at(1_000), None);
+    }
+
+    #[test]
+    fn a_request_shows_its_code_until_the_code_lapses() {
+        let notice = open("awaiting_consent", Some(1_000), None).at(1_000 + CONSENT_LIFE_SECS - 1).expect("shown");
+        assert!(!notice.active);
+        assert_eq!(notice.code.as_deref(), Some("123456"));
+        assert_eq!(notice.until, 1_000 + rules::CONSENT_LIFE_SECS);
+        assert_eq!(open("awaiting_consent", Some(1_000), None).at(1_000 + CONSENT_LIFE_SECS), None);
+    }
+
+    #[test]
+    fn a_live_session_shows_until_its_absolute_limit() {
+        let notice = open("active", Some(900), Some(1_000)).at(1_000 + SESSION_ABSOLUTE_SECS - 1).expect("shown");
+        assert!(notice.active);
+        assert_eq!((notice.id, notice.staff_no.as_str()), (7, "S0007"));
+        assert_eq!(open("active", Some(900), Some(1_000)).at(1_000 + SESSION_ABSOLUTE_SECS), None);
+        // A session without its start recorded is not shown as live.
+        assert_eq!(open("active", Some(900), None).at(1_000), None);
+    }
 }

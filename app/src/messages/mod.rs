@@ -369,10 +369,8 @@ pub async fn save_account_alerts(
     reminder_days: String,
 ) -> Result<AlertSettings, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer().await?;
-    let account = crate::accounts::service::account_of(&state.pool, customer_id, account_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let account =
+        crate::accounts::own_account(&state.pool, customer_id, account_id).await?.ok_or(AppError::NotFound)?;
     let settings =
         alerts::parse_alert_settings(&low_balance, &reminder_days, account.currency).map_err(|problems| {
             let field = match problems.first() {

@@ -27,7 +27,15 @@ pub fn provide_inbox() {
     let changed = RwSignal::new(0u32);
     let unread = Resource::new(
         move || (session.version.get(), location.pathname.get(), changed.get()),
-        |_| super::unread_messages(),
+        move |_| async move {
+            // The server renders the count that came with the session's viewer (one query for
+            // the whole header); the browser asks again as the customer moves around.
+            if cfg!(feature = "ssr") {
+                session.viewer.await.map(|viewer| viewer.map_or(0, |viewer| viewer.unread))
+            } else {
+                super::unread_messages().await
+            }
+        },
     );
     provide_context(Inbox { unread, changed });
 }
