@@ -280,6 +280,15 @@ async fn an_agent_helps_with_the_customers_consent_and_may_not_do_what_only_the_
     assert_eq!(records[0]["assist"]["status"], "Active");
     assert!(records[0]["done"].as_array().unwrap().iter().any(|d| d[0] == "complaint_filed"), "{text}");
     assert_eq!(records[0]["refused"].as_array().unwrap().len(), in_person.len());
+    let done = records[0]["done"].as_array().unwrap();
+    assert!(done.iter().all(|d| d[0] != "assisted_request" && d[0] != "assisted_refused"), "{text}");
+    let requests = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'assisted_request' AND acting_staff_id = $1",
+        agent_id,
+    )
+    .await;
+    assert_eq!(records[0]["requests"], requests, "every request of the session, counted: {text}");
 
     // The customer ends it; the agent's next page is their own home, saying so.
     let (status, _, text) = post(&app, "/api/assist/stop", &own(&customer), &format!("id={id}")).await;

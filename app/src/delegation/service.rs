@@ -627,40 +627,41 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
     .fetch_all(pool)
     .await
     .map_err(AppError::internal)?;
+    // What was asked, done and refused in the listed sessions, in one query (not two per record).
+    let sessions: Vec<&str> = rows.iter().filter_map(|row| row.session_id.as_deref()).collect();
+    let mut events: std::collections::HashMap<String, Vec<(String, i64, String)>> = Default::default();
+    if !sessions.is_empty() {
+        let placeholders: Vec<String> = (1..=sessions.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT session_id, kind, occurred_at, detail FROM audit_events WHERE session_id IN ({}) \
+             AND (kind = 'assisted_request' OR (acting_staff_id IS NOT NULL AND kind NOT IN ('assist_started', 'assist_ended'))) \
+             ORDER BY id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String, i64, String)>(&sql);
+        for session in &sessions {
+            query = query.bind(*session);
+        }
+        for (session, kind, at, detail) in query.fetch_all(pool).await.map_err(AppError::internal)? {
+            events.entry(session).or_default().push((kind, at, detail));
+        }
+    }
+    let action = |detail: &str| {
+        serde_json::from_str::<serde_json::Value>(detail)
+            .ok()
+            .and_then(|v| v["action"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
-        let events: Vec<(String, i64, String)> = match &row.session_id {
-            Some(session) => sqlx::query_as(
-                "SELECT kind, occurred_at, detail FROM audit_events WHERE session_id = $1 AND acting_staff_id IS NOT NULL \
-                 AND kind NOT IN ('assisted_request', 'assist_started', 'assist_ended') ORDER BY id",
-            )
-            .bind(session)
-            .fetch_all(pool)
-            .await
-            .map_err(AppError::internal)?,
-            None => Vec::new(),
-        };
-        let requests: i64 = match &row.session_id {
-            Some(session) => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_events WHERE session_id = $1 AND kind = 'assisted_request'",
-            )
-            .bind(session)
-            .fetch_one(pool)
-            .await
-            .map_err(AppError::internal)?,
-            None => 0,
-        };
+        let events = row.session_id.as_ref().and_then(|session| events.remove(session)).unwrap_or_default();
+        let (requests, events): (Vec<_>, Vec<_>) =
+            events.into_iter().partition(|(kind, _, _)| kind == "assisted_request");
         let (refused, done): (Vec<_>, Vec<_>) = events.into_iter().partition(|(kind, _, _)| kind == "assisted_refused");
-        let action = |detail: &str| {
-            serde_json::from_str::<serde_json::Value>(detail)
-                .ok()
-                .and_then(|v| v["action"].as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
         records.push(AssistRecord {
             done: done.into_iter().map(|(kind, at, _)| (kind, at)).collect(),
             refused: refused.into_iter().map(|(_, at, detail)| (action(&detail), at)).collect(),
-            requests,
+            requests: requests.len() as i64,
             assist: row.assist(),
         });
     }
