@@ -358,11 +358,7 @@ pub async fn guard_and_negotiate(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let headers = req.headers();
-    let cookie_locale = app::state::cookie_value(headers, LOCALE_COOKIE);
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let default = app::shell::parse_locale(&state.settings.default_locale).unwrap_or(Locale::zh_CN);
-    let locale = negotiate_locale(cookie_locale.as_deref(), accept, default);
+    let locale = locale_of(&state, req.headers());
     // leptos_i18n renders in the language it finds here (it does not read the cookie itself).
     req.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale.as_str()));
     let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
