@@ -63,7 +63,13 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
-        .layer(CompressionLayer::new())
+        // What is rendered per request (pages, API answers) is compressed as it is sent, with gzip.
+        // Asked as browsers ask (gzip, br), the account page served 57-73% of its uncompressed
+        // requests/s with brotli (tower-http's default quality 11, or 4) and 75-82% with gzip,
+        // for 2% more bytes (8.8 KB instead of 8.7 KB).
+        // The static files keep brotli: they are precompressed (cargo-leptos `--precompress`),
+        // served as they are, and this layer leaves an encoded response alone.
+        .layer(CompressionLayer::new().no_br())
         .layer(middleware::from_fn_with_state(limits, limit_body))
         .layer(middleware::from_fn_with_state((state.clone(), limits), guard_and_negotiate))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

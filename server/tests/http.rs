@@ -269,3 +269,17 @@ async fn a_handler_that_panics_answers_the_error_page_with_the_request_id_not_th
 async fn boom() -> &'static str {
     panic!("secret internals")
 }
+
+#[tokio::test]
+async fn pages_are_sent_gzip_compressed_when_the_browser_accepts_it() {
+    let app = TestApp::spawn(&[]).await;
+    let browser = [("accept-encoding", "gzip, deflate, br, zstd")];
+    let (res, _) = app.get("/sign-in", &browser).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // gzip, not brotli: brotli at any quality cost the rendered pages far more time per request.
+    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    let (res, html) = app.get("/sign-in", &[]).await;
+    assert_eq!(res.headers().get("content-encoding"), None, "and uncompressed to a client that asks for nothing");
+    assert!(html.contains("<h1>"));
+    app.cleanup().await;
+}
