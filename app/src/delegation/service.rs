@@ -11,6 +11,7 @@ use crate::guard::Authenticated;
 use crate::notify::{Channel, Message};
 use crate::state::{AppState, SigningKey};
 use sqlx::AnyPool;
+use std::collections::HashMap;
 
 fn invalid(field: &str, problem: &str) -> AppError {
     AppError::Invalid { field: field.into(), problem: problem.into() }
@@ -627,16 +628,17 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
     .fetch_all(pool)
     .await
     .map_err(AppError::internal)?;
-    // What was asked, done and refused in the listed sessions, in one query (not two per record).
+    // What was done and refused in the listed sessions, and how many requests each made: two
+    // queries for the whole list (not two per record).
     let sessions: Vec<&str> = rows.iter().filter_map(|row| row.session_id.as_deref()).collect();
-    let mut events: std::collections::HashMap<String, Vec<(String, i64, String)>> = Default::default();
+    let mut events: HashMap<String, Vec<(String, i64, String)>> = HashMap::new();
+    let mut requests: HashMap<String, i64> = HashMap::new();
     if !sessions.is_empty() {
-        let placeholders: Vec<String> = (1..=sessions.len()).map(|i| format!("${i}")).collect();
+        let listed = (1..=sessions.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT session_id, kind, occurred_at, detail FROM audit_events WHERE session_id IN ({}) \
-             AND (kind = 'assisted_request' OR (acting_staff_id IS NOT NULL AND kind NOT IN ('assist_started', 'assist_ended'))) \
-             ORDER BY id",
-            placeholders.join(", ")
+            "SELECT session_id, kind, occurred_at, detail FROM audit_events WHERE session_id IN ({listed}) \
+             AND acting_staff_id IS NOT NULL AND kind NOT IN ('assisted_request', 'assist_started', 'assist_ended') \
+             ORDER BY id"
         );
         let mut query = sqlx::query_as::<_, (String, String, i64, String)>(&sql);
         for session in &sessions {
@@ -645,6 +647,15 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
         for (session, kind, at, detail) in query.fetch_all(pool).await.map_err(AppError::internal)? {
             events.entry(session).or_default().push((kind, at, detail));
         }
+        let sql = format!(
+            "SELECT session_id, COUNT(*) FROM audit_events WHERE session_id IN ({listed}) \
+             AND kind = 'assisted_request' GROUP BY session_id"
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for session in &sessions {
+            query = query.bind(*session);
+        }
+        requests = query.fetch_all(pool).await.map_err(AppError::internal)?.into_iter().collect();
     }
     let action = |detail: &str| {
         serde_json::from_str::<serde_json::Value>(detail)
@@ -654,14 +665,13 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
     };
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
-        let events = row.session_id.as_ref().and_then(|session| events.remove(session)).unwrap_or_default();
-        let (requests, events): (Vec<_>, Vec<_>) =
-            events.into_iter().partition(|(kind, _, _)| kind == "assisted_request");
+        let session = row.session_id.as_deref().unwrap_or_default();
+        let events = events.get(session).cloned().unwrap_or_default();
         let (refused, done): (Vec<_>, Vec<_>) = events.into_iter().partition(|(kind, _, _)| kind == "assisted_refused");
         records.push(AssistRecord {
             done: done.into_iter().map(|(kind, at, _)| (kind, at)).collect(),
             refused: refused.into_iter().map(|(_, at, detail)| (action(&detail), at)).collect(),
-            requests: requests.len() as i64,
+            requests: requests.get(session).copied().unwrap_or(0),
             assist: row.assist(),
         });
     }
