@@ -666,7 +666,8 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
         let session = row.session_id.as_deref().unwrap_or_default();
-        let events = events.get(session).cloned().unwrap_or_default();
+        // A session belongs to one delegation (`delegations.session_id` is unique): taken, not copied.
+        let events = events.remove(session).unwrap_or_default();
         let (refused, done): (Vec<_>, Vec<_>) = events.into_iter().partition(|(kind, _, _)| kind == "assisted_refused");
         records.push(AssistRecord {
             done: done.into_iter().map(|(kind, at, _)| (kind, at)).collect(),
