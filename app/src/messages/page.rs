@@ -49,12 +49,12 @@ pub fn use_inbox() -> Inbox {
 pub fn MessagesNavLink(unread: u32) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <leptos_router::components::A href="/messages">
+        <crate::layout::NavLink href="/messages">
             {t!(i18n, nav.messages)}
             {(unread > 0).then(|| view! {
                 " " <span class="count">{unread}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
             })}
-        </leptos_router::components::A>
+        </crate::layout::NavLink>
     }
 }
 
