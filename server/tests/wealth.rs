@@ -445,6 +445,8 @@ async fn from_65_the_level_is_capped_and_high_risk_waits_for_a_supervisor() {
     assert_eq!(status, StatusCode::OK, "{text}");
     let queue = json_of(&text);
     assert_eq!(queue["subscriptions"][0]["reference"], waiting["reference"], "{text}");
+    assert_eq!(queue["subscriptions"][0]["level_at_time"], 5, "{text}");
+    assert!(queue["subscriptions"][0]["needs"].is_null(), "C000005 never filled the needs form in: {text}");
     let id = waiting["id"].as_i64().unwrap();
     let (status, text) = call(
         &app,
@@ -489,8 +491,27 @@ async fn a_retake_that_raises_the_level_waits_for_review() {
     let customer = signed_in(&app, "C000025", "13800000025", now).await;
     let supervisor = staff_signed_in(&app, "S0101", "13900000101", now).await;
     assess(&app, &customer, "customer:25", "13800000025", C2).await;
+    let needs =
+        json!({ "needs": { "funds_for": ["education"], "wants": ["forex"], "other": "养老", "suggestions": "" } });
+    let (status, text) = json_call(&app, "/api/wealth/needs/save", &customer, needs).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
     let retake = assess(&app, &customer, "customer:25", "13800000025", C5).await;
     assert_eq!(retake["review"], "pending");
+    // The supervisor sees it with the level in force before it, the answers and the needs form.
+    let (status, text) = call(&app, "/api/staff/wealth/queue", &supervisor, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let queue = json_of(&text);
+    let queued = queue["assessments"].as_array().unwrap().iter().find(|a| a["id"] == retake["id"]).expect("queued");
+    assert_eq!((queued["previous"].as_i64(), queued["level"].as_i64()), (Some(2), Some(5)), "{queued}");
+    assert_eq!(queued["customer_no"], "C000025");
+    let answers = queued["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), C5.split('.').count(), "{queued}");
+    for answer in answers {
+        assert!(answer[0]["zh"].as_str().is_some_and(|q| !q.is_empty()), "{answer}");
+        assert!(answer[1]["en"].as_str().is_some_and(|a| !a.is_empty()), "an answer not found: {answer}");
+    }
+    assert_eq!(queued["needs"]["funds_for"], json!(["education"]), "{queued}");
+    assert_eq!((&queued["needs"]["wants"], &queued["needs"]["other"]), (&json!(["forex"]), &json!("养老")), "{queued}");
     // The level in force stays C2; above it the badge says the review is awaited.
     let (_, text) = call(&app, "/api/wealth/standing", &customer, "").await;
     let standing = json_of(&text);

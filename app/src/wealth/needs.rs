@@ -86,19 +86,40 @@ pub mod ssr {
         text.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
     }
 
+    /// The form's columns, for a query that joins `customer_needs n` (`LEFT JOIN` where a customer
+    /// may not have filled it in): read into [`NeedsColumns`].
+    pub const NEEDS_COLUMNS: &str = "n.funds_for AS needs_funds_for, n.wants AS needs_wants, \
+         n.other AS needs_other, n.suggestions AS needs_suggestions";
+
+    /// [`NEEDS_COLUMNS`] as read: all `NULL` when the customer never filled the form in (the
+    /// table's columns are `NOT NULL`).
+    #[derive(sqlx::FromRow)]
+    pub struct NeedsColumns {
+        needs_funds_for: Option<String>,
+        needs_wants: Option<String>,
+        needs_other: Option<String>,
+        needs_suggestions: Option<String>,
+    }
+
+    impl NeedsColumns {
+        pub fn needs(self) -> Option<Needs> {
+            Some(Needs {
+                funds_for: split(self.needs_funds_for?),
+                wants: split(self.needs_wants.unwrap_or_default()),
+                other: self.needs_other.unwrap_or_default(),
+                suggestions: self.needs_suggestions.unwrap_or_default(),
+            })
+        }
+    }
+
     pub async fn needs_of(pool: &AnyPool, customer_id: i64) -> Result<Option<Needs>, AppError> {
-        let row: Option<(String, String, String, String)> =
-            sqlx::query_as("SELECT funds_for, wants, other, suggestions FROM customer_needs WHERE customer_id = $1")
+        let row: Option<NeedsColumns> =
+            sqlx::query_as(&format!("SELECT {NEEDS_COLUMNS} FROM customer_needs n WHERE n.customer_id = $1"))
                 .bind(customer_id)
                 .fetch_optional(pool)
                 .await
                 .map_err(AppError::internal)?;
-        Ok(row.map(|(funds_for, wants, other, suggestions)| Needs {
-            funds_for: split(funds_for),
-            wants: split(wants),
-            other,
-            suggestions,
-        }))
+        Ok(row.and_then(NeedsColumns::needs))
     }
 
     pub async fn save(pool: &AnyPool, customer_id: i64, needs: &Needs, now: i64) -> Result<(), AppError> {

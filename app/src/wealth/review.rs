@@ -115,70 +115,114 @@ mod ssr {
     use crate::messages::{MessageKind, MessageParams, service::NewMessage};
     use crate::money::Currency;
     use crate::state::AppState;
+    use crate::wealth::needs::ssr::{NEEDS_COLUMNS, NeedsColumns};
     use crate::wealth::rules::{self, Level};
-    use crate::wealth::{service, subscription_reference};
+    use crate::wealth::service::{self, IN_FORCE_ORDER, IN_FORCE_WHERE};
+    use crate::wealth::subscription_reference;
     use sqlx::AnyPool;
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
 
-    type RetakeRow = (i64, i64, String, String, String, i64, i64, i64);
-    type PendingRow = (i64, i64, String, String, String, String, String, i64, i64, i64, String, i64);
+    /// A signed retake waiting for review, with the level in force before it and the needs form.
+    #[derive(sqlx::FromRow)]
+    struct RetakeRow {
+        id: i64,
+        customer_no: String,
+        name: String,
+        birth_date: String,
+        level: i64,
+        score: i64,
+        signed_at: i64,
+        version: i64,
+        answers: String,
+        previous: Option<i64>,
+        #[sqlx(flatten)]
+        needs: NeedsColumns,
+    }
+
+    /// A subscription waiting for review, with its product and the customer's needs form.
+    #[derive(sqlx::FromRow)]
+    struct PendingRow {
+        id: i64,
+        customer_no: String,
+        name: String,
+        birth_date: String,
+        name_zh: String,
+        name_en: String,
+        risk: i64,
+        level_at_time: i64,
+        amount_minor: i64,
+        currency: String,
+        confirmed_at: i64,
+        #[sqlx(flatten)]
+        needs: NeedsColumns,
+    }
 
     fn level(n: i64) -> Result<Level, AppError> {
         Level::new(n).ok_or_else(|| AppError::internal("a stored level out of range"))
     }
 
+    /// The queue in two statements, whatever its length, and three more per questionnaire version
+    /// the retakes were answered in (to name their answers).
     pub async fn queue(pool: &AnyPool, now: i64) -> Result<WealthQueue, AppError> {
         let today = china_today(now);
         let age = |birth: &str| birth.parse().map_or(0, |b| rules::age_on(b, today));
-        let rows: Vec<RetakeRow> = sqlx::query_as(
-            "SELECT a.id, a.customer_id, c.customer_no, c.name, c.birth_date, a.level, a.score, a.signed_at \
-             FROM risk_assessments a JOIN customers c ON c.id = a.customer_id \
-             WHERE a.review = 'pending' AND a.signed_at IS NOT NULL ORDER BY a.signed_at, a.id",
-        )
+        let rows: Vec<RetakeRow> = sqlx::query_as(&format!(
+            "SELECT r.id, c.customer_no, c.name, c.birth_date, r.level, r.score, r.signed_at, r.version, r.answers, \
+             (SELECT a.level FROM risk_assessments a WHERE a.customer_id = r.customer_id AND {IN_FORCE_WHERE} \
+              {IN_FORCE_ORDER} LIMIT 1) AS previous, {NEEDS_COLUMNS} \
+             FROM risk_assessments r JOIN customers c ON c.id = r.customer_id \
+             LEFT JOIN customer_needs n ON n.customer_id = r.customer_id \
+             WHERE r.review = 'pending' AND r.signed_at IS NOT NULL ORDER BY r.signed_at, r.id"
+        ))
         .fetch_all(pool)
         .await
         .map_err(AppError::internal)?;
+        let mut schemes: HashMap<i64, service::Scheme> = HashMap::new();
         let mut assessments = Vec::with_capacity(rows.len());
-        for (id, customer_id, customer_no, name, birth, lvl, score, signed_at) in rows {
-            let previous = service::standing(pool, customer_id).await?.in_force.map(|f| f.level);
-            let answers = service::assessment_of(pool, None, id).await?.map(|a| a.answers).unwrap_or_default();
-            let needs = crate::wealth::needs::ssr::needs_of(pool, customer_id).await?;
+        for row in rows {
+            let scheme = match schemes.entry(row.version) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(service::scheme(pool, Some(row.version)).await?),
+            };
             assessments.push(QueuedAssessment {
-                id,
-                customer_no,
-                customer_name: name,
-                age: age(&birth),
-                previous,
-                level: level(lvl)?,
-                score: u32::try_from(score).unwrap_or(0),
-                signed_at,
-                answers,
-                needs,
+                id: row.id,
+                customer_no: row.customer_no,
+                customer_name: row.name,
+                age: age(&row.birth_date),
+                previous: row.previous.map(level).transpose()?,
+                level: level(row.level)?,
+                score: u32::try_from(row.score).unwrap_or(0),
+                signed_at: row.signed_at,
+                answers: scheme.answered(&row.answers),
+                needs: row.needs.needs(),
             });
         }
-        let rows: Vec<PendingRow> = sqlx::query_as(
-            "SELECT s.id, s.customer_id, c.customer_no, c.name, c.birth_date, p.name_zh, p.name_en, p.risk, \
-             s.level_at_time, s.amount_minor, s.currency, s.confirmed_at \
+        let rows: Vec<PendingRow> = sqlx::query_as(&format!(
+            "SELECT s.id, c.customer_no, c.name, c.birth_date, p.name_zh, p.name_en, p.risk, \
+             s.level_at_time, s.amount_minor, s.currency, s.confirmed_at, {NEEDS_COLUMNS} \
              FROM wealth_subscriptions s JOIN customers c ON c.id = s.customer_id JOIN wealth_products p ON p.id = s.product_id \
-             WHERE s.status = 'pending_review' ORDER BY s.confirmed_at, s.id",
-        )
+             LEFT JOIN customer_needs n ON n.customer_id = s.customer_id \
+             WHERE s.status = 'pending_review' ORDER BY s.confirmed_at, s.id"
+        ))
         .fetch_all(pool)
         .await
         .map_err(AppError::internal)?;
         let mut subscriptions = Vec::with_capacity(rows.len());
-        for (id, customer_id, customer_no, name, birth, zh, en, risk, at_time, amount, currency, confirmed_at) in rows {
+        for row in rows {
             subscriptions.push(QueuedSubscription {
-                id,
-                reference: subscription_reference(id),
-                customer_no,
-                customer_name: name,
-                age: age(&birth),
-                product: Names { zh, en },
-                risk: level(risk)?,
-                level_at_time: level(at_time)?,
-                amount_minor: amount,
-                currency: Currency::parse(&currency).map_err(AppError::internal)?,
-                confirmed_at,
-                needs: crate::wealth::needs::ssr::needs_of(pool, customer_id).await?,
+                id: row.id,
+                reference: subscription_reference(row.id),
+                customer_no: row.customer_no,
+                customer_name: row.name,
+                age: age(&row.birth_date),
+                product: Names { zh: row.name_zh, en: row.name_en },
+                risk: level(row.risk)?,
+                level_at_time: level(row.level_at_time)?,
+                amount_minor: row.amount_minor,
+                currency: Currency::parse(&row.currency).map_err(AppError::internal)?,
+                confirmed_at: row.confirmed_at,
+                needs: row.needs.needs(),
             });
         }
         Ok(WealthQueue { assessments, subscriptions })

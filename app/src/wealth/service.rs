@@ -45,7 +45,26 @@ impl Scheme {
         }
         (total, experienced)
     }
+
+    /// Stored answers (`rules::encode_answers`) as each question's text and the chosen option's.
+    pub fn answered(&self, stored: &str) -> Vec<(Names, Names)> {
+        let questions = &self.questionnaire.questions;
+        let given = rules::decode_answers(stored, questions.len());
+        questions
+            .iter()
+            .zip(given)
+            .map(|(q, a)| {
+                let chosen = q.options.iter().find(|(no, _)| *no == a).map(|(_, n)| n.clone()).unwrap_or_default();
+                (q.text.clone(), chosen)
+            })
+            .collect()
+    }
 }
+
+/// Which of a customer's attempts can be the one in force (`risk_assessments` as `a`): signed,
+/// and not waiting for or refused at review. The newest of them is (`IN_FORCE_ORDER`).
+pub const IN_FORCE_WHERE: &str = "a.signed_at IS NOT NULL AND (a.review IS NULL OR a.review = 'approved')";
+pub const IN_FORCE_ORDER: &str = "ORDER BY a.signed_at DESC, a.id DESC";
 
 /// The questionnaire `version`, or the newest one.
 pub async fn scheme(pool: &AnyPool, version: Option<i64>) -> Result<Scheme, AppError> {
@@ -122,18 +141,7 @@ struct AssessmentRow {
 }
 
 async fn to_assessment(pool: &AnyPool, row: AssessmentRow) -> Result<Assessment, AppError> {
-    let scheme = scheme(pool, Some(row.version)).await?;
-    let given = rules::decode_answers(&row.answers, scheme.questionnaire.questions.len());
-    let answers = scheme
-        .questionnaire
-        .questions
-        .iter()
-        .zip(given)
-        .map(|(q, a)| {
-            let chosen = q.options.iter().find(|(no, _)| *no == a).map(|(_, n)| n.clone()).unwrap_or_default();
-            (q.text.clone(), chosen)
-        })
-        .collect();
+    let answers = scheme(pool, Some(row.version)).await?.answered(&row.answers);
     Ok(Assessment {
         id: row.id,
         version: row.version,
@@ -186,11 +194,10 @@ pub async fn assessment_of(
 /// waiting for or refused at review), whether a signed retake waits for review, and whether the
 /// newest attempt is unsigned.
 pub async fn standing(pool: &AnyPool, customer_id: i64) -> Result<Standing, AppError> {
-    let in_force: Option<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT id, level, signed_at, expires_on FROM risk_assessments \
-         WHERE customer_id = $1 AND signed_at IS NOT NULL AND (review IS NULL OR review = 'approved') \
-         ORDER BY signed_at DESC, id DESC LIMIT 1",
-    )
+    let in_force: Option<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT a.id, a.level, a.signed_at, a.expires_on FROM risk_assessments a \
+         WHERE a.customer_id = $1 AND {IN_FORCE_WHERE} {IN_FORCE_ORDER} LIMIT 1"
+    ))
     .bind(customer_id)
     .fetch_optional(pool)
     .await
