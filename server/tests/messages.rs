@@ -235,6 +235,12 @@ async fn alert_settings_are_checked_and_only_for_ones_own_accounts() {
     let (_, text) = split(app.send(server_fn_request("/api/messages/account-alerts", &session, &body)).await).await;
     let settings: AlertSettings = serde_json::from_str(&text).unwrap();
     assert_eq!(settings, AlertSettings { low_balance_minor: Some(123_450), due_reminder_days: 5 });
+    // The account page, as the server sends it (before any script runs), shows them.
+    let cookie = format!("portal_session={}", session.access_token);
+    let (res, html) = app.get(&format!("/accounts/{mine}"), &[("accept", "text/html"), ("cookie", &cookie)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let field = html.split("id=\"low-balance\"").nth(1).and_then(|rest| rest.split('>').next()).unwrap_or_default();
+    assert!(field.contains("value=\"1234.50\""), "the saved threshold is not in the field: {field}");
     let body = format!("account_id={theirs}");
     let (res, _) = split(app.send(server_fn_request("/api/messages/account-alerts", &session, &body)).await).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

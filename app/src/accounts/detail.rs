@@ -458,12 +458,20 @@ pub fn AccountPage() -> impl IntoView {
             }
         },
     );
+    // The form under the figures shows the saved alerts as the server sends the page.
+    let alerts = Resource::new_blocking(account_id, |id| async move {
+        match id {
+            Some(id) => crate::messages::account_alerts(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
 
     view! {
         <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let first_page = history.await;
                 let charts = charts.await.ok();
+                let alerts = alerts.await.ok();
                 match account.await {
                     Ok(a) => {
                         let id = a.id;
@@ -494,7 +502,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <RevealNumber account_id=id />
                                 <KindDetails account=a.clone() />
                             </section>
-                            <crate::messages::page::AccountAlerts account=a.clone() />
+                            <crate::messages::page::AccountAlerts account=a.clone() saved=alerts />
                             {charts
                                 .filter(|_| matches!(a.kind, AccountKind::Demand | AccountKind::CreditCard))
                                 .map(|charts| view! { <super::charts::AccountCharts charts account_id=id /> })}

@@ -157,28 +157,25 @@ pub fn alert_options(kind: AccountKind) -> (bool, bool) {
     }
 }
 
-/// The account page's alert settings.
+/// The account page's alert settings, filled in with the `saved` ones (the account page reads
+/// them with the account, so they are in the page as the server sends it).
 #[component]
-pub fn AccountAlerts(account: AccountSummary) -> impl IntoView {
+pub fn AccountAlerts(account: AccountSummary, saved: Option<AlertSettings>) -> impl IntoView {
     let i18n = use_i18n();
     let (balance, due) = alert_options(account.kind);
     let account_id = account.id;
     let currency = account.currency;
-    let low_balance = RwSignal::new(String::new());
-    let reminder_days = RwSignal::new(String::new());
+    let (low, days) = saved
+        .map(|s| {
+            let low = s.low_balance_minor.map(|m| Money::new(m, currency).plain_abs()).unwrap_or_default();
+            (low, s.due_reminder_days.to_string())
+        })
+        .unwrap_or_default();
+    let low_balance = RwSignal::new(low);
+    let reminder_days = RwSignal::new(days);
     let problems = RwSignal::new(Vec::<AlertProblem>::new());
     let save = ServerAction::<SaveAccountAlerts>::new();
     let live = crate::form::hydrated();
-    let current = Resource::new(|| (), move |_| super::account_alerts(account_id));
-    let show = move |s: AlertSettings| {
-        low_balance.set(s.low_balance_minor.map(|m| Money::new(m, currency).plain_abs()).unwrap_or_default());
-        reminder_days.set(s.due_reminder_days.to_string());
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(s)) = current.get() {
-            show(s);
-        }
-    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match parse_alert_settings(&low_balance.get_untracked(), &reminder_days.get_untracked(), currency) {
