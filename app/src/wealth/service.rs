@@ -62,7 +62,7 @@ impl Scheme {
 }
 
 /// Which of a customer's attempts can be the one in force (`risk_assessments` as `a`): signed,
-/// and not waiting for or refused at review. The newest of them is (`IN_FORCE_ORDER`).
+/// and not waiting for or refused at review. `IN_FORCE_ORDER` puts the one in force first.
 pub const IN_FORCE_WHERE: &str = "a.signed_at IS NOT NULL AND (a.review IS NULL OR a.review = 'approved')";
 pub const IN_FORCE_ORDER: &str = "ORDER BY a.signed_at DESC, a.id DESC";
 
