@@ -858,13 +858,13 @@ pub async fn remind_expiring(pool: &AnyPool, gateway: &crate::notify::Gateway, n
     use crate::messages::{MessageKind, MessageParams, service::NewMessage};
     let today = china_today(now);
     let horizon = today + chrono::Duration::days(rules::REMINDER_DAYS);
-    let due: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT a.id, a.customer_id, a.expires_on FROM risk_assessments a \
-         WHERE a.signed_at IS NOT NULL AND (a.review IS NULL OR a.review = 'approved') AND a.reminded_at IS NULL \
-         AND a.expires_on >= $1 AND a.expires_on <= $2 \
-         AND a.id = (SELECT b.id FROM risk_assessments b WHERE b.customer_id = a.customer_id AND b.signed_at IS NOT NULL \
-                     AND (b.review IS NULL OR b.review = 'approved') ORDER BY b.signed_at DESC, b.id DESC LIMIT 1)",
-    )
+    // Each customer's attempt in force, where it expires within the horizon and was not reminded.
+    let due: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT r.id, r.customer_id, r.expires_on FROM risk_assessments r \
+         WHERE r.reminded_at IS NULL AND r.expires_on >= $1 AND r.expires_on <= $2 \
+         AND r.id = (SELECT a.id FROM risk_assessments a WHERE a.customer_id = r.customer_id AND {IN_FORCE_WHERE} \
+                     {IN_FORCE_ORDER} LIMIT 1)"
+    ))
     .bind(today.to_string())
     .bind(horizon.to_string())
     .fetch_all(pool)
