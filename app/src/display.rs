@@ -17,7 +17,7 @@ pub const ELDER_COOKIE: &str = "portal_elder";
 pub const THEME_COOKIE: &str = "portal_theme";
 
 /// The colour theme chosen; `System` follows the device (`prefers-color-scheme`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Theme {
     #[default]
     System,
@@ -40,7 +40,7 @@ impl Theme {
 }
 
 /// How this browser shows the portal.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Display {
     pub elder: bool,
     pub theme: Theme,

@@ -39,7 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The pages a visitor sees before signing in: whole on the server and plain HTML forms, they load
 /// no WASM, so a phone on a slow network can sign in before the app could have arrived. Every other
-/// page loads the app (and, reached from these by a link, is a full page load).
+/// page loads the app (and, reached from these by a link, is a full page load). For a visitor with
+/// no session their HTML depends on nothing but the language and the display cookies, so the
+/// server renders them once per language and display (`server/src/page_cache.rs`).
 pub const PAGES_WITHOUT_APP: [&str; 3] = ["/", "/sign-in", "/staff"];
 
 /// Whether the page at `path` loads the app.

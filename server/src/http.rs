@@ -3,6 +3,7 @@
 //! in-process and `serve` only binds it to a socket.
 
 use crate::locale::{negotiate_locale, safe_return_path};
+use crate::page_cache::PageCache;
 use app::LOCALE_COOKIE;
 use app::i18n::Locale;
 use app::shell::{App, shell};
@@ -62,6 +63,8 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         // Layers run outside-in from the bottom: request id first, then tracing, ...
         .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn(refuse_cross_site))
+        // The landing page and the sign-in doors, rendered once per language and display.
+        .layer(middleware::from_fn_with_state(PageCache::default(), crate::page_cache::serve))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         // What is rendered per request (pages, API answers) is compressed as it is sent, with gzip.
         // Asked as browsers ask (gzip, br), the account page served 57-73% of its uncompressed

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod locale;
+pub mod page_cache;
 pub mod reactive;
 
 use anyhow::{Context, Result};

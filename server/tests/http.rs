@@ -64,6 +64,69 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     app.cleanup().await;
 }
 
+/// The nonce a page's policy names, and that every nonce in the page is it.
+fn nonce_of_page(res: &http::Response<()>, html: &str) -> String {
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    let nonce =
+        csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the policy").to_owned();
+    assert!(nonce.len() >= 16);
+    let nonced = html.matches(" nonce=\"").count();
+    assert!(nonced > 0 && html.matches(&format!(" nonce=\"{nonce}\"")).count() == nonced, "{html}");
+    nonce
+}
+
+#[tokio::test]
+async fn the_landing_and_sign_in_pages_are_rendered_once_per_language_and_display_each_answer_with_its_own_nonce() {
+    let app = TestApp::spawn(&[]).await;
+    let cache = |res: &http::Response<()>| res.headers().get("x-page-cache").map(|v| v.to_str().unwrap().to_owned());
+    let (first, first_html) = app.get("/", &[]).await;
+    let (second, second_html) = app.get("/", &[]).await;
+    assert_eq!((cache(&first).as_deref(), cache(&second).as_deref()), (Some("miss"), Some("hit")));
+    assert_eq!(second.status(), StatusCode::OK);
+    let (n1, n2) = (nonce_of_page(&first, &first_html), nonce_of_page(&second, &second_html));
+    assert_ne!(n1, n2, "a fresh nonce per answer");
+    assert_eq!(first_html.replace(&n1, "N"), second_html.replace(&n2, "N"), "the same page otherwise");
+    for name in ["x-content-type-options", "x-frame-options", "cache-control", "x-request-id", "content-type"] {
+        assert_eq!(first.headers().get(name).is_some(), second.headers().get(name).is_some(), "{name}");
+    }
+    assert_ne!(first.headers()["x-request-id"], second.headers()["x-request-id"]);
+
+    // Each language and display has its own copy.
+    let (res, html) = app.get("/", &[("accept-language", "en")]).await;
+    assert_eq!(cache(&res).as_deref(), Some("miss"));
+    assert!(html.contains(r#"<html lang="en""#) && html.contains("Your bank, whenever you need it"));
+    let (res, html) = app.get("/", &[("accept-language", "en"), ("cookie", "portal_locale=zh-CN")]).await;
+    assert_eq!(cache(&res).as_deref(), Some("hit"));
+    assert!(html.contains("随时随地，自己办理银行业务"));
+    let (res, html) = app.get("/sign-in", &[("cookie", "portal_elder=1; portal_theme=dark")]).await;
+    assert_eq!(cache(&res).as_deref(), Some("miss"));
+    assert!(html.contains(r#"class="elder""#) && html.contains(r#"data-theme="dark""#), "{}", &html[..300]);
+    let (res, html) = app.get("/sign-in", &[]).await;
+    assert_eq!(cache(&res).as_deref(), Some("miss"));
+    assert!(!html.contains(r#"class="elder""#));
+    // Gzip, as pages are sent to browsers.
+    let (res, _) = app.get("/sign-in", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(
+        (cache(&res).as_deref(), res.headers().get("content-encoding").map(|v| v.to_str().unwrap())),
+        (Some("hit"), Some("gzip"))
+    );
+
+    // A refused sign-in (in the address), a sign-in in progress and a signed-in customer render.
+    let (res, _) = app.get("/sign-in?error=x", &[]).await;
+    assert_eq!(cache(&res), None);
+    let (res, _) = app.get("/sign-in", &[("cookie", "portal_login=C000001")]).await;
+    assert_eq!(cache(&res), None);
+    let session = common::signed_in(&app, "C000001", "13800000001", app.state.now()).await;
+    let (res, html) = app.get("/", &[("cookie", &format!("portal_session={}", session.access_token))]).await;
+    assert_eq!((res.status(), cache(&res)), (StatusCode::OK, None));
+    assert_ne!(
+        html.replace(&nonce_of_page(&res, &html), "N"),
+        first_html.replace(&n1, "N"),
+        "a signed-in customer's own page"
+    );
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_request_id() {
     let app = TestApp::spawn(&[]).await;
