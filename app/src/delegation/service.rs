@@ -628,8 +628,8 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
     .fetch_all(pool)
     .await
     .map_err(AppError::internal)?;
-    // What was done and refused in the listed sessions, and how many requests each made: two
-    // queries for the whole list (not two per record).
+    // What was done and refused in the listed sessions, and how many requests each made: one
+    // query for the whole list (not two per record).
     let sessions: Vec<&str> = rows.iter().filter_map(|row| row.session_id.as_deref()).collect();
     let mut events: HashMap<String, Vec<(String, i64, String)>> = HashMap::new();
     let mut requests: HashMap<String, i64> = HashMap::new();
@@ -637,25 +637,20 @@ pub async fn records(pool: &AnyPool, filter: &AssistFilter, now: i64) -> Result<
         let listed = (1..=sessions.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT session_id, kind, occurred_at, detail FROM audit_events WHERE session_id IN ({listed}) \
-             AND acting_staff_id IS NOT NULL AND kind NOT IN ('assisted_request', 'assist_started', 'assist_ended') \
-             ORDER BY id"
+             AND kind NOT IN ('assist_started', 'assist_ended') \
+             AND (kind = 'assisted_request' OR acting_staff_id IS NOT NULL) ORDER BY id"
         );
         let mut query = sqlx::query_as::<_, (String, String, i64, String)>(&sql);
         for session in &sessions {
             query = query.bind(*session);
         }
         for (session, kind, at, detail) in query.fetch_all(pool).await.map_err(AppError::internal)? {
-            events.entry(session).or_default().push((kind, at, detail));
+            if kind == "assisted_request" {
+                *requests.entry(session).or_default() += 1;
+            } else {
+                events.entry(session).or_default().push((kind, at, detail));
+            }
         }
-        let sql = format!(
-            "SELECT session_id, COUNT(*) FROM audit_events WHERE session_id IN ({listed}) \
-             AND kind = 'assisted_request' GROUP BY session_id"
-        );
-        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
-        for session in &sessions {
-            query = query.bind(*session);
-        }
-        requests = query.fetch_all(pool).await.map_err(AppError::internal)?.into_iter().collect();
     }
     let action = |detail: &str| {
         serde_json::from_str::<serde_json::Value>(detail)
