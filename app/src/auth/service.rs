@@ -958,9 +958,9 @@ pub struct CustomerHeader {
 
 pub async fn customer_for_header(pool: &AnyPool, customer_id: i64) -> Result<Option<CustomerHeader>, sqlx::Error> {
     use crate::delegation::service::{NOTICE_COLUMNS, NOTICE_JOIN};
+    use crate::messages::service::UNREAD_OF;
     sqlx::query_as(&format!(
-        "SELECT c.name, c.elder_mode, c.birth_date, \
-         (SELECT COUNT(*) FROM notifications n WHERE n.customer_id = c.id AND n.read_at IS NULL) AS unread, \
+        "SELECT c.name, c.elder_mode, c.birth_date, (SELECT COUNT(*) {UNREAD_OF} = c.id) AS unread, \
          {NOTICE_COLUMNS} FROM customers c {NOTICE_JOIN} WHERE c.id = $1"
     ))
     .bind(customer_id)

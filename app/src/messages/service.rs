@@ -33,8 +33,12 @@ pub async fn inbox(pool: &AnyPool, customer_id: i64, limit: i64) -> Result<Vec<M
         .collect())
 }
 
+/// A customer's unread messages, to follow with the customer's id: `{UNREAD_OF} = $1` (here), or
+/// `{UNREAD_OF} = c.id` in a query about the customer (the header's, `auth::service`).
+pub const UNREAD_OF: &str = "FROM notifications n WHERE n.read_at IS NULL AND n.customer_id";
+
 pub async fn unread_count(pool: &AnyPool, customer_id: i64) -> Result<u32, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE customer_id = $1 AND read_at IS NULL")
+    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {UNREAD_OF} = $1"))
         .bind(customer_id)
         .fetch_one(pool)
         .await?;
