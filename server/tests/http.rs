@@ -104,12 +104,21 @@ async fn the_landing_and_sign_in_pages_are_rendered_once_per_language_and_displa
     let (res, html) = app.get("/sign-in", &[]).await;
     assert_eq!(cache(&res).as_deref(), Some("miss"));
     assert!(!html.contains(r#"class="elder""#));
-    // Gzip, as pages are sent to browsers.
-    let (res, _) = app.get("/sign-in", &[("accept-encoding", "gzip")]).await;
+    let sign_in_page = html.replace(&nonce_of_page(&res, &html), "N");
+    // Gzip, as browsers ask for pages: the same page, compressed once.
+    let request =
+        Request::get("/sign-in").header("accept-encoding", "gzip, deflate, br, zstd").body(Body::empty()).unwrap();
+    let (parts, body) = app.send(request).await.into_parts();
+    let res = http::Response::from_parts(parts, ());
     assert_eq!(
         (cache(&res).as_deref(), res.headers().get("content-encoding").map(|v| v.to_str().unwrap())),
         (Some("hit"), Some("gzip"))
     );
+    let mut unzipped = String::new();
+    let bytes = http_body_util::BodyExt::collect(body).await.unwrap().to_bytes();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped).expect("one gzip file");
+    let nonce = nonce_of_page(&res, &unzipped);
+    assert_eq!(unzipped.replace(&nonce, "N"), sign_in_page);
 
     // A refused sign-in (in the address), a sign-in in progress and a signed-in customer render.
     let (res, _) = app.get("/sign-in?error=x", &[]).await;

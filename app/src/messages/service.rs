@@ -38,10 +38,8 @@ pub async fn inbox(pool: &AnyPool, customer_id: i64, limit: i64) -> Result<Vec<M
 pub const UNREAD_OF: &str = "FROM notifications n WHERE n.read_at IS NULL AND n.customer_id";
 
 pub async fn unread_count(pool: &AnyPool, customer_id: i64) -> Result<u32, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {UNREAD_OF} = $1"))
-        .bind(customer_id)
-        .fetch_one(pool)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) {UNREAD_OF} = $1")).bind(customer_id).fetch_one(pool).await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
