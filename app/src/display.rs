@@ -52,6 +52,14 @@ impl Display {
         Display { elder: elder == Some("1"), theme: theme.and_then(Theme::parse).unwrap_or_default() }
     }
 
+    /// A request's display, from its cookies (on the server: the page, the display switch and the
+    /// page cache all read it here, so they agree).
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &http::HeaderMap) -> Display {
+        let cookie = |name| crate::state::cookie_value(headers, name);
+        Display::from_cookies(cookie(ELDER_COOKIE).as_deref(), cookie(THEME_COOKIE).as_deref())
+    }
+
     /// The `<html>` element's class for this display.
     pub fn html_class(self) -> Option<&'static str> {
         self.elder.then_some("elder")
@@ -68,12 +76,7 @@ impl Display {
 pub fn current() -> Display {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|parts| {
-                let cookie = |name| crate::state::cookie_value(&parts.headers, name);
-                Display::from_cookies(cookie(ELDER_COOKIE).as_deref(), cookie(THEME_COOKIE).as_deref())
-            })
-            .unwrap_or_default()
+        use_context::<http::request::Parts>().map(|parts| Display::of_request(&parts.headers)).unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -170,7 +170,7 @@ struct DisplaySwitch {
 /// The elder-mode and theme switches (app::display): remembers the choice in this browser's
 /// cookies and, for a signed-in customer in their own session, with their profile; then goes back.
 async fn switch_display(State(state): State<AppState>, Query(query): Query<DisplaySwitch>, req: Request) -> Response {
-    use app::display::{Display, ELDER_COOKIE, THEME_COOKIE, Theme};
+    use app::display::{Display, Theme};
     let (parts, _) = req.into_parts();
     let elder = match query.elder.as_deref() {
         None => None,
@@ -188,8 +188,7 @@ async fn switch_display(State(state): State<AppState>, Query(query): Query<Displ
             }
         },
     };
-    let cookie = |name| app::state::cookie_value(&parts.headers, name);
-    let mut display = Display::from_cookies(cookie(ELDER_COOKIE).as_deref(), cookie(THEME_COOKIE).as_deref());
+    let mut display = Display::of_request(&parts.headers);
     display.elder = elder.unwrap_or(display.elder);
     display.theme = theme.unwrap_or(display.theme);
     let mut cookies = app::display::service::cookies(display, state.settings.https);

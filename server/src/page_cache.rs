@@ -64,19 +64,16 @@ pub fn key_of(method: &Method, path: &str, query: Option<&str>, headers: &Header
     }
     let path = PAGES_WITHOUT_APP.into_iter().find(|p| *p == path)?;
     let locale = parse_locale(headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?)?;
-    let (mut elder, mut theme) = (None, None);
     for value in headers.get_all(header::COOKIE) {
         for pair in value.to_str().ok()?.split(';').filter(|p| !p.trim().is_empty()) {
-            let (name, value) = pair.trim().split_once('=')?;
-            match name {
-                app::LOCALE_COOKIE => {}
-                ELDER_COOKIE => elder = Some(value),
-                THEME_COOKIE => theme = Some(value),
-                _ => return None,
+            let (name, _) = pair.trim().split_once('=')?;
+            if ![app::LOCALE_COOKIE, ELDER_COOKIE, THEME_COOKIE].contains(&name) {
+                return None;
             }
         }
     }
-    Some(Key { path, locale, display: Display::from_cookies(elder, theme) })
+    // Read as the page reads it.
+    Some(Key { path, locale, display: Display::of_request(headers) })
 }
 
 /// The nonce a page's policy names (`'nonce-…'`).
@@ -266,6 +263,9 @@ mod tests {
             key_of(&Method::GET, "/", None, &with("portal_locale=zh-CN; portal_elder=1; portal_theme=dark")).unwrap();
         assert_eq!(key.locale, Locale::zh_CN);
         assert_eq!(key.display, Display { elder: true, theme: Theme::Dark });
+        // Read as the page reads them (a quoted value is the value).
+        let quoted = key_of(&Method::GET, "/", None, &with(r#"portal_elder="1"; portal_theme="dark""#)).unwrap();
+        assert_eq!(quoted.display, Display { elder: true, theme: Theme::Dark });
         // An unknown theme is the default one, as the page itself reads it.
         assert_eq!(key_of(&Method::GET, "/", None, &with("portal_theme=neon")).unwrap().display, Display::default());
         for personal in [
