@@ -547,6 +547,31 @@ async fn a_retake_that_raises_the_level_waits_for_review() {
 }
 
 #[tokio::test]
+async fn the_standing_reads_none_then_unsigned_then_in_force() {
+    let app = TestApp::spawn(&[]).await;
+    let now = chrono::Utc::now().timestamp();
+    let customer = signed_in(&app, "C000027", "13800000027", now).await;
+    let standing = |text: String| {
+        let s = json_of(&text)[0].clone();
+        (s["in_force"]["level"].as_i64(), s["awaiting_review"].as_bool(), s["unsigned"].as_bool())
+    };
+    let (status, text) = call(&app, "/api/wealth/standing", &customer, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(json_of(&text)[0]["in_force"].is_null(), "{text}");
+    assert_eq!(standing(text), (None, Some(false), Some(false)));
+    // Submitted, not signed: nothing in force, the newest attempt unsigned.
+    let (status, text) = call(&app, "/api/wealth/assessments/submit", &customer, &format!("answers={C3}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/wealth/standing", &customer, "").await;
+    assert_eq!(standing(text), (None, Some(false), Some(true)));
+    // Taken again and signed: in force, nothing unsigned.
+    assess(&app, &customer, "customer:27", "13800000027", C3).await;
+    let (_, text) = call(&app, "/api/wealth/standing", &customer, "").await;
+    assert_eq!(standing(text.clone()), (Some(3), Some(false), Some(false)), "{text}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn the_vip_needs_form_is_kept_with_the_profile_and_shown_to_the_reviewer() {
     let app = TestApp::spawn(&[]).await;
     let now = chrono::Utc::now().timestamp();

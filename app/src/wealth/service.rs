@@ -194,32 +194,37 @@ pub async fn assessment_of(
 /// waiting for or refused at review), whether a signed retake waits for review, and whether the
 /// newest attempt is unsigned.
 pub async fn standing(pool: &AnyPool, customer_id: i64) -> Result<Standing, AppError> {
-    let in_force: Option<(i64, i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT a.id, a.level, a.signed_at, a.expires_on FROM risk_assessments a \
-         WHERE a.customer_id = $1 AND {IN_FORCE_WHERE} {IN_FORCE_ORDER} LIMIT 1"
-    ))
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await
-    .map_err(AppError::internal)?;
-    let (pending, newest_unsigned): (i64, i64) = sqlx::query_as(
-        "SELECT \
+    // One statement (every signed-in overview asks): the result in force, joined to one row that
+    // always exists, so that the two counts come back without one.
+    #[allow(clippy::type_complexity)]
+    let (id, level, signed_at, expires_on, pending, newest_unsigned): (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        i64,
+        i64,
+    ) = sqlx::query_as(&format!(
+        "SELECT f.id, f.level, f.signed_at, f.expires_on, \
            (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NOT NULL AND review = 'pending'), \
            (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NULL \
-              AND id = (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1))",
-    )
+              AND id = (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1)) \
+         FROM (SELECT 1 AS one) o LEFT JOIN risk_assessments f ON f.id = \
+           (SELECT a.id FROM risk_assessments a WHERE a.customer_id = $1 AND {IN_FORCE_WHERE} {IN_FORCE_ORDER} LIMIT 1)"
+    ))
     .bind(customer_id)
     .fetch_one(pool)
     .await
     .map_err(AppError::internal)?;
-    let in_force = match in_force {
-        Some((id, level, signed_at, expires_on)) => Some(InForce {
+    let in_force = match (id, level, signed_at, expires_on) {
+        (None, ..) => None,
+        (Some(id), Some(level), Some(signed_at), Some(expires_on)) => Some(InForce {
             assessment_id: id,
             level: Level::new(level).ok_or_else(|| AppError::internal("a stored level out of range"))?,
             signed_on: china_today(signed_at),
             expires_on: date(&expires_on).ok_or_else(|| AppError::internal("a stored expiry unreadable"))?,
         }),
-        None => None,
+        (Some(_), ..) => return Err(AppError::internal("a result in force without its level, signature or expiry")),
     };
     Ok(Standing { in_force, awaiting_review: pending > 0, unsigned: newest_unsigned > 0 })
 }
