@@ -37,11 +37,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
-        // sqlx pings a connection before lending it out. A SQLite connection is a file on this
-        // machine, served by a thread of its own: the ping was one more round trip to that thread
-        // (two context switches) before every statement, a tenth of a signed-in page's server time
-        // under load (perf, 2026-12-04). A PostgreSQL connection can die with its server or the
-        // network, so there the check stays.
+        // sqlx pings a connection before lending it out (and, its own rule, when it takes it back).
+        // A SQLite connection is a file on this machine, served by a thread of its own: each ping
+        // is one more round trip to that thread, and the two took a tenth of a signed-in page's
+        // server time under load (perf, 2026-12-04). A PostgreSQL connection can die with its
+        // server or the network, so there the check before lending stays.
         .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
