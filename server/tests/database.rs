@@ -295,7 +295,7 @@ async fn only_postgresql_connections_are_checked_before_each_use() {
     let db = TestDb::fresh().await;
     let pool = db::connect(&db.url, 1).await.unwrap();
     // A SQLite connection lives as long as its file; a PostgreSQL one can die with its server.
-    assert_eq!(pool.options().get_test_before_acquire(), db.url.starts_with("postgres"), "{}", db.url);
+    assert_eq!(pool.options().get_test_before_acquire(), db.is_postgres(), "{}", db.url);
     pool.close().await;
     db.cleanup().await;
 }
