@@ -30,6 +30,23 @@ fn staff<V: IntoView + 'static>(page: fn() -> V) -> AnyView {
     view! { <RequireSignIn staff=true>{move || page()}</RequireSignIn> }.into_any()
 }
 
+/// The unit (its `#[lazy]` function's name) whose code the page at `path` needs, as the routes in
+/// `shell::App` place them; None for the pages that load no app and for unknown addresses.
+pub fn unit_of(path: &str) -> Option<&'static str> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "forgot-password" => Some("forgot_password_job"),
+        "accounts" => Some("accounts_job"),
+        "appointments" => Some("appointments_job"),
+        "complaints" => Some("complaints_job"),
+        "wealth" => Some("wealth_job"),
+        "messages" => Some("messages_job"),
+        "settings" => Some("settings_job"),
+        "staff" if path.trim_end_matches('/') != "/staff" => Some("staff_job"),
+        _ => None,
+    }
+}
+
 /// One route of a job: its view is the job's unit, loaded on demand, showing this page.
 macro_rules! route {
     ($route:ident => $job:ident($page:expr), preload $preload:ident) => {
@@ -198,3 +215,46 @@ route!(StartAssist => staff_job(StaffPage::StartAssist), preload __preload_staff
 route!(AssistStatus => staff_job(StaffPage::AssistStatus), preload __preload_staff_job);
 route!(Delegations => staff_job(StaffPage::Delegations), preload __preload_staff_job);
 route!(WealthReview => staff_job(StaffPage::WealthReview), preload __preload_staff_job);
+
+#[cfg(test)]
+mod tests {
+    use super::unit_of;
+
+    #[test]
+    fn every_page_that_loads_the_app_names_its_jobs_unit() {
+        let cases = [
+            ("/forgot-password", "forgot_password_job"),
+            ("/accounts", "accounts_job"),
+            ("/accounts/1", "accounts_job"),
+            ("/accounts/1/statement", "accounts_job"),
+            ("/accounts/1/transactions/2/report", "accounts_job"),
+            ("/appointments", "appointments_job"),
+            ("/appointments/book", "appointments_job"),
+            ("/appointments/3", "appointments_job"),
+            ("/complaints", "complaints_job"),
+            ("/complaints/new", "complaints_job"),
+            ("/complaints/4", "complaints_job"),
+            ("/wealth", "wealth_job"),
+            ("/wealth/assessment", "wealth_job"),
+            ("/wealth/assessments/5", "wealth_job"),
+            ("/wealth/products/W1", "wealth_job"),
+            ("/messages", "messages_job"),
+            ("/settings", "settings_job"),
+            ("/settings/password", "settings_job"),
+            ("/staff/home", "staff_job"),
+            ("/staff/appointments", "staff_job"),
+            ("/staff/complaints/6", "staff_job"),
+            ("/staff/assist/new", "staff_job"),
+            ("/staff/wealth", "staff_job"),
+        ];
+        // The names are the #[lazy] functions' own: the split manifest names each unit after one.
+        let source = include_str!("pages.rs");
+        for (path, unit) in cases {
+            assert_eq!(unit_of(path), Some(unit), "{path}");
+            assert!(source.contains(&format!("#[lazy]\nfn {unit}(")), "{unit} is a #[lazy] function");
+        }
+        for path in ["/", "/sign-in", "/staff", "/staff/", "/no-such-page", ""] {
+            assert_eq!(unit_of(path), None, "{path}");
+        }
+    }
+}

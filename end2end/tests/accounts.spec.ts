@@ -2,12 +2,14 @@
 // "load more" with and without WASM.
 import * as fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, expectNoAxeViolations, signIn, waitForHydration } from './helpers';
+import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, expectNoAxeViolations, expectWasmPreloaded, signIn, waitForHydration } from './helpers';
 
 test('the overview shows totals, coming dates and accounts by kind; the detail filters and loads more', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await signIn(page, demoCustomer(testInfo, 9));
   await expect(page.getByRole('heading', { level: 2, name: '资产总览' })).toBeVisible();
+  // The overview's own unit came with the app, preloaded (its 50-odd files).
+  await expectWasmPreloaded(page);
   await expect(page.getByRole('heading', { level: 2, name: '活期账户' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: /未来 30 天/ })).toBeVisible();
   await expect(page.getByText(/\d{4} \*\*\*\* \*\*\*\* \d{4}/).first()).toBeVisible();

@@ -55,6 +55,23 @@ export async function waitForHydration(page: Page) {
   );
 }
 
+/**
+ * Every WASM file the page has loaded was asked for by the loader's preloads (shell::AppLoader),
+ * before the app started: the app itself and each file of the page's unit. A file the split loader
+ * had to request itself, from inside the task that starts the app, shows as a `fetch`.
+ */
+export async function expectWasmPreloaded(page: Page) {
+  const loaded = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => new URL(entry.name).pathname.endsWith('.wasm'))
+      .map((entry) => [new URL(entry.name).pathname, (entry as PerformanceResourceTiming).initiatorType]),
+  );
+  expect(loaded.map(([path]) => path), 'the app and its unit').toContain('/pkg/portal.wasm');
+  expect(loaded.length, 'the unit\'s files too').toBeGreaterThan(1);
+  expect(loaded.filter(([, initiator]) => initiator !== 'link'), 'files requested after the app started').toEqual([]);
+}
+
 /** Moves the focus with Tab (Shift+Tab when `back`) until `target` has it; fails if it never does. */
 export async function tabTo(page: Page, target: Locator, back = false) {
   await target.waitFor();

@@ -7,6 +7,7 @@ import {
   collectErrors,
   demoCustomer,
   expectNoAxeViolations,
+  expectWasmPreloaded,
   signIn,
   waitForHydration,
 } from './helpers';
@@ -46,6 +47,8 @@ test('a page loads only its own code: the landing and sign-in pages none, anothe
   expect(fetched).toContain('portal');
   expect(fetched).toContain(`split_${route}`);
   expect(fetched.filter((module) => module !== 'portal' && !manifest[route].includes(module))).toEqual([]);
+  expect(fetched.filter((module, i) => fetched.indexOf(module) !== i), 'each file once').toEqual([]);
+  await expectWasmPreloaded(page);
 });
 
 test('on a phone the navigation is folded from the first paint, and its button works before the app is live', async ({ page }, testInfo) => {
