@@ -96,11 +96,9 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}", options.site_pkg_dir);
     let app = format!("{pkg}/{}", options.output_name);
     #[cfg(feature = "ssr")]
-    let unit = pages::unit_of(&request_path()).map(|unit| unit_files::of(&options, unit)).unwrap_or_default();
+    let unit = pages::unit_of(&request_path()).map_or("", |unit| unit_files::of(&options, unit));
     #[cfg(not(feature = "ssr"))]
-    let unit: Vec<String> = Vec::new();
-    // File names are letters, digits and '_' (unit_files::units_in) with ".wasm": safe in quotes.
-    let unit = unit.iter().map(|file| format!("'{pkg}/{file}'")).collect::<Vec<_>>().join(",");
+    let unit = "";
     let load = format!(
         "let started = false;\
          const start = () => {{ if (started) return; started = true;\
@@ -120,27 +118,35 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The WASM files of each unit, from the split manifest that `cargo leptos build --split` writes
-/// next to the app, read once (none without it: the app is then one file).
+/// next to the app (none without it: the app is then one file). Read once, and kept as the loader
+/// writes them (`'/pkg/chunk_9.wasm','/pkg/…'`), so a page only looks its unit up.
 #[cfg(feature = "ssr")]
 mod unit_files {
     use leptos::prelude::LeptosOptions;
     use std::collections::HashMap;
     use std::sync::OnceLock;
 
-    static UNITS: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    static UNITS: OnceLock<HashMap<String, String>> = OnceLock::new();
 
-    pub fn of(options: &LeptosOptions, unit: &str) -> Vec<String> {
+    /// The unit's files as a list for the loader's script: "" for an unknown unit.
+    pub fn of(options: &LeptosOptions, unit: &str) -> &'static str {
         let units = UNITS.get_or_init(|| {
-            let path = std::path::Path::new(options.site_root.as_ref())
-                .join(options.site_pkg_dir.as_ref())
-                .join("__wasm_split_manifest.json");
+            let pkg = options.site_pkg_dir.as_ref();
+            let path = std::path::Path::new(options.site_root.as_ref()).join(pkg).join("__wasm_split_manifest.json");
             let Ok(text) = std::fs::read_to_string(&path) else { return HashMap::new() };
-            units_in(&text).unwrap_or_else(|error| {
+            let units = units_in(&text).unwrap_or_else(|error| {
                 tracing::warn!(%error, path = %path.display(), "the split manifest is unreadable: pages preload only the app");
                 HashMap::new()
-            })
+            });
+            // File names are letters, digits and '_' (units_in) with ".wasm": safe in quotes.
+            units
+                .into_iter()
+                .map(|(unit, files)| {
+                    (unit, files.iter().map(|file| format!("'/{pkg}/{file}'")).collect::<Vec<_>>().join(","))
+                })
+                .collect()
         });
-        units.get(unit).cloned().unwrap_or_default()
+        units.get(unit).map_or("", String::as_str)
     }
 
     /// Each unit's files by its `#[lazy]` function's name. The manifest's keys are that name and a
