@@ -3,7 +3,7 @@
 //! Fills an empty database with the standard demo data plus one current account holding
 //! `transactions` rows (1,000,000 by default, spread over 24 months), then times the server work
 //! behind the pages, the same functions the server functions call: the overview (target 30 ms),
-//! the first page of history and each "load more" (target 50 ms). Prints median, 95th
+//! the first page of history, each "load more" and the account page's charts (target 50 ms). Prints median, 95th
 //! percentile and worst, per backend, and whether each target was met.
 
 #![allow(clippy::print_stdout, reason = "the benchmark's report is its output")]
@@ -171,6 +171,21 @@ pub async fn run(pool: &AnyPool, key: &app::state::SigningKey, options: &BenchOp
     )
     .await?;
     report(search.line("history, first page (12 months, text search)", 50));
+
+    // The account page's charts: money in and out in each of the last 12 months, and this
+    // month's spending by category (the same calls as `accounts::charts::account_charts`).
+    let months = app::accounts::charts::last_twelve_months(today);
+    let this_month = months.last().copied().unwrap_or(today);
+    let charts = time(
+        || async {
+            let flows = service::monthly_flows(pool, account, &months).await?;
+            let categories = service::spending_by_category(pool, account, this_month).await?;
+            Ok((flows, categories))
+        },
+        options.repeats,
+    )
+    .await?;
+    report(charts.line("account charts (12 months, by category)", 50));
 
     // Reported, not judged: a text found nowhere reads the whole period's rows (no text index).
     let nowhere = FilterQuery { period: Some("12m".into()), q: Some("no such shop".into()), ..FilterQuery::default() }

@@ -380,7 +380,32 @@ async fn chart_figures_add_up_to_the_transactions_and_are_the_owners_only() {
     assert_eq!(by_category.iter().map(|(_, v)| v).sum::<i64>(), flows[10].out_minor);
     assert!(by_category.windows(2).all(|w| w[0].1 >= w[1].1), "largest first");
 
+    // The figures are the database's monthly totals (migration 0015): a transaction booked now,
+    // by any statement, is in them at once, in this month's bar and under its category.
     let now = chrono::Utc::now().timestamp();
+    let this_month = months[11];
+    let dining_before =
+        spending_by_category(pool, account, this_month).await.unwrap().into_iter().find(|(c, _)| c == "dining");
+    sqlx::query(
+        "INSERT INTO transactions (account_id, booked_at, value_date, amount_minor, currency, balance_after_minor, \
+         description, counterparty, category, reference) VALUES ($1, $2, $3, -12345, 'CNY', 0, 'Lunch', 'Canteen', 'dining', 'TEST-FLOW-1'), \
+         ($1, $4, $3, 67800, 'CNY', 0, 'Refund', 'Shop', 'other', 'TEST-FLOW-2')",
+    )
+    .bind(account)
+    .bind(now)
+    .bind(today.to_string())
+    .bind(china_midnight(this_month))
+    .execute(pool)
+    .await
+    .unwrap();
+    let after = monthly_flows(pool, account, &months).await.unwrap();
+    assert_eq!(after[11].out_minor, flows[11].out_minor + 12_345, "{after:?}");
+    assert_eq!(after[11].in_minor, flows[11].in_minor + 67_800, "the month starts at 00:00 China time: {after:?}");
+    assert_eq!(after[..11], flows[..11], "other months unchanged");
+    let dining_after =
+        spending_by_category(pool, account, this_month).await.unwrap().into_iter().find(|(c, _)| c == "dining");
+    assert_eq!(dining_after.map(|(_, v)| v), Some(dining_before.map_or(0, |(_, v)| v) + 12_345));
+
     let stranger = signed_in(&app, "C000020", "13800000020", now).await;
     let body = format!("account_id={account}");
     let (res, _) = split(app.send(server_fn_request("/api/accounts/charts", &stranger, &body)).await).await;

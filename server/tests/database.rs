@@ -299,3 +299,62 @@ async fn only_postgresql_connections_are_checked_before_each_use() {
     pool.close().await;
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_monthly_totals_start_from_the_transactions_already_booked() {
+    use app::accounts::charts::last_twelve_months;
+    use app::accounts::service::{china_midnight, monthly_flows};
+    let db = TestDb::fresh().await;
+    let pool = db::connect(&db.url, 2).await.unwrap();
+    let folder =
+        common::repo_root().join("server/migrations").join(if db.is_postgres() { "postgres" } else { "sqlite" });
+    let mut before = sqlx::migrate::Migrator::new(folder).await.unwrap();
+    before.migrations = before.migrations.iter().filter(|m| m.version < 15).cloned().collect::<Vec<_>>().into();
+    before.run(&pool).await.unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let size = demo::DemoSize { customers: 6, transactions_per_account: None, seed: 2, as_of };
+    demo::generate_without_catalogue(&pool, &size).await.unwrap();
+    db::migrate(&pool, &db.url).await.unwrap();
+
+    // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
+    let per_account = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_as::<_, (i64, i64, i64)>(sql).fetch_all(&pool).await.unwrap() }
+    };
+    let booked = per_account(
+        "SELECT account_id, CAST(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END) AS BIGINT) \
+         FROM transactions GROUP BY account_id ORDER BY account_id",
+    )
+    .await;
+    let totals = per_account(
+        "SELECT account_id, CAST(SUM(money_in) AS BIGINT), CAST(SUM(money_out) AS BIGINT) \
+         FROM account_month_flows GROUP BY account_id ORDER BY account_id",
+    )
+    .await;
+    assert!(booked.len() >= 6, "{booked:?}");
+    assert_eq!(totals, booked, "every account's money in and out, over all its months");
+
+    // Month by month, on the boundaries the charts use (00:00 China time on the first day).
+    let account = booked[0].0;
+    let months = last_twelve_months(as_of);
+    let flows = monthly_flows(&pool, account, &months).await.unwrap();
+    for (flow, month) in flows.iter().zip(&months) {
+        let next = month.checked_add_months(chrono::Months::new(1)).unwrap();
+        let (money_in, money_out): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), 0) AS BIGINT) \
+             FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3",
+        )
+        .bind(account)
+        .bind(china_midnight(*month))
+        .bind(china_midnight(next))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!((flow.in_minor, flow.out_minor), (money_in, money_out), "{month}");
+    }
+    assert!(flows.iter().any(|f| f.out_minor > 0), "{flows:?}");
+    pool.close().await;
+    db.cleanup().await;
+}

@@ -401,7 +401,8 @@ pub async fn record_report(
 }
 
 /// Money in and out of the account in each of `months` (first days, oldest first; each runs to
-/// the next, the last to the end of its month). One pass over the period's rows.
+/// the next, the last to the end of its month), from the monthly totals the database keeps
+/// (`account_month_flows`, migration 0015): a few rows per month, however many transactions.
 pub async fn monthly_flows(
     pool: &AnyPool,
     account_id: i64,
@@ -409,30 +410,22 @@ pub async fn monthly_flows(
 ) -> Result<Vec<super::charts::MonthFlow>, sqlx::Error> {
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
     let end = last.checked_add_months(chrono::Months::new(1)).unwrap_or(*last);
-    let mut bucket = String::from("CASE");
-    for (i, month) in months.iter().enumerate().skip(1) {
-        bucket.push_str(&format!(" WHEN booked_at < {} THEN {}", china_midnight(*month), i - 1));
-    }
-    bucket.push_str(&format!(" ELSE {} END", months.len() - 1));
-    let sql = format!(
-        // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
-        "SELECT CAST({bucket} AS BIGINT) AS bucket, \
-         CAST(COALESCE(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS money_in, \
-         CAST(COALESCE(SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), 0) AS BIGINT) AS money_out \
-         FROM transactions WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 GROUP BY 1"
-    );
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql)
-        .bind(account_id)
-        .bind(china_midnight(*first))
-        .bind(china_midnight(end))
-        .fetch_all(pool)
-        .await?;
+    // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT month_start, CAST(SUM(money_in) AS BIGINT), CAST(SUM(money_out) AS BIGINT) \
+         FROM account_month_flows WHERE account_id = $1 AND month_start >= $2 AND month_start < $3 \
+         GROUP BY month_start",
+    )
+    .bind(account_id)
+    .bind(china_midnight(*first))
+    .bind(china_midnight(end))
+    .fetch_all(pool)
+    .await?;
     Ok(months
         .iter()
-        .enumerate()
-        .map(|(i, month)| {
-            let (in_minor, out_minor) =
-                rows.iter().find(|(b, _, _)| *b == i as i64).map_or((0, 0), |(_, a, b)| (*a, *b));
+        .map(|month| {
+            let start = china_midnight(*month);
+            let (in_minor, out_minor) = rows.iter().find(|(m, _, _)| *m == start).map_or((0, 0), |(_, a, b)| (*a, *b));
             super::charts::MonthFlow { month: *month, in_minor, out_minor }
         })
         .collect())
@@ -444,15 +437,13 @@ pub async fn spending_by_category(
     account_id: i64,
     month: NaiveDate,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let end = month.checked_add_months(chrono::Months::new(1)).unwrap_or(month);
     sqlx::query_as(
-        "SELECT category, CAST(SUM(-amount_minor) AS BIGINT) AS spent FROM transactions \
-         WHERE account_id = $1 AND booked_at >= $2 AND booked_at < $3 AND amount_minor < 0 \
-         GROUP BY category ORDER BY spent DESC, category",
+        "SELECT category, money_out FROM account_month_flows \
+         WHERE account_id = $1 AND month_start = $2 AND money_out > 0 \
+         ORDER BY money_out DESC, category",
     )
     .bind(account_id)
     .bind(china_midnight(month))
-    .bind(china_midnight(end))
     .fetch_all(pool)
     .await
 }
