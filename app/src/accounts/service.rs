@@ -213,14 +213,20 @@ pub async fn history(
     // PostgreSQL cannot estimate how many rows a '%text%' pattern matches and guesses very few,
     // so it scans the whole table and sorts (190 ms on a million rows) instead of walking the
     // account's index newest first until the page is full (under 1 ms). For such searches the
-    // walk is pinned for this one statement. SQLite walks the index by itself.
-    let mut tx = pool.begin().await?;
-    if filter.text.is_some() && tx.backend_name() == "PostgreSQL" {
+    // walk is pinned for this one statement. SQLite walks the index by itself. Every other page
+    // is one statement, without a transaction around it (on SQLite its BEGIN and COMMIT were two
+    // more round trips to the connection's thread on every account page).
+    let postgres = || pool.connect_options().database_url.scheme().starts_with("postgres");
+    let fetched = if filter.text.is_some() && postgres() {
+        let mut tx = pool.begin().await?;
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
         sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0").execute(&mut *tx).await?;
-    }
-    let fetched = query.fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+        let fetched = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        fetched
+    } else {
+        query.fetch_all(pool).await?
+    };
     let mut rows: Vec<TxRow> = fetched.into_iter().map(tx_row).collect();
     let more = rows.len() as i64 > page_size;
     rows.truncate(usize::try_from(page_size).unwrap_or(0));
