@@ -501,3 +501,52 @@ async fn a_session_ends_after_five_idle_minutes_or_thirty_in_all_and_when_the_ag
     assert_eq!(delegation(&app, id).await.1.as_deref(), Some("agent_signed_out"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn requests_left_past_their_time_are_expired_when_delegations_are_next_listed() {
+    use app::delegation::service::settle;
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let now = chrono::Utc::now().timestamp();
+    let agent = staff_signed_in(&app, "S0007", "13900000007", now).await;
+    // Diamond and employee customers wait for a supervisor; an ordinary one gets a code.
+    let waiting = asked(&app, &own(&agent), "C000004").await;
+    let undecided = asked(&app, &own(&agent), "C000003").await;
+    let (customer_no, _, _) = ordinary_customer(&app, 0).await;
+    let unused = asked(&app, &own(&agent), &customer_no).await;
+    settle(pool, now).await.unwrap();
+    for id in [waiting, undecided, unused] {
+        assert!(delegation(&app, id).await.0.starts_with("awaiting_"), "nothing has run out yet: {id}");
+    }
+
+    // Half an hour without a decision; five minutes since the code went out.
+    for sql in [
+        "UPDATE delegations SET requested_at = requested_at - 1800 WHERE id = $1",
+        "UPDATE delegations SET code_sent_at = code_sent_at - 300 WHERE id = $1",
+    ]
+    .into_iter()
+    .zip([undecided, unused])
+    .map(|(sql, id)| sqlx::query(sql).bind(id))
+    {
+        sql.execute(pool).await.unwrap();
+    }
+    settle(pool, now).await.unwrap();
+    assert_eq!(delegation(&app, waiting).await.0, "awaiting_approval");
+    let ended = |id: i64| async move {
+        sqlx::query_as::<_, (String, Option<i64>, i64, Option<i64>, Option<String>)>(
+            "SELECT status, ended_at, requested_at, code_sent_at, consent_code FROM delegations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    };
+    let (status, ended_at, requested_at, _, _) = ended(undecided).await;
+    assert_eq!((status.as_str(), ended_at), ("expired", Some(requested_at + 1800)), "ended when its time ran out");
+    let (status, ended_at, _, code_sent_at, code) = ended(unused).await;
+    assert_eq!((status.as_str(), ended_at, code), ("expired", code_sent_at.map(|t| t + 300), None));
+
+    // The customer may be asked again: the expired request no longer holds their one open place.
+    asked(&app, &own(&agent), &customer_no).await;
+    app.cleanup().await;
+}

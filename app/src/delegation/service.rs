@@ -77,23 +77,26 @@ async fn row(pool: &AnyPool, id: i64) -> Result<Option<Row>, AppError> {
 
 /// Closes what has run out by `now`: codes and approvals not used in time, sessions past their
 /// limits (the end is when the limit fell, not when it was noticed). Any instance may run it.
+/// Pages that list delegations run it on every view (a customer's settings, the staff's lists), so
+/// it writes only when something has run out: a write takes SQLite's one write lock, and every
+/// `/settings` view of every customer took it twice.
 pub async fn settle(pool: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE delegations SET status = 'expired', consent_code = NULL, ended_at = code_sent_at + $1 \
-         WHERE status = 'awaiting_consent' AND code_sent_at + $1 <= $2",
+    let (consent_due, approval_due): (i64, i64) = sqlx::query_as(
+        "SELECT \
+         (SELECT COUNT(*) FROM delegations WHERE status = 'awaiting_consent' AND code_sent_at + $1 <= $3), \
+         (SELECT COUNT(*) FROM delegations WHERE status = 'awaiting_approval' AND requested_at + $2 <= $3)",
     )
     .bind(rules::CONSENT_LIFE_SECS)
-    .bind(now)
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "UPDATE delegations SET status = 'expired', ended_at = requested_at + $1 \
-         WHERE status = 'awaiting_approval' AND requested_at + $1 <= $2",
-    )
     .bind(rules::APPROVAL_LIFE_SECS)
     .bind(now)
-    .execute(pool)
+    .fetch_one(pool)
     .await?;
+    if consent_due > 0 {
+        expire_unused_codes(pool, now).await?;
+    }
+    if approval_due > 0 {
+        expire_undecided_requests(pool, now).await?;
+    }
     let live: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT s.id, s.created_at, s.last_seen_at FROM delegations d JOIN sessions s ON s.id = d.session_id \
          WHERE d.status = 'active'",
@@ -105,6 +108,30 @@ pub async fn settle(pool: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
             end_at_limit(pool, &session_id, ended, now).await?;
         }
     }
+    Ok(())
+}
+
+async fn expire_unused_codes(pool: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE delegations SET status = 'expired', consent_code = NULL, ended_at = code_sent_at + $1 \
+         WHERE status = 'awaiting_consent' AND code_sent_at + $1 <= $2",
+    )
+    .bind(rules::CONSENT_LIFE_SECS)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+async fn expire_undecided_requests(pool: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE delegations SET status = 'expired', ended_at = requested_at + $1 \
+         WHERE status = 'awaiting_approval' AND requested_at + $1 <= $2",
+    )
+    .bind(rules::APPROVAL_LIFE_SECS)
+    .bind(now)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
