@@ -3,8 +3,8 @@
 //! Fills an empty database with the standard demo data plus one current account holding
 //! `transactions` rows (1,000,000 by default, spread over 24 months), then times the server work
 //! behind the pages, the same functions the server functions call: the overview (target 30 ms),
-//! the first page of history, each "load more" and the account page's charts (target 50 ms). Prints median, 95th
-//! percentile and worst, per backend, and whether each target was met.
+//! the first page of history, each "load more" and the account page's charts (target 50 ms).
+//! Prints median, 95th percentile and worst, per backend, and whether each target was met.
 
 #![allow(clippy::print_stdout, reason = "the benchmark's report is its output")]
 

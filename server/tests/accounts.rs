@@ -379,6 +379,8 @@ async fn chart_figures_add_up_to_the_transactions_and_are_the_owners_only() {
     let by_category = spending_by_category(pool, account, last_month).await.unwrap();
     assert_eq!(by_category.iter().map(|(_, v)| v).sum::<i64>(), flows[10].out_minor);
     assert!(by_category.windows(2).all(|w| w[0].1 >= w[1].1), "largest first");
+    let mid_month = last_month + chrono::Duration::days(14);
+    assert_eq!(spending_by_category(pool, account, mid_month).await.unwrap(), by_category, "any day names its month");
 
     // The figures are the database's monthly totals (migration 0015): a transaction booked now,
     // by any statement, is in them at once, in this month's bar and under its category.

@@ -5,7 +5,7 @@ use super::filter::{Direction, Filter};
 use super::{AccountKind, AccountStatus, AccountSummary, HistoryPage, TxRow};
 use crate::money::Currency;
 use crate::state::SigningKey;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use hmac::{Hmac, Mac};
 use sqlx::AnyPool;
 
@@ -406,16 +406,16 @@ pub async fn record_report(
     }))
 }
 
-/// Money in and out of the account in each of `months` (first days, oldest first; each runs to
-/// the next, the last to the end of its month), from the monthly totals the database keeps
-/// (`account_month_flows`, migration 0015): a few rows per month, however many transactions.
+/// Money in and out of the account in each of `months` (first days, oldest first), from the
+/// monthly totals the database keeps (`account_month_flows`, migration 0015): a few rows per
+/// month, however many transactions.
 pub async fn monthly_flows(
     pool: &AnyPool,
     account_id: i64,
     months: &[NaiveDate],
 ) -> Result<Vec<super::charts::MonthFlow>, sqlx::Error> {
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
-    let end = last.checked_add_months(chrono::Months::new(1)).unwrap_or(*last);
+    let end = first_of_month(*last).checked_add_months(chrono::Months::new(1)).unwrap_or(*last);
     // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT month_start, CAST(SUM(money_in) AS BIGINT), CAST(SUM(money_out) AS BIGINT) \
@@ -423,21 +423,21 @@ pub async fn monthly_flows(
          GROUP BY month_start",
     )
     .bind(account_id)
-    .bind(china_midnight(*first))
+    .bind(china_midnight(first_of_month(*first)))
     .bind(china_midnight(end))
     .fetch_all(pool)
     .await?;
     Ok(months
         .iter()
         .map(|month| {
-            let start = china_midnight(*month);
+            let start = china_midnight(first_of_month(*month));
             let (in_minor, out_minor) = rows.iter().find(|(m, _, _)| *m == start).map_or((0, 0), |(_, a, b)| (*a, *b));
             super::charts::MonthFlow { month: *month, in_minor, out_minor }
         })
         .collect())
 }
 
-/// Money out of the account per category in the month starting `month`, largest first.
+/// Money out of the account per category in the month of `month`, largest first.
 pub async fn spending_by_category(
     pool: &AnyPool,
     account_id: i64,
@@ -449,9 +449,14 @@ pub async fn spending_by_category(
          ORDER BY money_out DESC, category",
     )
     .bind(account_id)
-    .bind(china_midnight(month))
+    .bind(china_midnight(first_of_month(month)))
     .fetch_all(pool)
     .await
+}
+
+/// The first day of `date`'s month: the day the database's monthly totals are kept under.
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
 }
 
 #[cfg(test)]
