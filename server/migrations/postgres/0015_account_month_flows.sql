@@ -12,9 +12,14 @@ CREATE TABLE account_month_flows (
     PRIMARY KEY (account_id, month_start, category)
 );
 
+-- The month a transaction falls in: 00:00 China time (UTC+8, no daylight saving) on its first day.
+CREATE FUNCTION china_month_start(booked_at BIGINT) RETURNS BIGINT LANGUAGE SQL IMMUTABLE AS $$
+    SELECT CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(booked_at + 28800) AT TIME ZONE 'UTC')) AS BIGINT) - 28800
+$$;
+
 INSERT INTO account_month_flows (account_id, month_start, category, money_in, money_out)
 SELECT account_id,
-       CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(booked_at + 28800) AT TIME ZONE 'UTC')) AS BIGINT) - 28800,
+       china_month_start(booked_at),
        category,
        SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END),
        SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END)
@@ -26,7 +31,7 @@ CREATE FUNCTION transactions_month_flows() RETURNS trigger LANGUAGE plpgsql AS $
 BEGIN
     INSERT INTO account_month_flows (account_id, month_start, category, money_in, money_out)
     SELECT account_id,
-           CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp(booked_at + 28800) AT TIME ZONE 'UTC')) AS BIGINT) - 28800,
+           china_month_start(booked_at),
            category,
            SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END),
            SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END)
