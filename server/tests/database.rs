@@ -267,6 +267,29 @@ async fn the_audit_trail_cannot_be_changed_or_deleted() {
 }
 
 #[tokio::test]
+async fn the_ledger_cannot_be_changed_or_deleted() {
+    let app = TestApp::spawn(&[]).await;
+    let pool = &app.state.pool;
+    let before = scalar(pool, "SELECT COUNT(*) FROM transactions").await;
+    assert!(before > 0);
+    let update = sqlx::query("UPDATE transactions SET amount_minor = amount_minor + 1").execute(pool).await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM transactions").execute(pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM transactions").await, before);
+    // So the monthly totals the charts read stay the sum of the transactions.
+    let (booked, kept): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT CAST(SUM(amount_minor) AS BIGINT) FROM transactions), \
+         (SELECT CAST(SUM(money_in - money_out) AS BIGINT) FROM account_month_flows)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, booked);
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn the_schema_refuses_values_outside_its_enumerations() {
     let app = TestApp::spawn(&[("PORTAL_DEMO_DATA", "false")]).await;
     let insert = sqlx::query(

@@ -2,7 +2,8 @@
 -- transaction booked, so that the account page's charts read a few dozen rows instead of a year of
 -- transactions (161 ms a page for an account of 1,000,000 transactions on SQLite, `server bench`).
 -- A month starts at 00:00 China time on its first day (`accounts::service::china_midnight`);
--- month_start is that instant in unix seconds. Transactions are never updated or deleted.
+-- month_start is that instant in unix seconds. The ledger is append-only (a correction is a new
+-- transaction), which the last triggers enforce and which keeps these totals true.
 CREATE TABLE account_month_flows (
     account_id   BIGINT NOT NULL REFERENCES accounts (id),
     month_start  BIGINT NOT NULL,
@@ -47,3 +48,15 @@ $$;
 CREATE TRIGGER transactions_month_flows AFTER INSERT ON transactions
     REFERENCING NEW TABLE AS booked
     FOR EACH STATEMENT EXECUTE FUNCTION transactions_month_flows();
+
+CREATE FUNCTION transactions_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'transactions is append-only';
+END
+$$;
+
+CREATE TRIGGER transactions_no_change BEFORE UPDATE OR DELETE ON transactions
+    FOR EACH ROW EXECUTE FUNCTION transactions_refuse_change();
+
+CREATE TRIGGER transactions_no_truncate BEFORE TRUNCATE ON transactions
+    FOR EACH STATEMENT EXECUTE FUNCTION transactions_refuse_change();

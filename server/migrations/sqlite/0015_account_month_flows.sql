@@ -2,7 +2,8 @@
 -- transaction booked, so that the account page's charts read a few dozen rows instead of a year of
 -- transactions (161 ms a page for an account of 1,000,000 transactions, `server bench`).
 -- A month starts at 00:00 China time on its first day (`accounts::service::china_midnight`);
--- month_start is that instant in unix seconds. Transactions are never updated or deleted.
+-- month_start is that instant in unix seconds. The ledger is append-only (a correction is a new
+-- transaction), which the last two triggers enforce and which keeps these totals true.
 CREATE TABLE account_month_flows (
     account_id   INTEGER NOT NULL REFERENCES accounts (id),
     month_start  INTEGER NOT NULL,
@@ -34,4 +35,14 @@ BEGIN
     ON CONFLICT (account_id, month_start, category) DO UPDATE SET
         money_in = money_in + excluded.money_in,
         money_out = money_out + excluded.money_out;
+END;
+
+CREATE TRIGGER transactions_no_update BEFORE UPDATE ON transactions
+BEGIN
+    SELECT RAISE(ABORT, 'transactions is append-only');
+END;
+
+CREATE TRIGGER transactions_no_delete BEFORE DELETE ON transactions
+BEGIN
+    SELECT RAISE(ABORT, 'transactions is append-only');
 END;
