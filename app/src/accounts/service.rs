@@ -216,16 +216,16 @@ pub async fn history(
     // walk is pinned for this one statement. SQLite walks the index by itself. Every other page
     // is one statement, without a transaction around it (on SQLite its BEGIN and COMMIT were two
     // more round trips to the connection's thread on every account page).
-    let postgres = || pool.connect_options().database_url.scheme().starts_with("postgres");
-    let fetched = if filter.text.is_some() && postgres() {
-        let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
+    let fetched = if filter.text.is_some() && conn.backend_name() == "PostgreSQL" {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
         sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0").execute(&mut *tx).await?;
         let fetched = query.fetch_all(&mut *tx).await?;
         tx.commit().await?;
         fetched
     } else {
-        query.fetch_all(pool).await?
+        query.fetch_all(&mut *conn).await?
     };
     let mut rows: Vec<TxRow> = fetched.into_iter().map(tx_row).collect();
     let more = rows.len() as i64 > page_size;
