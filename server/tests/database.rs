@@ -135,21 +135,28 @@ async fn benchmark_sizes_give_exactly_the_requested_transactions() {
     db.cleanup().await;
 }
 
-/// Migration 0010: the problem reports sent before reports became complaints move into
-/// complaints, with their reason, window and reference, and show in the customer's list; one whose
-/// matter already has an open complaint moves in without taking its key.
-#[tokio::test]
-async fn earlier_transaction_reports_become_complaints() {
+/// A fresh database migrated up to (not including) migration `version`, holding `customers` demo
+/// customers (seed `seed`, history up to `as_of`): what a deployment had before that migration ran.
+async fn demo_data_before_migration(version: i64, customers: u32, seed: u64, as_of: NaiveDate) -> (TestDb, AnyPool) {
     let db = TestDb::fresh().await;
     let pool = db::connect(&db.url, 2).await.unwrap();
     let folder =
         common::repo_root().join("server/migrations").join(if db.is_postgres() { "postgres" } else { "sqlite" });
     let mut before = sqlx::migrate::Migrator::new(folder).await.unwrap();
-    before.migrations = before.migrations.iter().filter(|m| m.version < 10).cloned().collect::<Vec<_>>().into();
+    before.migrations = before.migrations.iter().filter(|m| m.version < version).cloned().collect::<Vec<_>>().into();
     before.run(&pool).await.unwrap();
-    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let size = demo::DemoSize { customers: 12, transactions_per_account: None, seed: 1, as_of };
+    let size = demo::DemoSize { customers, transactions_per_account: None, seed, as_of };
     demo::generate_without_catalogue(&pool, &size).await.unwrap();
+    (db, pool)
+}
+
+/// Migration 0010: the problem reports sent before reports became complaints move into
+/// complaints, with their reason, window and reference, and show in the customer's list; one whose
+/// matter already has an open complaint moves in without taking its key.
+#[tokio::test]
+async fn earlier_transaction_reports_become_complaints() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let (db, pool) = demo_data_before_migration(10, 12, 1, as_of).await;
     let first_tx = |kind: &'static str| {
         let pool = pool.clone();
         async move {
@@ -327,16 +334,8 @@ async fn only_postgresql_connections_are_checked_before_each_use() {
 async fn the_monthly_totals_start_from_the_transactions_already_booked() {
     use app::accounts::charts::last_twelve_months;
     use app::accounts::service::{china_midnight, monthly_flows};
-    let db = TestDb::fresh().await;
-    let pool = db::connect(&db.url, 2).await.unwrap();
-    let folder =
-        common::repo_root().join("server/migrations").join(if db.is_postgres() { "postgres" } else { "sqlite" });
-    let mut before = sqlx::migrate::Migrator::new(folder).await.unwrap();
-    before.migrations = before.migrations.iter().filter(|m| m.version < 15).cloned().collect::<Vec<_>>().into();
-    before.run(&pool).await.unwrap();
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let size = demo::DemoSize { customers: 6, transactions_per_account: None, seed: 2, as_of };
-    demo::generate_without_catalogue(&pool, &size).await.unwrap();
+    let (db, pool) = demo_data_before_migration(15, 6, 2, as_of).await;
     db::migrate(&pool, &db.url).await.unwrap();
 
     // Casts: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
