@@ -24,8 +24,8 @@ setup_release_tools
 apt_install wrk nginx-light python3 chromium
 lighthouse=target/bench/node/node_modules/.bin/lighthouse
 [ -x "$lighthouse" ] || npm install --no-audit --no-fund --prefix target/bench/node lighthouse@12.8.2
-cargo leptos build --release --precompress --split
-bin=target/release/server
+build_release
+bin="${CARGO_TARGET_DIR:-target}/release/server"
 dir=target/bench
 mkdir -p "$dir"
 status=0

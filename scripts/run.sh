@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 setup_build_tools
 setup_release_tools
-say "building and serving the portal (release); stop with Ctrl-C"
-exec cargo leptos serve --release --precompress --split
+say "building the portal (release)"
+build_release
+say "serving the portal at http://127.0.0.1:3000; stop with Ctrl-C"
+exec "${CARGO_TARGET_DIR:-target}/release/server" serve
