@@ -38,9 +38,14 @@ PORTAL_DATABASE_URL="sqlite://$PWD/$dir/bench.db" PORTAL_DEMO_DATA=false RUST_LO
 pg_url="${PORTAL_TEST_POSTGRES_URL:-postgres://portal:portal@127.0.0.1:5432/postgres}"
 if command -v psql >/dev/null && psql "$pg_url" -qAtc 'SELECT 1' >/dev/null 2>&1; then
   say "PostgreSQL ($n transactions)"
-  psql "$pg_url" -q -c 'DROP DATABASE IF EXISTS portal_bench WITH (FORCE)' -c 'CREATE DATABASE portal_bench'
+  # A plain DROP, not WITH (FORCE). On 2026-12-05 the DROP after the bench, WITH (FORCE), failed
+  # with "must be a member of the role whose process is being terminated" and ended the bench
+  # there. The bench's server had exited; the process left in the database was most likely
+  # PostgreSQL's autovacuum on the million new rows (none was left a minute later), which this
+  # role may not signal, while a plain DROP stops autovacuum workers itself.
+  psql "$pg_url" -q -c 'DROP DATABASE IF EXISTS portal_bench' -c 'CREATE DATABASE portal_bench'
   PORTAL_DATABASE_URL="${pg_url%/*}/portal_bench" PORTAL_DEMO_DATA=false RUST_LOG=error "$bin" bench --transactions "$n" || status=1
-  psql "$pg_url" -q -c 'DROP DATABASE IF EXISTS portal_bench WITH (FORCE)'
+  psql "$pg_url" -q -c 'DROP DATABASE IF EXISTS portal_bench'
 else
   say "PostgreSQL SKIPPED: none answers at $pg_url"
 fi
