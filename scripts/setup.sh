@@ -1,6 +1,7 @@
 # Installs what building, running and testing the portal need, skipping what is already there.
-# Sourced by scripts/run.sh and scripts/test.sh; every step is idempotent.
-# Nothing is downloaded outside the package registries (crates.io, npm, Debian).
+# Sourced by scripts/run.sh, scripts/test.sh and scripts/bench.sh; every step is idempotent.
+# Nothing is downloaded outside the package registries (crates.io, npm, Debian) and rustup's
+# own components (the wasm32 target, the standard library's source).
 
 CARGO_LEPTOS_VERSION=0.3.10
 
@@ -76,9 +77,8 @@ build_release() {
   # in the WASM, which took 22 KB off the app as sent and 23-35 KB off each page's first load
   # (README, Speed). A panic in the browser then stops the app as `panic = "abort"` did, but
   # without its message in the browser's console (debug builds, which the tests use, keep it).
-  # These are cargo's unstable (-Z) options,
-  # which RUSTC_BOOTSTRAP allows on the stable toolchain; it is set for the browser's build only,
-  # so the server is built as every other build of it is.
+  # These are cargo's unstable (-Z) options, which RUSTC_BOOTSTRAP allows on the stable
+  # toolchain; it is set for the browser's build only, so the server is built as always.
   RUSTC_BOOTSTRAP=1 cargo leptos build --release --precompress --split --frontend-only \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \
     --lib-cargo-args=-Zpanic-immediate-abort \
