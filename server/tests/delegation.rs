@@ -520,15 +520,11 @@ async fn requests_left_past_their_time_are_expired_when_delegations_are_next_lis
     }
 
     // Half an hour without a decision; five minutes since the code went out.
-    for sql in [
-        "UPDATE delegations SET requested_at = requested_at - 1800 WHERE id = $1",
-        "UPDATE delegations SET code_sent_at = code_sent_at - 300 WHERE id = $1",
-    ]
-    .into_iter()
-    .zip([undecided, unused])
-    .map(|(sql, id)| sqlx::query(sql).bind(id))
-    {
-        sql.execute(pool).await.unwrap();
+    for (sql, id) in [
+        ("UPDATE delegations SET requested_at = requested_at - 1800 WHERE id = $1", undecided),
+        ("UPDATE delegations SET code_sent_at = code_sent_at - 300 WHERE id = $1", unused),
+    ] {
+        sqlx::query(sql).bind(id).execute(pool).await.unwrap();
     }
     settle(pool, now).await.unwrap();
     assert_eq!(delegation(&app, waiting).await.0, "awaiting_approval");
