@@ -547,7 +547,7 @@ async fn a_retake_that_raises_the_level_waits_for_review() {
 }
 
 #[tokio::test]
-async fn the_standing_reads_none_then_unsigned_then_in_force() {
+async fn the_standing_and_the_wealth_page_head_read_none_then_unsigned_then_in_force() {
     let app = TestApp::spawn(&[]).await;
     let now = chrono::Utc::now().timestamp();
     let customer = signed_in(&app, "C000027", "13800000027", now).await;
@@ -555,19 +555,32 @@ async fn the_standing_reads_none_then_unsigned_then_in_force() {
         let s = json_of(&text)[0].clone();
         (s["in_force"]["level"].as_i64(), s["awaiting_review"].as_bool(), s["unsigned"].as_bool())
     };
+    // The Wealth page's head: the newest attempt (its id and whether signed) and the attempts
+    // left today, read with the standing.
+    let home = async || {
+        let (status, text) = call(&app, "/api/wealth/home", &customer, "").await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let home = json_of(&text);
+        let newest = home["newest"]["id"].as_i64().map(|id| (id, home["newest"]["signed_at"].is_i64()));
+        (home["standing"]["unsigned"].as_bool(), newest, home["attempts_left_today"].as_i64())
+    };
     let (status, text) = call(&app, "/api/wealth/standing", &customer, "").await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!(json_of(&text)[0]["in_force"].is_null(), "{text}");
     assert_eq!(standing(text), (None, Some(false), Some(false)));
+    assert_eq!(home().await, (Some(false), None, Some(2)));
     // Submitted, not signed: nothing in force, the newest attempt unsigned.
     let (status, text) = call(&app, "/api/wealth/assessments/submit", &customer, &format!("answers={C3}")).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let first = json_of(&text)["id"].as_i64().unwrap();
     let (_, text) = call(&app, "/api/wealth/standing", &customer, "").await;
     assert_eq!(standing(text), (None, Some(false), Some(true)));
-    // Taken again and signed: in force, nothing unsigned.
-    assess(&app, &customer, "customer:27", "13800000027", C3).await;
+    assert_eq!(home().await, (Some(true), Some((first, false)), Some(1)));
+    // Taken again and signed: in force, nothing unsigned, no attempt left today.
+    let signed = assess(&app, &customer, "customer:27", "13800000027", C3).await;
     let (_, text) = call(&app, "/api/wealth/standing", &customer, "").await;
     assert_eq!(standing(text.clone()), (Some(3), Some(false), Some(false)), "{text}");
+    assert_eq!(home().await, (Some(false), Some((signed["id"].as_i64().unwrap(), true)), Some(0)));
     app.cleanup().await;
 }
 

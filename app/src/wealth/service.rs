@@ -159,14 +159,6 @@ async fn to_assessment(pool: &AnyPool, row: AssessmentRow) -> Result<Assessment,
     })
 }
 
-async fn newest_id(pool: &AnyPool, customer_id: i64) -> Result<Option<i64>, AppError> {
-    sqlx::query_scalar("SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1")
-        .bind(customer_id)
-        .fetch_one(pool)
-        .await
-        .map_err(AppError::internal)
-}
-
 /// An attempt, the customer's own when `customer_id` is given (staff reviewing pass `None`).
 pub async fn assessment_of(
     pool: &AnyPool,
@@ -194,29 +186,53 @@ pub async fn assessment_of(
 /// waiting for or refused at review), whether a signed retake waits for review, and whether the
 /// newest attempt is unsigned.
 pub async fn standing(pool: &AnyPool, customer_id: i64) -> Result<Standing, AppError> {
-    // One statement (every signed-in overview asks): the result in force, joined to one row that
-    // always exists, so that the two counts come back without one.
-    #[allow(clippy::type_complexity)]
-    let (id, level, signed_at, expires_on, pending, newest_unsigned): (
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        i64,
-        i64,
-    ) = sqlx::query_as(&format!(
+    standing_with(pool, customer_id, None).await.map(|(standing, _)| standing)
+}
+
+/// What the Wealth page's head counts besides the standing, read in the same statement.
+struct Attempts {
+    /// The customer's newest attempt, signed or not.
+    newest_id: Option<i64>,
+    /// Attempts submitted on the day asked for.
+    on_day: u32,
+}
+
+/// The standing in one statement (every signed-in overview asks for it), and with `day` also the
+/// newest attempt's id and the attempts submitted that day: the result in force is joined to one
+/// row that always exists, so that the counts come back without one.
+async fn standing_with(
+    pool: &AnyPool,
+    customer_id: i64,
+    day: Option<NaiveDate>,
+) -> Result<(Standing, Attempts), AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Option<i64>,
+        level: Option<i64>,
+        signed_at: Option<i64>,
+        expires_on: Option<String>,
+        pending: i64,
+        newest_unsigned: i64,
+        newest_id: Option<i64>,
+        on_day: i64,
+    }
+    let row: Row = sqlx::query_as(&format!(
         "SELECT f.id, f.level, f.signed_at, f.expires_on, \
-           (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NOT NULL AND review = 'pending'), \
+           (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NOT NULL AND review = 'pending') AS pending, \
            (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NULL \
-              AND id = (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1)) \
+              AND id = (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1)) AS newest_unsigned, \
+           (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1) AS newest_id, \
+           (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2) AS on_day \
          FROM (SELECT 1 AS one) o LEFT JOIN risk_assessments f ON f.id = \
            (SELECT a.id FROM risk_assessments a WHERE a.customer_id = $1 AND {IN_FORCE_WHERE} {IN_FORCE_ORDER} LIMIT 1)"
     ))
     .bind(customer_id)
+    // No day: a date no attempt has, so the count is 0 and not read.
+    .bind(day.map(|d| d.to_string()).unwrap_or_default())
     .fetch_one(pool)
     .await
     .map_err(AppError::internal)?;
-    let in_force = match (id, level, signed_at, expires_on) {
+    let in_force = match (row.id, row.level, row.signed_at, row.expires_on) {
         (None, ..) => None,
         (Some(id), Some(level), Some(signed_at), Some(expires_on)) => Some(InForce {
             assessment_id: id,
@@ -226,7 +242,8 @@ pub async fn standing(pool: &AnyPool, customer_id: i64) -> Result<Standing, AppE
         }),
         (Some(_), ..) => return Err(AppError::internal("a result in force without its level, signature or expiry")),
     };
-    Ok(Standing { in_force, awaiting_review: pending > 0, unsigned: newest_unsigned > 0 })
+    let standing = Standing { in_force, awaiting_review: row.pending > 0, unsigned: row.newest_unsigned > 0 };
+    Ok((standing, Attempts { newest_id: row.newest_id, on_day: u32::try_from(row.on_day).unwrap_or(u32::MAX) }))
 }
 
 /// How many attempts the customer submitted on `day`.
@@ -326,12 +343,12 @@ pub async fn sign(pool: &AnyPool, customer_id: i64, assessment_id: i64, now: i64
 /// The Wealth page's head.
 pub async fn home(pool: &AnyPool, customer_id: i64, now: i64) -> Result<WealthHome, AppError> {
     let today = china_today(now);
-    let standing = standing(pool, customer_id).await?;
-    let newest = match newest_id(pool, customer_id).await? {
+    let (standing, attempts) = standing_with(pool, customer_id, Some(today)).await?;
+    let newest = match attempts.newest_id {
         Some(id) => assessment_of(pool, Some(customer_id), id).await?,
         None => None,
     };
-    let attempts_left_today = rules::MAX_ATTEMPTS_PER_DAY.saturating_sub(attempts_on(pool, customer_id, today).await?);
+    let attempts_left_today = rules::MAX_ATTEMPTS_PER_DAY.saturating_sub(attempts.on_day);
     let subscriptions = subscriptions_of(pool, customer_id, None, now).await?;
     let needs = super::needs::ssr::needs_of(pool, customer_id).await?;
     Ok(WealthHome { standing, today, newest, attempts_left_today, subscriptions, needs })
