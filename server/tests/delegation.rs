@@ -519,14 +519,17 @@ async fn requests_left_past_their_time_are_expired_when_delegations_are_next_lis
         assert!(delegation(&app, id).await.0.starts_with("awaiting_"), "nothing has run out yet: {id}");
     }
 
-    // Half an hour without a decision; five minutes since the code went out.
+    // Half an hour without a decision; five minutes since the code went out. Counted from when
+    // the requests were made, by the server's clock, read after them: `now` was read before, and
+    // on a busy machine a second or more can pass before the last request is made (a request aged
+    // by exactly its lifetime was then still a second short of it at `now`).
     for (sql, id) in [
         ("UPDATE delegations SET requested_at = requested_at - 1800 WHERE id = $1", undecided),
         ("UPDATE delegations SET code_sent_at = code_sent_at - 300 WHERE id = $1", unused),
     ] {
         sqlx::query(sql).bind(id).execute(pool).await.unwrap();
     }
-    settle(pool, now).await.unwrap();
+    settle(pool, app.state.now()).await.unwrap();
     assert_eq!(delegation(&app, waiting).await.0, "awaiting_approval");
     let ended = |id: i64| async move {
         sqlx::query_as::<_, (String, Option<i64>, i64, Option<i64>, Option<String>)>(
