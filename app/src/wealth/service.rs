@@ -198,8 +198,9 @@ struct Attempts {
 }
 
 /// The standing in one statement (every signed-in overview asks for it), and with `day` also the
-/// newest attempt's id and the attempts submitted that day: the result in force is joined to one
-/// row that always exists, so that the counts come back without one.
+/// newest attempt's id and the attempts submitted that day (the Wealth page's head; without
+/// `day` the statement leaves those out, and they read none and 0): the result in force is
+/// joined to one row that always exists, so that the counts come back without one.
 async fn standing_with(
     pool: &AnyPool,
     customer_id: i64,
@@ -216,22 +217,28 @@ async fn standing_with(
         newest_id: Option<i64>,
         on_day: i64,
     }
-    let row: Row = sqlx::query_as(&format!(
+    let attempts = match day {
+        Some(_) => {
+            "(SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1) AS newest_id, \
+             (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2) AS on_day"
+        }
+        None => "CAST(NULL AS BIGINT) AS newest_id, CAST(0 AS BIGINT) AS on_day",
+    };
+    let sql = format!(
         "SELECT f.id, f.level, f.signed_at, f.expires_on, \
            (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NOT NULL AND review = 'pending') AS pending, \
            (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND signed_at IS NULL \
               AND id = (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1)) AS newest_unsigned, \
-           (SELECT MAX(id) FROM risk_assessments WHERE customer_id = $1) AS newest_id, \
-           (SELECT COUNT(*) FROM risk_assessments WHERE customer_id = $1 AND taken_on = $2) AS on_day \
+           {attempts} \
          FROM (SELECT 1 AS one) o LEFT JOIN risk_assessments f ON f.id = \
            (SELECT a.id FROM risk_assessments a WHERE a.customer_id = $1 AND {IN_FORCE_WHERE} {IN_FORCE_ORDER} LIMIT 1)"
-    ))
-    .bind(customer_id)
-    // No day: a date no attempt has, so the count is 0 and not read.
-    .bind(day.map(|d| d.to_string()).unwrap_or_default())
-    .fetch_one(pool)
-    .await
-    .map_err(AppError::internal)?;
+    );
+    let query = sqlx::query_as(&sql).bind(customer_id);
+    let query = match day {
+        Some(day) => query.bind(day.to_string()),
+        None => query,
+    };
+    let row: Row = query.fetch_one(pool).await.map_err(AppError::internal)?;
     let in_force = match (row.id, row.level, row.signed_at, row.expires_on) {
         (None, ..) => None,
         (Some(id), Some(level), Some(signed_at), Some(expires_on)) => Some(InForce {
