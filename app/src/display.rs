@@ -134,14 +134,14 @@ pub fn DisplaySettings() -> impl IntoView {
     let now = current();
     let text = move |key: fn(Locale) -> String| Signal::derive(move || key(i18n.get_locale()));
     view! {
-        <h2 id="display-heading">{t!(i18n, display.title)}</h2>
-        <p>{t!(i18n, display.lead)}</p>
-        <h3 id="elder-heading">{t!(i18n, display.elder_title)}</h3>
+        <h2 id="display-heading">{tr!(i18n, display.title)}</h2>
+        <p>{tr!(i18n, display.lead)}</p>
+        <h3 id="elder-heading">{tr!(i18n, display.elder_title)}</h3>
         <ul class="choice-links" aria-labelledby="elder-heading">
             <Choice field="elder" value="1" chosen=now.elder label=text(|l| td_string!(l, display.elder_choice_on).to_string()) />
             <Choice field="elder" value="0" chosen=!now.elder label=text(|l| td_string!(l, display.elder_choice_off).to_string()) />
         </ul>
-        <h3 id="theme-heading">{t!(i18n, display.theme_title)}</h3>
+        <h3 id="theme-heading">{tr!(i18n, display.theme_title)}</h3>
         <ul class="choice-links" aria-labelledby="theme-heading">
             <Choice field="theme" value="system" chosen={now.theme == Theme::System} label=text(|l| td_string!(l, display.theme_system).to_string()) />
             <Choice field="theme" value="light" chosen={now.theme == Theme::Light} label=text(|l| td_string!(l, display.theme_light).to_string()) />
@@ -182,12 +182,12 @@ pub fn ElderOffer() -> impl IntoView {
     };
     view! {
         <section class="notice elder-offer" aria-labelledby="elder-offer-title">
-            <h2 id="elder-offer-title">{t!(i18n, display.offer_title)}</h2>
-            <p>{t!(i18n, display.offer_body)}</p>
+            <h2 id="elder-offer-title">{tr!(i18n, display.offer_title)}</h2>
+            <p>{tr!(i18n, display.offer_body)}</p>
             <p class="actions">
-                <a class="button primary" href=href("1") rel="external">{t!(i18n, display.offer_yes)}</a>
+                <a class="button primary" href=href("1") rel="external">{tr!(i18n, display.offer_yes)}</a>
                 " "
-                <a class="button" href=href("0") rel="external">{t!(i18n, display.offer_no)}</a>
+                <a class="button" href=href("0") rel="external">{tr!(i18n, display.offer_no)}</a>
             </p>
         </section>
     }

@@ -10,33 +10,33 @@ pub fn LandingPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, portal_name).to_string()) />
         <section class="hero">
-            <h1>{t!(i18n, landing.title)}</h1>
-            <p class="lead">{t!(i18n, landing.lead)}</p>
-            <p><a class="button primary" href="/sign-in">{t!(i18n, landing.cta_sign_in)}</a></p>
+            <h1>{tr!(i18n, landing.title)}</h1>
+            <p class="lead">{tr!(i18n, landing.lead)}</p>
+            <p><a class="button primary" href="/sign-in">{tr!(i18n, landing.cta_sign_in)}</a></p>
         </section>
         <section class="page" aria-labelledby="jobs-heading">
-            <h2 id="jobs-heading">{t!(i18n, landing.jobs_heading)}</h2>
+            <h2 id="jobs-heading">{tr!(i18n, landing.jobs_heading)}</h2>
             <ul class="cards">
                 <li class="card">
-                    <h3>{t!(i18n, landing.job_accounts_title)}</h3>
-                    <p>{t!(i18n, landing.job_accounts_body)}</p>
+                    <h3>{tr!(i18n, landing.job_accounts_title)}</h3>
+                    <p>{tr!(i18n, landing.job_accounts_body)}</p>
                 </li>
                 <li class="card">
-                    <h3>{t!(i18n, landing.job_appointments_title)}</h3>
-                    <p>{t!(i18n, landing.job_appointments_body)}</p>
+                    <h3>{tr!(i18n, landing.job_appointments_title)}</h3>
+                    <p>{tr!(i18n, landing.job_appointments_body)}</p>
                 </li>
                 <li class="card">
-                    <h3>{t!(i18n, landing.job_complaints_title)}</h3>
-                    <p>{t!(i18n, landing.job_complaints_body)}</p>
+                    <h3>{tr!(i18n, landing.job_complaints_title)}</h3>
+                    <p>{tr!(i18n, landing.job_complaints_body)}</p>
                 </li>
                 <li class="card">
-                    <h3>{t!(i18n, landing.job_wealth_title)}</h3>
-                    <p>{t!(i18n, landing.job_wealth_body)}</p>
+                    <h3>{tr!(i18n, landing.job_wealth_title)}</h3>
+                    <p>{tr!(i18n, landing.job_wealth_body)}</p>
                 </li>
             </ul>
             <aside class="safety" aria-labelledby="safety-heading">
-                <h2 id="safety-heading">{t!(i18n, landing.safety_heading)}</h2>
-                <p>{t!(i18n, landing.safety_body)}</p>
+                <h2 id="safety-heading">{tr!(i18n, landing.safety_heading)}</h2>
+                <p>{tr!(i18n, landing.safety_body)}</p>
             </aside>
         </section>
     }

@@ -93,7 +93,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     };
     view! {
         <SiteTitle />
-        <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>{tr!(i18n, skip_to_content)}</a>
         <Transition fallback=|| ()>{banner}</Transition>
         <SiteHeader />
         <crate::auth::IdleWatch />
@@ -103,8 +103,8 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             {announcements}
         </main>
         <footer class="site-footer">
-            <p>{t!(i18n, footer.hotline)}</p>
-            <p>"© 2026 " {t!(i18n, footer.rights)}</p>
+            <p>{tr!(i18n, footer.hotline)}</p>
+            <p>"© 2026 " {tr!(i18n, footer.rights)}</p>
         </footer>
     }
 }
@@ -142,8 +142,8 @@ fn SiteHeader() -> impl IntoView {
                         <path d="M8 22h16M10 20v-7M16 20v-7M22 20v-7M7 12l9-5 9 5z" stroke="#fff" stroke-width="2" fill="none" />
                     </svg>
                     <span class="brand-text">
-                        <span class="brand-name">{t!(i18n, bank_name)}</span>
-                        <span class="brand-sub">{t!(i18n, portal_name)}</span>
+                        <span class="brand-name">{tr!(i18n, bank_name)}</span>
+                        <span class="brand-sub">{tr!(i18n, portal_name)}</span>
                     </span>
                 </a>
                 <div class="header-tools">
@@ -160,7 +160,7 @@ fn SiteHeader() -> impl IntoView {
                         <span aria-hidden="true" class="menu-icon"></span>
                         {move || if menu_open.get() { t_string!(i18n, menu.close) } else { t_string!(i18n, menu.open) }}
                         {move || (unread.get() > 0).then(|| view! {
-                            " " <span class="count">{unread.get()}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
+                            " " <span class="count">{unread.get()}<span class="sr-only">{tr!(i18n, nav.unread)}</span></span>
                         })}
                     </button>
                 </div>
@@ -189,12 +189,12 @@ fn NavLinks() -> impl IntoView {
     let inbox = crate::messages::page::use_inbox();
     let customer_links = move |unread: u32| {
         view! {
-            <li><NavLink href="/accounts">{t!(i18n, nav.accounts)}</NavLink></li>
-            <li><NavLink href="/appointments">{t!(i18n, nav.appointments)}</NavLink></li>
-            <li><NavLink href="/complaints">{t!(i18n, nav.complaints)}</NavLink></li>
-            <li><NavLink href="/wealth">{t!(i18n, nav.wealth)}</NavLink></li>
+            <li><NavLink href="/accounts">{tr!(i18n, nav.accounts)}</NavLink></li>
+            <li><NavLink href="/appointments">{tr!(i18n, nav.appointments)}</NavLink></li>
+            <li><NavLink href="/complaints">{tr!(i18n, nav.complaints)}</NavLink></li>
+            <li><NavLink href="/wealth">{tr!(i18n, nav.wealth)}</NavLink></li>
             <li><crate::messages::page::MessagesNavLink unread /></li>
-            <li><NavLink href="/settings">{t!(i18n, nav.settings)}</NavLink></li>
+            <li><NavLink href="/settings">{tr!(i18n, nav.settings)}</NavLink></li>
         }
     };
     view! {
@@ -202,7 +202,7 @@ fn NavLinks() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) if viewer.role.is_staff() => {
-                        view! { <li><NavLink href="/staff/home">{t!(i18n, nav.staff_home)}</NavLink></li> }.into_any()
+                        view! { <li><NavLink href="/staff/home">{tr!(i18n, nav.staff_home)}</NavLink></li> }.into_any()
                     }
                     Ok(Some(_)) => customer_links(inbox.unread.await.unwrap_or(0)).into_any(),
                     _ => customer_links(0).into_any(),
@@ -242,7 +242,7 @@ fn SessionControl() -> impl IntoView {
             navigate("/", Default::default());
         }
     });
-    let sign_in_link = move || view! { <NavLink href="/sign-in">{t!(i18n, nav.sign_in)}</NavLink> };
+    let sign_in_link = move || view! { <NavLink href="/sign-in">{tr!(i18n, nav.sign_in)}</NavLink> };
     let sign_out_url = <crate::auth::SignOut as leptos::server_fn::ServerFn>::url();
     view! {
         <Transition fallback=sign_in_link>
@@ -261,7 +261,7 @@ fn SessionControl() -> impl IntoView {
                                     sign_out.dispatch(crate::auth::SignOut {});
                                 }
                             >
-                                {t!(i18n, nav.sign_out)}
+                                {tr!(i18n, nav.sign_out)}
                             </button>
                         </form>
                     }
@@ -309,7 +309,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     <circle cx="12" cy="12" r="9" />
                     <path d="M3 12h18M12 3c2.5 2.7 3.8 5.7 3.8 9s-1.3 6.3-3.8 9c-2.5-2.7-3.8-5.7-3.8-9S9.5 5.7 12 3z" />
                 </svg>
-                {t!(i18n, language.switch_to)}
+                {tr!(i18n, language.switch_to)}
             </button>
         </form>
     }
@@ -339,9 +339,9 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
         <section class="page narrow">
-            <h1>{t!(i18n, not_found.title)}</h1>
-            <p>{t!(i18n, not_found.body)}</p>
-            <p><a class="button" href="/">{t!(i18n, not_found.back_home)}</a></p>
+            <h1>{tr!(i18n, not_found.title)}</h1>
+            <p>{tr!(i18n, not_found.body)}</p>
+            <p><a class="button" href="/">{tr!(i18n, not_found.back_home)}</a></p>
         </section>
     }
 }
@@ -355,7 +355,7 @@ pub fn AreaPage(#[prop(into)] title: Signal<String>, #[prop(into)] lead: Signal<
         <section class="page">
             <h1>{title}</h1>
             <p class="lead">{lead}</p>
-            <p class="notice">{t!(i18n, area.coming)}</p>
+            <p class="notice">{tr!(i18n, area.coming)}</p>
         </section>
     }
 }
@@ -363,13 +363,13 @@ pub fn AreaPage(#[prop(into)] title: Signal<String>, #[prop(into)] lead: Signal<
 /// What a page shows while its data loads.
 pub fn loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p role="status">{t!(i18n, settings.loading)}</p> }
+    view! { <p role="status">{tr!(i18n, settings.loading)}</p> }
 }
 
 /// What a page shows when its data could not be loaded.
 pub fn failed() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }
+    view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }
 }
 
 /// Like [`failed`], saying so when what failed is for the customer to do in person (refused in a

@@ -7,6 +7,13 @@
 // the views nest deeper than the default limit of 128.
 #![recursion_limit = "256"]
 
+/// A translated text in a view, in the page's language: see [`text`].
+macro_rules! tr {
+    ($i18n:expr, $($key:tt)+) => {
+        $crate::text::text($i18n, |locale| $crate::i18n::td_string!(locale, $($key)+))
+    };
+}
+
 pub mod accounts;
 pub mod announce;
 pub mod appointments;
@@ -28,11 +35,13 @@ pub mod money;
 #[cfg(feature = "ssr")]
 pub mod notify;
 pub mod pages;
+pub mod resource;
 pub mod settings;
 pub mod shell;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod text;
 pub mod wealth;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

@@ -134,17 +134,20 @@ pub fn SettingsPage() -> impl IntoView {
     let end_others = ServerAction::<EndOtherSessions>::new();
     crate::announce::announce_success(end_one.value(), |l| td_string!(l, announce.session_ended).to_string());
     crate::announce::announce_success(end_others.value(), |l| td_string!(l, announce.others_ended).to_string());
-    let sessions = Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_sessions());
-    let activity =
-        Resource::new(move || (end_one.version().get(), end_others.version().get()), |_| my_security_activity());
-    let loading = move || view! { <p role="status">{t!(i18n, settings.loading)}</p> };
-    let failed = move || view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> };
+    let sessions =
+        crate::resource::streamed(move || (end_one.version().get(), end_others.version().get()), |_| my_sessions());
+    let activity = crate::resource::streamed(
+        move || (end_one.version().get(), end_others.version().get()),
+        |_| my_security_activity(),
+    );
+    let loading = move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> };
+    let failed = move || view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> };
 
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.settings).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, nav.settings)}</h1>
-            <h2 id="devices-heading">{t!(i18n, settings.sessions_title)}</h2>
+            <h1>{tr!(i18n, nav.settings)}</h1>
+            <h2 id="devices-heading">{tr!(i18n, settings.sessions_title)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match sessions.await {
@@ -161,7 +164,7 @@ pub fn SettingsPage() -> impl IntoView {
                                                 <li class="card">
                                                     <p>
                                                         <strong>{device}</strong>
-                                                        {s.current.then(|| view! { " · " <span class="badge">{t!(i18n, settings.this_device)}</span> })}
+                                                        {s.current.then(|| view! { " · " <span class="badge">{tr!(i18n, settings.this_device)}</span> })}
                                                     </p>
                                                     <p>
                                                         {move || td_string!(i18n.get_locale(), settings.signed_in_at, time = format_datetime(s.created_at, i18n.get_locale())).to_string()}
@@ -172,7 +175,7 @@ pub fn SettingsPage() -> impl IntoView {
                                                     <p>{s.client_addr.clone().unwrap_or_default()}</p>
                                                     {(!s.current).then(|| view! {
                                                         <button type="button" class="button" on:click=move |_| { end_one.dispatch(EndSession { session_id: id.clone() }); }>
-                                                            {t!(i18n, settings.end_session)}
+                                                            {tr!(i18n, settings.end_session)}
                                                         </button>
                                                     })}
                                                 </li>
@@ -183,7 +186,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 {(others > 0).then(|| view! {
                                     <p>
                                         <button type="button" class="button" on:click=move |_| { end_others.dispatch(EndOtherSessions {}); }>
-                                            {t!(i18n, settings.end_others)}
+                                            {tr!(i18n, settings.end_others)}
                                         </button>
                                     </p>
                                 })}
@@ -201,23 +204,23 @@ pub fn SettingsPage() -> impl IntoView {
 
             <crate::delegation::pages::AssistHistory />
 
-            <h2>{t!(i18n, settings.password_title)}</h2>
-            <p>{t!(i18n, settings.password_lead)}</p>
-            <p><a class="button" href="/settings/password">{t!(i18n, settings.password_link)}</a></p>
+            <h2>{tr!(i18n, settings.password_title)}</h2>
+            <p>{tr!(i18n, settings.password_lead)}</p>
+            <p><a class="button" href="/settings/password">{tr!(i18n, settings.password_link)}</a></p>
 
-            <h2 id="activity-heading">{t!(i18n, settings.activity_title)}</h2>
+            <h2 id="activity-heading">{tr!(i18n, settings.activity_title)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match activity.await {
-                        Ok(items) if items.is_empty() => view! { <p>{t!(i18n, settings.activity_empty)}</p> }.into_any(),
+                        Ok(items) if items.is_empty() => view! { <p>{tr!(i18n, settings.activity_empty)}</p> }.into_any(),
                         Ok(items) => view! {
                             <div class="table-scroll" role="region" aria-labelledby="activity-heading" tabindex="0">
                                 <table aria-labelledby="activity-heading">
                                     <thead>
                                         <tr>
-                                            <th scope="col">{t!(i18n, settings.col_time)}</th>
-                                            <th scope="col">{t!(i18n, settings.col_event)}</th>
-                                            <th scope="col">{t!(i18n, settings.col_address)}</th>
+                                            <th scope="col">{tr!(i18n, settings.col_time)}</th>
+                                            <th scope="col">{tr!(i18n, settings.col_event)}</th>
+                                            <th scope="col">{tr!(i18n, settings.col_address)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>

@@ -110,10 +110,10 @@ fn duty_text(duty: Duty, locale: Locale) -> (String, String) {
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let profile = Resource::new_blocking(|| (), |_| staff_profile());
+    let profile = crate::resource::blocking(|| (), |_| staff_profile());
     // Back from a delegated session that has ended: which, and why.
     let query = leptos_router::hooks::use_query_map();
-    let ended = Resource::new_blocking(
+    let ended = crate::resource::blocking(
         move || query.with(|q| q.get("assist_ended").and_then(|id| id.parse::<i64>().ok())),
         |id| async move {
             match id {
@@ -125,9 +125,9 @@ pub fn StaffHomePage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, staff.home_title).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, staff.home_title)}</h1>
+            <h1>{tr!(i18n, staff.home_title)}</h1>
             <crate::delegation::pages::AssistEnded ended />
-            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(p) => {
@@ -141,7 +141,7 @@ pub fn StaffHomePage() -> impl IntoView {
                                     {td_string!(locale, staff.signed_in_as, name = p.name.clone(), no = p.staff_no.clone(), role = role_name(p.role, locale)).to_string()}
                                     {branch.map(|b| format!(" · {b}"))}
                                 </p>
-                                <h2>{t!(i18n, staff.duties_title)}</h2>
+                                <h2>{tr!(i18n, staff.duties_title)}</h2>
                                 <ul class="cards">
                                     {duties(p.role)
                                         .iter()
@@ -157,13 +157,13 @@ pub fn StaffHomePage() -> impl IntoView {
                                                         Some(href) => view! {
                                                             <p>
                                                                 <a class="button" href=href>
-                                                                    {t!(i18n, staff.open)}
+                                                                    {tr!(i18n, staff.open)}
                                                                     <span class="sr-only">{format!(" {named}")}</span>
                                                                 </a>
                                                             </p>
                                                         }
                                                         .into_any(),
-                                                        None => view! { <p class="notice">{t!(i18n, area.coming)}</p> }.into_any(),
+                                                        None => view! { <p class="notice">{tr!(i18n, area.coming)}</p> }.into_any(),
                                                     }}
                                                 </li>
                                             }
@@ -173,7 +173,7 @@ pub fn StaffHomePage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -97,7 +97,7 @@ fn FlowChart(charts: Charts) -> impl IntoView {
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby="flow-title flow-desc" class="chart-svg">
-                <title id="flow-title">{t!(i18n, charts.flow_title)}</title>
+                <title id="flow-title">{tr!(i18n, charts.flow_title)}</title>
                 <desc id="flow-desc">{move || td_string!(i18n.get_locale(), charts.flow_desc, top = format_money(Money::new(top, currency), i18n.get_locale())).to_string()}</desc>
                 <line x1=left y1=height - bottom x2=width y2=height - bottom class="axis" />
                 <text x=left y="10" class="axis-label">{move || format_money(Money::new(top, currency), i18n.get_locale())}</text>
@@ -117,21 +117,21 @@ fn FlowChart(charts: Charts) -> impl IntoView {
                     .collect_view()}
             </svg>
             <figcaption class="legend">
-                <span class="key key-in" aria-hidden="true"></span> {t!(i18n, charts.money_in)}
+                <span class="key key-in" aria-hidden="true"></span> {tr!(i18n, charts.money_in)}
                 " "
-                <span class="key key-out" aria-hidden="true"></span> {t!(i18n, charts.money_out)}
+                <span class="key key-out" aria-hidden="true"></span> {tr!(i18n, charts.money_out)}
             </figcaption>
         </figure>
         <details class="chart-table">
-            <summary>{t!(i18n, charts.as_table)}</summary>
+            <summary>{tr!(i18n, charts.as_table)}</summary>
             <div class="table-scroll" role="region" aria-labelledby="flow-caption" tabindex="0">
                 <table>
-                    <caption id="flow-caption">{t!(i18n, charts.flow_title)}</caption>
+                    <caption id="flow-caption">{tr!(i18n, charts.flow_title)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, charts.month)}</th>
-                            <th scope="col" class="num">{t!(i18n, charts.money_in)}</th>
-                            <th scope="col" class="num">{t!(i18n, charts.money_out)}</th>
+                            <th scope="col">{tr!(i18n, charts.month)}</th>
+                            <th scope="col" class="num">{tr!(i18n, charts.money_in)}</th>
+                            <th scope="col" class="num">{tr!(i18n, charts.money_out)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -166,7 +166,7 @@ fn CategoryChart(charts: Charts, account_id: i64) -> impl IntoView {
     let height = (rows.len().max(1) as f64) * row_h;
     view! {
         <form class="month-pick" method="get" action=format!("/accounts/{account_id}")>
-            <label for="chart-month">{t!(i18n, charts.month)}</label>
+            <label for="chart-month">{tr!(i18n, charts.month)}</label>
             <select id="chart-month" name="month">
                 {charts
                     .months
@@ -179,10 +179,10 @@ fn CategoryChart(charts: Charts, account_id: i64) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="button">{t!(i18n, charts.show)}</button>
+            <button type="submit" class="button">{tr!(i18n, charts.show)}</button>
         </form>
         {if rows.is_empty() {
-            view! { <p class="empty">{t!(i18n, charts.no_spending)}</p> }.into_any()
+            view! { <p class="empty">{tr!(i18n, charts.no_spending)}</p> }.into_any()
         } else {
             view! {
                 <figure class="chart">
@@ -207,15 +207,15 @@ fn CategoryChart(charts: Charts, account_id: i64) -> impl IntoView {
                     </svg>
                 </figure>
                 <details class="chart-table">
-                    <summary>{t!(i18n, charts.as_table)}</summary>
+                    <summary>{tr!(i18n, charts.as_table)}</summary>
                     <div class="table-scroll" role="region" aria-labelledby="category-caption" tabindex="0">
                         <table>
                             <caption id="category-caption">{move || month_long(chosen, i18n.get_locale())}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, accounts.category)}</th>
-                                    <th scope="col" class="num">{t!(i18n, charts.money_out)}</th>
-                                    <th scope="col" class="num">{t!(i18n, charts.share)}</th>
+                                    <th scope="col">{tr!(i18n, accounts.category)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, charts.money_out)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, charts.share)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -245,9 +245,9 @@ pub fn AccountCharts(charts: Charts, account_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page" aria-labelledby="charts-heading">
-            <h2 id="charts-heading">{t!(i18n, charts.heading)}</h2>
+            <h2 id="charts-heading">{tr!(i18n, charts.heading)}</h2>
             <FlowChart charts=charts.clone() />
-            <h3>{t!(i18n, charts.by_category)}</h3>
+            <h3>{tr!(i18n, charts.by_category)}</h3>
             <CategoryChart charts account_id />
         </section>
     }

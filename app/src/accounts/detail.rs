@@ -84,7 +84,7 @@ fn RevealNumber(account_id: i64) -> impl IntoView {
         {move || match (finish.value().get(), challenge()) {
             (Some(Ok(number)), _) => view! {
                 <p class="full-number" role="status">
-                    {t!(i18n, accounts.full_number)} " " <strong>{number}</strong>
+                    {tr!(i18n, accounts.full_number)} " " <strong>{number}</strong>
                 </p>
             }
             .into_any(),
@@ -101,7 +101,7 @@ fn RevealNumber(account_id: i64) -> impl IntoView {
                     <crate::auth::CodeField id="reveal-code" code masked_phone=c.masked_phone.clone() />
                     <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_text)}</p>
                     <button type="submit" class="button primary" disabled=move || finish.pending().get()>
-                        {t!(i18n, accounts.reveal_confirm)}
+                        {tr!(i18n, accounts.reveal_confirm)}
                     </button>
                 </form>
             }
@@ -110,7 +110,7 @@ fn RevealNumber(account_id: i64) -> impl IntoView {
                 <p>
                     <button type="button" class="button" disabled=move || start.pending().get()
                         on:click=move |_| { start.dispatch(super::StartRevealNumber { account_id }); }>
-                        {t!(i18n, accounts.reveal)}
+                        {tr!(i18n, accounts.reveal)}
                     </button>
                 </p>
                 <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_text)}</p>
@@ -181,17 +181,17 @@ fn KindDetails(account: AccountSummary) -> impl IntoView {
                     }}
                 </dl>
                 <details class="schedule">
-                    <summary id="schedule-summary">{t!(i18n, accounts.schedule_title)}</summary>
+                    <summary id="schedule-summary">{tr!(i18n, accounts.schedule_title)}</summary>
                     <div class="table-scroll" role="region" aria-labelledby="schedule-summary" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, accounts.col_number)}</th>
-                                    <th scope="col">{t!(i18n, accounts.due_date)}</th>
-                                    <th scope="col" class="num">{t!(i18n, accounts.col_payment)}</th>
-                                    <th scope="col" class="num">{t!(i18n, accounts.col_principal)}</th>
-                                    <th scope="col" class="num">{t!(i18n, accounts.col_interest)}</th>
-                                    <th scope="col" class="num">{t!(i18n, accounts.col_remaining)}</th>
+                                    <th scope="col">{tr!(i18n, accounts.col_number)}</th>
+                                    <th scope="col">{tr!(i18n, accounts.due_date)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, accounts.col_payment)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, accounts.col_principal)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, accounts.col_interest)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, accounts.col_remaining)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -232,7 +232,7 @@ fn TxItem(tx: TxRow, currency: Currency, account_id: i64) -> impl IntoView {
                 <span class="tx-description">{tx.description.clone()}</span>
                 {(!tx.counterparty.is_empty()).then(|| view! { <span class="tx-counterparty">{tx.counterparty.clone()}</span> })}
                 <span class="tx-category">{move || category_name(&tx.category, i18n.get_locale())}</span>
-                <a class="tx-report" href=report>{t!(i18n, report.link)}</a>
+                <a class="tx-report" href=report>{tr!(i18n, report.link)}</a>
             </span>
             <span class="tx-amounts">
                 <span class=format!("amount {direction}")>{move || format_signed_money(Money::new(tx.amount_minor, currency), i18n.get_locale())}</span>
@@ -260,7 +260,7 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
     };
     view! {
         <form class="filters" method="get" action=format!("/accounts/{account_id}") aria-labelledby="filter-heading">
-            <h2 id="filter-heading">{t!(i18n, accounts.filter_title)}</h2>
+            <h2 id="filter-heading">{tr!(i18n, accounts.filter_title)}</h2>
             {(!problems.is_empty()).then(|| {
                 let problems = problems.clone();
                 view! {
@@ -273,7 +273,7 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
             })}
             <div class="filter-grid">
                 <div class="field">
-                    <label for="f-period">{t!(i18n, accounts.period)}</label>
+                    <label for="f-period">{tr!(i18n, accounts.period)}</label>
                     <select id="f-period" name="period" aria-describedby=error_ids(&[FilterProblem::BadPeriod])>
                         {PERIODS
                             .iter()
@@ -286,45 +286,45 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-from">{t!(i18n, accounts.from)}</label>
+                    <label for="f-from">{tr!(i18n, accounts.from)}</label>
                     <input id="f-from" type="date" name="from" value=value(&query.from)
                         aria-invalid=has(FilterProblem::BadFrom).to_string()
                         aria-describedby=error_ids(&[FilterProblem::BadFrom, FilterProblem::Reversed, FilterProblem::TooLong]) />
                 </div>
                 <div class="field">
-                    <label for="f-to">{t!(i18n, accounts.to)}</label>
+                    <label for="f-to">{tr!(i18n, accounts.to)}</label>
                     <input id="f-to" type="date" name="to" value=value(&query.to)
                         aria-invalid=has(FilterProblem::BadTo).to_string()
                         aria-describedby=error_ids(&[FilterProblem::BadTo, FilterProblem::Reversed]) />
                 </div>
                 <div class="field">
-                    <label for="f-dir">{t!(i18n, accounts.direction)}</label>
+                    <label for="f-dir">{tr!(i18n, accounts.direction)}</label>
                     <select id="f-dir" name="dir">
-                        <option value="" selected=query.dir.is_none()>{t!(i18n, accounts.dir_all)}</option>
-                        <option value="in" selected=query.dir.as_deref() == Some("in")>{t!(i18n, accounts.dir_in)}</option>
-                        <option value="out" selected=query.dir.as_deref() == Some("out")>{t!(i18n, accounts.dir_out)}</option>
+                        <option value="" selected=query.dir.is_none()>{tr!(i18n, accounts.dir_all)}</option>
+                        <option value="in" selected=query.dir.as_deref() == Some("in")>{tr!(i18n, accounts.dir_in)}</option>
+                        <option value="out" selected=query.dir.as_deref() == Some("out")>{tr!(i18n, accounts.dir_out)}</option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-min">{t!(i18n, accounts.min_amount)}</label>
+                    <label for="f-min">{tr!(i18n, accounts.min_amount)}</label>
                     <input id="f-min" type="text" inputmode="decimal" name="min" value=value(&query.min)
                         aria-invalid=has(FilterProblem::BadMin).to_string()
                         aria-describedby=error_ids(&[FilterProblem::BadMin, FilterProblem::AmountsReversed]) />
                 </div>
                 <div class="field">
-                    <label for="f-max">{t!(i18n, accounts.max_amount)}</label>
+                    <label for="f-max">{tr!(i18n, accounts.max_amount)}</label>
                     <input id="f-max" type="text" inputmode="decimal" name="max" value=value(&query.max)
                         aria-invalid=has(FilterProblem::BadMax).to_string()
                         aria-describedby=error_ids(&[FilterProblem::BadMax]) />
                 </div>
                 <div class="field">
-                    <label for="f-q">{t!(i18n, accounts.search)}</label>
+                    <label for="f-q">{tr!(i18n, accounts.search)}</label>
                     <input id="f-q" type="search" name="q" value=value(&query.q) />
                 </div>
                 <div class="field">
-                    <label for="f-category">{t!(i18n, accounts.category)}</label>
+                    <label for="f-category">{tr!(i18n, accounts.category)}</label>
                     <select id="f-category" name="category">
-                        <option value="" selected=query.category.is_none()>{t!(i18n, accounts.category_all)}</option>
+                        <option value="" selected=query.category.is_none()>{tr!(i18n, accounts.category_all)}</option>
                         {CATEGORIES
                             .iter()
                             .map(|c| {
@@ -335,10 +335,10 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
                     </select>
                 </div>
             </div>
-            <p class="hint">{t!(i18n, accounts.custom_hint)}</p>
+            <p class="hint">{tr!(i18n, accounts.custom_hint)}</p>
             <p class="filter-actions">
-                <button type="submit" class="button primary">{t!(i18n, accounts.apply)}</button>
-                <a class="button" href=format!("/accounts/{account_id}")>{t!(i18n, accounts.reset)}</a>
+                <button type="submit" class="button primary">{tr!(i18n, accounts.apply)}</button>
+                <a class="button" href=format!("/accounts/{account_id}")>{tr!(i18n, accounts.reset)}</a>
             </p>
         </form>
     }
@@ -387,7 +387,7 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
     };
     view! {
         <Show when=move || rows.with(Vec::is_empty)>
-            <p class="empty">{t!(i18n, accounts.history_empty)}</p>
+            <p class="empty">{tr!(i18n, accounts.history_empty)}</p>
         </Show>
         <ol class="tx-list" aria-labelledby="history-heading" tabindex="-1" node_ref=list>
             <For each=move || rows.get() key=|tx| tx.id let:tx>
@@ -405,7 +405,7 @@ fn History(account_id: i64, currency: Currency, query: FilterQuery, first: Histo
         {move || {
             let load_more = load_more.clone();
             href().map(|href| view! {
-                <p><a class="button" href=href on:click=load_more>{t!(i18n, accounts.load_more)}</a></p>
+                <p><a class="button" href=href on:click=load_more>{tr!(i18n, accounts.load_more)}</a></p>
             })
         }}
     }
@@ -431,14 +431,14 @@ pub fn AccountPage() -> impl IntoView {
     };
     let after = move || query_map.with(|q| q.get("after"));
     // Blocking, so an account that is not the customer's answers with a real 404 status.
-    let account = Resource::new_blocking(account_id, |id| async move {
+    let account = crate::resource::blocking(account_id, |id| async move {
         match id {
             Some(id) => account(id).await,
             None => Err(AppError::NotFound),
         }
     });
     // Blocking too: without WASM, streamed-in content would never be shown.
-    let history = Resource::new_blocking(
+    let history = crate::resource::blocking(
         move || (account_id(), filter_query(), after()),
         |(id, filter, after)| async move {
             let Some(id) = id else { return Err(AppError::NotFound) };
@@ -449,7 +449,7 @@ pub fn AccountPage() -> impl IntoView {
         },
     );
 
-    let charts = Resource::new_blocking(
+    let charts = crate::resource::blocking(
         move || (account_id(), query_map.with(|q| q.get("month"))),
         |(id, month)| async move {
             match id {
@@ -459,7 +459,7 @@ pub fn AccountPage() -> impl IntoView {
         },
     );
     // The form under the figures shows the saved alerts as the server sends the page.
-    let alerts = Resource::new_blocking(account_id, |id| async move {
+    let alerts = crate::resource::blocking(account_id, |id| async move {
         match id {
             Some(id) => crate::messages::account_alerts(id).await,
             None => Err(AppError::NotFound),
@@ -467,7 +467,7 @@ pub fn AccountPage() -> impl IntoView {
     });
 
     view! {
-        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let first_page = history.await;
                 let charts = charts.await.ok();
@@ -484,7 +484,7 @@ pub fn AccountPage() -> impl IntoView {
                         view! {
                             <PageTitle text=title.clone() />
                             <section class="page">
-                                <p><a href="/accounts">{t!(i18n, accounts.back)}</a></p>
+                                <p><a href="/accounts">{tr!(i18n, accounts.back)}</a></p>
                                 <h1>{title}</h1>
                                 <p class="account-number">
                                     {a.masked_number.clone()} " · " {move || kind_name(a.kind, i18n.get_locale())} " · " {a.currency.code().to_owned()}
@@ -508,34 +508,34 @@ pub fn AccountPage() -> impl IntoView {
                                 .map(|charts| view! { <super::charts::AccountCharts charts account_id=id /> })}
                             <section class="page">
                                 <FilterForm account_id=id query=query.clone() problems=problems.clone() />
-                                <h2 id="history-heading">{t!(i18n, accounts.history_title)}</h2>
+                                <h2 id="history-heading">{tr!(i18n, accounts.history_title)}</h2>
                                 {
                                     let q = query.to_query();
                                     let sep = if q.is_empty() { "" } else { "?" };
                                     view! {
                                         <p>
                                             <a class="button" rel="external" download="" href=format!("/accounts/{id}/export.csv{sep}{q}")>
-                                                {t!(i18n, export.link)}
+                                                {tr!(i18n, export.link)}
                                             </a>
                                             " "
-                                            <a class="button" href=format!("/accounts/{id}/statement")>{t!(i18n, statement.link)}</a>
+                                            <a class="button" href=format!("/accounts/{id}/statement")>{tr!(i18n, statement.link)}</a>
                                         </p>
                                     }
                                 }
                                 {match first_page {
                                     Ok(first) => view! { <History account_id=id currency query first /> }.into_any(),
                                     Err(AppError::Invalid { field, .. }) if field == "cursor" => view! {
-                                        <p class="error-box" role="alert">{t!(i18n, accounts.bad_cursor)}</p>
+                                        <p class="error-box" role="alert">{tr!(i18n, accounts.bad_cursor)}</p>
                                     }
                                     .into_any(),
-                                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                                    Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                                 }}
                             </section>
                         }
                         .into_any()
                     }
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
-                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
             })}
         </Transition>

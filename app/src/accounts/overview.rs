@@ -81,7 +81,7 @@ fn Totals(totals: Vec<CurrencyTotals>, as_of: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="totals" aria-labelledby="totals-heading">
-            <h2 id="totals-heading">{t!(i18n, accounts.totals_title)}</h2>
+            <h2 id="totals-heading">{tr!(i18n, accounts.totals_title)}</h2>
             <ul class="totals-list">
                 {totals
                     .into_iter()
@@ -91,9 +91,9 @@ fn Totals(totals: Vec<CurrencyTotals>, as_of: i64) -> impl IntoView {
                             <li>
                                 <h3>{t.currency.code().to_owned()}</h3>
                                 <dl class="figures">
-                                    <div><dt>{t!(i18n, accounts.assets)}</dt><dd>{move || m(t.assets_minor)}</dd></div>
-                                    <div><dt>{t!(i18n, accounts.liabilities)}</dt><dd>{move || m(t.liabilities_minor)}</dd></div>
-                                    <div class="net"><dt>{t!(i18n, accounts.net_worth)}</dt><dd>{move || m(t.net_minor)}</dd></div>
+                                    <div><dt>{tr!(i18n, accounts.assets)}</dt><dd>{move || m(t.assets_minor)}</dd></div>
+                                    <div><dt>{tr!(i18n, accounts.liabilities)}</dt><dd>{move || m(t.liabilities_minor)}</dd></div>
+                                    <div class="net"><dt>{tr!(i18n, accounts.net_worth)}</dt><dd>{move || m(t.net_minor)}</dd></div>
                                 </dl>
                             </li>
                         }
@@ -141,26 +141,26 @@ pub fn AccountCard(account: AccountSummary) -> impl IntoView {
 pub fn AccountsPage() -> impl IntoView {
     let i18n = use_i18n();
     // Blocking: the page is whole in the first response, with or without WASM.
-    let overview = Resource::new_blocking(|| (), |_| accounts_overview());
-    let risk = Resource::new_blocking(|| (), |_| crate::wealth::my_standing());
+    let overview = crate::resource::blocking(|| (), |_| accounts_overview());
+    let risk = crate::resource::blocking(|| (), |_| crate::wealth::my_standing());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.accounts).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, nav.accounts)}</h1>
-            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            <h1>{tr!(i18n, nav.accounts)}</h1>
+            <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let risk = risk.await.ok();
                     match overview.await {
-                        Ok(o) if o.accounts.is_empty() => view! { <p>{t!(i18n, accounts.none)}</p> }.into_any(),
+                        Ok(o) if o.accounts.is_empty() => view! { <p>{tr!(i18n, accounts.none)}</p> }.into_any(),
                         Ok(o) => {
                             let upcoming = o.upcoming.clone();
                             view! {
                                 <Totals totals=o.totals.clone() as_of=o.as_of />
                                 {risk.map(|(standing, today)| view! { <crate::wealth::products::LevelNote standing today /> })}
                                 <section aria-labelledby="upcoming-heading">
-                                    <h2 id="upcoming-heading">{t!(i18n, accounts.upcoming_title)}</h2>
+                                    <h2 id="upcoming-heading">{tr!(i18n, accounts.upcoming_title)}</h2>
                                     {if upcoming.is_empty() {
-                                        view! { <p>{t!(i18n, accounts.upcoming_none)}</p> }.into_any()
+                                        view! { <p>{tr!(i18n, accounts.upcoming_none)}</p> }.into_any()
                                     } else {
                                         view! {
                                             <ul class="upcoming">
@@ -197,7 +197,7 @@ pub fn AccountsPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -152,8 +152,8 @@ fn Receipt(receipt: ReportReceipt, account_id: i64) -> impl IntoView {
             </p>
         </div>
         <p class="actions">
-            <a class="button primary" href=format!("/complaints/{}", receipt.complaint_id)>{t!(i18n, report.follow)}</a>
-            <a class="button" href=format!("/accounts/{account_id}")>{t!(i18n, report.back)}</a>
+            <a class="button primary" href=format!("/complaints/{}", receipt.complaint_id)>{tr!(i18n, report.follow)}</a>
+            <a class="button" href=format!("/accounts/{account_id}")>{tr!(i18n, report.back)}</a>
         </p>
     }
 }
@@ -164,19 +164,19 @@ pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
     let ids = move || params.with(|p| Some((p.get("id")?.parse::<i64>().ok()?, p.get("tx")?.parse::<i64>().ok()?)));
-    let subject = Resource::new_blocking(ids, |ids| async move {
+    let subject = crate::resource::blocking(ids, |ids| async move {
         match ids {
             Some((account, tx)) => transaction_to_report(account, tx).await,
             None => Err(AppError::NotFound),
         }
     });
     view! {
-        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match (subject.await, ids()) {
                     (Ok(subject), Some((account_id, tx_id))) => view! { <ReportForm subject account_id tx_id /> }.into_any(),
                     (Err(AppError::NotFound), _) | (_, None) => view! { <crate::layout::NotFound /> }.into_any(),
-                    (Err(_), _) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    (Err(_), _) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -222,23 +222,23 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, report.title).to_string()) />
         <section class="page narrow">
-            <p><a href=format!("/accounts/{account_id}")>{t!(i18n, report.back)}</a></p>
-            <h1>{t!(i18n, report.title)}</h1>
+            <p><a href=format!("/accounts/{account_id}")>{tr!(i18n, report.back)}</a></p>
+            <h1>{tr!(i18n, report.title)}</h1>
             <dl class="figures">
-                <div><dt>{t!(i18n, report.account)}</dt><dd>{subject.account_name.clone()}</dd></div>
-                <div><dt>{t!(i18n, report.when)}</dt><dd>{move || format_datetime(tx.booked_at, i18n.get_locale())}</dd></div>
-                <div><dt>{t!(i18n, report.what)}</dt><dd>{subject.tx.description.clone()} " " {subject.tx.counterparty.clone()}</dd></div>
-                <div><dt>{t!(i18n, report.amount)}</dt><dd>{move || format_signed_money(Money::new(subject.tx.amount_minor, currency), i18n.get_locale())}</dd></div>
+                <div><dt>{tr!(i18n, report.account)}</dt><dd>{subject.account_name.clone()}</dd></div>
+                <div><dt>{tr!(i18n, report.when)}</dt><dd>{move || format_datetime(tx.booked_at, i18n.get_locale())}</dd></div>
+                <div><dt>{tr!(i18n, report.what)}</dt><dd>{subject.tx.description.clone()} " " {subject.tx.counterparty.clone()}</dd></div>
+                <div><dt>{tr!(i18n, report.amount)}</dt><dd>{move || format_signed_money(Money::new(subject.tx.amount_minor, currency), i18n.get_locale())}</dd></div>
             </dl>
             {move || match receipt() {
                 Some(receipt) => view! { <Receipt receipt account_id /> }.into_any(),
                 None => view! {
-                    <p class="lead">{t!(i18n, report.lead)}</p>
+                    <p class="lead">{tr!(i18n, report.lead)}</p>
                     <form class="form" method="post" action=post_to novalidate=live on:submit=on_submit>
                         <input type="hidden" name="account_id" value=account_id />
                         <input type="hidden" name="transaction_id" value=tx_id />
                         <fieldset aria-describedby=move || has(ReportProblem::MissingReason).then_some("reason-error")>
-                            <legend>{t!(i18n, report.reason)}</legend>
+                            <legend>{tr!(i18n, report.reason)}</legend>
                             {REASONS
                                 .iter()
                                 .map(|r| {
@@ -260,12 +260,12 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
                                 })
                                 .collect_view()}
                             <Show when=move || has(ReportProblem::MissingReason)>
-                                <p class="error" id="reason-error">{t!(i18n, report.reason_required)}</p>
+                                <p class="error" id="reason-error">{tr!(i18n, report.reason_required)}</p>
                             </Show>
                         </fieldset>
                         <div class="field">
-                            <label for="details">{t!(i18n, report.details)}</label>
-                            <p class="hint" id="details-hint">{t!(i18n, report.details_hint)}</p>
+                            <label for="details">{tr!(i18n, report.details)}</label>
+                            <p class="hint" id="details-hint">{tr!(i18n, report.details_hint)}</p>
                             <textarea
                                 id="details"
                                 name="details"
@@ -301,7 +301,7 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
                             {move || send.value().get().and_then(Result::err).map(|_| t_string!(i18n, error.generic))}
                         </p>
                         <button type="submit" class="button primary" disabled=move || send.pending().get()>
-                            {t!(i18n, report.submit)}
+                            {tr!(i18n, report.submit)}
                         </button>
                     </form>
                 }

@@ -135,7 +135,7 @@ pub fn StatementPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let account_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let month = move || query.with(|q| q.get("month"));
-    let statement = Resource::new_blocking(
+    let statement = crate::resource::blocking(
         move || (account_id(), month()),
         |(id, month)| async move {
             match id {
@@ -145,7 +145,7 @@ pub fn StatementPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match (statement.await, account_id()) {
                     (Ok(s), Some(id)) => view! { <StatementView s account_id=id /> }.into_any(),
@@ -155,7 +155,7 @@ pub fn StatementPage() -> impl IntoView {
                         view! {
                             <PageTitle text=Signal::derive(move || t_string!(i18n, statement.title).to_string()) />
                             <section class="page narrow">
-                                <h1>{t!(i18n, statement.title)}</h1>
+                                <h1>{tr!(i18n, statement.title)}</h1>
                                 <p class="error-box" role="alert">
                                     {move || if too_many {
                                         td_string!(i18n.get_locale(), statement.too_many, max = MAX_STATEMENT_ROWS).to_string()
@@ -163,12 +163,12 @@ pub fn StatementPage() -> impl IntoView {
                                         td_string!(i18n.get_locale(), statement.bad_month, n = STATEMENT_MONTHS).to_string()
                                     }}
                                 </p>
-                                <p><a class="button" href=format!("/accounts/{id}/statement")>{t!(i18n, statement.latest)}</a></p>
+                                <p><a class="button" href=format!("/accounts/{id}/statement")>{tr!(i18n, statement.latest)}</a></p>
                             </section>
                         }
                         .into_any()
                     }
-                    (Err(_), _) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    (Err(_), _) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -191,9 +191,9 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(title) />
         <section class="page no-print">
-            <p><a href=format!("/accounts/{account_id}")>{t!(i18n, statement.back)}</a></p>
+            <p><a href=format!("/accounts/{account_id}")>{tr!(i18n, statement.back)}</a></p>
             <form class="month-pick" method="get" action=format!("/accounts/{account_id}/statement")>
-                <label for="statement-month">{t!(i18n, statement.month)}</label>
+                <label for="statement-month">{tr!(i18n, statement.month)}</label>
                 <select id="statement-month" name="month">
                     {months
                         .into_iter()
@@ -204,33 +204,33 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <button type="submit" class="button">{t!(i18n, statement.show)}</button>
+                <button type="submit" class="button">{tr!(i18n, statement.show)}</button>
                 <button type="button" class="button primary" hidden=move || !hydrated.get()
                     on:click=move |_| { let _ = window().print(); }>
-                    {t!(i18n, statement.print)}
+                    {tr!(i18n, statement.print)}
                 </button>
             </form>
-            <p class="hint">{t!(i18n, statement.print_hint)}</p>
+            <p class="hint">{tr!(i18n, statement.print_hint)}</p>
         </section>
         <article class="page statement" aria-labelledby="statement-title">
             <header class="statement-head">
-                <p class="statement-bank">{t!(i18n, bank_name)}</p>
+                <p class="statement-bank">{tr!(i18n, bank_name)}</p>
                 <h1 id="statement-title">{move || format!("{} · {}", t_string!(i18n, statement.title), month_name(month, locale()))}</h1>
             </header>
             <dl class="statement-facts">
-                <div><dt>{t!(i18n, statement.customer)}</dt><dd>{s.customer_name.clone()}</dd></div>
-                <div><dt>{t!(i18n, statement.account)}</dt><dd>{s.account.product_name.clone()} " " {s.account.masked_number.clone()}</dd></div>
-                <div><dt>{t!(i18n, statement.currency)}</dt><dd>{currency.code().to_owned()}</dd></div>
-                <div><dt>{t!(i18n, statement.period)}</dt><dd>{move || format!("{} – {}", format_date(from, locale()), format_date(to, locale()))}</dd></div>
+                <div><dt>{tr!(i18n, statement.customer)}</dt><dd>{s.customer_name.clone()}</dd></div>
+                <div><dt>{tr!(i18n, statement.account)}</dt><dd>{s.account.product_name.clone()} " " {s.account.masked_number.clone()}</dd></div>
+                <div><dt>{tr!(i18n, statement.currency)}</dt><dd>{currency.code().to_owned()}</dd></div>
+                <div><dt>{tr!(i18n, statement.period)}</dt><dd>{move || format!("{} – {}", format_date(from, locale()), format_date(to, locale()))}</dd></div>
             </dl>
             <dl class="figures statement-totals">
-                <div><dt>{t!(i18n, statement.opening)}</dt><dd>{move || money(totals.opening_minor)}</dd></div>
-                <div><dt>{t!(i18n, statement.money_in)}</dt><dd>{move || money(totals.money_in_minor)}</dd></div>
-                <div><dt>{t!(i18n, statement.money_out)}</dt><dd>{move || money(totals.money_out_minor)}</dd></div>
-                <div><dt>{t!(i18n, statement.closing)}</dt><dd>{move || money(totals.closing_minor)}</dd></div>
+                <div><dt>{tr!(i18n, statement.opening)}</dt><dd>{move || money(totals.opening_minor)}</dd></div>
+                <div><dt>{tr!(i18n, statement.money_in)}</dt><dd>{move || money(totals.money_in_minor)}</dd></div>
+                <div><dt>{tr!(i18n, statement.money_out)}</dt><dd>{move || money(totals.money_out_minor)}</dd></div>
+                <div><dt>{tr!(i18n, statement.closing)}</dt><dd>{move || money(totals.closing_minor)}</dd></div>
             </dl>
             {if s.rows.is_empty() {
-                view! { <p class="empty">{t!(i18n, statement.no_transactions)}</p> }.into_any()
+                view! { <p class="empty">{tr!(i18n, statement.no_transactions)}</p> }.into_any()
             } else {
                 let rows = s.rows.clone();
                 view! {
@@ -240,11 +240,11 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
                             <caption id="statement-caption">{move || td_string!(locale(), statement.caption, n = totals.count).to_string()}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, statement.col_date)}</th>
-                                    <th scope="col">{t!(i18n, statement.col_description)}</th>
-                                    <th scope="col" class="num">{t!(i18n, statement.col_in)}</th>
-                                    <th scope="col" class="num">{t!(i18n, statement.col_out)}</th>
-                                    <th scope="col" class="num">{t!(i18n, statement.col_balance)}</th>
+                                    <th scope="col">{tr!(i18n, statement.col_date)}</th>
+                                    <th scope="col">{tr!(i18n, statement.col_description)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, statement.col_in)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, statement.col_out)}</th>
+                                    <th scope="col" class="num">{tr!(i18n, statement.col_balance)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -270,7 +270,7 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
                             </tbody>
                             <tfoot>
                                 <tr>
-                                    <th scope="row" colspan="2">{t!(i18n, statement.totals)}</th>
+                                    <th scope="row" colspan="2">{tr!(i18n, statement.totals)}</th>
                                     <td class="num">{move || money(totals.money_in_minor)}</td>
                                     <td class="num">{move || money(totals.money_out_minor)}</td>
                                     <td class="num">{move || money(totals.closing_minor)}</td>

@@ -379,7 +379,7 @@ pub fn BranchDayPage() -> impl IntoView {
     let mark = ServerAction::<MarkVisit>::new();
     let close = ServerAction::<CloseSlots>::new();
     crate::announce::announce_success(mark.value(), |l| td_string!(l, announce.done).to_string());
-    let day = Resource::new_blocking(
+    let day = crate::resource::blocking(
         move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get() + close.version().get()),
         |((day, branch), _)| load_branch_day(day, branch),
     );
@@ -393,9 +393,9 @@ pub fn BranchDayPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, branch.title).to_string()) />
         <section class="page">
-            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
-            <h1>{t!(i18n, branch.title)}</h1>
-            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
+            <h1>{tr!(i18n, branch.title)}</h1>
+            <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match day.await {
                         Ok(d) => {
@@ -403,34 +403,34 @@ pub fn BranchDayPage() -> impl IntoView {
                             let (code, name) = (d.code.clone(), d.name.clone());
                             view! {
                                 <form class="month-pick" method="get" action="/staff/appointments">
-                                    <label for="branch-pick">{t!(i18n, branch.branch)}</label>
+                                    <label for="branch-pick">{tr!(i18n, branch.branch)}</label>
                                     <select id="branch-pick" name="branch">
                                         {d.branches.iter().map(|(c, n)| {
                                             let n = n.clone();
                                             view! { <option value=c.clone() selected=*c == code>{move || n.get(locale()).to_owned()}</option> }
                                         }).collect_view()}
                                     </select>
-                                    <label for="day-pick">{t!(i18n, branch.day)}</label>
+                                    <label for="day-pick">{tr!(i18n, branch.day)}</label>
                                     <input id="day-pick" type="date" name="day" value=d.day.to_string() />
-                                    <button type="submit" class="button">{t!(i18n, branch.show)}</button>
+                                    <button type="submit" class="button">{tr!(i18n, branch.show)}</button>
                                 </form>
                                 <h2 id="visits-heading">
                                     {move || format!("{} · {}", name.get(locale()), format_date(d.day, locale()))}
                                 </h2>
                                 <p role="alert" class="error-box">{mark_error}</p>
                                 {if d.visits.is_empty() {
-                                    view! { <p class="empty">{t!(i18n, branch.none)}</p> }.into_any()
+                                    view! { <p class="empty">{tr!(i18n, branch.none)}</p> }.into_any()
                                 } else {
                                     view! {
                                         <div class="table-scroll" role="region" aria-labelledby="visits-heading" tabindex="0">
                                             <table aria-labelledby="visits-heading">
                                                 <thead>
                                                     <tr>
-                                                        <th scope="col">{t!(i18n, branch.col_time)}</th>
-                                                        <th scope="col">{t!(i18n, branch.col_customer)}</th>
-                                                        <th scope="col">{t!(i18n, branch.col_service)}</th>
-                                                        <th scope="col">{t!(i18n, branch.col_status)}</th>
-                                                        <th scope="col">{t!(i18n, branch.col_action)}</th>
+                                                        <th scope="col">{tr!(i18n, branch.col_time)}</th>
+                                                        <th scope="col">{tr!(i18n, branch.col_customer)}</th>
+                                                        <th scope="col">{tr!(i18n, branch.col_service)}</th>
+                                                        <th scope="col">{tr!(i18n, branch.col_status)}</th>
+                                                        <th scope="col">{tr!(i18n, branch.col_action)}</th>
                                                     </tr>
                                                 </thead>
                                                 <tbody>
@@ -443,7 +443,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                 <td>{super::rules::to_local(v.starts_at, offset).format("%H:%M").to_string()}</td>
                                                                 <td>
                                                                     {who.clone()}
-                                                                    {v.vip.then(|| view! { " " <span class="badge">{t!(i18n, branch.vip)}</span> })}
+                                                                    {v.vip.then(|| view! { " " <span class="badge">{tr!(i18n, branch.vip)}</span> })}
                                                                     <br /><span class="hint">{v.reference.clone()}</span>
                                                                     {v.booked_by_agent.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent /> })}
                                                                 </td>
@@ -455,7 +455,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                         view! {
                                                                             <button type="button" class="button primary" aria-label=label
                                                                                 on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "checked_in".into() }); }>
-                                                                                {t!(i18n, branch.check_in)}
+                                                                                {tr!(i18n, branch.check_in)}
                                                                             </button>
                                                                         }
                                                                     })}
@@ -464,7 +464,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                         view! {
                                                                             <button type="button" class="button" aria-label=label
                                                                                 on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "no_show".into() }); }>
-                                                                                {t!(i18n, branch.no_show)}
+                                                                                {tr!(i18n, branch.no_show)}
                                                                             </button>
                                                                         }
                                                                     })}
@@ -482,7 +482,7 @@ pub fn BranchDayPage() -> impl IntoView {
                                 {(!d.closed.is_empty()).then(|| {
                                     let hm = move |t: i64| super::rules::to_local(t, offset).format("%H:%M").to_string();
                                     view! {
-                                        <h3 id="closed-heading">{t!(i18n, branch.closed_ranges)}</h3>
+                                        <h3 id="closed-heading">{tr!(i18n, branch.closed_ranges)}</h3>
                                         <ul aria-labelledby="closed-heading">
                                             {d.closed.iter().map(|(from, to, reason)| view! {
                                                 <li>{format!("{}–{} · {}", hm(*from), hm(*to), reason)}</li>
@@ -493,9 +493,9 @@ pub fn BranchDayPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, branch.bad_day)}</p> }.into_any(),
-                        Err(AppError::Forbidden) => view! { <p class="error-box" role="alert">{t!(i18n, branch.not_yours)}</p> }.into_any(),
-                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.bad_day)}</p> }.into_any(),
+                        Err(AppError::Forbidden) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.not_yours)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -537,26 +537,26 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
         _ => problem.get().then(|| t_string!(i18n, branch.bad_range).to_string()),
     };
     view! {
-        <h2>{t!(i18n, branch.close_title)}</h2>
-        <p class="hint">{t!(i18n, branch.close_lead)}</p>
+        <h2>{tr!(i18n, branch.close_title)}</h2>
+        <p class="hint">{tr!(i18n, branch.close_lead)}</p>
         <form class="form close-form" method="post" novalidate on:submit=on_submit>
             <div class="filter-grid">
                 <div class="field">
-                    <label for="close-from">{t!(i18n, branch.close_from)}</label>
+                    <label for="close-from">{tr!(i18n, branch.close_from)}</label>
                     <input id="close-from" type="time" name="from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="close-to">{t!(i18n, branch.close_to)}</label>
+                    <label for="close-to">{tr!(i18n, branch.close_to)}</label>
                     <input id="close-to" type="time" name="to" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="close-reason">{t!(i18n, branch.close_reason)}</label>
+                    <label for="close-reason">{tr!(i18n, branch.close_reason)}</label>
                     <input id="close-reason" type="text" name="reason" maxlength=200 prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </div>
             </div>
             <p role="status" class="status">{done}</p>
             <p role="alert" class="error-box">{failed}</p>
-            <p><button type="submit" class="button" disabled=move || !live.get() || close.pending().get()>{t!(i18n, branch.close_submit)}</button></p>
+            <p><button type="submit" class="button" disabled=move || !live.get() || close.pending().get()>{tr!(i18n, branch.close_submit)}</button></p>
         </form>
     }
 }
@@ -566,14 +566,14 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
 pub fn WeekReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
-    let report = Resource::new_blocking(move || query.with(|q| q.get("week")), load_week_report);
+    let report = crate::resource::blocking(move || query.with(|q| q.get("week")), load_week_report);
     let locale = move || i18n.get_locale();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, branch.report_title).to_string()) />
         <section class="page">
-            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
-            <h1>{t!(i18n, branch.report_title)}</h1>
-            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
+            <h1>{tr!(i18n, branch.report_title)}</h1>
+            <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match report.await {
                         Ok(r) => {
@@ -582,20 +582,20 @@ pub fn WeekReportPage() -> impl IntoView {
                             let next = (monday + chrono::Duration::days(7)).to_string();
                             view! {
                                 <p class="filter-actions">
-                                    <a class="button" href=format!("/staff/reports?week={prev}")>{t!(i18n, branch.prev_week)}</a>
-                                    <a class="button" href=format!("/staff/reports?week={next}")>{t!(i18n, branch.next_week)}</a>
+                                    <a class="button" href=format!("/staff/reports?week={prev}")>{tr!(i18n, branch.prev_week)}</a>
+                                    <a class="button" href=format!("/staff/reports?week={next}")>{tr!(i18n, branch.next_week)}</a>
                                 </p>
                                 <div class="table-scroll" role="region" aria-labelledby="week-caption" tabindex="0">
                                     <table>
                                         <caption id="week-caption">{move || td_string!(locale(), branch.week_caption, from = format_date(monday, locale()), to = format_date(monday + chrono::Duration::days(6), locale())).to_string()}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col">{t!(i18n, branch.branch)}</th>
-                                                <th scope="col" class="num">{t!(i18n, branch.col_booked)}</th>
-                                                <th scope="col" class="num">{t!(i18n, appointments.status_checked_in)}</th>
-                                                <th scope="col" class="num">{t!(i18n, appointments.status_no_show)}</th>
-                                                <th scope="col" class="num">{t!(i18n, appointments.status_cancelled)}</th>
-                                                <th scope="col" class="num">{t!(i18n, appointments.status_moved)}</th>
+                                                <th scope="col">{tr!(i18n, branch.branch)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, branch.col_booked)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, appointments.status_checked_in)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, appointments.status_no_show)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, appointments.status_cancelled)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, appointments.status_moved)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -618,8 +618,8 @@ pub fn WeekReportPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, branch.bad_day)}</p> }.into_any(),
-                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.bad_day)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -54,24 +54,24 @@ fn reason_name(reason: &str, locale: Locale) -> String {
 #[component]
 pub fn AppointmentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new_blocking(|| (), |_| super::my_appointments());
+    let list = crate::resource::blocking(|| (), |_| super::my_appointments());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.appointments).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, nav.appointments)}</h1>
-            <p class="lead">{t!(i18n, appointments.lead)}</p>
-            <p><a class="button primary" href="/appointments/book">{t!(i18n, appointments.book)}</a></p>
+            <h1>{tr!(i18n, nav.appointments)}</h1>
+            <p class="lead">{tr!(i18n, appointments.lead)}</p>
+            <p><a class="button primary" href="/appointments/book">{tr!(i18n, appointments.book)}</a></p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(all) if all.is_empty() => view! { <p class="empty">{t!(i18n, appointments.none)}</p> }.into_any(),
+                        Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, appointments.none)}</p> }.into_any(),
                         Ok(all) => {
                             let (upcoming, past): (Vec<_>, Vec<_>) =
                                 all.into_iter().partition(|a| a.status == AppointmentStatus::Booked);
                             view! {
-                                <h2 id="upcoming-heading">{t!(i18n, appointments.upcoming)}</h2>
+                                <h2 id="upcoming-heading">{tr!(i18n, appointments.upcoming)}</h2>
                                 {if upcoming.is_empty() {
-                                    view! { <p class="empty">{t!(i18n, appointments.no_upcoming)}</p> }.into_any()
+                                    view! { <p class="empty">{tr!(i18n, appointments.no_upcoming)}</p> }.into_any()
                                 } else {
                                     view! {
                                         <ul class="cards" aria-labelledby="upcoming-heading">
@@ -81,7 +81,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     .into_any()
                                 }}
                                 {(!past.is_empty()).then(|| view! {
-                                    <h2 id="past-heading">{t!(i18n, appointments.past)}</h2>
+                                    <h2 id="past-heading">{tr!(i18n, appointments.past)}</h2>
                                     <ul class="cards" aria-labelledby="past-heading">
                                         {past.into_iter().map(|a| view! { <AppointmentCard a /> }).collect_view()}
                                     </ul>
@@ -176,12 +176,12 @@ pub fn BookPage() -> impl IntoView {
         })
     };
     let step =
-        Resource::new_blocking(chosen, |c| super::load_booking_step(c.service, c.branch, c.day, c.search, c.moving));
+        crate::resource::blocking(chosen, |c| super::load_booking_step(c.service, c.branch, c.day, c.search, c.moving));
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, appointments.book_title).to_string()) />
         <section class="page narrow booking">
-            <p><a href="/appointments">{t!(i18n, appointments.back)}</a></p>
-            <h1>{t!(i18n, appointments.book_title)}</h1>
+            <p><a href="/appointments">{tr!(i18n, appointments.back)}</a></p>
+            <h1>{tr!(i18n, appointments.book_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match step.await {
@@ -248,8 +248,8 @@ fn Steps(step: BookingStep, chosen: Chosen) -> impl IntoView {
                     let href = Chosen { service: None, branch: None, day: None, at: None, ..c.clone() }.href();
                     view! {
                         <div>
-                            <dt>{t!(i18n, appointments.step_service)}</dt>
-                            <dd>{move || s.name.get(locale()).to_owned()} " " <a href=href>{t!(i18n, appointments.change)}</a></dd>
+                            <dt>{tr!(i18n, appointments.step_service)}</dt>
+                            <dd>{move || s.name.get(locale()).to_owned()} " " <a href=href>{tr!(i18n, appointments.change)}</a></dd>
                         </div>
                     }
                 })}
@@ -257,8 +257,8 @@ fn Steps(step: BookingStep, chosen: Chosen) -> impl IntoView {
                     let href = Chosen { branch: None, day: None, at: None, ..c.clone() }.href();
                     view! {
                         <div>
-                            <dt>{t!(i18n, appointments.step_branch)}</dt>
-                            <dd>{move || b.name.get(locale()).to_owned()} " " <a href=href>{t!(i18n, appointments.change)}</a></dd>
+                            <dt>{tr!(i18n, appointments.step_branch)}</dt>
+                            <dd>{move || b.name.get(locale()).to_owned()} " " <a href=href>{tr!(i18n, appointments.change)}</a></dd>
                         </div>
                     }
                 })}
@@ -266,8 +266,8 @@ fn Steps(step: BookingStep, chosen: Chosen) -> impl IntoView {
                     let href = Chosen { day: None, at: None, ..c.clone() }.href();
                     view! {
                         <div>
-                            <dt>{t!(i18n, appointments.step_day)}</dt>
-                            <dd>{move || format_date(d, locale())} " " <a href=href>{t!(i18n, appointments.change)}</a></dd>
+                            <dt>{tr!(i18n, appointments.step_day)}</dt>
+                            <dd>{move || format_date(d, locale())} " " <a href=href>{tr!(i18n, appointments.change)}</a></dd>
                         </div>
                     }
                 })}
@@ -297,7 +297,7 @@ fn ServiceStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
         <form method="get" action="/appointments/book" class="form">
             {carried(&chosen, &[])}
             <fieldset>
-                <legend>{t!(i18n, appointments.choose_service)}</legend>
+                <legend>{tr!(i18n, appointments.choose_service)}</legend>
                 {step
                     .services
                     .into_iter()
@@ -324,7 +324,7 @@ fn ServiceStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
-            <p><button type="submit" class="button primary">{t!(i18n, appointments.next)}</button></p>
+            <p><button type="submit" class="button primary">{tr!(i18n, appointments.next)}</button></p>
         </form>
     }
 }
@@ -348,20 +348,20 @@ fn BranchStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     view! {
         <form method="get" action="/appointments/book" class="search-form" role="search">
             {carried(&chosen, &["service"])}
-            <label for="branch-search">{t!(i18n, appointments.search_label)}</label>
+            <label for="branch-search">{tr!(i18n, appointments.search_label)}</label>
             <div class="search-row">
                 <input id="branch-search" type="search" name="q" value=search />
-                <button type="submit" class="button">{t!(i18n, appointments.search)}</button>
+                <button type="submit" class="button">{tr!(i18n, appointments.search)}</button>
             </div>
         </form>
         {if empty {
-            view! { <p class="empty" role="status">{t!(i18n, appointments.no_branches)}</p> }.into_any()
+            view! { <p class="empty" role="status">{tr!(i18n, appointments.no_branches)}</p> }.into_any()
         } else {
             view! {
                 <form method="get" action="/appointments/book" class="form">
                     {carried(&chosen, &["service"])}
                     <fieldset>
-                        <legend>{t!(i18n, appointments.choose_branch)}</legend>
+                        <legend>{tr!(i18n, appointments.choose_branch)}</legend>
                         {step
                             .branches
                             .into_iter()
@@ -409,7 +409,7 @@ fn BranchStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                             })
                             .collect_view()}
                     </fieldset>
-                    <p><button type="submit" class="button primary">{t!(i18n, appointments.next)}</button></p>
+                    <p><button type="submit" class="button primary">{tr!(i18n, appointments.next)}</button></p>
                 </form>
             }
             .into_any()
@@ -426,7 +426,7 @@ fn DayStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
         <form method="get" action="/appointments/book" class="form">
             {carried(&chosen, &["service", "branch"])}
             <fieldset>
-                <legend>{t!(i18n, appointments.choose_day)}</legend>
+                <legend>{tr!(i18n, appointments.choose_day)}</legend>
                 {step
                     .days
                     .into_iter()
@@ -456,7 +456,7 @@ fn DayStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
-            <p><button type="submit" class="button primary" disabled=first_open.is_none()>{t!(i18n, appointments.next)}</button></p>
+            <p><button type="submit" class="button primary" disabled=first_open.is_none()>{tr!(i18n, appointments.next)}</button></p>
         </form>
     }
 }
@@ -468,14 +468,14 @@ fn TimeStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let offset = step.branch.as_ref().map_or(8 * 3600, |b| b.offset_secs);
     let first_free = step.slots.iter().position(|s| s.places > 0);
     if step.slots.is_empty() {
-        return view! { <p class="empty" role="status">{t!(i18n, appointments.no_times)}</p> }.into_any();
+        return view! { <p class="empty" role="status">{tr!(i18n, appointments.no_times)}</p> }.into_any();
     }
     view! {
         <form method="get" action="/appointments/book" class="form">
             {carried(&chosen, &["service", "branch", "day"])}
             <fieldset>
-                <legend>{t!(i18n, appointments.choose_time)}</legend>
-                <p class="hint">{t!(i18n, appointments.time_hint)}</p>
+                <legend>{tr!(i18n, appointments.choose_time)}</legend>
+                <p class="hint">{tr!(i18n, appointments.time_hint)}</p>
                 <div class="slot-grid">
                     {step
                         .slots
@@ -502,7 +502,7 @@ fn TimeStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                         .collect_view()}
                 </div>
             </fieldset>
-            <p><button type="submit" class="button primary" disabled=first_free.is_none()>{t!(i18n, appointments.next)}</button></p>
+            <p><button type="submit" class="button primary" disabled=first_free.is_none()>{tr!(i18n, appointments.next)}</button></p>
         </form>
     }
     .into_any()
@@ -545,9 +545,9 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                 let c = chosen_for_links.clone();
                 view! {
                     <div class="error-box" role="alert">
-                        <p>{t!(i18n, appointments.taken)}</p>
+                        <p>{tr!(i18n, appointments.taken)}</p>
                         {(!next_free.is_empty()).then(|| view! {
-                            <p>{t!(i18n, appointments.next_free)}</p>
+                            <p>{tr!(i18n, appointments.next_free)}</p>
                             <ul>
                                 {next_free.into_iter().map(|t| {
                                     let href = Chosen {
@@ -574,28 +574,28 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
                 };
                 view! { <p class="error-box" role="alert">{text}</p> }.into_any()
             }
-            _ => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+            _ => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
         })
     };
     let (name, docs, bname, address) =
         (service.name.clone(), service.documents.clone(), branch.name.clone(), branch.address.clone());
     view! {
-        <h2>{t!(i18n, appointments.review_title)}</h2>
-        {(!offered).then(|| view! { <p class="error-box" role="alert">{t!(i18n, appointments.not_offered)}</p> })}
+        <h2>{tr!(i18n, appointments.review_title)}</h2>
+        {(!offered).then(|| view! { <p class="error-box" role="alert">{tr!(i18n, appointments.not_offered)}</p> })}
         <dl class="figures review">
-            <div><dt>{t!(i18n, appointments.step_service)}</dt><dd>{move || name.get(locale()).to_owned()}</dd></div>
-            <div><dt>{t!(i18n, appointments.step_branch)}</dt><dd>{move || bname.get(locale()).to_owned()}</dd></div>
-            <div><dt>{t!(i18n, appointments.address)}</dt><dd>{move || address.get(locale()).to_owned()}</dd></div>
+            <div><dt>{tr!(i18n, appointments.step_service)}</dt><dd>{move || name.get(locale()).to_owned()}</dd></div>
+            <div><dt>{tr!(i18n, appointments.step_branch)}</dt><dd>{move || bname.get(locale()).to_owned()}</dd></div>
+            <div><dt>{tr!(i18n, appointments.address)}</dt><dd>{move || address.get(locale()).to_owned()}</dd></div>
             <div>
-                <dt>{t!(i18n, appointments.step_time)}</dt>
+                <dt>{tr!(i18n, appointments.step_time)}</dt>
                 <dd>{move || format!("{} ({})", format_datetime(at, locale()), td_string!(locale(), appointments.service_minutes, n = service.duration_minutes))}</dd>
             </div>
-            <div><dt>{t!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
+            <div><dt>{tr!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
         </dl>
         <form class="form" method="post" novalidate on:submit=confirm>
             {moving.map(|_| view! {
                 <div class="field">
-                    <label for="move-reason">{t!(i18n, appointments.reason_label)}</label>
+                    <label for="move-reason">{tr!(i18n, appointments.reason_label)}</label>
                     <select id="move-reason" name="reason" on:change=move |ev| reason.set(event_target_value(&ev))>
                         {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
                     </select>
@@ -622,7 +622,7 @@ pub fn AppointmentPage() -> impl IntoView {
     let cancel = ServerAction::<super::CancelAppointment>::new();
     let rate = ServerAction::<super::rating::RateVisit>::new();
     crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.visit_cancelled).to_string());
-    let appointment = Resource::new_blocking(
+    let appointment = crate::resource::blocking(
         move || (id(), cancel.version().get(), rate.version().get()),
         |(id, _, _)| async move {
             match id {
@@ -690,27 +690,27 @@ fn AppointmentView(
     view! {
         <PageTitle text=title />
         <section class="page narrow appointment">
-            <p><a href="/appointments">{t!(i18n, appointments.back)}</a></p>
+            <p><a href="/appointments">{tr!(i18n, appointments.back)}</a></p>
             {(just_booked && status == AppointmentStatus::Booked).then(|| view! {
-                <p class="notice" role="status">{t!(i18n, appointments.booked_notice)}</p>
+                <p class="notice" role="status">{tr!(i18n, appointments.booked_notice)}</p>
             })}
             <h1>{title}</h1>
             <p><span class="badge">{move || status_name(status, locale())}</span></p>
             <div class="reference-block">
                 <p class="reference">
-                    {t!(i18n, appointments.reference_label)} " " <strong>{reference.clone()}</strong>
+                    {tr!(i18n, appointments.reference_label)} " " <strong>{reference.clone()}</strong>
                 </p>
                 <figure class="qr">
                     <div class="qr-code" role="img" aria-label=move || td_string!(locale(), appointments.qr_label, reference = reference.clone()).to_string() inner_html=a.qr_svg.clone()></div>
-                    <figcaption>{t!(i18n, appointments.qr_caption)}</figcaption>
+                    <figcaption>{tr!(i18n, appointments.qr_caption)}</figcaption>
                 </figure>
             </div>
             <dl class="figures">
-                <div><dt>{t!(i18n, appointments.step_time)}</dt><dd>{move || format!("{} – {}", format_datetime(a.starts_at, locale()), clock(a.ends_at, branch.offset_secs))}</dd></div>
-                <div><dt>{t!(i18n, appointments.step_branch)}</dt><dd>{move || bname.get(locale()).to_owned()}</dd></div>
-                <div><dt>{t!(i18n, appointments.address)}</dt><dd>{move || address.get(locale()).to_owned()}</dd></div>
-                <div><dt>{t!(i18n, appointments.phone)}</dt><dd>{phone.clone()}</dd></div>
-                <div><dt>{t!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
+                <div><dt>{tr!(i18n, appointments.step_time)}</dt><dd>{move || format!("{} – {}", format_datetime(a.starts_at, locale()), clock(a.ends_at, branch.offset_secs))}</dd></div>
+                <div><dt>{tr!(i18n, appointments.step_branch)}</dt><dd>{move || bname.get(locale()).to_owned()}</dd></div>
+                <div><dt>{tr!(i18n, appointments.address)}</dt><dd>{move || address.get(locale()).to_owned()}</dd></div>
+                <div><dt>{tr!(i18n, appointments.phone)}</dt><dd>{phone.clone()}</dd></div>
+                <div><dt>{tr!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
             </dl>
             {a.change_reason.clone().filter(|_| status != AppointmentStatus::Booked).map(|r| view! {
                 <p>{move || td_string!(locale(), appointments.changed_because, reason = reason_name(&r, locale())).to_string()}</p>
@@ -719,28 +719,28 @@ fn AppointmentView(
             {a.changed_by_agent.clone().map(|agent| view! { <crate::delegation::pages::OnBehalf agent changed=true /> })}
             {(status == AppointmentStatus::Booked).then(|| view! {
                 <p class="actions">
-                    <a class="button" rel="external" download="" href=format!("/appointments/{id}/visit.ics")>{t!(i18n, appointments.calendar)}</a>
+                    <a class="button" rel="external" download="" href=format!("/appointments/{id}/visit.ics")>{tr!(i18n, appointments.calendar)}</a>
                 </p>
             })}
             {if a.changeable {
                 view! {
-                    <h2>{t!(i18n, appointments.change_title)}</h2>
-                    <p><a class="button" href=move_href.clone()>{t!(i18n, appointments.move_link)}</a></p>
+                    <h2>{tr!(i18n, appointments.change_title)}</h2>
+                    <p><a class="button" href=move_href.clone()>{tr!(i18n, appointments.move_link)}</a></p>
                     <form class="form" method="post" novalidate on:submit=on_cancel>
                         <div class="field">
-                            <label for="cancel-reason">{t!(i18n, appointments.reason_label)}</label>
+                            <label for="cancel-reason">{tr!(i18n, appointments.reason_label)}</label>
                             <select id="cancel-reason" name="reason" aria-invalid=move || missing_reason.get().to_string()
                                 aria-describedby=move || missing_reason.get().then_some("cancel-reason-error")
                                 on:change=move |ev| reason.set(event_target_value(&ev))>
-                                <option value="">{t!(i18n, appointments.reason_choose)}</option>
+                                <option value="">{tr!(i18n, appointments.reason_choose)}</option>
                                 {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
                             </select>
                             <Show when=move || missing_reason.get()>
-                                <p class="error" id="cancel-reason-error">{t!(i18n, appointments.reason_required)}</p>
+                                <p class="error" id="cancel-reason-error">{tr!(i18n, appointments.reason_required)}</p>
                             </Show>
                         </div>
                         <p role="alert" class="error-box">{cancel_error}</p>
-                        <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{t!(i18n, appointments.cancel)}</button></p>
+                        <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{tr!(i18n, appointments.cancel)}</button></p>
                     </form>
                 }
                 .into_any()

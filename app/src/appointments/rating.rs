@@ -261,7 +261,7 @@ pub fn VisitRatingSection(appointment: Appointment, rate: ServerAction<RateVisit
     };
     view! {
         <section id="rate" class="visit-rating" aria-labelledby="rate-heading">
-            <h2 id="rate-heading">{t!(i18n, rating.title)}</h2>
+            <h2 id="rate-heading">{tr!(i18n, rating.title)}</h2>
             {content}
         </section>
     }
@@ -274,17 +274,17 @@ fn RatingGiven(id: i64, given: VisitRating, just_rated: bool) -> impl IntoView {
     let (waiting, attitude, handling) = (given.waiting, given.attitude, given.handling);
     let comment = given.comment.clone();
     view! {
-        {just_rated.then(|| view! { <p class="notice" role="status">{t!(i18n, rating.thanks)}</p> })}
+        {just_rated.then(|| view! { <p class="notice" role="status">{tr!(i18n, rating.thanks)}</p> })}
         <dl class="figures">
-            <div><dt>{t!(i18n, rating.waiting)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = waiting).to_string()}</dd></div>
-            <div><dt>{t!(i18n, rating.attitude)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = attitude).to_string()}</dd></div>
-            <div><dt>{t!(i18n, rating.handling)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = handling).to_string()}</dd></div>
-            {(!comment.is_empty()).then(|| view! { <div><dt>{t!(i18n, rating.comment)}</dt><dd class="prose">{comment.clone()}</dd></div> })}
+            <div><dt>{tr!(i18n, rating.waiting)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = waiting).to_string()}</dd></div>
+            <div><dt>{tr!(i18n, rating.attitude)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = attitude).to_string()}</dd></div>
+            <div><dt>{tr!(i18n, rating.handling)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = handling).to_string()}</dd></div>
+            {(!comment.is_empty()).then(|| view! { <div><dt>{tr!(i18n, rating.comment)}</dt><dd class="prose">{comment.clone()}</dd></div> })}
         </dl>
         {low.then(|| view! {
             <div class="notice">
-                <p>{t!(i18n, rating.low_offer)}</p>
-                <p><a class="button primary" href=format!("/complaints/new?visit={id}")>{t!(i18n, rating.to_complaint)}</a></p>
+                <p>{tr!(i18n, rating.low_offer)}</p>
+                <p><a class="button primary" href=format!("/complaints/new?visit={id}")>{tr!(i18n, rating.to_complaint)}</a></p>
             </div>
         })}
     }
@@ -327,7 +327,7 @@ fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
     };
     let comment_error = error_for(RatingProblem::CommentTooLong);
     view! {
-        <p class="notice">{t!(i18n, rating.ask)}</p>
+        <p class="notice">{tr!(i18n, rating.ask)}</p>
         <form class="form" method="post" novalidate on:submit=on_submit>
             <Stars
                 name="waiting"
@@ -348,7 +348,7 @@ fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
                 error=error_for(RatingProblem::MissingHandling)
             />
             <div class="field">
-                <label for="rating-comment">{t!(i18n, rating.comment_optional)}</label>
+                <label for="rating-comment">{tr!(i18n, rating.comment_optional)}</label>
                 <textarea
                     id="rating-comment"
                     name="comment"
@@ -364,7 +364,7 @@ fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
             <p role="alert" class="error-box">{refusal}</p>
             <p>
                 <button type="submit" class="button primary" disabled=move || !live.get() || rate.pending().get()>
-                    {t!(i18n, rating.send)}
+                    {tr!(i18n, rating.send)}
                 </button>
             </p>
         </form>

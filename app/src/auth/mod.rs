@@ -482,13 +482,13 @@ pub(crate) mod server {
 /// (a redirect to sign-in is a real HTTP redirect).
 #[derive(Clone, Copy)]
 pub struct SessionContext {
-    pub viewer: Resource<Result<Option<Viewer>, crate::error::AppError>>,
+    pub viewer: crate::resource::Resource<Result<Option<Viewer>, crate::error::AppError>>,
     pub version: RwSignal<u32>,
 }
 
 pub fn provide_session() {
     let version = RwSignal::new(0u32);
-    let viewer = Resource::new_blocking(move || version.get(), |_| current_viewer());
+    let viewer = crate::resource::blocking(move || version.get(), |_| current_viewer());
     provide_context(SessionContext { viewer, version });
 }
 
@@ -582,9 +582,9 @@ fn NotForYou(role: Role) -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, forbidden.title).to_string()) />
         <section class="page narrow">
-            <h1>{t!(i18n, forbidden.title)}</h1>
+            <h1>{tr!(i18n, forbidden.title)}</h1>
             <p>{move || if role.is_staff() { t_string!(i18n, forbidden.staff) } else { t_string!(i18n, forbidden.customer) }}</p>
-            <p><a class="button" href=home_of(role)>{t!(i18n, forbidden.home)}</a></p>
+            <p><a class="button" href=home_of(role)>{tr!(i18n, forbidden.home)}</a></p>
         </section>
     }
 }
@@ -683,7 +683,7 @@ pub fn IdleWatch() -> impl IntoView {
         <Show when=move || left.with(Option::is_some)>
             <div class="dialog-backdrop">
                 <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body">
-                    <h2 id="idle-title">{t!(i18n, idle.title)}</h2>
+                    <h2 id="idle-title">{tr!(i18n, idle.title)}</h2>
                     // Not a live region: it changes every second. The dialog is announced once,
                     // with this text, when the focus moves to its button.
                     <p id="idle-body">
@@ -697,7 +697,7 @@ pub fn IdleWatch() -> impl IntoView {
                             stay.dispatch(KeepAlive {});
                         }
                     >
-                        {t!(i18n, idle.stay)}
+                        {tr!(i18n, idle.stay)}
                     </button>
                 </div>
             </div>
@@ -798,7 +798,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
     let start_error = move || started.get().and_then(Result::err);
     let finish_error = move || finished.get().and_then(Result::err);
     let text = move |error: crate::error::AppError| sign_in_error_text(&error, i18n.get_locale());
-    let progress = Resource::new(|| (), move |_| sign_in_progress(door));
+    let progress = crate::resource::streamed(|| (), move |_| sign_in_progress(door));
     let start_url = if staff {
         <StartStaffSignIn as leptos::server_fn::ServerFn>::url()
     } else {
@@ -847,7 +847,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
                     autofocus=!missing_login && (missing_password || refusal.is_some())
                 />
                 <p role="alert" class="error-box">{refusal}</p>
-                <button type="submit" class="button primary">{t!(i18n, sign_in.submit)}</button>
+                <button type="submit" class="button primary">{tr!(i18n, sign_in.submit)}</button>
             </form>
         }
     };
@@ -859,15 +859,15 @@ pub fn SignInPage(door: Door) -> impl IntoView {
         let next = query.with_untracked(|q| q.get("next"));
         view! {
             <form class="form" method="post" action=finish_url novalidate>
-                <h2>{t!(i18n, sign_in.code_title)}</h2>
+                <h2>{tr!(i18n, sign_in.code_title)}</h2>
                 <input type="hidden" name="challenge_id" value=challenge.id />
                 {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <CodeField id="code" code masked_phone=challenge.masked_phone />
                 <p role="alert" class="error-box">{finish_error().map(text)}</p>
-                <button type="submit" class="button primary">{t!(i18n, sign_in.code_submit)}</button>
+                <button type="submit" class="button primary">{tr!(i18n, sign_in.code_submit)}</button>
             </form>
             <form class="form" method="post" action=restart_url>
-                <button type="submit" class="button">{t!(i18n, sign_in.start_over)}</button>
+                <button type="submit" class="button">{tr!(i18n, sign_in.start_over)}</button>
             </form>
         }
     };
@@ -878,7 +878,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
         <section class="page narrow">
             <h1>{title}</h1>
             <Show when=move || query.with(|q| q.get("reason").as_deref() == Some("idle"))>
-                <p class="notice" role="status">{t!(i18n, sign_in.idle_signed_out)}</p>
+                <p class="notice" role="status">{tr!(i18n, sign_in.idle_signed_out)}</p>
             </Show>
             <p class="lead">{move || if staff { t_string!(i18n, sign_in.staff_lead) } else { t_string!(i18n, sign_in.lead) }}</p>
             <Suspense fallback=|| ()>
@@ -892,11 +892,11 @@ pub fn SignInPage(door: Door) -> impl IntoView {
             </Suspense>
             <ul class="links">
                 {if staff {
-                    view! { <li><a href="/sign-in">{t!(i18n, sign_in.customer_link)}</a></li> }.into_any()
+                    view! { <li><a href="/sign-in">{tr!(i18n, sign_in.customer_link)}</a></li> }.into_any()
                 } else {
                     view! {
-                        <li><a href="/forgot-password">{t!(i18n, sign_in.forgot_link)}</a></li>
-                        <li><a href="/staff">{t!(i18n, sign_in.staff_link)}</a></li>
+                        <li><a href="/forgot-password">{tr!(i18n, sign_in.forgot_link)}</a></li>
+                        <li><a href="/staff">{tr!(i18n, sign_in.staff_link)}</a></li>
                     }
                     .into_any()
                 }}

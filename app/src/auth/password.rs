@@ -227,18 +227,18 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, password.change_title).to_string()) />
         <section class="page narrow">
-            <h1>{t!(i18n, password.change_title)}</h1>
+            <h1>{tr!(i18n, password.change_title)}</h1>
             {move || {
                 if done() {
                     return view! {
-                        <p class="notice">{t!(i18n, password.changed)}</p>
-                        <p><a class="button" href="/settings">{t!(i18n, password.back_to_settings)}</a></p>
+                        <p class="notice">{tr!(i18n, password.changed)}</p>
+                        <p><a class="button" href="/settings">{tr!(i18n, password.back_to_settings)}</a></p>
                     }
                     .into_any();
                 }
                 match challenge() {
                     None => view! {
-                        <p class="lead">{t!(i18n, password.change_lead)}</p>
+                        <p class="lead">{tr!(i18n, password.change_lead)}</p>
                         <form class="form" method="post" novalidate on:submit=on_start>
                             <TextField
                                 id="current-password"
@@ -251,7 +251,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                             />
                             <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_of)}</p>
                             <button type="submit" class="button primary" disabled=move || !live.get() || start.pending().get()>
-                                {t!(i18n, password.send_code)}
+                                {tr!(i18n, password.send_code)}
                             </button>
                         </form>
                     }
@@ -268,7 +268,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                             />
                             <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_of)}</p>
                             <button type="submit" class="button primary" disabled=move || finish.pending().get()>
-                                {t!(i18n, password.change_submit)}
+                                {tr!(i18n, password.change_submit)}
                             </button>
                         </form>
                     }
@@ -332,18 +332,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, password.reset_title).to_string()) />
         <section class="page narrow">
-            <h1>{t!(i18n, password.reset_title)}</h1>
+            <h1>{tr!(i18n, password.reset_title)}</h1>
             {move || {
                 if done() {
                     return view! {
-                        <p class="notice">{t!(i18n, password.reset_done)}</p>
-                        <p><a class="button primary" href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                        <p class="notice">{tr!(i18n, password.reset_done)}</p>
+                        <p><a class="button primary" href="/sign-in">{tr!(i18n, nav.sign_in)}</a></p>
                     }
                     .into_any();
                 }
                 match challenge() {
                     None => view! {
-                        <p class="lead">{t!(i18n, password.reset_lead)}</p>
+                        <p class="lead">{tr!(i18n, password.reset_lead)}</p>
                         <form class="form" method="post" novalidate on:submit=on_start>
                             <TextField
                                 id="login-id"
@@ -366,14 +366,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             />
                             <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_of)}</p>
                             <button type="submit" class="button primary" disabled=move || !live.get() || start.pending().get()>
-                                {t!(i18n, password.send_code)}
+                                {tr!(i18n, password.send_code)}
                             </button>
                         </form>
                     }
                     .into_any(),
                     Some(c) => view! {
                         <form class="form" method="post" novalidate on:submit=on_finish>
-                            <p class="notice">{t!(i18n, password.reset_code_note)}</p>
+                            <p class="notice">{tr!(i18n, password.reset_code_note)}</p>
                             <CodeField id="code" code masked_phone=c.masked_phone />
                             <NewPasswordFields
                                 password=new_password
@@ -384,9 +384,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             />
                             <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_of)}</p>
                             <button type="submit" class="button primary" disabled=move || finish.pending().get()>
-                                {t!(i18n, password.reset_submit)}
+                                {tr!(i18n, password.reset_submit)}
                             </button>
-                            <button type="button" class="button" on:click=start_over>{t!(i18n, sign_in.start_over)}</button>
+                            <button type="button" class="button" on:click=start_over>{tr!(i18n, sign_in.start_over)}</button>
                         </form>
                     }
                     .into_any(),

@@ -150,18 +150,18 @@ fn ComplaintCard(c: ComplaintSummary) -> impl IntoView {
 #[component]
 pub fn ComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new_blocking(|| (), |_| super::my_complaints());
+    let list = crate::resource::blocking(|| (), |_| super::my_complaints());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.complaints).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, nav.complaints)}</h1>
-            <p class="lead">{t!(i18n, complaints.lead)}</p>
-            <p><a class="button primary" href="/complaints/new">{t!(i18n, complaints.file)}</a></p>
-            <h2 id="mine-heading">{t!(i18n, complaints.mine)}</h2>
+            <h1>{tr!(i18n, nav.complaints)}</h1>
+            <p class="lead">{tr!(i18n, complaints.lead)}</p>
+            <p><a class="button primary" href="/complaints/new">{tr!(i18n, complaints.file)}</a></p>
+            <h2 id="mine-heading">{tr!(i18n, complaints.mine)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(all) if all.is_empty() => view! { <p class="empty">{t!(i18n, complaints.none)}</p> }.into_any(),
+                        Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, complaints.none)}</p> }.into_any(),
                         Ok(all) => view! {
                             <ul class="cards" aria-labelledby="mine-heading">
                                 {all.into_iter().map(|c| view! { <ComplaintCard c /> }).collect_view()}
@@ -172,7 +172,7 @@ pub fn ComplaintsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <p class="hint">{t!(i18n, complaints.rule)}</p>
+            <p class="hint">{tr!(i18n, complaints.rule)}</p>
         </section>
     }
 }
@@ -184,13 +184,13 @@ pub fn NewComplaintPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let from_visit = query.with_untracked(|q| q.get("visit").and_then(|v| v.parse::<i64>().ok()));
-    let accounts = Resource::new_blocking(|| (), |_| crate::accounts::accounts_overview());
-    let visits = Resource::new_blocking(|| (), |_| crate::appointments::my_appointments());
+    let accounts = crate::resource::blocking(|| (), |_| crate::accounts::accounts_overview());
+    let visits = crate::resource::blocking(|| (), |_| crate::appointments::my_appointments());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, complaints.new_title).to_string()) />
         <section class="page narrow">
-            <p><a href="/complaints">{t!(i18n, complaints.back)}</a></p>
-            <h1>{t!(i18n, complaints.new_title)}</h1>
+            <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
+            <h1>{tr!(i18n, complaints.new_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match (accounts.await, visits.await) {
@@ -353,7 +353,7 @@ fn FilingForm(
         accounts.with_value(|all| chosen.and_then(|id| all.iter().find(|(a, ..)| *a == id).map(|(.., c)| *c)))
     };
     // The chosen account's latest transactions, to pick one from (a new account, a new choice).
-    let transactions = Resource::new(move || account.get().parse::<i64>().ok(), recent_transactions);
+    let transactions = crate::resource::streamed(move || account.get().parse::<i64>().ok(), recent_transactions);
     let transaction_name = move || {
         let chosen: i64 = transaction.get().parse().ok()?;
         let rows = transactions.get()?.ok()?;
@@ -374,20 +374,20 @@ fn FilingForm(
         {move || match send.value().get() {
             Some(Ok(filed)) => view! { <FiledReceipt filed /> }.into_any(),
             _ if reviewing.get() => view! {
-                <h2 id="review-heading" tabindex="-1">{t!(i18n, complaints.review_title)}</h2>
+                <h2 id="review-heading" tabindex="-1">{tr!(i18n, complaints.review_title)}</h2>
                 <dl class="figures">
-                    <div><dt>{t!(i18n, complaints.kind)}</dt><dd>{move || kind_name(&kind.get(), i18n.get_locale())}</dd></div>
-                    <div><dt>{t!(i18n, complaints.category)}</dt><dd>{move || category_name(&category.get(), i18n.get_locale())}</dd></div>
-                    <div><dt>{t!(i18n, complaints.account)}</dt><dd>{move || account_name().unwrap_or_else(|| t_string!(i18n, complaints.no_account).to_string())}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.kind)}</dt><dd>{move || kind_name(&kind.get(), i18n.get_locale())}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.category)}</dt><dd>{move || category_name(&category.get(), i18n.get_locale())}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.account)}</dt><dd>{move || account_name().unwrap_or_else(|| t_string!(i18n, complaints.no_account).to_string())}</dd></div>
                     {move || transaction_name().map(|name| view! {
-                        <div><dt>{t!(i18n, complaints.transaction)}</dt><dd>{name}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.transaction)}</dt><dd>{name}</dd></div>
                     })}
-                    <div><dt>{t!(i18n, complaints.visit)}</dt><dd>{move || visit_name().unwrap_or_else(|| t_string!(i18n, complaints.no_visit).to_string())}</dd></div>
-                    <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
-                    <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
-                    <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact.get(), i18n.get_locale())}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.visit)}</dt><dd>{move || visit_name().unwrap_or_else(|| t_string!(i18n, complaints.no_visit).to_string())}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.what)}</dt><dd class="prose">{move || what.get()}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.wanted)}</dt><dd class="prose">{move || wanted.get()}</dd></div>
+                    <div><dt>{tr!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact.get(), i18n.get_locale())}</dd></div>
                     <div>
-                        <dt>{t!(i18n, complaints.files)}</dt>
+                        <dt>{tr!(i18n, complaints.files)}</dt>
                         <dd>
                             {move || {
                                 let locale = i18n.get_locale();
@@ -406,16 +406,16 @@ fn FilingForm(
                     {move || send.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}
                 </p>
                 <div class="actions">
-                    <button type="button" class="button" on:click=move |_| reviewing.set(false)>{t!(i18n, complaints.edit)}</button>
+                    <button type="button" class="button" on:click=move |_| reviewing.set(false)>{tr!(i18n, complaints.edit)}</button>
                     <button type="button" class="button primary" on:click=on_send disabled=move || send.pending().get()>
-                        {t!(i18n, complaints.send)}
+                        {tr!(i18n, complaints.send)}
                     </button>
                 </div>
             }
             .into_any(),
             _ => view! {
                 <form class="form" novalidate on:submit=on_review>
-                    {from_rating.then(|| view! { <p class="notice">{t!(i18n, complaints.from_rating)}</p> })}
+                    {from_rating.then(|| view! { <p class="notice">{tr!(i18n, complaints.from_rating)}</p> })}
                     <Choices
                         name="kind"
                         legend=Signal::derive(move || t_string!(i18n, complaints.kind).to_string())
@@ -425,7 +425,7 @@ fn FilingForm(
                         error=error_for(&[FilingProblem::MissingKind])
                     />
                     <div class="field">
-                        <label for="category">{t!(i18n, complaints.category)}</label>
+                        <label for="category">{tr!(i18n, complaints.category)}</label>
                         <select
                             id="category"
                             name="category"
@@ -434,7 +434,7 @@ fn FilingForm(
                             on:change=move |ev| category.set(event_target_value(&ev))
                             prop:value=category
                         >
-                            <option value="">{t!(i18n, complaints.choose)}</option>
+                            <option value="">{tr!(i18n, complaints.choose)}</option>
                             {rules::CATEGORIES
                                 .iter()
                                 .map(|c| view! { <option value=*c>{move || category_name(c, i18n.get_locale())}</option> })
@@ -443,7 +443,7 @@ fn FilingForm(
                         {move || category_error.get().map(|m| view! { <p class="error" id="category-error">{m}</p> })}
                     </div>
                     <div class="field">
-                        <label for="account">{t!(i18n, complaints.account)}</label>
+                        <label for="account">{tr!(i18n, complaints.account)}</label>
                         <select
                             id="account"
                             name="account"
@@ -453,7 +453,7 @@ fn FilingForm(
                             }
                             prop:value=account
                         >
-                            <option value="">{t!(i18n, complaints.no_account)}</option>
+                            <option value="">{tr!(i18n, complaints.no_account)}</option>
                             {accounts
                                 .get_value()
                                 .into_iter()
@@ -468,9 +468,9 @@ fn FilingForm(
                                     let rows = transactions.await.unwrap_or_default();
                                     let currency = currency();
                                     view! {
-                                        <label for="transaction">{t!(i18n, complaints.transaction_optional)}</label>
+                                        <label for="transaction">{tr!(i18n, complaints.transaction_optional)}</label>
                                         <select id="transaction" name="transaction" on:change=move |ev| transaction.set(event_target_value(&ev)) prop:value=transaction>
-                                            <option value="">{t!(i18n, complaints.no_transaction)}</option>
+                                            <option value="">{tr!(i18n, complaints.no_transaction)}</option>
                                             {currency.map(|currency| {
                                                 rows.iter()
                                                     .map(|tx| {
@@ -486,9 +486,9 @@ fn FilingForm(
                         </div>
                     </Show>
                     <div class="field">
-                        <label for="visit">{t!(i18n, complaints.visit)}</label>
+                        <label for="visit">{tr!(i18n, complaints.visit)}</label>
                         <select id="visit" name="visit" on:change=move |ev| visit.set(event_target_value(&ev)) prop:value=visit>
-                            <option value="">{t!(i18n, complaints.no_visit)}</option>
+                            <option value="">{tr!(i18n, complaints.no_visit)}</option>
                             {move || {
                                 let locale = i18n.get_locale();
                                 visits.with_value(|all| {
@@ -500,8 +500,8 @@ fn FilingForm(
                         </select>
                     </div>
                     <div class="field">
-                        <label for="what">{t!(i18n, complaints.what)}</label>
-                        <p class="hint" id="what-hint">{t!(i18n, complaints.what_hint)}</p>
+                        <label for="what">{tr!(i18n, complaints.what)}</label>
+                        <p class="hint" id="what-hint">{tr!(i18n, complaints.what_hint)}</p>
                         <textarea
                             id="what"
                             name="what"
@@ -520,7 +520,7 @@ fn FilingForm(
                         {move || what_error.get().map(|m| view! { <p class="error" id="what-error">{m}</p> })}
                     </div>
                     <div class="field">
-                        <label for="wanted">{t!(i18n, complaints.wanted)}</label>
+                        <label for="wanted">{tr!(i18n, complaints.wanted)}</label>
                         <textarea
                             id="wanted"
                             name="wanted"
@@ -542,7 +542,7 @@ fn FilingForm(
                         error=error_for(&[FilingProblem::MissingContact])
                     />
                     <button type="submit" class="button primary" disabled=move || !live.get()>
-                        {t!(i18n, complaints.review)}
+                        {tr!(i18n, complaints.review)}
                     </button>
                 </form>
             }
@@ -568,7 +568,7 @@ fn FiledReceipt(filed: Filed) -> impl IntoView {
                 }}
             </p>
         </div>
-        <p><a class="button primary" href=format!("/complaints/{}", filed.id)>{t!(i18n, complaints.view)}</a></p>
+        <p><a class="button primary" href=format!("/complaints/{}", filed.id)>{tr!(i18n, complaints.view)}</a></p>
     }
 }
 
@@ -577,7 +577,7 @@ fn FiledReceipt(filed: Filed) -> impl IntoView {
 pub fn ComplaintPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let detail = Resource::new_blocking(id, |id| async move {
+    let detail = crate::resource::blocking(id, |id| async move {
         match id {
             Some(id) => super::my_complaint(id).await,
             None => Err(AppError::NotFound),
@@ -638,10 +638,10 @@ pub(crate) fn Decisions(decisions: Vec<super::DecisionView>) -> impl IntoView {
                     <h2>{move || if review { t_string!(i18n, complaints.review_decision) } else { t_string!(i18n, complaints.decision) }}</h2>
                     <p>{move || td_string!(i18n.get_locale(), complaints.decided_on, date = format_date(on, i18n.get_locale())).to_string()}</p>
                     <dl class="figures">
-                        <div><dt>{t!(i18n, complaints.facts)}</dt><dd class="prose">{d.facts.clone()}</dd></div>
-                        <div><dt>{t!(i18n, complaints.grounds)}</dt><dd class="prose">{d.grounds.clone()}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.facts)}</dt><dd class="prose">{d.facts.clone()}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.grounds)}</dt><dd class="prose">{d.grounds.clone()}</dd></div>
                         {(!d.remedy.is_empty()).then(|| view! {
-                            <div><dt>{t!(i18n, complaints.remedy)}</dt><dd class="prose">{d.remedy.clone()}</dd></div>
+                            <div><dt>{tr!(i18n, complaints.remedy)}</dt><dd class="prose">{d.remedy.clone()}</dd></div>
                         })}
                     </dl>
                 </section>
@@ -659,7 +659,7 @@ pub(crate) fn Timeline(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h2 id="timeline-heading">{t!(i18n, complaints.timeline)}</h2>
+        <h2 id="timeline-heading">{tr!(i18n, complaints.timeline)}</h2>
         <ol class="timeline" aria-labelledby="timeline-heading">
             {entries
                 .into_iter()
@@ -794,7 +794,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     view! {
         <PageTitle text=title />
         <section class="page narrow">
-            <p><a href="/complaints">{t!(i18n, complaints.back)}</a></p>
+            <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
             <h1>{title}</h1>
             {move || {
                 let d = current.get();
@@ -812,41 +812,41 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                     <Decisions decisions=d.decisions.clone() />
                     {(!d.decisions.is_empty()).then(|| view! {
                         <div class="card options">
-                            <h2>{t!(i18n, complaints.options)}</h2>
+                            <h2>{tr!(i18n, complaints.options)}</h2>
                             <ul>
                                 {review_until.map(|until| view! {
                                     <li>{move || td_string!(i18n.get_locale(), complaints.option_review, date = format_date(until, i18n.get_locale())).to_string()}</li>
                                 })}
-                                <li>{t!(i18n, complaints.option_mediation)}</li>
-                                <li>{t!(i18n, complaints.option_regulator)}</li>
+                                <li>{tr!(i18n, complaints.option_mediation)}</li>
+                                <li>{tr!(i18n, complaints.option_regulator)}</li>
                             </ul>
                         </div>
                     })}
                     {rating.map(|r| view! {
                         <p class="rated">{move || td_string!(i18n.get_locale(), complaints.rated, n = r).to_string()}</p>
                     })}
-                    <h2>{t!(i18n, complaints.your_text)}</h2>
+                    <h2>{tr!(i18n, complaints.your_text)}</h2>
                     <dl class="figures">
-                        <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
                         {(!d.wanted.is_empty()).then(|| view! {
-                            <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
+                            <div><dt>{tr!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
                         })}
-                        <div><dt>{t!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
                         {d.earlier_reference.clone().map(|reference| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dt>{tr!(i18n, complaints.notice)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
                             </div>
                         })}
                         {d.filed_by_agent.clone().map(|agent| view! {
                             <div>
-                                <dt>{t!(i18n, assist.filed_by)}</dt>
+                                <dt>{tr!(i18n, assist.filed_by)}</dt>
                                 <dd><crate::delegation::pages::OnBehalf agent /></dd>
                             </div>
                         })}
                         {d.visit.clone().map(|(visit, reference)| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.visit_term)}</dt>
+                                <dt>{tr!(i18n, complaints.visit_term)}</dt>
                                 <dd><a href=format!("/appointments/{visit}")>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</a></dd>
                             </div>
                         })}
@@ -856,22 +856,22 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
             }}
             <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
             <Show when=move || may(super::Action::AcceptDecision)>
-                <h2>{t!(i18n, complaints.accept)}</h2>
-                <p class="hint">{t!(i18n, complaints.accept_note)}</p>
+                <h2>{tr!(i18n, complaints.accept)}</h2>
+                <p class="hint">{tr!(i18n, complaints.accept_note)}</p>
                 <button
                     type="button"
                     class="button primary"
                     disabled=move || !live.get() || pending()
                     on:click=move |_| { accept.dispatch(super::AcceptDecision { complaint_id }); }
                 >
-                    {t!(i18n, complaints.accept)}
+                    {tr!(i18n, complaints.accept)}
                 </button>
             </Show>
             <Show when=move || may(super::Action::RequestReview)>
                 <form class="form" novalidate on:submit=on_review>
-                    <h2>{t!(i18n, complaints.request_review)}</h2>
+                    <h2>{tr!(i18n, complaints.request_review)}</h2>
                     <div class="field">
-                        <label for="review-reason">{t!(i18n, complaints.review_reason)}</label>
+                        <label for="review-reason">{tr!(i18n, complaints.review_reason)}</label>
                         <textarea
                             id="review-reason"
                             rows="4"
@@ -882,17 +882,17 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             on:input=move |ev| reason.set(event_target_value(&ev))
                         ></textarea>
                         <Show when=move || no_reason.get()>
-                            <p class="error" id="review-reason-error">{t!(i18n, complaints.refused_missing_reason)}</p>
+                            <p class="error" id="review-reason-error">{tr!(i18n, complaints.refused_missing_reason)}</p>
                         </Show>
                     </div>
                     <button type="submit" class="button" disabled=move || !live.get() || pending()>
-                        {t!(i18n, complaints.request_review)}
+                        {tr!(i18n, complaints.request_review)}
                     </button>
                 </form>
             </Show>
             <Show when=move || may(super::Action::Rate)>
                 <form class="form" novalidate on:submit=on_rate>
-                    <h2>{t!(i18n, complaints.rate)}</h2>
+                    <h2>{tr!(i18n, complaints.rate)}</h2>
                     <Stars
                         name="stars"
                         legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
@@ -900,7 +900,7 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                         error=Signal::derive(move || no_stars.get().then(|| t_string!(i18n, complaints.rating_required).to_string()))
                     />
                     <div class="field">
-                        <label for="rate-comment">{t!(i18n, complaints.rate_comment)}</label>
+                        <label for="rate-comment">{tr!(i18n, complaints.rate_comment)}</label>
                         <textarea
                             id="rate-comment"
                             rows="3"
@@ -910,15 +910,15 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                         ></textarea>
                     </div>
                     <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
-                        {t!(i18n, complaints.rate_send)}
+                        {tr!(i18n, complaints.rate_send)}
                     </button>
                 </form>
             </Show>
             <Show when=move || may(super::Action::AddInformation)>
                 <form class="form" novalidate on:submit=on_add>
-                    <h2>{t!(i18n, complaints.add)}</h2>
+                    <h2>{tr!(i18n, complaints.add)}</h2>
                     <div class="field">
-                        <label for="add-text">{t!(i18n, complaints.add_label)}</label>
+                        <label for="add-text">{tr!(i18n, complaints.add_label)}</label>
                         <textarea
                             id="add-text"
                             name="text"
@@ -930,25 +930,25 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
                             on:input=move |ev| text.set(event_target_value(&ev))
                         ></textarea>
                         <Show when=move || empty.get()>
-                            <p class="error" id="add-text-error">{t!(i18n, complaints.text_required)}</p>
+                            <p class="error" id="add-text-error">{tr!(i18n, complaints.text_required)}</p>
                         </Show>
                     </div>
                     <FilePicker picked=add_files id="add-files" />
                     <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
-                        {t!(i18n, complaints.add_send)}
+                        {tr!(i18n, complaints.add_send)}
                     </button>
                 </form>
             </Show>
             <Show when=move || may(super::Action::Withdraw)>
-                <h2>{t!(i18n, complaints.withdraw)}</h2>
-                <p class="hint">{t!(i18n, complaints.withdraw_note)}</p>
+                <h2>{tr!(i18n, complaints.withdraw)}</h2>
+                <p class="hint">{tr!(i18n, complaints.withdraw_note)}</p>
                 <button
                     type="button"
                     class="button"
                     disabled=move || !live.get() || pending()
                     on:click=move |_| { withdraw.dispatch(super::WithdrawComplaint { complaint_id }); }
                 >
-                    {t!(i18n, complaints.withdraw)}
+                    {tr!(i18n, complaints.withdraw)}
                 </button>
             </Show>
         </section>

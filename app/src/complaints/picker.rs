@@ -150,8 +150,8 @@ pub fn FilePicker(picked: Picked, id: &'static str) -> impl IntoView {
     };
     view! {
         <div class="field files">
-            <label for=id>{t!(i18n, complaints.files_label)}</label>
-            <p class="hint" id=hint_id.clone()>{t!(i18n, complaints.files_hint)}</p>
+            <label for=id>{tr!(i18n, complaints.files_label)}</label>
+            <p class="hint" id=hint_id.clone()>{tr!(i18n, complaints.files_hint)}</p>
             <input
                 type="file"
                 id=id

@@ -390,7 +390,7 @@ fn ReceivedChart(categories: Vec<CategoryFigures>) -> impl IntoView {
                     })
                     .collect_view()}
             </svg>
-            <figcaption>{t!(i18n, complaint_report.chart_caption)}</figcaption>
+            <figcaption>{tr!(i18n, complaint_report.chart_caption)}</figcaption>
         </figure>
     }
 }
@@ -400,13 +400,13 @@ fn ReceivedChart(categories: Vec<CategoryFigures>) -> impl IntoView {
 pub fn ComplaintReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
-    let report = Resource::new_blocking(move || query.with(|q| q.get("week")), load_complaint_report);
+    let report = crate::resource::blocking(move || query.with(|q| q.get("week")), load_complaint_report);
     let locale = move || i18n.get_locale();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, complaint_report.title).to_string()) />
         <section class="page">
-            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
-            <h1>{t!(i18n, complaint_report.title)}</h1>
+            <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
+            <h1>{tr!(i18n, complaint_report.title)}</h1>
             <Transition fallback=crate::layout::loading>
                 {move || Suspend::new(async move {
                     match report.await {
@@ -423,16 +423,16 @@ pub fn ComplaintReportPage() -> impl IntoView {
                             let none_received = r.categories.iter().all(|c| c.received == 0);
                             view! {
                                 <p class="filter-actions">
-                                    <a class="button" href=format!("/staff/complaints/report?week={prev}")>{t!(i18n, branch.prev_week)}</a>
-                                    <a class="button" href=format!("/staff/complaints/report?week={next}")>{t!(i18n, branch.next_week)}</a>
+                                    <a class="button" href=format!("/staff/complaints/report?week={prev}")>{tr!(i18n, branch.prev_week)}</a>
+                                    <a class="button" href=format!("/staff/complaints/report?week={next}")>{tr!(i18n, branch.next_week)}</a>
                                     <a class="button" rel="external" download="" href=format!("/staff/complaints/report.csv?week={monday}")>
-                                        {t!(i18n, complaint_report.csv)}
+                                        {tr!(i18n, complaint_report.csv)}
                                     </a>
                                 </p>
-                                <p class="hint">{t!(i18n, complaint_report.lead)}</p>
-                                <h2 id="by-category">{t!(i18n, complaint_report.by_category)}</h2>
+                                <p class="hint">{tr!(i18n, complaint_report.lead)}</p>
+                                <h2 id="by-category">{tr!(i18n, complaint_report.by_category)}</h2>
                                 {if none_received {
-                                    view! { <p class="empty">{t!(i18n, complaint_report.none_received)}</p> }.into_any()
+                                    view! { <p class="empty">{tr!(i18n, complaint_report.none_received)}</p> }.into_any()
                                 } else {
                                     view! { <ReceivedChart categories=r.categories.clone() /> }.into_any()
                                 }}
@@ -442,15 +442,15 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                         <caption>{caption}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col">{t!(i18n, complaint_report.col_category)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_received)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_within_15)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_within_30)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_within_60)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_median)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_rating)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_overdue)}</th>
-                                                <th scope="col">{t!(i18n, complaint_report.col_oldest)}</th>
+                                                <th scope="col">{tr!(i18n, complaint_report.col_category)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_received)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_within_15)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_within_30)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_within_60)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_median)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_rating)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_overdue)}</th>
+                                                <th scope="col">{tr!(i18n, complaint_report.col_oldest)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -473,20 +473,20 @@ pub fn ComplaintReportPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <h2 id="by-branch">{t!(i18n, complaint_report.by_branch)}</h2>
+                                <h2 id="by-branch">{tr!(i18n, complaint_report.by_branch)}</h2>
                                 // Wider than a phone: the region scrolls, by keyboard too.
                                 <div class="table-scroll" role="region" aria-labelledby="by-branch" tabindex="0">
                                     <table>
                                         <caption>{caption2}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col">{t!(i18n, complaint_report.col_branch)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_branch_complaints)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_ratings)}</th>
-                                                <th scope="col" class="num">{t!(i18n, rating.waiting)}</th>
-                                                <th scope="col" class="num">{t!(i18n, rating.attitude)}</th>
-                                                <th scope="col" class="num">{t!(i18n, rating.handling)}</th>
-                                                <th scope="col" class="num">{t!(i18n, complaint_report.col_low)}</th>
+                                                <th scope="col">{tr!(i18n, complaint_report.col_branch)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_branch_complaints)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_ratings)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, rating.waiting)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, rating.attitude)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, rating.handling)}</th>
+                                                <th scope="col" class="num">{tr!(i18n, complaint_report.col_low)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -510,7 +510,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, branch.bad_day)}</p> }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.bad_day)}</p> }.into_any(),
                         Err(_) => crate::layout::failed().into_any(),
                     }
                 })}

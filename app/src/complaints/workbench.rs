@@ -438,7 +438,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let get = move |name: &str| query.with(|q| q.get(name)).unwrap_or_default();
-    let page = Resource::new_blocking(
+    let page = crate::resource::blocking(
         move || (get("status"), get("category"), get("due"), get("mine"), get("after")),
         |(status, category, due, mine, after)| {
             let some = |s: String| (!s.is_empty()).then_some(s);
@@ -450,13 +450,13 @@ pub fn StaffComplaintsPage() -> impl IntoView {
     view! {
         <PageTitle text=title />
         <section class="page">
-            <p><a href="/staff/home">{t!(i18n, branch.back)}</a></p>
+            <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
             <h1>{title}</h1>
             <form class="filters" method="get" action="/staff/complaints">
                 <div class="field">
-                    <label for="q-status">{t!(i18n, workbench.filter_status)}</label>
+                    <label for="q-status">{tr!(i18n, workbench.filter_status)}</label>
                     <select id="q-status" name="status">
-                        <option value="open" selected=selected("status", "open")>{t!(i18n, workbench.filter_open)}</option>
+                        <option value="open" selected=selected("status", "open")>{tr!(i18n, workbench.filter_open)}</option>
                         {Status::ALL
                             .into_iter()
                             .map(|s| {
@@ -464,13 +464,13 @@ pub fn StaffComplaintsPage() -> impl IntoView {
                                 view! { <option value=name selected=move || get("status") == name>{move || status_name(s, i18n.get_locale())}</option> }
                             })
                             .collect_view()}
-                        <option value="all" selected=selected("status", "all")>{t!(i18n, workbench.filter_all)}</option>
+                        <option value="all" selected=selected("status", "all")>{tr!(i18n, workbench.filter_all)}</option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="q-category">{t!(i18n, workbench.filter_category)}</label>
+                    <label for="q-category">{tr!(i18n, workbench.filter_category)}</label>
                     <select id="q-category" name="category">
-                        <option value="">{t!(i18n, workbench.filter_every_category)}</option>
+                        <option value="">{tr!(i18n, workbench.filter_every_category)}</option>
                         {rules::CATEGORIES
                             .into_iter()
                             .map(|c| view! { <option value=c selected=move || get("category") == c>{move || category_name(c, i18n.get_locale())}</option> })
@@ -478,24 +478,24 @@ pub fn StaffComplaintsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="q-due">{t!(i18n, workbench.filter_due)}</label>
+                    <label for="q-due">{tr!(i18n, workbench.filter_due)}</label>
                     <select id="q-due" name="due">
-                        <option value="">{t!(i18n, workbench.filter_any_due)}</option>
-                        <option value="soon" selected=selected("due", "soon")>{t!(i18n, workbench.filter_soon)}</option>
-                        <option value="overdue" selected=selected("due", "overdue")>{t!(i18n, workbench.filter_overdue)}</option>
+                        <option value="">{tr!(i18n, workbench.filter_any_due)}</option>
+                        <option value="soon" selected=selected("due", "soon")>{tr!(i18n, workbench.filter_soon)}</option>
+                        <option value="overdue" selected=selected("due", "overdue")>{tr!(i18n, workbench.filter_overdue)}</option>
                     </select>
                 </div>
                 <div class="field check">
                     <input type="checkbox" id="q-mine" name="mine" value="1" checked=selected("mine", "1") />
-                    <label for="q-mine">{t!(i18n, workbench.filter_mine)}</label>
+                    <label for="q-mine">{tr!(i18n, workbench.filter_mine)}</label>
                 </div>
-                <button type="submit" class="button">{t!(i18n, workbench.filter_apply)}</button>
+                <button type="submit" class="button">{tr!(i18n, workbench.filter_apply)}</button>
             </form>
-            <h2 id="queue-heading">{t!(i18n, workbench.queue)}</h2>
+            <h2 id="queue-heading">{tr!(i18n, workbench.queue)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(p) if p.items.is_empty() => view! { <p class="empty">{t!(i18n, workbench.empty)}</p> }.into_any(),
+                        Ok(p) if p.items.is_empty() => view! { <p class="empty">{tr!(i18n, workbench.empty)}</p> }.into_any(),
                         Ok(p) => {
                             let next = p.next.map(|cursor| {
                                 let mut href = format!("/staff/complaints?after={cursor}");
@@ -511,7 +511,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
                                 <ul class="cards" aria-labelledby="queue-heading">
                                     {p.items.into_iter().map(|item| view! { <QueueCard item /> }).collect_view()}
                                 </ul>
-                                {next.map(|href| view! { <p><a class="button" href=href>{t!(i18n, workbench.next_page)}</a></p> })}
+                                {next.map(|href| view! { <p><a class="button" href=href>{tr!(i18n, workbench.next_page)}</a></p> })}
                             }
                             .into_any()
                         }
@@ -555,7 +555,7 @@ fn QueueCard(item: QueueItem) -> impl IntoView {
 pub fn StaffComplaintPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let complaint = Resource::new_blocking(id, |id| async move {
+    let complaint = crate::resource::blocking(id, |id| async move {
         match id {
             Some(id) => load_staff_complaint(id).await,
             None => Err(AppError::NotFound),
@@ -599,7 +599,7 @@ fn TextField(
                 on:input=move |ev| value.set(event_target_value(&ev))
             ></textarea>
             <Show when=move || missing.get()>
-                <p class="error" id=error_id.clone()>{t!(i18n, workbench.text_required)}</p>
+                <p class="error" id=error_id.clone()>{tr!(i18n, workbench.text_required)}</p>
             </Show>
         </div>
     }
@@ -627,11 +627,11 @@ fn StaffPicker(
                 prop:value=value
                 on:change=move |ev| value.set(event_target_value(&ev))
             >
-                <option value="">{t!(i18n, complaints.choose)}</option>
+                <option value="">{tr!(i18n, complaints.choose)}</option>
                 {move || people.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
             <Show when=move || missing.get()>
-                <p class="error" id=error_id.clone()>{t!(i18n, workbench.choose_staff)}</p>
+                <p class="error" id=error_id.clone()>{tr!(i18n, workbench.choose_staff)}</p>
             </Show>
         </div>
     }
@@ -825,7 +825,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     view! {
         <PageTitle text=title />
         <section class="page narrow">
-            <p><a href="/staff/complaints">{t!(i18n, workbench.back)}</a></p>
+            <p><a href="/staff/complaints">{tr!(i18n, workbench.back)}</a></p>
             <h1>{title}</h1>
             {move || {
                 let c = current.get();
@@ -842,10 +842,10 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
                     </p>
                     <dl class="figures">
-                        <div><dt>{t!(i18n, workbench.customer)}</dt><dd>{format!("{}（{}）", c.customer_name, c.customer_no)}</dd></div>
-                        <div><dt>{t!(i18n, workbench.received)}</dt><dd>{move || format_date(s.received_on, i18n.get_locale())}</dd></div>
+                        <div><dt>{tr!(i18n, workbench.customer)}</dt><dd>{format!("{}（{}）", c.customer_name, c.customer_no)}</dd></div>
+                        <div><dt>{tr!(i18n, workbench.received)}</dt><dd>{move || format_date(s.received_on, i18n.get_locale())}</dd></div>
                         <div>
-                            <dt>{t!(i18n, workbench.time_limit)}</dt>
+                            <dt>{tr!(i18n, workbench.time_limit)}</dt>
                             <dd>
                                 {move || {
                                     let l = i18n.get_locale();
@@ -861,7 +861,7 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                             let status = e.approved;
                             view! {
                                 <div>
-                                    <dt>{t!(i18n, workbench.extension)}</dt>
+                                    <dt>{tr!(i18n, workbench.extension)}</dt>
                                     <dd>
                                         {move || {
                                             let l = i18n.get_locale();
@@ -880,26 +880,26 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                             }
                         })}
                         <div>
-                            <dt>{t!(i18n, workbench.handler)}</dt>
+                            <dt>{tr!(i18n, workbench.handler)}</dt>
                             <dd>{move || handler.clone().unwrap_or_else(|| t_string!(i18n, workbench.unclaimed).to_string())}</dd>
                         </div>
                     </dl>
                     <Deadline summary=d.summary.clone() />
-                    <h2>{t!(i18n, workbench.customer_text)}</h2>
+                    <h2>{tr!(i18n, workbench.customer_text)}</h2>
                     <dl class="figures">
-                        <div><dt>{t!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
+                        <div><dt>{tr!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
                         {(!d.wanted.is_empty()).then(|| view! {
-                            <div><dt>{t!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
+                            <div><dt>{tr!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
                         })}
                         {d.visit.clone().map(|(_, reference)| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.visit_term)}</dt>
+                                <dt>{tr!(i18n, complaints.visit_term)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</dd>
                             </div>
                         })}
                         {d.notice.clone().map(|notice| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dt>{tr!(i18n, complaints.notice)}</dt>
                                 <dd class:late-notice=notice.late>
                                     {move || {
                                         let l = i18n.get_locale();
@@ -915,13 +915,13 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                         })}
                         {d.earlier_reference.clone().map(|reference| view! {
                             <div>
-                                <dt>{t!(i18n, complaints.notice)}</dt>
+                                <dt>{tr!(i18n, complaints.notice)}</dt>
                                 <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
                             </div>
                         })}
                         {d.filed_by_agent.clone().map(|agent| view! {
                             <div>
-                                <dt>{t!(i18n, assist.filed_by)}</dt>
+                                <dt>{tr!(i18n, assist.filed_by)}</dt>
                                 <dd><crate::delegation::pages::OnBehalf agent /></dd>
                             </div>
                         })}
@@ -935,20 +935,20 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                 <p>
                     <button type="button" class="button primary" disabled=move || !live.get() || pending()
                         on:click=move |_| { claim.dispatch(ClaimComplaint { complaint_id }); }>
-                        {t!(i18n, workbench.claim)}
+                        {tr!(i18n, workbench.claim)}
                     </button>
                 </p>
             </Show>
             <Show when=move || may(Action::Reply)>
                 <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_reply(false); }>
-                    <h2>{t!(i18n, workbench.reply)}</h2>
+                    <h2>{tr!(i18n, workbench.reply)}</h2>
                     <TextField id="reply-text" label=label(|l| td_string!(l, workbench.reply_label).to_string()) value=reply_text missing=reply_missing />
                     <FilePicker picked=reply_files id="reply-files" />
                     <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.send_reply)}</button>
+                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.send_reply)}</button>
                         <Show when=move || may(Action::AskCustomer)>
                             <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_reply(true)>
-                                {t!(i18n, workbench.send_question)}
+                                {tr!(i18n, workbench.send_question)}
                             </button>
                         </Show>
                     </div>
@@ -956,12 +956,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
             </Show>
             <Show when=move || may(Action::RecordCall)>
                 <form class="form" novalidate on:submit=on_call>
-                    <h2>{t!(i18n, workbench.call_title)}</h2>
+                    <h2>{tr!(i18n, workbench.call_title)}</h2>
                     {move || current.with(|c| c.call_back.clone()).map(|number| view! {
                         <p class="notice">{move || td_string!(i18n.get_locale(), workbench.call_back, number = number.clone()).to_string()}</p>
                     })}
                     <TextField id="call-text" label=label(|l| td_string!(l, workbench.call_label).to_string()) value=call_text missing=call_missing rows=3 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.call_send)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.call_send)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Decide) || may(Action::DecideReview)>
@@ -970,26 +970,26 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     <TextField id="decision-facts" label=label(|l| td_string!(l, workbench.facts).to_string()) value=facts missing=facts_missing />
                     <TextField id="decision-grounds" label=label(|l| td_string!(l, workbench.grounds).to_string()) value=grounds missing=grounds_missing />
                     <div class="field">
-                        <label for="decision-remedy">{t!(i18n, workbench.remedy)}</label>
+                        <label for="decision-remedy">{tr!(i18n, workbench.remedy)}</label>
                         <textarea id="decision-remedy" rows="3" maxlength=rules::TEXT_MAX prop:value=remedy on:input=move |ev| remedy.set(event_target_value(&ev))></textarea>
                     </div>
-                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.send_decision)}</button>
+                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.send_decision)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::MarkComplex)>
                 <form class="form" novalidate on:submit=on_complex>
-                    <h2>{t!(i18n, workbench.mark_complex)}</h2>
-                    <p class="hint">{t!(i18n, workbench.mark_complex_note)}</p>
+                    <h2>{tr!(i18n, workbench.mark_complex)}</h2>
+                    <p class="hint">{tr!(i18n, workbench.mark_complex_note)}</p>
                     <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.mark_complex)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.mark_complex)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::RequestExtension)>
                 <form class="form" novalidate on:submit=on_extend>
-                    <h2>{t!(i18n, workbench.request_extension)}</h2>
-                    <p class="hint">{t!(i18n, workbench.request_extension_note)}</p>
+                    <h2>{tr!(i18n, workbench.request_extension)}</h2>
+                    <p class="hint">{tr!(i18n, workbench.request_extension_note)}</p>
                     <div class="field">
-                        <label for="extension-days">{t!(i18n, workbench.extension_days)}</label>
+                        <label for="extension-days">{tr!(i18n, workbench.extension_days)}</label>
                         <input
                             id="extension-days"
                             type="number"
@@ -1002,63 +1002,63 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                             on:input=move |ev| extra_days.set(event_target_value(&ev))
                         />
                         <Show when=move || bad_days.get()>
-                            <p class="error" id="extension-days-error">{t!(i18n, workbench.extension_days_error)}</p>
+                            <p class="error" id="extension-days-error">{tr!(i18n, workbench.extension_days_error)}</p>
                         </Show>
                     </div>
                     <TextField id="extension-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=extend_reason missing=no_extend_reason rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.request_extension)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.request_extension)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::AnswerExtension)>
                 <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_answer(true); }>
-                    <h2>{t!(i18n, workbench.answer_extension)}</h2>
+                    <h2>{tr!(i18n, workbench.answer_extension)}</h2>
                     <TextField id="extension-answer" label=label(|l| td_string!(l, workbench.extension_answer).to_string()) value=answer_text missing=no_answer rows=2 />
                     <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{t!(i18n, workbench.approve_extension)}</button>
+                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.approve_extension)}</button>
                         <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_answer(false)>
-                            {t!(i18n, workbench.refuse_extension)}
+                            {tr!(i18n, workbench.refuse_extension)}
                         </button>
                     </div>
                 </form>
             </Show>
             <Show when=move || may(Action::Pause)>
                 <form class="form" novalidate on:submit=on_pause>
-                    <h2>{t!(i18n, workbench.pause)}</h2>
-                    <p class="hint">{t!(i18n, workbench.pause_note)}</p>
+                    <h2>{tr!(i18n, workbench.pause)}</h2>
+                    <p class="hint">{tr!(i18n, workbench.pause_note)}</p>
                     <TextField id="pause-reason" label=label(|l| td_string!(l, workbench.pause_reason).to_string()) value=pause_reason missing=no_pause_reason rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.pause)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.pause)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Resume)>
-                <h2>{t!(i18n, workbench.resume)}</h2>
+                <h2>{tr!(i18n, workbench.resume)}</h2>
                 <p>
                     <button type="button" class="button" disabled=move || !live.get() || pending()
                         on:click=move |_| { resume.dispatch(ResumeComplaint { complaint_id }); }>
-                        {t!(i18n, workbench.resume)}
+                        {tr!(i18n, workbench.resume)}
                     </button>
                 </p>
             </Show>
             <Show when=move || may(Action::Assign)>
                 <form class="form" novalidate on:submit=on_assign>
-                    <h2>{t!(i18n, workbench.assign)}</h2>
+                    <h2>{tr!(i18n, workbench.assign)}</h2>
                     <StaffPicker id="assignee" label=label(|l| td_string!(l, workbench.assign_to).to_string()) value=assignee missing=no_assignee people=Signal::derive(move || people(true)) />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.assign)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.assign)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Recuse)>
                 <form class="form" novalidate on:submit=on_recuse>
-                    <h2>{t!(i18n, workbench.recuse)}</h2>
-                    <p class="hint">{t!(i18n, workbench.recuse_note)}</p>
+                    <h2>{tr!(i18n, workbench.recuse)}</h2>
+                    <p class="hint">{tr!(i18n, workbench.recuse_note)}</p>
                     <StaffPicker id="about" label=label(|l| td_string!(l, workbench.recuse_who).to_string()) value=about missing=no_about people=Signal::derive(move || people(false)) />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.recuse_send)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.recuse_send)}</button>
                 </form>
             </Show>
             <Show when=move || may(Action::Note)>
                 <form class="form" novalidate on:submit=on_note>
-                    <h2>{t!(i18n, workbench.note)}</h2>
-                    <p class="hint">{t!(i18n, workbench.note_hint)}</p>
+                    <h2>{tr!(i18n, workbench.note)}</h2>
+                    <p class="hint">{tr!(i18n, workbench.note_hint)}</p>
                     <TextField id="note-text" label=label(|l| td_string!(l, workbench.note_label).to_string()) value=note_text missing=note_missing rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{t!(i18n, workbench.add_note)}</button>
+                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.add_note)}</button>
                 </form>
             </Show>
         </section>

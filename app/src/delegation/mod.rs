@@ -386,29 +386,29 @@ pub fn CustomerSearchPage() -> impl IntoView {
     let locale = move || i18n.get_locale();
     let query = use_query_map();
     let asked = move || query.with(|q| q.get("q").unwrap_or_default());
-    let results = Resource::new_blocking(asked, |q| async move {
+    let results = crate::resource::blocking(asked, |q| async move {
         if q.trim().is_empty() { Ok(None) } else { search_customers(q).await.map(Some) }
     });
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, customers.title).to_string()) />
         <section class="page staff-customers">
-            <p><a href="/staff/home">{t!(i18n, wealth.staff_back)}</a></p>
-            <h1>{t!(i18n, customers.title)}</h1>
-            <p class="lead">{t!(i18n, customers.lead)}</p>
+            <p><a href="/staff/home">{tr!(i18n, wealth.staff_back)}</a></p>
+            <h1>{tr!(i18n, customers.title)}</h1>
+            <p class="lead">{tr!(i18n, customers.lead)}</p>
             <form method="get" action="/staff/customers" class="search-form" role="search">
                 <div class="field">
-                    <label for="customer-query">{t!(i18n, customers.query)}</label>
-                    <p class="hint" id="customer-query-hint">{t!(i18n, customers.query_hint)}</p>
+                    <label for="customer-query">{tr!(i18n, customers.query)}</label>
+                    <p class="hint" id="customer-query-hint">{tr!(i18n, customers.query_hint)}</p>
                     <input id="customer-query" name="q" type="search" autocomplete="off" maxlength="40"
                         aria-describedby="customer-query-hint" value=asked />
                 </div>
-                <p><button type="submit" class="button primary">{t!(i18n, customers.search)}</button></p>
+                <p><button type="submit" class="button primary">{tr!(i18n, customers.search)}</button></p>
             </form>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(None) => ().into_any(),
-                        Ok(Some(found)) if found.is_empty() => view! { <p class="empty" role="status">{t!(i18n, customers.none)}</p> }.into_any(),
+                        Ok(Some(found)) if found.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, customers.none)}</p> }.into_any(),
                         Ok(Some(found)) => {
                             let n = found.len();
                             view! {
@@ -417,11 +417,11 @@ pub fn CustomerSearchPage() -> impl IntoView {
                                 <table>
                                     <thead>
                                         <tr>
-                                            <th scope="col">{t!(i18n, customers.col_number)}</th>
-                                            <th scope="col">{t!(i18n, customers.col_name)}</th>
-                                            <th scope="col">{t!(i18n, customers.col_phone)}</th>
-                                            <th scope="col">{t!(i18n, customers.col_tier)}</th>
-                                            <th scope="col">{t!(i18n, customers.col_assist)}</th>
+                                            <th scope="col">{tr!(i18n, customers.col_number)}</th>
+                                            <th scope="col">{tr!(i18n, customers.col_name)}</th>
+                                            <th scope="col">{tr!(i18n, customers.col_phone)}</th>
+                                            <th scope="col">{tr!(i18n, customers.col_tier)}</th>
+                                            <th scope="col">{tr!(i18n, customers.col_assist)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -435,7 +435,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
                                                     <td>{move || tier_name(&tier, locale())}</td>
                                                     <td>
                                                         <a href=format!("/staff/assist/new?customer={}", c.customer_no)>
-                                                            {t!(i18n, customers.assist)}
+                                                            {tr!(i18n, customers.assist)}
                                                             <span class="sr-only">{format!(" {}", c.customer_no)}</span>
                                                         </a>
                                                     </td>
@@ -447,7 +447,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
                             </div>
                             }.into_any()
                         }
-                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, customers.unreadable)}</p> }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, customers.unreadable)}</p> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
                 })}

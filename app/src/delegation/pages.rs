@@ -78,19 +78,19 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
     view! {
         <aside class="assist-bar" aria-labelledby="assist-bar-title">
             <p>
-                <strong id="assist-bar-title">{t!(i18n, assist.bar_title)}</strong>
+                <strong id="assist-bar-title">{tr!(i18n, assist.bar_title)}</strong>
                 " "
                 {move || td_string!(i18n.get_locale(), assist.bar_whose, name = name.clone(), no = no.clone()).to_string()}
             </p>
             <p class="assist-reason">{move || td_string!(i18n.get_locale(), assist.bar_reason, reason = reason.clone()).to_string()}</p>
             <p>
-                {t!(i18n, assist.bar_left)} " "
+                {tr!(i18n, assist.bar_left)} " "
                 <span class="assist-clock">{move || clock(left.get())}</span>
             </p>
             <p>
                 <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
                     on:click=move |_| { end.dispatch(EndAssist { id }); }>
-                    {t!(i18n, assist.end)}
+                    {tr!(i18n, assist.end)}
                 </button>
             </p>
         </aside>
@@ -136,14 +136,14 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
             {match code {
                 Some(code) => view! {
                     <p>
-                        {t!(i18n, assist.notice_code)} " " <strong class="assist-code">{code}</strong> " "
+                        {tr!(i18n, assist.notice_code)} " " <strong class="assist-code">{code}</strong> " "
                         {move || td_string!(locale(), assist.notice_code_until, time = format_datetime(until, locale())).to_string()}
                     </p>
-                    <p class="hint">{t!(i18n, assist.notice_code_hint)}</p>
+                    <p class="hint">{tr!(i18n, assist.notice_code_hint)}</p>
                     <p>
                         <button type="button" class="button" disabled=move || !live.get() || pending()
                             on:click=move |_| { refuse.dispatch(RefuseAssist { id }); }>
-                            {t!(i18n, assist.refuse)}
+                            {tr!(i18n, assist.refuse)}
                         </button>
                     </p>
                 }.into_any(),
@@ -152,7 +152,7 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
                     <p>
                         <button type="button" class="button" disabled=move || !live.get() || pending()
                             on:click=move |_| { stop.dispatch(StopAssist { id }); }>
-                            {t!(i18n, assist.stop)}
+                            {tr!(i18n, assist.stop)}
                         </button>
                     </p>
                 }.into_any(),
@@ -307,12 +307,12 @@ pub fn StartAssistPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.start_title).to_string()) />
         <section class="page narrow">
-            <p><a href=move || format!("/staff/customers?q={}", customer())>{t!(i18n, assist.back_to_search)}</a></p>
-            <h1>{t!(i18n, assist.start_title)}</h1>
+            <p><a href=move || format!("/staff/customers?q={}", customer())>{tr!(i18n, assist.back_to_search)}</a></p>
+            <h1>{tr!(i18n, assist.start_title)}</h1>
             <p class="lead">{move || td_string!(locale(), assist.start_lead, no = customer()).to_string()}</p>
             <form class="form" method="post" novalidate on:submit=submit>
                 <div class="field">
-                    <label for="assist-reason">{t!(i18n, assist.reason)}</label>
+                    <label for="assist-reason">{tr!(i18n, assist.reason)}</label>
                     <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
                     <textarea id="assist-reason" name="reason" rows="3" maxlength=REASON_MAX required
                         aria-describedby=move || if reason_error.get().is_some() { "assist-reason-hint assist-reason-error" } else { "assist-reason-hint" }
@@ -324,9 +324,9 @@ pub fn StartAssistPage() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, assist.reference).to_string())
                     hint=Signal::derive(move || t_string!(i18n, assist.reference_hint).to_string())
                     error=reference_error />
-                <p class="hint">{t!(i18n, assist.start_note)}</p>
+                <p class="hint">{tr!(i18n, assist.start_note)}</p>
                 <p role="alert" class="error-box">{form_error}</p>
-                <p><button type="submit" class="button primary" disabled=move || !live.get() || send.pending().get()>{t!(i18n, assist.send_request)}</button></p>
+                <p><button type="submit" class="button primary" disabled=move || !live.get() || send.pending().get()>{tr!(i18n, assist.send_request)}</button></p>
             </form>
         </section>
     }
@@ -341,7 +341,7 @@ pub fn AssistPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let version = RwSignal::new(0u32);
-    let status = Resource::new_blocking(move || (id(), version.get()), |(id, _)| assist_status(id));
+    let status = crate::resource::blocking(move || (id(), version.get()), |(id, _)| assist_status(id));
     let withdraw = ServerAction::<WithdrawAssist>::new();
     crate::announce::announce_success(withdraw.value(), |l| td_string!(l, announce.done).to_string());
     let live = hydrated();
@@ -353,8 +353,8 @@ pub fn AssistPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.page_title).to_string()) />
         <section class="page narrow">
-            <p><a href="/staff/customers">{t!(i18n, assist.back_to_search)}</a></p>
-            <h1>{t!(i18n, assist.page_title)}</h1>
+            <p><a href="/staff/customers">{tr!(i18n, assist.back_to_search)}</a></p>
+            <h1>{tr!(i18n, assist.page_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -367,14 +367,14 @@ pub fn AssistPage() -> impl IntoView {
                                     <ConsentForm id version />
                                 }.into_any(),
                                 Status::AwaitingApproval => view! {
-                                    <p class="notice" role="status">{t!(i18n, assist.waiting_approval)}</p>
-                                    <p><button type="button" class="button" on:click=move |_| version.update(|v| *v += 1)>{t!(i18n, assist.refresh)}</button></p>
+                                    <p class="notice" role="status">{tr!(i18n, assist.waiting_approval)}</p>
+                                    <p><button type="button" class="button" on:click=move |_| version.update(|v| *v += 1)>{tr!(i18n, assist.refresh)}</button></p>
                                 }.into_any(),
                                 Status::Active => view! {
-                                    <p class="notice" role="status">{t!(i18n, assist.is_active)}</p>
+                                    <p class="notice" role="status">{tr!(i18n, assist.is_active)}</p>
                                 }.into_any(),
                                 _ => view! {
-                                    <p><a class="button" href=format!("/staff/assist/new?customer={}", a.customer_no)>{t!(i18n, assist.start_again)}</a></p>
+                                    <p><a class="button" href=format!("/staff/assist/new?customer={}", a.customer_no)>{tr!(i18n, assist.start_again)}</a></p>
                                 }.into_any(),
                             };
                             view! {
@@ -384,13 +384,13 @@ pub fn AssistPage() -> impl IntoView {
                                     <p>
                                         <button type="button" class="button" disabled=move || !live.get() || withdraw.pending().get()
                                             on:click=move |_| { withdraw.dispatch(WithdrawAssist { id }); }>
-                                            {t!(i18n, assist.withdraw)}
+                                            {tr!(i18n, assist.withdraw)}
                                         </button>
                                     </p>
                                 })}
                             }.into_any()
                         }
-                        Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{t!(i18n, assist.not_found)}</p> }.into_any(),
+                        Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, assist.not_found)}</p> }.into_any(),
                         Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                     }
                 })}
@@ -409,16 +409,16 @@ fn AssistFacts(assist: Assist) -> impl IntoView {
     let duration = a.started_at.zip(a.ended_at).map(|(s, e)| (e - s).max(0) / 60);
     view! {
         <dl class="figures">
-            <div><dt>{t!(i18n, assist.customer)}</dt><dd>{format!("{} · {}", a.customer_no, a.masked_name)}</dd></div>
-            <div><dt>{t!(i18n, assist.agent)}</dt><dd>{format!("{} · {}", a.staff_name, a.staff_no)}</dd></div>
-            <div><dt>{t!(i18n, assist.reason)}</dt><dd>{a.reason.clone()}</dd></div>
-            <div><dt>{t!(i18n, assist.reference)}</dt><dd>{a.reference.clone()}</dd></div>
-            <div><dt>{t!(i18n, assist.status)}</dt><dd><strong>{move || status_text(a.status, locale())}</strong></dd></div>
-            <div><dt>{t!(i18n, assist.requested_at)}</dt><dd>{move || format_datetime(a.requested_at, locale())}</dd></div>
-            {a.started_at.map(|at| view! { <div><dt>{t!(i18n, assist.started_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
-            {a.ended_at.map(|at| view! { <div><dt>{t!(i18n, assist.ended_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
-            {duration.map(|m| view! { <div><dt>{t!(i18n, assist.duration)}</dt><dd>{move || td_string!(locale(), assist.minutes, n = m).to_string()}</dd></div> })}
-            {ended.map(|r| view! { <div><dt>{t!(i18n, assist.end_reason)}</dt><dd>{move || end_reason_text(&r, locale())}</dd></div> })}
+            <div><dt>{tr!(i18n, assist.customer)}</dt><dd>{format!("{} · {}", a.customer_no, a.masked_name)}</dd></div>
+            <div><dt>{tr!(i18n, assist.agent)}</dt><dd>{format!("{} · {}", a.staff_name, a.staff_no)}</dd></div>
+            <div><dt>{tr!(i18n, assist.reason)}</dt><dd>{a.reason.clone()}</dd></div>
+            <div><dt>{tr!(i18n, assist.reference)}</dt><dd>{a.reference.clone()}</dd></div>
+            <div><dt>{tr!(i18n, assist.status)}</dt><dd><strong>{move || status_text(a.status, locale())}</strong></dd></div>
+            <div><dt>{tr!(i18n, assist.requested_at)}</dt><dd>{move || format_datetime(a.requested_at, locale())}</dd></div>
+            {a.started_at.map(|at| view! { <div><dt>{tr!(i18n, assist.started_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
+            {a.ended_at.map(|at| view! { <div><dt>{tr!(i18n, assist.ended_at)}</dt><dd>{move || format_datetime(at, locale())}</dd></div> })}
+            {duration.map(|m| view! { <div><dt>{tr!(i18n, assist.duration)}</dt><dd>{move || td_string!(locale(), assist.minutes, n = m).to_string()}</dd></div> })}
+            {ended.map(|r| view! { <div><dt>{tr!(i18n, assist.end_reason)}</dt><dd>{move || end_reason_text(&r, locale())}</dd></div> })}
         </dl>
     }
 }
@@ -448,7 +448,7 @@ fn ConsentForm(id: i64, version: RwSignal<u32>) -> impl IntoView {
                 label=Signal::derive(move || t_string!(i18n, assist.code).to_string())
                 hint=Signal::derive(move || t_string!(i18n, assist.code_hint).to_string())
                 error=error />
-            <p><button type="submit" class="button primary" disabled=move || !live.get() || enter.pending().get()>{t!(i18n, assist.open_session)}</button></p>
+            <p><button type="submit" class="button primary" disabled=move || !live.get() || enter.pending().get()>{tr!(i18n, assist.open_session)}</button></p>
         </form>
     }
 }
@@ -463,13 +463,13 @@ fn RecordCard(record: AssistRecord, #[prop(optional)] actions: Option<AnyView>) 
     let started = assist.started_at.is_some();
     let done_list = (!done.is_empty()).then(|| {
         view! {
-            <h4>{t!(i18n, assist.done_title)}</h4>
+            <h4>{tr!(i18n, assist.done_title)}</h4>
             <ul>{done.into_iter().map(|(kind, at)| view! { <li>{move || format!("{} · {}", format_datetime(at, locale()), done_text(&kind, locale()))}</li> }).collect_view()}</ul>
         }
     });
     let refused_list = (!refused.is_empty()).then(|| {
         view! {
-            <h4>{t!(i18n, assist.refused_title)}</h4>
+            <h4>{tr!(i18n, assist.refused_title)}</h4>
             <ul>{refused.into_iter().map(|(action, at)| view! { <li>{move || format!("{} · {}", format_datetime(at, locale()), refused_text(&action, locale()))}</li> }).collect_view()}</ul>
         }
     });
@@ -493,15 +493,15 @@ pub fn AssistHistory() -> impl IntoView {
     let locale = move || i18n.get_locale();
     let stop = ServerAction::<StopAssist>::new();
     crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
-    let records = Resource::new(move || stop.version().get(), |_| my_assisted_sessions());
+    let records = crate::resource::streamed(move || stop.version().get(), |_| my_assisted_sessions());
     let live = hydrated();
     view! {
-        <h2 id="assisted-heading">{t!(i18n, assist.history_title)}</h2>
-        <p>{t!(i18n, assist.history_lead)}</p>
+        <h2 id="assisted-heading">{tr!(i18n, assist.history_title)}</h2>
+        <p>{tr!(i18n, assist.history_lead)}</p>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match records.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, assist.history_empty)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, assist.history_empty)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="cards" aria-labelledby="assisted-heading">
                             {list.into_iter().map(|r| {
@@ -510,7 +510,7 @@ pub fn AssistHistory() -> impl IntoView {
                                     <p>
                                         <button type="button" class="button" disabled=move || !live.get() || stop.pending().get()
                                             on:click=move |_| { stop.dispatch(StopAssist { id }); }>
-                                            {t!(i18n, assist.stop)}
+                                            {tr!(i18n, assist.stop)}
                                         </button>
                                     </p>
                                 }.into_any());
@@ -542,7 +542,7 @@ pub fn DelegationsPage() -> impl IntoView {
     let end = ServerAction::<EndAssist>::new();
     crate::announce::announce_success(decide.value(), |l| td_string!(l, announce.done).to_string());
     crate::announce::announce_success(end.value(), |l| td_string!(l, announce.done).to_string());
-    let records = Resource::new_blocking(
+    let records = crate::resource::blocking(
         move || (staff_no(), customer_no(), day(), refused() == "1", decide.version().get(), end.version().get()),
         |(staff_no, customer_no, day, refused_only, _, _)| assisted_sessions(staff_no, customer_no, day, refused_only),
     );
@@ -553,33 +553,33 @@ pub fn DelegationsPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.review_title).to_string()) />
         <section class="page">
-            <p><a href="/staff/home">{t!(i18n, wealth.staff_back)}</a></p>
-            <h1>{t!(i18n, assist.review_title)}</h1>
-            <p class="lead">{t!(i18n, assist.review_lead)}</p>
+            <p><a href="/staff/home">{tr!(i18n, wealth.staff_back)}</a></p>
+            <h1>{tr!(i18n, assist.review_title)}</h1>
+            <p class="lead">{tr!(i18n, assist.review_lead)}</p>
             <form method="get" action="/staff/delegations" class="filters">
                 <div class="field">
-                    <label for="filter-agent">{t!(i18n, assist.filter_agent)}</label>
+                    <label for="filter-agent">{tr!(i18n, assist.filter_agent)}</label>
                     <input id="filter-agent" name="agent" type="text" maxlength="10" autocomplete="off" value=staff_no />
                 </div>
                 <div class="field">
-                    <label for="filter-customer">{t!(i18n, assist.filter_customer)}</label>
+                    <label for="filter-customer">{tr!(i18n, assist.filter_customer)}</label>
                     <input id="filter-customer" name="customer" type="text" maxlength="10" autocomplete="off" value=customer_no />
                 </div>
                 <div class="field">
-                    <label for="filter-day">{t!(i18n, assist.filter_day)}</label>
+                    <label for="filter-day">{tr!(i18n, assist.filter_day)}</label>
                     <input id="filter-day" name="day" type="date" value=day />
                 </div>
                 <div class="field checkbox">
                     <input id="filter-refused" name="refused" type="checkbox" value="1" checked=move || refused() == "1" />
-                    <label for="filter-refused">{t!(i18n, assist.filter_refused)}</label>
+                    <label for="filter-refused">{tr!(i18n, assist.filter_refused)}</label>
                 </div>
-                <p><button type="submit" class="button">{t!(i18n, assist.filter_apply)}</button></p>
+                <p><button type="submit" class="button">{tr!(i18n, assist.filter_apply)}</button></p>
             </form>
             <p role="alert" class="error-box">{action_error}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match records.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty" role="status">{t!(i18n, assist.review_empty)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, assist.review_empty)}</p> }.into_any(),
                         Ok(list) => { let n = list.len(); view! {
                             <h2 id="sessions-heading">{move || td_string!(locale(), assist.review_found, n = n).to_string()}</h2>
                             <ul class="cards" aria-labelledby="sessions-heading">
@@ -589,16 +589,16 @@ pub fn DelegationsPage() -> impl IntoView {
                                         Status::AwaitingApproval => Some(view! {
                                             <p class="actions">
                                                 <button type="button" class="button primary" disabled=move || !live.get() || decide.pending().get()
-                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: true }); }>{t!(i18n, assist.approve)}</button>
+                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: true }); }>{tr!(i18n, assist.approve)}</button>
                                                 " "
                                                 <button type="button" class="button" disabled=move || !live.get() || decide.pending().get()
-                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: false }); }>{t!(i18n, assist.decline)}</button>
+                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: false }); }>{tr!(i18n, assist.decline)}</button>
                                             </p>
                                         }.into_any()),
                                         Status::Active => Some(view! {
                                             <p>
                                                 <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
-                                                    on:click=move |_| { end.dispatch(EndAssist { id }); }>{t!(i18n, assist.end_live)}</button>
+                                                    on:click=move |_| { end.dispatch(EndAssist { id }); }>{tr!(i18n, assist.end_live)}</button>
                                             </p>
                                         }.into_any()),
                                         _ => None,
@@ -610,7 +610,7 @@ pub fn DelegationsPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any() }
-                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{t!(i18n, assist.day_unreadable)}</p> }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, assist.day_unreadable)}</p> }.into_any(),
                         Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                     }
                 })}
@@ -621,7 +621,7 @@ pub fn DelegationsPage() -> impl IntoView {
 
 /// The staff home's word that the agent's delegated session has ended, and why.
 #[component]
-pub fn AssistEnded(ended: Resource<Option<Result<Assist, AppError>>>) -> impl IntoView {
+pub fn AssistEnded(ended: crate::resource::Resource<Option<Result<Assist, AppError>>>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     view! {

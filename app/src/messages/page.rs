@@ -17,7 +17,7 @@ use leptos::prelude::*;
 /// page change, and when the Messages page marks something read (`changed`).
 #[derive(Clone, Copy)]
 pub struct Inbox {
-    pub unread: Resource<Result<u32, AppError>>,
+    pub unread: crate::resource::Resource<Result<u32, AppError>>,
     pub changed: RwSignal<u32>,
 }
 
@@ -25,7 +25,7 @@ pub fn provide_inbox() {
     let session = crate::auth::use_session();
     let location = leptos_router::hooks::use_location();
     let changed = RwSignal::new(0u32);
-    let unread = Resource::new(
+    let unread = crate::resource::streamed(
         move || (session.version.get(), location.pathname.get(), changed.get()),
         move |_| async move {
             // The server renders the count that came with the session's viewer (one query for
@@ -50,9 +50,9 @@ pub fn MessagesNavLink(unread: u32) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <crate::layout::NavLink href="/messages">
-            {t!(i18n, nav.messages)}
+            {tr!(i18n, nav.messages)}
             {(unread > 0).then(|| view! {
-                " " <span class="count">{unread}<span class="sr-only">{t!(i18n, nav.unread)}</span></span>
+                " " <span class="count">{unread}<span class="sr-only">{tr!(i18n, nav.unread)}</span></span>
             })}
         </crate::layout::NavLink>
     }
@@ -67,8 +67,10 @@ pub fn MessagesPage() -> impl IntoView {
     let read_all = ServerAction::<MarkAllMessagesRead>::new();
     crate::announce::announce_success(read_one.value(), |l| td_string!(l, announce.marked_read).to_string());
     crate::announce::announce_success(read_all.value(), |l| td_string!(l, announce.all_read).to_string());
-    let messages =
-        Resource::new(move || (read_one.version().get(), read_all.version().get()), |_| super::my_messages());
+    let messages = crate::resource::streamed(
+        move || (read_one.version().get(), read_all.version().get()),
+        |_| super::my_messages(),
+    );
     Effect::new(move |_| {
         if read_one.version().get() + read_all.version().get() > 0 {
             inbox.changed.update(|v| *v += 1);
@@ -81,14 +83,14 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.messages).to_string()) />
         <section class="page">
-            <h1>{t!(i18n, nav.messages)}</h1>
-            <p class="lead">{t!(i18n, messages.lead)}</p>
-            <p><a href="/settings#message-preferences">{t!(i18n, messages.preferences_link)}</a></p>
+            <h1>{tr!(i18n, nav.messages)}</h1>
+            <p class="lead">{tr!(i18n, messages.lead)}</p>
+            <p><a href="/settings#message-preferences">{tr!(i18n, messages.preferences_link)}</a></p>
             <p role="alert" class="error-box">{failed}</p>
-            <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, messages.empty)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, messages.empty)}</p> }.into_any(),
                         Ok(list) => {
                             let unread = list.iter().filter(|m| !m.read).count();
                             view! {
@@ -98,7 +100,7 @@ pub fn MessagesPage() -> impl IntoView {
                                         " "
                                         <button type="button" class="button" disabled=move || read_all.pending().get()
                                             on:click=move |_| { read_all.dispatch(MarkAllMessagesRead {}); }>
-                                            {t!(i18n, messages.read_all)}
+                                            {tr!(i18n, messages.read_all)}
                                         </button>
                                     })}
                                 </p>
@@ -112,22 +114,22 @@ pub fn MessagesPage() -> impl IntoView {
                                             view! {
                                                 <li class="card message" class:unread=!read>
                                                     <h2>
-                                                        {(!read).then(|| view! { <span class="badge unread-badge">{t!(i18n, messages.unread)}</span> " " })}
+                                                        {(!read).then(|| view! { <span class="badge unread-badge">{tr!(i18n, messages.unread)}</span> " " })}
                                                         {move || text().0}
                                                     </h2>
                                                     <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
                                                     <p class="message-body">{move || text2().1}</p>
                                                     <p class="message-actions">
-                                                        {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{t!(i18n, messages.open_account)}</a> })}
+                                                        {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{tr!(i18n, messages.open_account)}</a> })}
                                                         {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                                            <a class="button primary" href=href>{t!(i18n, messages.rebook)}</a>
+                                                            <a class="button primary" href=href>{tr!(i18n, messages.rebook)}</a>
                                                         })}
                                                         {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                                            <a class="button primary" href=href>{t!(i18n, messages.rate_visit)}</a>
+                                                            <a class="button primary" href=href>{tr!(i18n, messages.rate_visit)}</a>
                                                         })}
                                                         {(!read).then(|| view! {
                                                             <button type="button" class="button" on:click=move |_| { read_one.dispatch(MarkMessageRead { message_id: id }); }>
-                                                                {t!(i18n, messages.mark_read)}
+                                                                {tr!(i18n, messages.mark_read)}
                                                             </button>
                                                         })}
                                                     </p>
@@ -139,7 +141,7 @@ pub fn MessagesPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                        Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -203,7 +205,7 @@ pub fn AccountAlerts(account: AccountSummary, saved: Option<AlertSettings>) -> i
     (balance || due).then(move || {
         view! {
             <section class="page" aria-labelledby="alerts-heading">
-                <h2 id="alerts-heading">{t!(i18n, messages.alerts_title)}</h2>
+                <h2 id="alerts-heading">{tr!(i18n, messages.alerts_title)}</h2>
                 <form class="form alerts-form" method="post" novalidate on:submit=on_submit>
                     {balance.then(|| view! {
                         <TextField
@@ -233,7 +235,7 @@ pub fn AccountAlerts(account: AccountSummary, saved: Option<AlertSettings>) -> i
                     <p role="alert" class="error-box">{server_error}</p>
                     <p>
                         <button type="submit" class="button primary" disabled=move || !live.get() || save.pending().get()>
-                            {t!(i18n, messages.alerts_save)}
+                            {tr!(i18n, messages.alerts_save)}
                         </button>
                     </p>
                 </form>
@@ -249,14 +251,14 @@ pub fn AccountAlerts(account: AccountSummary, saved: Option<AlertSettings>) -> i
 #[component]
 pub fn MessagePreferences() -> impl IntoView {
     let i18n = use_i18n();
-    let current = Resource::new(|| (), |_| super::message_preferences());
+    let current = crate::resource::streamed(|| (), |_| super::message_preferences());
     view! {
-        <h2 id="message-preferences">{t!(i18n, messages.preferences_title)}</h2>
-        <Transition fallback=move || view! { <p role="status">{t!(i18n, settings.loading)}</p> }>
+        <h2 id="message-preferences">{tr!(i18n, messages.preferences_title)}</h2>
+        <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match current.await {
                     Ok(stored) => view! { <PreferencesForm stored /> }.into_any(),
-                    Err(_) => view! { <p class="error-box" role="alert">{t!(i18n, error.generic)}</p> }.into_any(),
+                    Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -288,27 +290,27 @@ fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
             }
         >
             <fieldset>
-                <legend>{t!(i18n, messages.preferences_legend)}</legend>
-                <p class="hint">{t!(i18n, messages.preferences_hint)}</p>
+                <legend>{tr!(i18n, messages.preferences_legend)}</legend>
+                <p class="hint">{tr!(i18n, messages.preferences_hint)}</p>
                 <div class="choice">
                     <input type="checkbox" id="pref-sms" name="sms" prop:checked=sms on:change=move |ev| sms.set(event_target_checked(&ev)) />
-                    <label for="pref-sms">{t!(i18n, messages.by_sms)}</label>
+                    <label for="pref-sms">{tr!(i18n, messages.by_sms)}</label>
                 </div>
                 <div class="choice">
                     <input type="checkbox" id="pref-email" name="email" aria-describedby="pref-email-hint"
                         prop:checked=email disabled=!has_email
                         on:change=move |ev| email.set(event_target_checked(&ev)) />
-                    <label for="pref-email">{t!(i18n, messages.by_email)}</label>
+                    <label for="pref-email">{tr!(i18n, messages.by_email)}</label>
                 </div>
                 <p class="hint" id="pref-email-hint">
-                    {(!has_email).then_some(t!(i18n, messages.no_email))}
+                    {(!has_email).then_some(tr!(i18n, messages.no_email))}
                 </p>
             </fieldset>
             <p role="status" class="status">{saved}</p>
             <p role="alert" class="error-box">{failed}</p>
             <p>
                 <button type="submit" class="button primary" disabled=move || !live.get() || save.pending().get()>
-                    {t!(i18n, messages.preferences_save)}
+                    {tr!(i18n, messages.preferences_save)}
                 </button>
             </p>
         </form>

@@ -184,8 +184,8 @@ pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
     };
     view! {
         <details class="needs">
-            <summary>{t!(i18n, needs.title)}</summary>
-            <p class="hint">{t!(i18n, needs.lead)}</p>
+            <summary>{tr!(i18n, needs.title)}</summary>
+            <p class="hint">{tr!(i18n, needs.lead)}</p>
             <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 save.dispatch(SaveNeeds { needs: Needs {
@@ -195,15 +195,15 @@ pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
                     suggestions: suggestions.get_untracked(),
                 } });
             }>
-                <fieldset><legend>{t!(i18n, needs.funds_for)}</legend>{boxes("funds_for", &FUNDS_FOR, funds)}</fieldset>
-                <fieldset><legend>{t!(i18n, needs.wants)}</legend>{boxes("wants", &WANTS, wants)}</fieldset>
+                <fieldset><legend>{tr!(i18n, needs.funds_for)}</legend>{boxes("funds_for", &FUNDS_FOR, funds)}</fieldset>
+                <fieldset><legend>{tr!(i18n, needs.wants)}</legend>{boxes("wants", &WANTS, wants)}</fieldset>
                 <crate::form::TextField id="needs-other" name="other" optional=true maxlength=TEXT_MAX as u32
                     label=Signal::derive(move || t_string!(i18n, needs.other).to_string()) value=other />
                 <crate::form::TextField id="needs-suggestions" name="suggestions" optional=true maxlength=TEXT_MAX as u32
                     label=Signal::derive(move || t_string!(i18n, needs.suggestions).to_string()) value=suggestions />
                 <p role="alert" class="error-box">{error}</p>
-                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice">{t!(i18n, needs.saved)}</p> })}
-                <p><button type="submit" class="button" disabled=move || !live.get() || save.pending().get()>{t!(i18n, needs.save)}</button></p>
+                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice">{tr!(i18n, needs.saved)}</p> })}
+                <p><button type="submit" class="button" disabled=move || !live.get() || save.pending().get()>{tr!(i18n, needs.save)}</button></p>
             </form>
         </details>
     }

@@ -100,23 +100,23 @@ pub fn StandingCard(standing: Standing, today: chrono::NaiveDate) -> impl IntoVi
                 <p>{move || td_string!(locale(), wealth.allows, products = allowed_products(f.level)).to_string()}</p>
                 <p class=if soon { "notice" } else { "" }>
                     {move || td_string!(locale(), wealth.valid_until, date = format_date(f.expires_on, locale())).to_string()}
-                    {soon.then(|| view! { " " {t!(i18n, wealth.renew_soon)} })}
+                    {soon.then(|| view! { " " {tr!(i18n, wealth.renew_soon)} })}
                 </p>
             }
             .into_any()
         }
         (None, Some(f)) => view! {
-            <p class="level-name">{t!(i18n, wealth.badge_expired)}</p>
+            <p class="level-name">{tr!(i18n, wealth.badge_expired)}</p>
             <p>{move || td_string!(locale(), wealth.expired_on, date = format_date(f.expires_on, locale())).to_string()}</p>
         }
         .into_any(),
-        (None, None) => view! { <p class="level-name">{t!(i18n, wealth.no_level)}</p> }.into_any(),
+        (None, None) => view! { <p class="level-name">{tr!(i18n, wealth.no_level)}</p> }.into_any(),
     };
     view! {
         <div class="level-card">
             {status}
-            {standing.awaiting_review.then(|| view! { <p class="notice">{t!(i18n, wealth.review_note)}</p> })}
-            {standing.unsigned.then(|| view! { <p class="notice">{t!(i18n, wealth.unsigned_note)}</p> })}
+            {standing.awaiting_review.then(|| view! { <p class="notice">{tr!(i18n, wealth.review_note)}</p> })}
+            {standing.unsigned.then(|| view! { <p class="notice">{tr!(i18n, wealth.unsigned_note)}</p> })}
         </div>
     }
 }
@@ -141,7 +141,7 @@ pub fn LevelNote(standing: Standing, today: chrono::NaiveDate) -> impl IntoView 
     };
     view! {
         <p class="level-note">
-            <strong>{t!(i18n, wealth.risk_level)}</strong> " " {text} " " <a href="/wealth">{t!(i18n, wealth.to_products)}</a>
+            <strong>{tr!(i18n, wealth.risk_level)}</strong> " " {text} " " <a href="/wealth">{tr!(i18n, wealth.to_products)}</a>
         </p>
     }
 }
@@ -159,13 +159,13 @@ pub fn WealthPage() -> impl IntoView {
             max_minimum: q.get("max_min").and_then(|s| s.parse().ok()),
         })
     };
-    let home = Resource::new_blocking(|| (), |_| super::load_wealth_home());
-    let list = Resource::new_blocking(filter, super::products);
+    let home = crate::resource::blocking(|| (), |_| super::load_wealth_home());
+    let list = crate::resource::blocking(filter, super::products);
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.wealth).to_string()) />
         <section class="page wealth">
-            <h1>{t!(i18n, nav.wealth)}</h1>
-            <p class="lead">{t!(i18n, area.wealth_lead)}</p>
+            <h1>{tr!(i18n, nav.wealth)}</h1>
+            <p class="lead">{tr!(i18n, area.wealth_lead)}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match home.await {
@@ -174,12 +174,12 @@ pub fn WealthPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <h2 id="products-heading">{t!(i18n, wealth.products_title)}</h2>
+            <h2 id="products-heading">{tr!(i18n, wealth.products_title)}</h2>
             <Filters filter=filter() />
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(products) if products.is_empty() => view! { <p class="empty" role="status">{t!(i18n, wealth.no_products)}</p> }.into_any(),
+                        Ok(products) if products.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, wealth.no_products)}</p> }.into_any(),
                         Ok(products) => view! {
                             <ul class="cards products" aria-labelledby="products-heading">
                                 {products.into_iter().map(|p| view! { <ProductCard product=p /> }).collect_view()}
@@ -202,7 +202,7 @@ fn Head(home: WealthHome) -> impl IntoView {
     let has_level = home.standing.in_force.is_some();
     let take = move || if has_level { t_string!(i18n, wealth.retake) } else { t_string!(i18n, wealth.take) };
     let newest = home.newest.clone().filter(|a| a.signed_at.is_none()).map(|a| {
-        view! { <p><a href=format!("/wealth/assessments/{}", a.id)>{t!(i18n, wealth.open_unsigned)}</a></p> }
+        view! { <p><a href=format!("/wealth/assessments/{}", a.id)>{tr!(i18n, wealth.open_unsigned)}</a></p> }
     });
     let subscriptions = home.subscriptions.clone();
     view! {
@@ -216,7 +216,7 @@ fn Head(home: WealthHome) -> impl IntoView {
             }}
         </p>
         {(!subscriptions.is_empty()).then(|| view! {
-            <h2>{t!(i18n, wealth.subscriptions_title)}</h2>
+            <h2>{tr!(i18n, wealth.subscriptions_title)}</h2>
             <ul class="cards">
                 {subscriptions.into_iter().map(|s| view! { <SubscriptionCard subscription=s /> }).collect_view()}
             </ul>
@@ -256,9 +256,9 @@ fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
                 <h3>{move || name.get(locale()).to_owned()}</h3>
                 <p>{s.reference.clone()} " · " {money} " · " <strong>{status_text(s.status, locale())}</strong></p>
                 <p class="hint">{format_datetime(s.confirmed_at, locale())} " · " {s.paying_account.clone()}</p>
-                {s.review_reason.clone().map(|r| view! { <p>{t!(i18n, wealth.refused_reason)} " " {r}</p> })}
+                {s.review_reason.clone().map(|r| view! { <p>{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
                 {s.holding_account_id.filter(|_| s.status == SubscriptionStatus::Completed).map(|h| view! {
-                    <p><a href=format!("/accounts/{h}")>{t!(i18n, wealth.see_holding)}</a></p>
+                    <p><a href=format!("/accounts/{h}")>{tr!(i18n, wealth.see_holding)}</a></p>
                 })}
                 {s.may_cancel.then(|| {
                     let ends = s.cooling_off_ends_at.unwrap_or(0);
@@ -267,7 +267,7 @@ fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
                         <p>
                             <button type="button" class="button" disabled=move || cancel.pending().get()
                                 on:click=move |_| { cancel.dispatch(super::CancelSubscription { subscription_id: id }); }>
-                                {t!(i18n, wealth.cancel)}
+                                {tr!(i18n, wealth.cancel)}
                             </button>
                         </p>
                     }
@@ -289,37 +289,37 @@ fn Filters(filter: ProductFilter) -> impl IntoView {
     view! {
         <form method="get" action="/wealth" class="filters" role="search" aria-label=move || t_string!(i18n, wealth.filters)>
             <div class="field">
-                <label for="f-risk">{t!(i18n, wealth.filter_risk)}</label>
+                <label for="f-risk">{tr!(i18n, wealth.filter_risk)}</label>
                 <select id="f-risk" name="risk">
-                    <option value="" selected=risk == 0>{t!(i18n, wealth.any)}</option>
+                    <option value="" selected=risk == 0>{tr!(i18n, wealth.any)}</option>
                     {Level::ALL.into_iter().map(|l| view! {
                         <option value=l.get().to_string() selected=risk == l.get()>{move || td_string!(locale(), wealth.up_to, level = l.product()).to_string()}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="f-kind">{t!(i18n, wealth.filter_kind)}</label>
+                <label for="f-kind">{tr!(i18n, wealth.filter_kind)}</label>
                 <select id="f-kind" name="kind">
-                    <option value="" selected=kind.is_empty()>{t!(i18n, wealth.any)}</option>
+                    <option value="" selected=kind.is_empty()>{tr!(i18n, wealth.any)}</option>
                     {super::PRODUCT_KINDS.into_iter().map(|k| view! {
                         <option value=k selected=kind == k>{move || kind_name(k, locale())}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="f-term">{t!(i18n, wealth.filter_term)}</label>
+                <label for="f-term">{tr!(i18n, wealth.filter_term)}</label>
                 <select id="f-term" name="term">
-                    <option value="" selected=term.is_empty()>{t!(i18n, wealth.any)}</option>
-                    <option value="open" selected=term == "open">{t!(i18n, wealth.open_ended)}</option>
-                    <option value="short" selected=term == "short">{t!(i18n, wealth.term_short)}</option>
-                    <option value="long" selected=term == "long">{t!(i18n, wealth.term_long)}</option>
+                    <option value="" selected=term.is_empty()>{tr!(i18n, wealth.any)}</option>
+                    <option value="open" selected=term == "open">{tr!(i18n, wealth.open_ended)}</option>
+                    <option value="short" selected=term == "short">{tr!(i18n, wealth.term_short)}</option>
+                    <option value="long" selected=term == "long">{tr!(i18n, wealth.term_long)}</option>
                 </select>
             </div>
             <div class="field">
-                <label for="f-min">{t!(i18n, wealth.filter_minimum)}</label>
+                <label for="f-min">{tr!(i18n, wealth.filter_minimum)}</label>
                 <input id="f-min" name="max_min" type="number" inputmode="numeric" min="0" step="1" value=max_min />
             </div>
-            <p><button type="submit" class="button">{t!(i18n, wealth.apply)}</button></p>
+            <p><button type="submit" class="button">{tr!(i18n, wealth.apply)}</button></p>
         </form>
     }
 }
@@ -345,9 +345,9 @@ fn ProductCard(product: Product) -> impl IntoView {
             <h3><a href=format!("/wealth/products/{}", p.code)>{move || name.get(locale()).to_owned()}</a></h3>
             <p>
                 <span class="risk">{p.risk.product()}</span> " · " {move || kind_name(&kind, locale())} " · " {move || term_text(&terms, locale())}
-                {p.private_placement.then(|| view! { " · " {t!(i18n, wealth.private_placement)} })}
+                {p.private_placement.then(|| view! { " · " {tr!(i18n, wealth.private_placement)} })}
             </p>
-            <p>{t!(i18n, wealth.expected_yield)} " " {move || yield_text(&yields, locale())} " · " {t!(i18n, wealth.minimum)} " " {minimum}</p>
+            <p>{tr!(i18n, wealth.expected_yield)} " " {move || yield_text(&yields, locale())} " · " {tr!(i18n, wealth.minimum)} " " {minimum}</p>
             <p><Badge suitability=p.suitability /></p>
         </li>
     }
@@ -359,18 +359,18 @@ pub fn ProductDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let page = Resource::new_blocking(code, super::load_product_page);
+    let page = crate::resource::blocking(code, super::load_product_page);
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.product_title).to_string()) />
         <section class="page narrow product-page">
-            <p><a href="/wealth">{t!(i18n, wealth.back)}</a></p>
+            <p><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <ProductView page=p /> }.into_any(),
                         Err(AppError::NotFound) => view! {
-                            <h1>{t!(i18n, wealth.product_title)}</h1>
-                            <p class="error-box" role="alert">{t!(i18n, wealth.no_such_product)}</p>
+                            <h1>{tr!(i18n, wealth.product_title)}</h1>
+                            <p class="error-box" role="alert">{tr!(i18n, wealth.no_such_product)}</p>
                         }.into_any(),
                         Err(_) => failed().into_any(),
                     }
@@ -389,7 +389,7 @@ fn ProductView(page: ProductPage) -> impl IntoView {
     let money = move |minor: i64| format_money(Money::new(minor, p.currency), locale());
     let bp = |v: i64| format!("{}.{:02}%", v / 100, v % 100);
     let window = p.window.map(|(opens, closes)| {
-        view! { <div><dt>{t!(i18n, wealth.window)}</dt><dd>{move || format!("{} – {}", format_date(opens, locale()), format_date(closes, locale()))}</dd></div> }
+        view! { <div><dt>{tr!(i18n, wealth.window)}</dt><dd>{move || format!("{} – {}", format_date(opens, locale()), format_date(closes, locale()))}</dd></div> }
     });
     let guidance = match p.suitability {
         Suitability::Suitable => None,
@@ -405,22 +405,22 @@ fn ProductView(page: ProductPage) -> impl IntoView {
         <h1>{move || title_name.get(locale()).to_owned()}</h1>
         <p><Badge suitability=p.suitability /></p>
         <dl class="figures">
-            <div><dt>{t!(i18n, wealth.risk)}</dt><dd>{p.risk.product()}</dd></div>
-            <div><dt>{t!(i18n, wealth.kind)}</dt><dd>{move || kind_name(&kind, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.term)}</dt><dd>{move || term_text(&terms, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.expected_yield)}</dt><dd>{move || yield_text(&yields, locale())}</dd></div>
-            <div><dt>{t!(i18n, wealth.minimum)}</dt><dd>{move || money(p.min_minor)} {move || td_string!(locale(), wealth.step, amount = money(p.step_minor)).to_string()}</dd></div>
-            <div><dt>{t!(i18n, wealth.fees)}</dt><dd>{move || td_string!(locale(), wealth.fees_text, subscription = bp(p.subscription_fee_bp), management = bp(p.management_fee_bp)).to_string()}</dd></div>
+            <div><dt>{tr!(i18n, wealth.risk)}</dt><dd>{p.risk.product()}</dd></div>
+            <div><dt>{tr!(i18n, wealth.kind)}</dt><dd>{move || kind_name(&kind, locale())}</dd></div>
+            <div><dt>{tr!(i18n, wealth.term)}</dt><dd>{move || term_text(&terms, locale())}</dd></div>
+            <div><dt>{tr!(i18n, wealth.expected_yield)}</dt><dd>{move || yield_text(&yields, locale())}</dd></div>
+            <div><dt>{tr!(i18n, wealth.minimum)}</dt><dd>{move || money(p.min_minor)} {move || td_string!(locale(), wealth.step, amount = money(p.step_minor)).to_string()}</dd></div>
+            <div><dt>{tr!(i18n, wealth.fees)}</dt><dd>{move || td_string!(locale(), wealth.fees_text, subscription = bp(p.subscription_fee_bp), management = bp(p.management_fee_bp)).to_string()}</dd></div>
             {window}
-            {p.private_placement.then(|| view! { <div><dt>{t!(i18n, wealth.private_placement)}</dt><dd>{t!(i18n, wealth.cooling_off_rule)}</dd></div> })}
+            {p.private_placement.then(|| view! { <div><dt>{tr!(i18n, wealth.private_placement)}</dt><dd>{tr!(i18n, wealth.cooling_off_rule)}</dd></div> })}
         </dl>
-        <h2 id="disclosure-heading">{t!(i18n, wealth.disclosure)} " (" {p.disclosure_version.clone()} ")"</h2>
+        <h2 id="disclosure-heading">{tr!(i18n, wealth.disclosure)} " (" {p.disclosure_version.clone()} ")"</h2>
         <div class="disclosure prose" role="region" tabindex="0" aria-labelledby="disclosure-heading">{move || disclosure.get(locale()).to_owned()}</div>
         {match guidance {
             Some(refusal) => view! {
                 <div class="error-box" role="alert">
                     <p>{move || refusal_text(refusal, locale())}</p>
-                    <p><a class="button primary" href="/wealth/assessment">{t!(i18n, wealth.take)}</a></p>
+                    <p><a class="button primary" href="/wealth/assessment">{tr!(i18n, wealth.take)}</a></p>
                 </div>
             }.into_any(),
             None if page.accounts.is_empty() => view! {
@@ -465,7 +465,7 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
     let done = move || finish.value().get().and_then(Result::ok);
     view! {
         <section class="subscribe" aria-labelledby="subscribe-heading">
-            <h2 id="subscribe-heading">{t!(i18n, wealth.subscribe_title)}</h2>
+            <h2 id="subscribe-heading">{tr!(i18n, wealth.subscribe_title)}</h2>
             {move || match (done(), start.value().get().and_then(Result::ok)) {
                 (Some(s), _) => view! { <Subscribed subscription=s /> }.into_any(),
                 (None, Some(c)) => {
@@ -478,7 +478,7 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
                             <p class="notice">{move || td_string!(locale(), wealth.confirm_amount, amount = amount.get()).to_string()}</p>
                             <crate::auth::CodeField id="subscribe-code" code masked_phone=c.masked_phone.clone() />
                             <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(|e| error_text(&e, locale()))}</p>
-                            <button type="submit" class="button primary" disabled=move || finish.pending().get()>{t!(i18n, wealth.confirm)}</button>
+                            <button type="submit" class="button primary" disabled=move || finish.pending().get()>{tr!(i18n, wealth.confirm)}</button>
                         </form>
                     }
                     .into_any()
@@ -496,7 +496,7 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
                                 maxlength=16
                             />
                             <div class="field">
-                                <label for="paying-account">{t!(i18n, wealth.pay_from)}</label>
+                                <label for="paying-account">{tr!(i18n, wealth.pay_from)}</label>
                                 <select id="paying-account" name="account" on:change=move |ev| account.set(event_target_value(&ev))>
                                     {accounts.into_iter().map(|a| {
                                         let text = format!("{} · {}", a.label, format_money(Money::new(a.available_minor, currency), locale()));
@@ -507,22 +507,22 @@ fn SubscribeForm(page: ProductPage) -> impl IntoView {
                             </div>
                             <div class="choice">
                                 <input type="checkbox" id="ack-disclosure" name="disclosure" on:change=move |ev| disclosure.set(event_target_checked(&ev)) />
-                                <label for="ack-disclosure">{t!(i18n, wealth.ack_disclosure)}</label>
+                                <label for="ack-disclosure">{tr!(i18n, wealth.ack_disclosure)}</label>
                             </div>
                             {elder_warning.then(|| view! {
                                 <div class="notice elder-warning">
-                                    <p><strong>{t!(i18n, wealth.elder_warning_title)}</strong></p>
-                                    <p>{t!(i18n, wealth.elder_warning)}</p>
+                                    <p><strong>{tr!(i18n, wealth.elder_warning_title)}</strong></p>
+                                    <p>{tr!(i18n, wealth.elder_warning)}</p>
                                     <div class="choice">
                                         <input type="checkbox" id="ack-elder" name="elder_warning" on:change=move |ev| elder.set(event_target_checked(&ev)) />
-                                        <label for="ack-elder">{t!(i18n, wealth.ack_elder)}</label>
+                                        <label for="ack-elder">{tr!(i18n, wealth.ack_elder)}</label>
                                     </div>
                                 </div>
                             })}
                             <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(|e| error_text(&e, locale()))}</p>
                             <p>
                                 <button type="submit" class="button primary" disabled=move || !live.get() || start.pending().get()>
-                                    {t!(i18n, wealth.send_code)}
+                                    {tr!(i18n, wealth.send_code)}
                                 </button>
                             </p>
                         </form>
@@ -554,11 +554,11 @@ fn Subscribed(subscription: Subscription) -> impl IntoView {
     view! {
         <div class="notice">
             <p><strong>{move || subscribed_text(status, locale())}</strong></p>
-            <p>{t!(i18n, wealth.reference)} " " <strong>{s.reference.clone()}</strong> " · " {money}</p>
+            <p>{tr!(i18n, wealth.reference)} " " <strong>{s.reference.clone()}</strong> " · " {money}</p>
             {s.cooling_off_ends_at.map(|t| view! { <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(t, locale())).to_string()}</p> })}
             <p>
-                {s.holding_account_id.map(|h| view! { <a href=format!("/accounts/{h}")>{t!(i18n, wealth.see_holding)}</a> " · " })}
-                <a href="/accounts">{t!(i18n, wealth.to_accounts)}</a>
+                {s.holding_account_id.map(|h| view! { <a href=format!("/accounts/{h}")>{tr!(i18n, wealth.see_holding)}</a> " · " })}
+                <a href="/accounts">{tr!(i18n, wealth.to_accounts)}</a>
             </p>
         </div>
     }

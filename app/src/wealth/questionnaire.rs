@@ -64,12 +64,12 @@ fn step_href(answers: &[u8], q: usize) -> String {
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
     let i18n = use_i18n();
-    let questionnaire = Resource::new_blocking(|| (), |_| super::load_questionnaire());
+    let questionnaire = crate::resource::blocking(|| (), |_| super::load_questionnaire());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.questionnaire_title).to_string()) />
         <section class="page narrow questionnaire">
-            <p><a href="/wealth">{t!(i18n, wealth.back)}</a></p>
-            <h1>{t!(i18n, wealth.questionnaire_title)}</h1>
+            <p><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
+            <h1>{tr!(i18n, wealth.questionnaire_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match questionnaire.await {
@@ -142,7 +142,7 @@ fn QuestionStep(questionnaire: Questionnaire, answers: Vec<u8>, step: usize) -> 
                 {options}
             </fieldset>
             <p class="actions">
-                {back.map(|href| view! { <a class="button" href=href>{t!(i18n, wealth.previous)}</a> })}
+                {back.map(|href| view! { <a class="button" href=href>{tr!(i18n, wealth.previous)}</a> })}
                 " "
                 <button type="submit" class="button primary">
                     {move || if step == n { t_string!(i18n, wealth.to_review) } else { t_string!(i18n, wealth.next) }}
@@ -193,9 +193,9 @@ fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl IntoVie
                     <dd>
                         {match given {
                             Some(g) => view! { <span>{move || g.get(locale()).to_owned()}</span> }.into_any(),
-                            None => view! { <strong class="error">{t!(i18n, wealth.not_answered)}</strong> }.into_any(),
+                            None => view! { <strong class="error">{tr!(i18n, wealth.not_answered)}</strong> }.into_any(),
                         }}
-                        " " <a href=href>{t!(i18n, wealth.change)}</a>
+                        " " <a href=href>{tr!(i18n, wealth.change)}</a>
                     </dd>
                 </div>
             }
@@ -206,15 +206,15 @@ fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl IntoVie
         submit.dispatch(super::SubmitAssessment { answers: encoded.clone() });
     };
     view! {
-        <h2>{t!(i18n, wealth.review_title)}</h2>
+        <h2>{tr!(i18n, wealth.review_title)}</h2>
         <dl class="figures answers">{rows}</dl>
         {(missing > 0).then(|| view! { <p class="error-box" role="alert">{move || td_string!(locale(), wealth.missing_count, n = missing).to_string()}</p> })}
         <form class="form" method="post" novalidate on:submit=on_submit>
-            <p class="hint">{t!(i18n, wealth.submit_hint)}</p>
+            <p class="hint">{tr!(i18n, wealth.submit_hint)}</p>
             <p role="alert" class="error-box">{move || submit.value().get().and_then(Result::err).map(|e| answer_problem_text(&e, locale()))}</p>
             <p>
                 <button type="submit" class="button primary" disabled={move || !live.get() || submit.pending().get() || missing > 0}>
-                    {t!(i18n, wealth.submit)}
+                    {tr!(i18n, wealth.submit)}
                 </button>
             </p>
         </form>
@@ -228,17 +228,17 @@ pub fn AssessmentResultPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let signed = RwSignal::new(None::<Assessment>);
-    let result = Resource::new_blocking(id, super::my_assessment);
+    let result = crate::resource::blocking(id, super::my_assessment);
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.result_title).to_string()) />
         <section class="page narrow assessment-result">
-            <p class="no-print"><a href="/wealth">{t!(i18n, wealth.back)}</a></p>
-            <h1>{t!(i18n, wealth.result_title)}</h1>
+            <p class="no-print"><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
+            <h1>{tr!(i18n, wealth.result_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match result.await {
                         Ok(a) => view! { <ResultView assessment=a signed /> }.into_any(),
-                        Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{t!(i18n, wealth.no_such_assessment)}</p> }.into_any(),
+                        Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, wealth.no_such_assessment)}</p> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
                 })}
@@ -271,36 +271,36 @@ fn ResultView(assessment: Assessment, signed: RwSignal<Option<Assessment>>) -> i
             })
             .collect_view();
         let sign = (a.signed_at.is_none() && a.newest).then(|| view! { <SignResult id=a.id signed /> });
-        let superseded =
-            (a.signed_at.is_none() && !a.newest).then(|| view! { <p class="notice">{t!(i18n, wealth.superseded)}</p> });
+        let superseded = (a.signed_at.is_none() && !a.newest)
+            .then(|| view! { <p class="notice">{tr!(i18n, wealth.superseded)}</p> });
         let just_signed = signed.with(|s| s.as_ref().is_some_and(|s| s.id == a.id));
         view! {
-            {just_signed.then(|| view! { <p class="notice">{t!(i18n, wealth.signed_done)}</p> })}
+            {just_signed.then(|| view! { <p class="notice">{tr!(i18n, wealth.signed_done)}</p> })}
             <div class="level-card">
                 <p class="level-name">{move || level_name(level, locale())}</p>
                 <p>{move || level_meaning(level, locale())}</p>
                 <p>{move || td_string!(locale(), wealth.allows, products = allowed_products(level)).to_string()}</p>
             </div>
             <dl class="figures">
-                <div><dt>{t!(i18n, wealth.status)}</dt><dd>{status}</dd></div>
-                <div><dt>{t!(i18n, wealth.score)}</dt><dd>{a.score}</dd></div>
-                <div><dt>{t!(i18n, wealth.taken)}</dt><dd>{move || format_datetime(a.taken_at, locale())}</dd></div>
-                {a.signed_at.map(|t| view! { <div><dt>{t!(i18n, wealth.signed_at)}</dt><dd>{move || format_datetime(t, locale())}</dd></div> })}
-                {a.expires_on.map(|d| view! { <div><dt>{t!(i18n, wealth.expires)}</dt><dd>{move || format_date(d, locale())}</dd></div> })}
-                <div><dt>{t!(i18n, wealth.version)}</dt><dd>{a.version}</dd></div>
+                <div><dt>{tr!(i18n, wealth.status)}</dt><dd>{status}</dd></div>
+                <div><dt>{tr!(i18n, wealth.score)}</dt><dd>{a.score}</dd></div>
+                <div><dt>{tr!(i18n, wealth.taken)}</dt><dd>{move || format_datetime(a.taken_at, locale())}</dd></div>
+                {a.signed_at.map(|t| view! { <div><dt>{tr!(i18n, wealth.signed_at)}</dt><dd>{move || format_datetime(t, locale())}</dd></div> })}
+                {a.expires_on.map(|d| view! { <div><dt>{tr!(i18n, wealth.expires)}</dt><dd>{move || format_date(d, locale())}</dd></div> })}
+                <div><dt>{tr!(i18n, wealth.version)}</dt><dd>{a.version}</dd></div>
             </dl>
             {a.capped.then(|| view! { <p class="notice">{move || td_string!(locale(), wealth.capped, age = rules::ELDER_AGE, years = rules::ELDER_EXPERIENCE_YEARS).to_string()}</p> })}
-            {(a.review == Some(Review::Pending)).then(|| view! { <p class="notice">{t!(i18n, wealth.review_note)}</p> })}
-            {a.review_reason.clone().filter(|_| a.review == Some(Review::Refused)).map(|r| view! { <p class="notice">{t!(i18n, wealth.refused_reason)} " " {r}</p> })}
+            {(a.review == Some(Review::Pending)).then(|| view! { <p class="notice">{tr!(i18n, wealth.review_note)}</p> })}
+            {a.review_reason.clone().filter(|_| a.review == Some(Review::Refused)).map(|r| view! { <p class="notice">{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
             {sign}
             {superseded}
-            <h2>{t!(i18n, wealth.your_answers)}</h2>
+            <h2>{tr!(i18n, wealth.your_answers)}</h2>
             <dl class="figures answers">{rows}</dl>
             <p class="no-print">
                 <button type="button" class="button" hidden=move || !live.get() on:click=move |_| { let _ = window().print(); }>
-                    {t!(i18n, wealth.print)}
+                    {tr!(i18n, wealth.print)}
                 </button>
-                " " <a class="button" href="/wealth">{t!(i18n, wealth.to_products)}</a>
+                " " <a class="button" href="/wealth">{tr!(i18n, wealth.to_products)}</a>
             </p>
         }
     }
@@ -323,8 +323,8 @@ fn SignResult(id: i64, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
     let error_text = move |e: AppError| answer_problem_text(&e, i18n.get_locale());
     view! {
         <section class="sign no-print" aria-labelledby="sign-heading">
-            <h2 id="sign-heading">{t!(i18n, wealth.sign_title)}</h2>
-            <p>{t!(i18n, wealth.sign_lead)}</p>
+            <h2 id="sign-heading">{tr!(i18n, wealth.sign_title)}</h2>
+            <p>{tr!(i18n, wealth.sign_lead)}</p>
             {move || match start.value().get().and_then(Result::ok) {
                 Some(c) => view! {
                     <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -333,7 +333,7 @@ fn SignResult(id: i64, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
                     }>
                         <crate::auth::CodeField id="sign-code" code masked_phone=c.masked_phone.clone() />
                         <p role="alert" class="error-box">{move || finish.value().get().and_then(Result::err).map(error_text)}</p>
-                        <button type="submit" class="button primary" disabled=move || finish.pending().get()>{t!(i18n, wealth.sign_confirm)}</button>
+                        <button type="submit" class="button primary" disabled=move || finish.pending().get()>{tr!(i18n, wealth.sign_confirm)}</button>
                     </form>
                 }
                 .into_any(),
@@ -341,7 +341,7 @@ fn SignResult(id: i64, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
                     <p>
                         <button type="button" class="button primary" disabled=move || !live.get() || start.pending().get()
                             on:click=move |_| { start.dispatch(super::StartSigning { assessment_id: id }); }>
-                            {t!(i18n, wealth.sign_start)}
+                            {tr!(i18n, wealth.sign_start)}
                         </button>
                     </p>
                     <p role="alert" class="error-box">{move || start.value().get().and_then(Result::err).map(error_text)}</p>

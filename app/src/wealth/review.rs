@@ -355,13 +355,13 @@ fn decision_error(error: &AppError, locale: Locale) -> String {
 pub fn WealthReviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let decided = RwSignal::new(0u32);
-    let queue = Resource::new_blocking(move || decided.get(), |_| load_wealth_queue());
+    let queue = crate::resource::blocking(move || decided.get(), |_| load_wealth_queue());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.queue_title).to_string()) />
         <section class="page staff-wealth">
-            <p><a href="/staff/home">{t!(i18n, wealth.staff_back)}</a></p>
-            <h1>{t!(i18n, wealth.queue_title)}</h1>
-            <p class="lead">{t!(i18n, wealth.queue_lead)}</p>
+            <p><a href="/staff/home">{tr!(i18n, wealth.staff_back)}</a></p>
+            <h1>{tr!(i18n, wealth.queue_title)}</h1>
+            <p class="lead">{tr!(i18n, wealth.queue_lead)}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match queue.await {
@@ -395,7 +395,7 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
                         level = level_name(a.level, locale()), score = a.score).to_string()}
                 </p>
                 <p class="hint">{move || format_datetime(a.signed_at, locale())}</p>
-                <details><summary>{t!(i18n, wealth.your_answers)}</summary><dl class="figures answers">{answers}</dl></details>
+                <details><summary>{tr!(i18n, wealth.your_answers)}</summary><dl class="figures answers">{answers}</dl></details>
                 {needs_line(a.needs.clone())}
                 <Decide id=a.id subscription=false decided />
             </li>
@@ -416,11 +416,11 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
         }
     }).collect_view();
     view! {
-        <h2 id="retakes-heading">{t!(i18n, wealth.queue_retakes)}</h2>
-        {no_retakes.then(|| view! { <p class="empty">{t!(i18n, wealth.queue_empty)}</p> })}
+        <h2 id="retakes-heading">{tr!(i18n, wealth.queue_retakes)}</h2>
+        {no_retakes.then(|| view! { <p class="empty">{tr!(i18n, wealth.queue_empty)}</p> })}
         <ul class="cards" aria-labelledby="retakes-heading">{assessments}</ul>
-        <h2 id="subs-heading">{t!(i18n, wealth.queue_subscriptions)}</h2>
-        {no_subscriptions.then(|| view! { <p class="empty">{t!(i18n, wealth.queue_empty)}</p> })}
+        <h2 id="subs-heading">{tr!(i18n, wealth.queue_subscriptions)}</h2>
+        {no_subscriptions.then(|| view! { <p class="empty">{tr!(i18n, wealth.queue_empty)}</p> })}
         <ul class="cards" aria-labelledby="subs-heading">{subscriptions}</ul>
     }
 }
@@ -440,7 +440,7 @@ fn needs_line(needs: Option<super::needs::Needs>) -> impl IntoView {
                 .collect();
             names.join("、")
         };
-        view! { <p class="hint">{t!(i18n, needs.staff_line)} " " {text}</p> }
+        view! { <p class="hint">{tr!(i18n, needs.staff_line)} " " {text}</p> }
     })
 }
 
@@ -482,14 +482,14 @@ fn Decide(id: i64, subscription: bool, decided: RwSignal<u32>) -> impl IntoView 
     view! {
         <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
             <div class="field">
-                <label for=field_id.clone()>{t!(i18n, wealth.reason)}</label>
+                <label for=field_id.clone()>{tr!(i18n, wealth.reason)}</label>
                 <textarea id=field_id rows="2" maxlength=REASON_MAX prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </div>
             <p role="alert" class="error-box">{error}</p>
             <p class="actions">
-                <button type="button" class="button primary" disabled=move || !live.get() || pending() on:click=move |_| send(true)>{t!(i18n, wealth.approve)}</button>
+                <button type="button" class="button primary" disabled=move || !live.get() || pending() on:click=move |_| send(true)>{tr!(i18n, wealth.approve)}</button>
                 " "
-                <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send(false)>{t!(i18n, wealth.refuse)}</button>
+                <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send(false)>{tr!(i18n, wealth.refuse)}</button>
             </p>
         </form>
     }
