@@ -38,12 +38,15 @@ export default defineConfig({
     // files: PORTAL_E2E_TRACE=1 records one for each failing test (end2end/test-results/).
     trace: process.env.PORTAL_E2E_TRACE ? 'retain-on-failure' : 'off',
   },
-  projects: [
-    { name: 'phone-360', testIgnore: /a11y\./, use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } },
-    { name: 'desktop-1280', testIgnore: /a11y\./, use: { viewport: { width: 1280, height: 800 } } },
-    // The accessibility matrix (every page x language x width x mode) sets its own widths, on
-    // sessions signed in once by its setup.
-    { name: 'a11y-setup', testMatch: /a11y\.setup\.ts/ },
-    { name: 'a11y', testMatch: /a11y\.spec\.ts/, dependencies: ['a11y-setup'] },
-  ],
+  // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests only.
+  projects: process.env.PORTAL_E2E_ISLANDS
+    ? [{ name: 'islands', testMatch: /islands\.spec\.ts/, use: { viewport: { width: 1280, height: 800 } } }]
+    : [
+        { name: 'phone-360', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } },
+        { name: 'desktop-1280', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 1280, height: 800 } } },
+        // The accessibility matrix (every page x language x width x mode) sets its own widths, on
+        // sessions signed in once by its setup.
+        { name: 'a11y-setup', testMatch: /a11y\.setup\.ts/ },
+        { name: 'a11y', testMatch: /a11y\.spec\.ts/, dependencies: ['a11y-setup'] },
+      ],
 });

@@ -79,9 +79,20 @@ build_release() {
   # without its message in the browser's console (debug builds, which the tests use, keep it).
   # These are cargo's unstable (-Z) options, which RUSTC_BOOTSTRAP allows on the stable
   # toolchain; it is set for the browser's build only, so the server is built as always.
-  RUSTC_BOOTSTRAP=1 cargo leptos build --release --precompress --split --frontend-only \
+  build_release_site --split
+  cargo leptos build --release --split --server-only
+}
+
+build_release_site() {
+  # The browser's release build (build_release), with cargo-leptos's further arguments.
+  RUSTC_BOOTSTRAP=1 cargo leptos build --release --precompress --frontend-only \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \
     --lib-cargo-args=-Zpanic-immediate-abort \
-    '--lib-cargo-args=--config=profile.wasm-release.panic="immediate-abort"'
-  cargo leptos build --release --split --server-only
+    '--lib-cargo-args=--config=profile.wasm-release.panic="immediate-abort"' "$@"
+}
+
+build_release_islands_site() {
+  # The browser's release build in islands mode (README, Islands), beside the default one: only
+  # to measure what it loads (scripts/bench.sh).
+  LEPTOS_SITE_ROOT=target/site-islands build_release_site --lib-features islands
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (server and hydrate builds), unit and integration tests on
 # SQLite, the same integration tests on PostgreSQL when a server is reachable, and the browser
-# tests in headless Chromium. Installs what is missing first. Exits non-zero on any failure.
+# tests in headless Chromium (first the few of the islands build, then all of the default one). Installs what is missing first. Exits non-zero on any failure.
 #
 # PostgreSQL: PORTAL_TEST_POSTGRES_URL (default postgres://portal:portal@127.0.0.1:5432/postgres)
 # names a role allowed to create databases; each test creates its own database there.
@@ -23,6 +23,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "clippy: browser build (hydrate, wasm32)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --locked -- -D warnings
 
+say "clippy: islands mode (server and browser builds; the portal is moving to it, README: Islands)"
+cargo clippy -p app --lib --features ssr,islands --locked -- -D warnings
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate,islands --locked -- -D warnings
+
 say "unit and integration tests on SQLite"
 cargo test --workspace --locked
 
@@ -35,6 +39,12 @@ if (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null; then
 else
   say "PostgreSQL suite SKIPPED: no PostgreSQL server answers at $pg_host:$pg_port (set PORTAL_TEST_POSTGRES_URL, or run .ci/run which starts one)"
 fi
+
+say "building the site in islands mode (debug) for its browser tests"
+cargo leptos build --features islands
+
+say "browser tests in islands mode (the pages moved to islands so far)"
+(cd end2end && PORTAL_E2E_ISLANDS=1 PORTAL_SERVER_BIN="$(cd .. && realpath "$target_dir")/debug/server" npx playwright test)
 
 say "building the site for the browser tests (debug; --split: each job its own WASM chunks, as in release)"
 cargo leptos build --split

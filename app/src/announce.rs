@@ -8,20 +8,39 @@
 use crate::i18n::*;
 use leptos::prelude::*;
 
+/// The frame's announcer; outside the frame's reactive tree (an island, in islands mode) the same
+/// live region and `<main>`, found in the page by their ids.
 #[derive(Clone, Copy)]
 pub struct Announcer {
-    text: RwSignal<String>,
-    main: NodeRef<leptos::html::Main>,
+    frame: Option<(RwSignal<String>, NodeRef<leptos::html::Main>)>,
 }
+
+/// The ids of the frame's live region and of its `<main>`.
+const LIVE_REGION: &str = "announcer";
+const MAIN: &str = "main";
 
 impl Announcer {
     /// Says `text` politely, once (the same text twice is said twice).
     pub fn say(self, text: String) {
-        self.text.set(String::new());
+        use leptos::wasm_bindgen::JsCast;
+        let region = || document().get_element_by_id(LIVE_REGION);
+        match self.frame {
+            Some((said, _)) => said.set(String::new()),
+            None => region().iter().for_each(|region| region.set_text_content(None)),
+        }
         request_animation_frame(move || {
-            self.text.set(text);
+            let main = match self.frame {
+                Some((said, main)) => {
+                    said.set(text);
+                    main.get_untracked()
+                }
+                None => {
+                    region().iter().for_each(|region| region.set_text_content(Some(&text)));
+                    document().get_element_by_id(MAIN).and_then(|main| main.dyn_into().ok())
+                }
+            };
             let lost = document().active_element().is_none_or(|el| el.tag_name() == "BODY");
-            if let Some(main) = self.main.get_untracked().filter(|_| lost) {
+            if let Some(main) = main.filter(|_| lost) {
                 let _ = main.focus();
             }
         });
@@ -54,16 +73,16 @@ pub fn focus_when_shown(id: &'static str) {
     });
 }
 
-/// The page frame's announcer (one that says nothing outside the frame).
+/// The page frame's announcer.
 pub fn use_announcer() -> Announcer {
-    use_context().unwrap_or_else(|| Announcer { text: RwSignal::new(String::new()), main: NodeRef::new() })
+    use_context().unwrap_or(Announcer { frame: None })
 }
 
 /// Provides the announcer for the frame whose `<main>` is `main`, and gives its live region.
 pub fn provide_announcer(main: NodeRef<leptos::html::Main>) -> impl IntoView {
-    let announcer = Announcer { text: RwSignal::new(String::new()), main };
-    provide_context(announcer);
-    view! { <p class="sr-only" role="status">{move || announcer.text.get()}</p> }
+    let said = RwSignal::new(String::new());
+    provide_context(Announcer { frame: Some((said, main)) });
+    view! { <p class="sr-only" role="status" id=LIVE_REGION>{move || said.get()}</p> }
 }
 
 /// Says `done` (in the language of the moment) each time the action whose value this is succeeds.

@@ -89,9 +89,10 @@ pub fn TextField(
 ///
 /// `form` names the form (with what makes it unique, such as the transaction it is about).
 pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -> impl Fn() + Clone + 'static {
-    let session = crate::auth::use_session();
-    // The storage key: per person and form, known once the session is.
-    let key = Memo::new(move |_| match session.viewer.get() {
+    // The storage key: per person and form, known once the session is. (In islands mode an island
+    // has no session yet: no draft is kept there.)
+    let session = use_context::<crate::auth::SessionContext>();
+    let key = Memo::new(move |_| match session.and_then(|session| session.viewer.get()) {
         Some(Ok(Some(viewer))) => Some(format!("portal-draft:{}:{form}", viewer.principal)),
         _ => None,
     });

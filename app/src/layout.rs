@@ -91,12 +91,19 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             }
         })
     };
+    // Only for a signed-in person.
+    let idle_watch = move || {
+        Suspend::new(async move {
+            let clock = session.viewer.await.ok().flatten().map(|viewer| crate::auth::IdleClock::of(&viewer));
+            clock.map(|clock| view! { <crate::auth::IdleWatch clock /> })
+        })
+    };
     view! {
         <SiteTitle />
         <a class="skip-link" href="#main" on:click=skip_to_main>{tr!(i18n, skip_to_content)}</a>
         <Transition fallback=|| ()>{banner}</Transition>
         <SiteHeader />
-        <crate::auth::IdleWatch />
+        <Transition fallback=|| ()>{idle_watch}</Transition>
         <main id="main" tabindex="-1" node_ref=main_ref on:submit=crate::announce::focus_first_problem>
             <Transition fallback=|| ()>{notice}</Transition>
             {children()}

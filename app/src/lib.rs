@@ -75,7 +75,7 @@ mod tests {
 /// asynchronous (the page's own code may still be loading, see `pages`); once the whole page is
 /// live, `<html>` gets `data-hydrated` (what the browser tests wait for: the frame around the page
 /// goes live before the page's code has arrived).
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", not(feature = "islands")))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     use leptos::prelude::document;
@@ -87,4 +87,13 @@ pub fn hydrate() {
             let _ = root.set_attribute("data-hydrated", "");
         }
     });
+}
+
+/// The browser entry point in islands mode: starts the reactive system; the loader
+/// (`shell::AppLoader`) then hydrates each island the page holds, by its exported function.
+#[cfg(all(feature = "hydrate", feature = "islands"))]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
 }

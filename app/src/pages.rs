@@ -9,13 +9,15 @@
 //!
 //! The jobs' units are written out, each an enum of its pages and a `#[lazy]` function: the macro
 //! names its chunk from where it is written, so generating them from a `macro_rules!` would give
-//! every job the same chunk name. `route!` writes only the routes, which hold no `#[lazy]`.
+//! every job the same chunk name. `route!` writes only the routes, which hold no `#[lazy]`. In
+//! islands mode (the `islands` feature) there are no units: a page's browser code is its islands.
 
 // `#[lazy]` expands to the import/export pair that wasm-split links up (an `extern "C"` block and
 // `#[no_mangle]` functions); this module holds nothing else.
 #![allow(unsafe_code)]
 
 use crate::auth::RequireSignIn;
+#[cfg(not(feature = "islands"))]
 use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -56,11 +58,15 @@ macro_rules! route {
                 Self
             }
             async fn view(_this: Self) -> AnyView {
-                $job($page).await
+                // In islands mode the pages are the server's: no unit to load.
+                #[cfg(not(feature = "islands"))]
+                return $job($page).await;
+                #[cfg(feature = "islands")]
+                $job($page)
             }
             async fn preload() {
                 // On the server the routes are not split: nothing to fetch.
-                #[cfg(feature = "hydrate")]
+                #[cfg(all(feature = "hydrate", not(feature = "islands")))]
                 $preload().await;
             }
         }
@@ -68,7 +74,7 @@ macro_rules! route {
 }
 
 /// Resetting a forgotten password, the one public page that loads the app.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn forgot_password_job(_page: ()) -> AnyView {
     crate::auth::password::ForgotPasswordPage().into_any()
 }
@@ -81,7 +87,7 @@ pub enum AccountsPage {
     Report,
 }
 /// Balances and transactions.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn accounts_job(page: AccountsPage) -> AnyView {
     match page {
         AccountsPage::Overview => customer(crate::accounts::AccountsPage),
@@ -101,7 +107,7 @@ pub enum AppointmentsPage {
     One,
 }
 /// Branch appointments.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn appointments_job(page: AppointmentsPage) -> AnyView {
     match page {
         AppointmentsPage::List => customer(crate::appointments::AppointmentsPage),
@@ -119,7 +125,7 @@ pub enum ComplaintsPage {
     One,
 }
 /// Complaints and suggestions.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn complaints_job(page: ComplaintsPage) -> AnyView {
     match page {
         ComplaintsPage::List => customer(crate::complaints::ComplaintsPage),
@@ -138,7 +144,7 @@ pub enum WealthPage {
     Product,
 }
 /// Wealth products: the risk assessment and the products it allows.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn wealth_job(page: WealthPage) -> AnyView {
     match page {
         WealthPage::Home => customer(crate::wealth::WealthPage),
@@ -153,7 +159,7 @@ route!(AssessmentResult => wealth_job(WealthPage::AssessmentResult), preload __p
 route!(WealthProduct => wealth_job(WealthPage::Product), preload __preload_wealth_job);
 
 /// Messages and alerts.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn messages_job(_page: ()) -> AnyView {
     customer(crate::messages::MessagesPage)
 }
@@ -164,7 +170,7 @@ pub enum SettingsPage {
     Password,
 }
 /// Settings and the password.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn settings_job(page: SettingsPage) -> AnyView {
     match page {
         SettingsPage::Settings => customer(crate::settings::SettingsPage),
@@ -188,7 +194,7 @@ pub enum StaffPage {
     WealthReview,
 }
 /// The whole staff side.
-#[lazy]
+#[cfg_attr(not(feature = "islands"), lazy)]
 fn staff_job(page: StaffPage) -> AnyView {
     match page {
         StaffPage::Home => staff(crate::staff::StaffHomePage),
@@ -251,7 +257,8 @@ mod tests {
         let source = include_str!("pages.rs");
         for (path, unit) in cases {
             assert_eq!(unit_of(path), Some(unit), "{path}");
-            assert!(source.contains(&format!("#[lazy]\nfn {unit}(")), "{unit} is a #[lazy] function");
+            let lazy = format!("#[cfg_attr(not(feature = \"islands\"), lazy)]\nfn {unit}(");
+            assert!(source.contains(&lazy), "{unit} is a #[lazy] function");
         }
         for path in ["/", "/sign-in", "/staff", "/staff/", "/no-such-page", ""] {
             assert_eq!(unit_of(path), None, "{path}");

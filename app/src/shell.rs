@@ -99,6 +99,20 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
     let unit = pages::unit_of(&request_path()).map_or("", |unit| unit_files::of(&options, unit));
     #[cfg(not(feature = "ssr"))]
     let unit = "";
+    // How the app starts once its WASM is instantiated: it hydrates the page; in islands mode it
+    // starts the reactive system, and each island in the page is then hydrated by its exported
+    // function, outer ones first, as Leptos's own island script does (a `leptos-children`
+    // element's callback gives the islands inside it their parent island's context).
+    #[cfg(not(feature = "islands"))]
+    let start_app = "setTimeout(() => app.hydrate(), 0)";
+    #[cfg(feature = "islands")]
+    let start_app = "setTimeout(async () => { app.hydrate(); const parents = [];\
+         const walk = async (node) => { if (node.nodeType !== 1) return;\
+         if (node.tagName === 'LEPTOS-ISLAND') { const hydrate = app[node.dataset.component];\
+         if (hydrate) { parents.at(-1)?.(); const done = hydrate(node); if (done?.then) await done; } }\
+         const children = node.tagName === 'LEPTOS-CHILDREN'; if (children) parents.push(node.$$on_hydrate);\
+         for (const child of node.children) await walk(child); if (children) parents.pop(); };\
+         await walk(document.body); document.documentElement.setAttribute('data-hydrated', ''); }, 0)";
     let load = format!(
         "let started = false;\
          const start = () => {{ if (started) return; started = true;\
@@ -107,7 +121,7 @@ fn AppLoader(options: LeptosOptions) -> impl IntoView {
          link.href = href; document.head.append(link); }};\
          preload('{app}.js', true); for (const href of ['{app}.wasm', {unit}]) preload(href, false);\
          import('{app}.js').then((app) => app.default({{ module_or_path: '{app}.wasm' }})\
-         .then(() => setTimeout(() => app.hydrate(), 0))); }};\
+         .then(() => {start_app})); }};\
          if (window.PerformanceObserver?.supportedEntryTypes?.includes('paint')) {{\
          new PerformanceObserver((list, observer) => {{\
          if (list.getEntriesByName('first-contentful-paint').length) {{ observer.disconnect(); setTimeout(start, 0); }}\

@@ -72,7 +72,8 @@ fn today() -> chrono::NaiveDate {
 
 /// "Show full number": a code to the customer's phone first; the number then shows on this page
 /// only (it is never in the page's first HTML).
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn RevealNumber(account_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let code = RwSignal::new(String::new());
@@ -347,7 +348,8 @@ fn FilterForm(account_id: i64, query: FilterQuery, problems: Vec<FilterProblem>)
 /// The history list with "load more": a link to the next page (works without WASM); once the
 /// app runs, the next page is fetched and appended in place and announced politely ("20 more
 /// transactions shown"); when it was the last page the link goes, and the focus moves to the list.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn History(account_id: i64, currency: Currency, query: FilterQuery, first: HistoryPage) -> impl IntoView {
     let i18n = use_i18n();
     let rows = RwSignal::new(first.rows);

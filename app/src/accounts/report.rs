@@ -174,7 +174,12 @@ pub fn ReportPage() -> impl IntoView {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match (subject.await, ids()) {
-                    (Ok(subject), Some((account_id, tx_id))) => view! { <ReportForm subject account_id tx_id /> }.into_any(),
+                    (Ok(subject), Some((account_id, tx_id))) => view! {
+                        // Outside the form, which may be an island: a page's title is the server's.
+                        <PageTitle text=Signal::derive(move || t_string!(i18n, report.title).to_string()) />
+                        <ReportForm subject account_id tx_id />
+                    }
+                    .into_any(),
                     (Err(AppError::NotFound), _) | (_, None) => view! { <crate::layout::NotFound /> }.into_any(),
                     (Err(_), _) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
@@ -183,7 +188,8 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
@@ -220,7 +226,6 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
     let currency = subject.currency;
     let count = move || details.with(|d| d.trim().chars().count());
     view! {
-        <PageTitle text=Signal::derive(move || t_string!(i18n, report.title).to_string()) />
         <section class="page narrow">
             <p><a href=format!("/accounts/{account_id}")>{tr!(i18n, report.back)}</a></p>
             <h1>{tr!(i18n, report.title)}</h1>

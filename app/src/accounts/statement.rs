@@ -175,11 +175,23 @@ pub fn StatementPage() -> impl IntoView {
     }
 }
 
+/// "Print": hidden until the browser's code runs (without it, the browser's own print command).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn PrintButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = crate::form::hydrated();
+    view! {
+        <button type="button" class="button primary" hidden=move || !hydrated.get()
+            on:click=move |_| { let _ = window().print(); }>
+            {tr!(i18n, statement.print)}
+        </button>
+    }
+}
+
 #[component]
 fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     let currency = s.account.currency;
     let locale = move || i18n.get_locale();
     let money = move |minor: i64| format_money(Money::new(minor, currency), locale());
@@ -205,10 +217,7 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
                         .collect_view()}
                 </select>
                 <button type="submit" class="button">{tr!(i18n, statement.show)}</button>
-                <button type="button" class="button primary" hidden=move || !hydrated.get()
-                    on:click=move |_| { let _ = window().print(); }>
-                    {tr!(i18n, statement.print)}
-                </button>
+                <PrintButton />
             </form>
             <p class="hint">{tr!(i18n, statement.print_hint)}</p>
         </section>

@@ -596,59 +596,95 @@ pub fn idle_warning_secs(idle_timeout_secs: u32, elder: bool) -> i64 {
     i64::from(idle_timeout_secs.min(cap) / 2).max(1)
 }
 
+/// The browser's address: its path, and its query without the "?" ("" on the server).
+fn current_path() -> String {
+    #[cfg(feature = "hydrate")]
+    return window().location().pathname().unwrap_or_default();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+fn current_query() -> String {
+    #[cfg(feature = "hydrate")]
+    return window().location().search().unwrap_or_default().trim_start_matches('?').to_owned();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// Loads the page the browser is on again.
+fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().reload();
+}
+
 /// Milliseconds since the epoch, in the browser.
 pub(crate) fn now_ms() -> f64 {
     leptos::web_sys::js_sys::Date::now()
 }
 
+/// What the idle watch knows of a signed-in session, from the viewer the server read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdleClock {
+    /// Seconds left before the session ends if nothing happens, when the page was made.
+    pub secs_left: u32,
+    /// The session's whole idle timeout ("Stay signed in" starts it again).
+    pub timeout_secs: u32,
+    /// Seconds of warning before the end (`idle_warning_secs`).
+    pub warn_secs: i64,
+    /// Which door signs this person in again.
+    pub staff: bool,
+    /// A delegated session: its agent goes back to their own home when it runs out.
+    pub assist: Option<i64>,
+}
+
+impl IdleClock {
+    pub fn of(viewer: &Viewer) -> Self {
+        IdleClock {
+            secs_left: viewer.idle_secs_left,
+            timeout_secs: viewer.idle_timeout_secs,
+            warn_secs: idle_warning_secs(viewer.idle_timeout_secs, crate::display::current().elder),
+            staff: viewer.role.is_staff(),
+            assist: viewer.assist.as_ref().map(|assist| assist.id),
+        }
+    }
+}
+
 /// Warns before an idle session ends, with a countdown and "Stay signed in"; when the time is
-/// up, signs out and sends the customer to sign in again, saying why.
-#[component]
-pub fn IdleWatch() -> impl IntoView {
+/// up, signs out and sends the person to sign in again (a page load), saying why. An island: it
+/// knows the session from its `clock` alone, and leaves by loading the next page.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    // When the session ends if nothing happens (ms since the epoch); 0 when signed out.
+    // When the session ends if nothing happens (ms since the epoch); 0 once it has ended.
     let deadline = RwSignal::new(0f64);
     let left = RwSignal::new(None::<i64>);
-    let warn_secs = RwSignal::new(60i64);
     let stay = ServerAction::<KeepAlive>::new();
     let sign_out = ServerAction::<SignOut>::new();
-    let navigate = leptos_router::hooks::use_navigate();
-    let location = leptos_router::hooks::use_location();
+    let IdleClock { secs_left, timeout_secs, warn_secs, staff, assist } = clock;
 
     let arm = move |idle_secs: u32| deadline.set(now_ms() + f64::from(idle_secs) * 1000.0);
-    Effect::new(move |_| match session.viewer.get() {
-        Some(Ok(Some(viewer))) => {
-            warn_secs.set(idle_warning_secs(viewer.idle_timeout_secs, crate::display::current().elder));
-            arm(viewer.idle_secs_left);
-        }
-        _ => {
-            deadline.set(0.0);
-            left.set(None);
-        }
-    });
+    Effect::new(move |_| arm(secs_left));
     Effect::new(move |_| match stay.value().get() {
         Some(Ok(true)) => {
-            if let Some(Ok(Some(viewer))) = session.viewer.get_untracked() {
-                arm(viewer.idle_timeout_secs);
-            }
+            arm(timeout_secs);
             left.set(None);
         }
-        Some(_) => session.version.update(|v| *v += 1),
+        // The session had already ended: the page, loaded again, says so.
+        Some(_) => reload_page(),
         None => {}
     });
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
-            // A delegated session that ran out: the agent goes back to their own home.
-            if let Some(Ok(Some(Viewer { assist: Some(assist), .. }))) = session.viewer.get_untracked() {
-                crate::delegation::pages::leave_assist(assist.id);
-                return;
+            match assist {
+                // A delegated session that ran out: the agent goes back to their own home.
+                Some(id) => crate::delegation::pages::leave_assist(id),
+                None => {
+                    let door = if staff { "/staff" } else { "/sign-in" };
+                    let next = encode_next(&current_path(), &current_query());
+                    crate::delegation::pages::load_page(&format!("{door}?reason=idle&next={next}"));
+                }
             }
-            let next = next_param(location.pathname, location.search);
-            let staff = matches!(session.viewer.get_untracked(), Some(Ok(Some(v))) if v.role.is_staff());
-            let door = if staff { "/staff" } else { "/sign-in" };
-            session.version.update(|v| *v += 1);
-            navigate(&format!("{door}?reason=idle&next={next}"), Default::default());
         }
     });
     Effect::new(move |_| {
@@ -662,7 +698,7 @@ pub fn IdleWatch() -> impl IntoView {
                 deadline.set(0.0);
                 left.set(None);
                 sign_out.dispatch(SignOut {});
-            } else if secs <= warn_secs.get_untracked() {
+            } else if secs <= warn_secs {
                 left.set(Some(secs));
             } else if left.get_untracked().is_some() {
                 left.set(None);

@@ -161,7 +161,8 @@ pub fn alert_options(kind: AccountKind) -> (bool, bool) {
 
 /// The account page's alert settings, filled in with the `saved` ones (the account page reads
 /// them with the account, so they are in the page as the server sends it).
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn AccountAlerts(account: AccountSummary, saved: Option<AlertSettings>) -> impl IntoView {
     let i18n = use_i18n();
     let (balance, due) = alert_options(account.kind);

@@ -1,0 +1,84 @@
+// Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
+// components marked as islands are hydrated and the rest of each page is the server's HTML. The
+// pages moved so far (the accounts job, and the idle watch of the frame) must work in it as they
+// do in the default build. Run by scripts/test.sh against that build, as the `islands` project
+// (PORTAL_E2E_ISLANDS=1); the default run leaves this file out.
+import { type Page, expect, test } from '@playwright/test';
+import { codeFromOutbox, collectErrors, demoCustomer, signIn, waitForHydration } from './helpers';
+
+/** The page is made of islands: it has some, and it loaded one WASM file, no split chunks. */
+async function expectIslands(page: Page) {
+  await expect(page.locator('leptos-island').first()).toBeAttached();
+  const wasm = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.endsWith('.wasm')),
+  );
+  expect(wasm).toEqual(['/pkg/portal.wasm']);
+}
+
+async function openFirstCurrentAccount(page: Page) {
+  await page.locator('section', { has: page.getByRole('heading', { name: '活期账户' }) }).locator('.account-card a').first().click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+}
+
+test('an account: the full number after a code, the charts as a table, and "load more" in place', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const who = demoCustomer(testInfo, 9);
+  await signIn(page, who);
+  await openFirstCurrentAccount(page);
+  await page.goto(`${page.url()}?period=12m`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  const rows = page.locator('.tx-list > li');
+  await expect(rows).toHaveCount(50);
+
+  const since = Date.now();
+  await page.getByRole('button', { name: '显示完整账号' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'reveal_number_code'));
+  await page.getByRole('button', { name: '显示账号' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '完整账号：' })).toContainText(/\d{4} \d{4} \d{4} \d{4}/);
+
+  await page.getByText('以表格显示').first().click();
+  await expect(page.getByRole('table', { name: '最近 12 个月每月收入与支出' }).locator('tbody tr')).toHaveCount(12);
+
+  await page.getByRole('link', { name: '加载更多' }).click();
+  await expect(rows).toHaveCount(100);
+  await expect(page).toHaveURL(/\/accounts\/\d+\?period=12m$/);
+  expect(errors).toEqual([]);
+});
+
+test('an account\'s alerts are saved in place, and the statement has its print button', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, demoCustomer(testInfo, 12));
+  await openFirstCurrentAccount(page);
+  await waitForHydration(page);
+  await page.getByLabel(/余额提醒金额/).fill('100');
+  await page.getByRole('button', { name: '保存提醒设置' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '提醒设置已保存' })).toBeVisible();
+  await page.goto(`${page.url()}/statement`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await expect(page.getByRole('button', { name: '打印', exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a problem report is checked and sent in place', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, demoCustomer(testInfo, 13));
+  await openFirstCurrentAccount(page);
+  await page.getByRole('link', { name: '报告问题' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('报告交易问题');
+  await waitForHydration(page);
+  await expectIslands(page);
+  const url = page.url();
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByText('请选择问题类型。')).toBeVisible();
+  await page.getByLabel('这笔交易不是我做的').check();
+  await page.getByLabel('情况说明').fill('我从未在这家商户消费过，请核查这笔交易。');
+  await page.getByRole('button', { name: '提交报告' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '我们已收到您的报告' })).toContainText(/TS-\d{4}-\d{6}/);
+  expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+});
