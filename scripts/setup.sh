@@ -94,5 +94,5 @@ build_release_site() {
 build_release_islands_site() {
   # The browser's release build in islands mode (README, Islands), beside the default one: only
   # to measure what it loads (scripts/bench.sh).
-  LEPTOS_SITE_ROOT=target/site-islands build_release_site --lib-features islands
+  LEPTOS_SITE_ROOT=target/site-islands build_release_site --features islands
 }
