@@ -2,7 +2,7 @@
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
 // pages moved so far (the accounts job, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
-// (PORTAL_E2E_ISLANDS=1); the default run leaves this file out.
+// (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
 import { codeFromOutbox, collectErrors, demoCustomer, signIn, waitForHydration } from './helpers';
 
