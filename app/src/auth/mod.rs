@@ -596,25 +596,16 @@ pub fn idle_warning_secs(idle_timeout_secs: u32, elder: bool) -> i64 {
     i64::from(idle_timeout_secs.min(cap) / 2).max(1)
 }
 
-/// The browser's address: its path, and its query without the "?" ("" on the server).
-fn current_path() -> String {
+/// The page the browser is on, as a `next` parameter (`encode_next`; "" on the server).
+fn this_page_as_next() -> String {
     #[cfg(feature = "hydrate")]
-    return window().location().pathname().unwrap_or_default();
+    {
+        let location = window().location();
+        let query = location.search().unwrap_or_default();
+        encode_next(&location.pathname().unwrap_or_default(), query.trim_start_matches('?'))
+    }
     #[cfg(not(feature = "hydrate"))]
     String::new()
-}
-
-fn current_query() -> String {
-    #[cfg(feature = "hydrate")]
-    return window().location().search().unwrap_or_default().trim_start_matches('?').to_owned();
-    #[cfg(not(feature = "hydrate"))]
-    String::new()
-}
-
-/// Loads the page the browser is on again.
-fn reload_page() {
-    #[cfg(feature = "hydrate")]
-    let _ = window().location().reload();
 }
 
 /// Milliseconds since the epoch, in the browser.
@@ -671,7 +662,7 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
             left.set(None);
         }
         // The session had already ended: the page, loaded again, says so.
-        Some(_) => reload_page(),
+        Some(_) => crate::delegation::pages::reload_page(),
         None => {}
     });
     Effect::new(move |_| {
@@ -681,7 +672,7 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
                 Some(id) => crate::delegation::pages::leave_assist(id),
                 None => {
                     let door = if staff { "/staff" } else { "/sign-in" };
-                    let next = encode_next(&current_path(), &current_query());
+                    let next = this_page_as_next();
                     crate::delegation::pages::load_page(&format!("{door}?reason=idle&next={next}"));
                 }
             }

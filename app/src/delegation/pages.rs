@@ -19,6 +19,14 @@ pub fn load_page(path: &str) {
     let _ = path;
 }
 
+/// Loads the page the browser is on again.
+pub fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().reload();
+    }
+}
+
 /// Leaves a delegated session's pages for the agent's own home, which says why.
 pub fn leave_assist(id: i64) {
     load_page(&format!("/staff/home?assist_ended={id}"));
