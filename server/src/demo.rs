@@ -1,4 +1,6 @@
 //! The deterministic demo-data generator: the same seed, size and date give the same rows.
+//! Each customer, and each of their accounts, draws from a random stream of its own, so who a
+//! customer is (name, tier, age, accounts) never depends on the date or on the customers before.
 //!
 //! Default size: 50 customers of every tier (at least 5 aged 65+, one with a frozen account,
 //! one with suspended e-banking), every account kind, 24 months of transactions, 8 branches,
@@ -293,7 +295,6 @@ pub async fn generate_without_catalogue(pool: &AnyPool, size: &DemoSize) -> Resu
 }
 
 async fn generate_parts(pool: &AnyPool, size: &DemoSize, catalogue: bool) -> Result<DemoSummary> {
-    let mut rng = ChaCha8Rng::seed_from_u64(size.seed);
     let created_at = unix_at(size.as_of, NaiveTime::MIN);
     let customer_hash = hash_password(CUSTOMER_DEMO_PASSWORD, size.seed)?;
     let staff_hash = hash_password(STAFF_DEMO_PASSWORD, size.seed.wrapping_add(1))?;
@@ -308,10 +309,12 @@ async fn generate_parts(pool: &AnyPool, size: &DemoSize, catalogue: bool) -> Res
     let mut account_seq: u64 = 0;
     let mut pending = PendingTransactions::default();
     for n in 1..=size.customers {
+        let mut rng = stream(size.seed, n, 0);
         let customer_id = insert_customer(&mut tx, &mut rng, n, size, &customer_hash, created_at).await?;
         summary.customers += 1;
-        for plan in plan_accounts(&mut rng, n) {
+        for (k, plan) in (1..).zip(plan_accounts(&mut rng, n)) {
             account_seq += 1;
+            let mut rng = stream(size.seed, n, k);
             let (account_id, rows) =
                 insert_account(&mut tx, &mut rng, customer_id, n, account_seq, &plan, size, created_at).await?;
             summary.accounts += 1;
@@ -533,9 +536,10 @@ async fn insert_wealth_products(tx: &mut Transaction<'_, Any>, size: &DemoSize) 
     Ok(())
 }
 
-/// A branch visit for today and one for tomorrow at every branch open then, booked by
-/// customers no browser test signs in as, so the branch staff's day list has work to show. The
-/// slots' counters are kept as a booking would keep them.
+/// A branch visit for today and one for tomorrow at every branch open then, so the branch staff's
+/// day list has work to show, booked by customers for whom no browser test books a visit (not
+/// C000005, C000008, C000009, nor the appointment slots' C000040–43), so none of their bookings
+/// can meet one of these. The slots' counters are kept as a booking would keep them.
 async fn insert_demo_visits(tx: &mut Transaction<'_, Any>, size: &DemoSize) -> Result<()> {
     if size.customers < 49 {
         return Ok(());
@@ -544,7 +548,7 @@ async fn insert_demo_visits(tx: &mut Transaction<'_, Any>, size: &DemoSize) -> R
         sqlx::query_as("SELECT id, duration_minutes FROM services WHERE code = 'card_replacement'")
             .fetch_one(&mut **tx)
             .await?;
-    let customers: Vec<String> = (2..=9).chain(44..=49).map(|n| format!("C{n:06}")).collect();
+    let customers: Vec<String> = [2, 3, 4, 6, 7, 44, 45, 46, 47, 48, 49].map(|n| format!("C{n:06}")).to_vec();
     let mut n = 0usize;
     for (i, b) in BRANCHES.iter().enumerate() {
         let branch_id: i64 =
@@ -698,13 +702,24 @@ async fn insert_staff(
     Ok(())
 }
 
+/// The random stream of customer `n` (`k` 0) or of their `k`th account: the same whatever the
+/// date and however much the customers and accounts before it drew.
+fn stream(seed: u64, n: u32, k: u32) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(u64::from(n) << 32 | u64::from(k));
+    rng
+}
+
 /// Customer n's fixed traits: the first few are chosen so every case the portal must handle exists.
+/// Customers 5–9 (aged 65 or more, the elder-mode and delegation browser tests' customers) are
+/// never diamond, so an assisted session for them needs no supervisor.
 fn tier_of(rng: &mut ChaCha8Rng, n: u32) -> &'static str {
     match n {
         1 => "regular",
         2 => "gold",
         3 => "platinum",
         4 => "diamond",
+        5..=9 => ["regular", "gold", "platinum"][rng.gen_range(0..3)],
         _ => match rng.gen_range(0..100) {
             0..=59 => "regular",
             60..=84 => "gold",
@@ -726,9 +741,10 @@ async fn insert_customer(
     let name =
         format!("{}{}", SURNAMES.choose(rng).copied().unwrap_or("王"), GIVEN.choose(rng).copied().unwrap_or("明"));
     // Customers 5–9 are 65 or older (elder mode, R4/R5 warnings); the rest 20–64.
-    let age: i32 = if (5..=9).contains(&n) { rng.gen_range(65..=88) } else { rng.gen_range(20..=64) };
-    let birth = NaiveDate::from_ymd_opt(size.as_of.year() - age, rng.gen_range(1..=12), rng.gen_range(1..=28))
-        .unwrap_or(size.as_of);
+    let age: u32 = if (5..=9).contains(&n) { rng.gen_range(65..=88) } else { rng.gen_range(20..=64) };
+    // Exactly `age` years old on `as_of`: their last birthday within the past year.
+    let birth = size.as_of.checked_sub_months(chrono::Months::new(12 * age)).unwrap_or(size.as_of)
+        - Duration::days(rng.gen_range(0..365));
     let suspended = i64::from(n == 10);
     let locale = if n % 7 == 3 { "en" } else { "zh-CN" };
     let id: i64 = sqlx::query_scalar(

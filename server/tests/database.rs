@@ -110,6 +110,55 @@ async fn the_generator_gives_the_same_data_for_the_same_seed_and_date() {
     }
 }
 
+/// Who each demo customer is does not change with the day the data is made for: the browser
+/// tests rely on it (C000005 and C000008 need no supervisor; C000005–9 are 65 or older), and
+/// they run on any day.
+#[tokio::test]
+async fn demo_customers_are_the_same_people_whatever_the_date() {
+    let mut people = Vec::new();
+    let mut dbs = Vec::new();
+    for (y, m, d) in [(2026, 12, 5), (2026, 12, 6), (2027, 2, 28), (2027, 12, 31)] {
+        let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let db = TestDb::fresh().await;
+        let pool = db::connect(&db.url, 2).await.unwrap();
+        db::migrate(&pool, &db.url).await.unwrap();
+        let size = demo::DemoSize { customers: 12, transactions_per_account: None, seed: 2026, as_of };
+        demo::generate(&pool, &size).await.unwrap();
+        let customers: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, customer_no, name, tier, birth_date, preferred_locale FROM customers ORDER BY customer_no",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let mut these = Vec::new();
+        for (id, no, name, tier, birth, locale) in customers {
+            let accounts: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT kind, currency, status FROM accounts WHERE customer_id = $1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            let birth = NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap();
+            let age = as_of.years_since(birth).unwrap();
+            these.push(format!("{no} {name} {tier} {age} {locale} {accounts:?}"));
+        }
+        people.push(these);
+        pool.close().await;
+        dbs.push(db);
+    }
+    for (i, these) in people.iter().enumerate().skip(1) {
+        assert_eq!(&people[0], these, "demo customers changed with the date (date {i})");
+    }
+    for line in &people[0][4..9] {
+        assert!(!line.contains(" diamond "), "customers 5-9 need no supervisor: {line}");
+        let age: u32 = line.split(' ').nth(3).unwrap().parse().unwrap();
+        assert!(age >= 65, "customers 5-9 are 65 or older: {line}");
+    }
+    for db in dbs {
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn benchmark_sizes_give_exactly_the_requested_transactions() {
     let db = TestDb::fresh().await;
