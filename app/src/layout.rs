@@ -381,7 +381,7 @@ pub fn failed() -> impl IntoView {
 
 /// Like [`failed`], saying so when what failed is for the customer to do in person (refused in a
 /// delegated session).
-pub fn failed_because(error: &crate::error::AppError) -> impl IntoView {
+pub fn failed_because(error: &crate::error::AppError) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let in_person = matches!(error, crate::error::AppError::InPersonOnly);
     view! {

@@ -1,10 +1,10 @@
 // Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts job, and the idle watch of the frame) must work in it as they
+// pages moved so far (the accounts and settings jobs, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
-import { codeFromOutbox, collectErrors, demoCustomer, signIn, waitForHydration } from './helpers';
+import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
 
 /** The page is made of islands: it has some, and it loaded one WASM file, no split chunks. */
 async function expectIslands(page: Page) {
@@ -80,5 +80,39 @@ test('a problem report is checked and sent in place', async ({ page }, testInfo)
   await page.getByRole('button', { name: '提交报告' }).click();
   await expect(page.getByRole('status').filter({ hasText: '我们已收到您的报告' })).toContainText(/TS-\d{4}-\d{6}/);
   expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+});
+
+test('settings: this device listed, the channels saved in place, and the password changed', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const who = demoCustomer(testInfo, 6);
+  await signIn(page, who);
+  await page.goto(`${baseUrl()}/settings`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await expect(page.getByRole('list', { name: '登录设备' }).getByText('本设备')).toBeVisible();
+  // The channels: e-mail switched, saved and said in place; the page read again keeps it.
+  const email = page.getByRole('checkbox', { name: /电子邮件/ });
+  const wasChecked = await email.isChecked();
+  await email.setChecked(!wasChecked);
+  await page.getByRole('button', { name: '保存接收方式' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '接收方式已保存。' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: /电子邮件/ })).toBeChecked({ checked: !wasChecked });
+
+  await page.getByRole('link', { name: '修改密码' }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByText('请输入登录密码。')).toBeVisible();
+  await page.getByLabel('当前密码').fill(PASSWORD);
+  const since = Date.now();
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'password_change_code'));
+  await page.getByLabel('新密码', { exact: true }).fill('Harbour7Lantern');
+  await page.getByLabel('再次输入新密码').fill('Harbour7Lantern');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '密码已修改' })).toBeVisible();
   expect(errors).toEqual([]);
 });

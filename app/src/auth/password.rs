@@ -188,6 +188,20 @@ fn refused_rules(result: Option<Result<(), AppError>>) -> Vec<PasswordRule> {
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, password.change_title).to_string()) />
+        <section class="page narrow">
+            <h1>{tr!(i18n, password.change_title)}</h1>
+            <ChangePasswordForm />
+        </section>
+    }
+}
+
+/// The change itself, both steps: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
     let current = RwSignal::new(String::new());
     let current_missing = RwSignal::new(false);
     let (code, new_password, confirm, tried) = (
@@ -225,9 +239,6 @@ pub fn ChangePasswordPage() -> impl IntoView {
     };
 
     view! {
-        <PageTitle text=Signal::derive(move || t_string!(i18n, password.change_title).to_string()) />
-        <section class="page narrow">
-            <h1>{tr!(i18n, password.change_title)}</h1>
             {move || {
                 if done() {
                     return view! {
@@ -275,7 +286,6 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     .into_any(),
                 }
             }}
-        </section>
     }
 }
 

@@ -499,10 +499,9 @@ fn RecordCard(record: AssistRecord, #[prop(optional)] actions: Option<AnyView>) 
 pub fn AssistHistory() -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let stop = ServerAction::<StopAssist>::new();
-    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
-    let records = crate::resource::streamed(move || stop.version().get(), |_| my_assisted_sessions());
-    let live = hydrated();
+    let stopped = RwSignal::new(0u32);
+    provide_context(AssistStopped(stopped));
+    let records = crate::resource::streamed(move || stopped.get(), |_| my_assisted_sessions());
     view! {
         <h2 id="assisted-heading">{tr!(i18n, assist.history_title)}</h2>
         <p>{tr!(i18n, assist.history_lead)}</p>
@@ -514,26 +513,52 @@ pub fn AssistHistory() -> impl IntoView {
                         <ul class="cards" aria-labelledby="assisted-heading">
                             {list.into_iter().map(|r| {
                                 let id = r.assist.id;
-                                let actions = (r.assist.status == Status::Active).then(|| view! {
-                                    <p>
-                                        <button type="button" class="button" disabled=move || !live.get() || stop.pending().get()
-                                            on:click=move |_| { stop.dispatch(StopAssist { id }); }>
-                                            {tr!(i18n, assist.stop)}
-                                        </button>
-                                    </p>
-                                }.into_any());
-                                match actions {
-                                    Some(actions) => view! { <RecordCard record=r actions /> }.into_any(),
-                                    None => view! { <RecordCard record=r /> }.into_any(),
+                                if r.assist.status == Status::Active {
+                                    view! { <RecordCard record=r actions=view! { <EndAssistButton id /> }.into_any() /> }.into_any()
+                                } else {
+                                    view! { <RecordCard record=r /> }.into_any()
                                 }
                             }).collect_view()}
                         </ul>
-                        {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
                     }.into_any(),
                     Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Bumped when the customer ends a live session from Settings, so the list is read again (in
+/// the default build; an island cannot reach it, and reloads the page instead).
+#[derive(Clone, Copy)]
+struct AssistStopped(RwSignal<u32>);
+
+/// "End it now" under a live assisted session in Settings: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn EndAssistButton(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let stop = ServerAction::<StopAssist>::new();
+    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
+    let live = hydrated();
+    let stopped = use_context::<AssistStopped>();
+    Effect::new(move |_| {
+        if matches!(stop.value().get(), Some(Ok(()))) {
+            match stopped {
+                Some(AssistStopped(stopped)) => stopped.update(|n| *n += 1),
+                None => reload_page(),
+            }
+        }
+    });
+    view! {
+        <p>
+            <button type="button" class="button" disabled=move || !live.get() || stop.pending().get()
+                on:click=move |_| { stop.dispatch(StopAssist { id }); }>
+                {tr!(i18n, assist.stop)}
+            </button>
+        </p>
+        {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
     }
 }
 

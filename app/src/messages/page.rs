@@ -266,8 +266,10 @@ pub fn MessagePreferences() -> impl IntoView {
     }
 }
 
-#[component]
-fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
+/// The channels form: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveMessagePreferences>::new();
     let live = crate::form::hydrated();
