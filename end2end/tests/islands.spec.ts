@@ -1,10 +1,10 @@
 // Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts and settings jobs, and the idle watch of the frame) must work in it as they
+// pages moved so far (the accounts, settings and messages jobs, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
-import { baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
+import { arrangeReadInbox, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
 
 /** The page is made of islands: it has some, and it loaded one WASM file, no split chunks. */
 async function expectIslands(page: Page) {
@@ -114,5 +114,35 @@ test('settings: this device listed, the channels saved in place, and the passwor
   await page.getByLabel('再次输入新密码').fill('Harbour7Lantern');
   await page.getByRole('button', { name: '修改密码' }).click();
   await expect(page.getByRole('status').filter({ hasText: '密码已修改' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('messages: one marked read in place, and the navigation no longer counts it', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const who = demoCustomer(testInfo, 11);
+  arrangeReadInbox(who.login);
+  await signIn(page, who);
+  const inbox = page.locator('header nav a[href="/messages"]');
+  await expect(inbox).toHaveText('消息');
+  // A balance alert above what the account holds arrives at once.
+  await openFirstCurrentAccount(page);
+  await waitForHydration(page);
+  await page.getByLabel(/余额提醒金额/).fill('99999999');
+  await page.getByRole('button', { name: '保存提醒设置' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '提醒设置已保存' })).toBeVisible();
+
+  await page.goto(`${baseUrl()}/messages`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await expect(inbox).toHaveText('消息 1 条未读');
+  const message = page.locator('.message').first();
+  await expect(message.getByRole('heading', { level: 2 })).toHaveText('未读 余额低于提醒金额');
+  await message.getByRole('button', { name: '标为已读' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已标记为已读。' })).toBeAttached();
+  await expect(message.getByRole('heading', { level: 2 })).toHaveText('余额低于提醒金额');
+  await expect(inbox).toHaveText('消息');
+  await expect(page.getByText('0 条未读消息')).toBeVisible();
+  await page.reload();
+  await expect(page.getByText('0 条未读消息')).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -62,91 +62,130 @@ pub fn MessagesNavLink(unread: u32) -> impl IntoView {
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let inbox = use_inbox();
-    let read_one = ServerAction::<MarkMessageRead>::new();
-    let read_all = ServerAction::<MarkAllMessagesRead>::new();
-    crate::announce::announce_success(read_one.value(), |l| td_string!(l, announce.marked_read).to_string());
-    crate::announce::announce_success(read_all.value(), |l| td_string!(l, announce.all_read).to_string());
-    let messages = crate::resource::streamed(
-        move || (read_one.version().get(), read_all.version().get()),
-        |_| super::my_messages(),
-    );
-    Effect::new(move |_| {
-        if read_one.version().get() + read_all.version().get() > 0 {
-            inbox.changed.update(|v| *v += 1);
-        }
-    });
-    let failed = move || {
-        (matches!(read_one.value().get(), Some(Err(_))) || matches!(read_all.value().get(), Some(Err(_))))
-            .then(|| t_string!(i18n, error.generic))
-    };
+    let messages = crate::resource::streamed(|| (), |_| super::my_messages());
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.messages).to_string()) />
         <section class="page">
             <h1>{tr!(i18n, nav.messages)}</h1>
             <p class="lead">{tr!(i18n, messages.lead)}</p>
             <p><a href="/settings#message-preferences">{tr!(i18n, messages.preferences_link)}</a></p>
-            <p role="alert" class="error-box">{failed}</p>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, messages.empty)}</p> }.into_any(),
-                        Ok(list) => {
-                            let unread = list.iter().filter(|m| !m.read).count();
-                            view! {
-                                <p class="message-summary">
-                                    {move || leptos_i18n::td_string!(i18n.get_locale(), messages.unread_summary, n = unread).to_string()}
-                                    {(unread > 0).then(|| view! {
-                                        " "
-                                        <button type="button" class="button" disabled=move || read_all.pending().get()
-                                            on:click=move |_| { read_all.dispatch(MarkAllMessagesRead {}); }>
-                                            {tr!(i18n, messages.read_all)}
-                                        </button>
-                                    })}
-                                </p>
-                                <ul class="message-list">
-                                    {list
-                                        .into_iter()
-                                        .map(|m| {
-                                            let (id, kind, params, read) = (m.id, m.kind, m.params.clone(), m.read);
-                                            let text = move || message_text(kind, &params, i18n.get_locale());
-                                            let text2 = text.clone();
-                                            view! {
-                                                <li class="card message" class:unread=!read>
-                                                    <h2>
-                                                        {(!read).then(|| view! { <span class="badge unread-badge">{tr!(i18n, messages.unread)}</span> " " })}
-                                                        {move || text().0}
-                                                    </h2>
-                                                    <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
-                                                    <p class="message-body">{move || text2().1}</p>
-                                                    <p class="message-actions">
-                                                        {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{tr!(i18n, messages.open_account)}</a> })}
-                                                        {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                                            <a class="button primary" href=href>{tr!(i18n, messages.rebook)}</a>
-                                                        })}
-                                                        {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                                            <a class="button primary" href=href>{tr!(i18n, messages.rate_visit)}</a>
-                                                        })}
-                                                        {(!read).then(|| view! {
-                                                            <button type="button" class="button" on:click=move |_| { read_one.dispatch(MarkMessageRead { message_id: id }); }>
-                                                                {tr!(i18n, messages.mark_read)}
-                                                            </button>
-                                                        })}
-                                                    </p>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                            .into_any()
-                        }
+                        Ok(list) => view! { <MessageList list /> }.into_any(),
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
     }
+}
+
+/// The inbox with its "mark read" buttons: an island in islands mode. A message marked read is
+/// marked in place; the navigation's count is read again through the frame's `Inbox` (default
+/// build) or, where an island cannot reach it, set in the page's navigation (`set_nav_unread`).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn MessageList(list: Vec<super::MessageItem>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = RwSignal::new(list);
+    let marking = RwSignal::new(None::<i64>);
+    let read_one = ServerAction::<MarkMessageRead>::new();
+    let read_all = ServerAction::<MarkAllMessagesRead>::new();
+    crate::announce::announce_success(read_one.value(), |l| td_string!(l, announce.marked_read).to_string());
+    crate::announce::announce_success(read_all.value(), |l| td_string!(l, announce.all_read).to_string());
+    let inbox = use_context::<Inbox>();
+    let live = crate::form::hydrated();
+    let unread = move || items.with(|l| l.iter().filter(|m| !m.read).count());
+    let counted = move || match inbox {
+        Some(inbox) => inbox.changed.update(|v| *v += 1),
+        None => set_nav_unread(unread()),
+    };
+    Effect::new(move |_| {
+        if matches!(read_one.value().get(), Some(Ok(_))) {
+            let id = marking.get_untracked();
+            items.update(|l| l.iter_mut().filter(|m| Some(m.id) == id).for_each(|m| m.read = true));
+            counted();
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(read_all.value().get(), Some(Ok(_))) {
+            items.update(|l| l.iter_mut().for_each(|m| m.read = true));
+            counted();
+        }
+    });
+    let failed = move || {
+        (matches!(read_one.value().get(), Some(Err(_))) || matches!(read_all.value().get(), Some(Err(_))))
+            .then(|| t_string!(i18n, error.generic))
+    };
+    let pending = move || read_one.pending().get() || read_all.pending().get();
+    view! {
+        <p role="alert" class="error-box">{failed}</p>
+        <p class="message-summary">
+            {move || leptos_i18n::td_string!(i18n.get_locale(), messages.unread_summary, n = unread()).to_string()}
+            {move || (unread() > 0).then(|| view! {
+                " "
+                <button type="button" class="button" disabled=move || !live.get() || pending()
+                    on:click=move |_| { read_all.dispatch(MarkAllMessagesRead {}); }>
+                    {tr!(i18n, messages.read_all)}
+                </button>
+            })}
+        </p>
+        <ul class="message-list">
+            <For each=move || items.get() key=|m| (m.id, m.read) let(m)>
+                {
+                    let (id, kind, params, read) = (m.id, m.kind, m.params.clone(), m.read);
+                    let text = move || message_text(kind, &params, i18n.get_locale());
+                    let text2 = text.clone();
+                    view! {
+                        <li class="card message" class:unread=!read>
+                            <h2>
+                                {(!read).then(|| view! { <span class="badge unread-badge">{tr!(i18n, messages.unread)}</span> " " })}
+                                {move || text().0}
+                            </h2>
+                            <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
+                            <p class="message-body">{move || text2().1}</p>
+                            <p class="message-actions">
+                                {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{tr!(i18n, messages.open_account)}</a> })}
+                                {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                    <a class="button primary" href=href>{tr!(i18n, messages.rebook)}</a>
+                                })}
+                                {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                    <a class="button primary" href=href>{tr!(i18n, messages.rate_visit)}</a>
+                                })}
+                                {(!read).then(|| view! {
+                                    <button type="button" class="button" disabled=move || !live.get() || pending()
+                                        on:click=move |_| {
+                                            marking.set(Some(id));
+                                            read_one.dispatch(MarkMessageRead { message_id: id });
+                                        }>
+                                        {tr!(i18n, messages.mark_read)}
+                                    </button>
+                                })}
+                            </p>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
+
+/// In islands mode, the unread count in the page's navigation (the server's HTML, outside any
+/// island): the number in its `.count`, or no count at all when nothing is unread.
+fn set_nav_unread(unread: usize) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Ok(Some(count)) = document().query_selector("#main-nav a[href=\"/messages\"] .count") else { return };
+        if unread == 0 {
+            count.remove();
+        } else if let Some(number) = count.first_child() {
+            number.set_text_content(Some(&unread.to_string()));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = unread;
 }
 
 /// Which alerts an account kind can have: a balance alert (current accounts) and due-date
