@@ -1,6 +1,6 @@
 // Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts, settings and messages jobs, and the idle watch of the frame) must work in it as they
+// pages moved so far (the accounts, settings and messages jobs, the customer's complaints, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
@@ -144,5 +144,53 @@ test('messages: one marked read in place, and the navigation no longer counts it
   await expect(page.getByText('0 条未读消息')).toBeVisible();
   await page.reload();
   await expect(page.getByText('0 条未读消息')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a complaint: filed with a file after its review step, followed, added to and withdrawn in place', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, demoCustomer(testInfo, 18));
+  await page.goto(`${baseUrl()}/complaints/new`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByRole('button', { name: '检查后提交' }).click();
+  await expect(page.getByText('请选择投诉或建议。')).toBeVisible();
+  await expect(page.getByLabel('发生了什么')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('radio', { name: '投诉' }).check();
+  await page.getByLabel('涉及哪方面？').selectOption('fees');
+  await page.getByLabel('涉及哪个账户？（选填）').selectOption({ index: 1 });
+  // The account's transactions are read by the island once the account is chosen.
+  const transaction = page.getByLabel('涉及哪笔交易？（选填，近三个月）');
+  await expect(transaction.locator('option')).not.toHaveCount(1);
+  await transaction.selectOption({ index: 1 });
+  const what = '10月在柜台取款时被重复收取了两次手续费，每次20元。';
+  await page.getByLabel('发生了什么').fill(what);
+  await page.getByRole('radio', { name: '短信' }).check();
+  await page.getByLabel('附件（可选）').setInputFiles([
+    { name: '收据.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj receipt\n%%EOF\n') },
+  ]);
+  await page.getByRole('button', { name: '检查后提交' }).click();
+  await expect(page.getByRole('heading', { name: '请确认您要提交的内容' })).toBeVisible();
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  const receipt = page.getByRole('status').filter({ hasText: '已收到，编号为' });
+  await expect(receipt).toBeVisible();
+  const reference = (await receipt.textContent())!.match(/TS-\d{4}-\d{6}/)![0];
+
+  await page.getByRole('link', { name: '查看进度' }).click();
+  await expect(page).toHaveURL(/\/complaints\/\d+$/);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await expect(page).toHaveTitle(new RegExp(reference));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`投诉 ${reference}`);
+  const timeline = page.getByRole('list', { name: '处理经过' });
+  await expect(timeline.locator(':scope > li')).toHaveCount(1);
+  await page.getByRole('button', { name: '补充', exact: true }).click();
+  await expect(page.getByText('请填写要补充的内容。')).toBeVisible();
+  await page.getByLabel('您要补充什么？').fill('两笔手续费的时间分别是10月8日上午和下午。');
+  await page.getByRole('button', { name: '补充', exact: true }).click();
+  await expect(timeline.locator(':scope > li')).toHaveCount(2);
+  await page.getByRole('button', { name: '撤回' }).click();
+  await expect(page.getByText('已撤回', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: '补充', exact: true })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -250,9 +250,11 @@ fn filing_error(problem: FilingProblem, locale: Locale) -> String {
     }
 }
 
-/// The filing form. `start`: the visit and its low rating the complaint starts from.
-#[component]
-fn FilingForm(
+/// The filing form. `start`: the visit and its low rating the complaint starts from. An island
+/// in islands mode (where it keeps no draft yet: `form::keep_draft`).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn FilingForm(
     accounts: Vec<(i64, String, crate::money::Currency)>,
     visits: Vec<crate::appointments::Appointment>,
     start: Option<(i64, crate::appointments::rating::VisitRating)>,
@@ -575,6 +577,7 @@ fn FiledReceipt(filed: Filed) -> impl IntoView {
 /// `/complaints/:id`: where a complaint stands, its timeline, and what the customer can do.
 #[component]
 pub fn ComplaintPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let detail = crate::resource::blocking(id, |id| async move {
@@ -587,7 +590,13 @@ pub fn ComplaintPage() -> impl IntoView {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <ComplaintView d /> }.into_any(),
+                    Ok(d) => {
+                        let reference = d.summary.reference.clone();
+                        let title = Signal::derive(move || {
+                            td_string!(i18n.get_locale(), complaints.title, reference = reference.clone()).to_string()
+                        });
+                        view! { <PageTitle text=title /> <ComplaintView d /> }.into_any()
+                    }
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
@@ -690,8 +699,12 @@ pub(crate) fn Timeline(
     }
 }
 
-#[component]
-fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
+/// One complaint as its customer follows it, and what they may do next (add information,
+/// withdraw, accept the decision or ask for a review, rate it): an island in islands mode. Each
+/// step's answer is the complaint as it now stands, shown in place.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
     let i18n = use_i18n();
     let complaint_id = d.summary.id;
     let current = RwSignal::new(d);
@@ -792,7 +805,6 @@ fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         }
     };
     view! {
-        <PageTitle text=title />
         <section class="page narrow">
             <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
             <h1>{title}</h1>
