@@ -1,10 +1,10 @@
 // Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts, settings and messages jobs, the customer's complaints, and the idle watch of the frame) must work in it as they
+// pages moved so far (the accounts, settings, messages and wealth jobs, the customer's complaints, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
-import { arrangeReadInbox, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
+import { arrangeBalance, arrangeReadInbox, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
 
 /** The page is made of islands: it has some, and it loaded one WASM file, no split chunks. */
 async function expectIslands(page: Page) {
@@ -193,4 +193,55 @@ test('a complaint: filed with a file after its review step, followed, added to a
   await expect(page.getByText('已撤回', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: '补充', exact: true })).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+test('wealth: the answers sent, the result signed, a product bought and the needs form saved, in place', async ({ page }) => {
+  const errors = collectErrors(page);
+  const who = { login: 'C000050', phone: '13800000050' };
+  arrangeBalance(who.login, 20_000);
+  await signIn(page, who);
+  // The questions are plain GET forms; their review step sends the answers.
+  await page.goto(`${baseUrl()}/wealth/assessment?a=2.3.3.3.3.3.3.2.3.3&q=11`);
+  await expect(page.getByRole('heading', { name: '请核对您的回答' })).toBeVisible();
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByRole('button', { name: '提交测评' }).click();
+  await expect(page).toHaveURL(/\/wealth\/assessments\/\d+$/);
+  await expect(page.locator('.level-name')).toHaveText('C3 平衡型');
+  await waitForHydration(page);
+  await expectIslands(page);
+  let since = Date.now();
+  await page.getByRole('button', { name: '获取验证码确认结果' }).click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'sign_assessment_code'));
+  await page.getByRole('button', { name: '确认结果' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '测评结果已确认。' })).toBeVisible();
+
+  await page.goto(`${baseUrl()}/wealth/products/AX-FI-91`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByLabel('购买金额（CNY）').fill('1500');
+  const getCode = page.getByRole('button', { name: '获取验证码并确认' });
+  await getCode.click();
+  await expect(page.getByRole('alert').filter({ hasText: '请先阅读并勾选确认风险揭示。' })).toBeVisible();
+  await page.getByLabel('我已阅读并理解上述风险揭示，自愿购买本产品。').check();
+  since = Date.now();
+  await getCode.click();
+  await page.getByLabel('6 位短信验证码').fill(await codeFromOutbox(who.phone, since, undefined, 'subscribe_code'));
+  await page.getByRole('button', { name: '确认购买' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '购买成功。' })).toBeVisible();
+
+  await page.goto(`${baseUrl()}/wealth`);
+  await waitForHydration(page);
+  await expectIslands(page);
+  const needsForm = page.getByText('贵宾客户需求调查（选填）', { exact: true });
+  await needsForm.click();
+  const gold = page.getByRole('group', { name: '您的个人资金主要用于哪些方面？' }).getByLabel('黄金', { exact: true });
+  await gold.check();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存。' })).toBeVisible();
+  await page.reload();
+  await needsForm.click();
+  await expect(gold).toBeChecked();
+  // The refusal above answers 422, which the browser logs.
+  expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
 });

@@ -142,7 +142,8 @@ pub mod ssr {
 }
 
 /// The form on the Wealth page, folded until opened.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn NeedsForm(saved: Option<Needs>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();

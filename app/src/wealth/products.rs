@@ -235,8 +235,9 @@ pub fn status_text(status: SubscriptionStatus, locale: Locale) -> String {
     .to_string()
 }
 
-#[component]
-fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let current = RwSignal::new(subscription);
@@ -431,8 +432,9 @@ fn ProductView(page: ProductPage) -> impl IntoView {
     }
 }
 
-#[component]
-fn SubscribeForm(page: ProductPage) -> impl IntoView {
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn SubscribeForm(page: ProductPage) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let live = crate::form::hydrated();

@@ -15,7 +15,7 @@ use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A level's name and what it means, in words.
 pub fn level_name(level: Level, locale: Locale) -> String {
@@ -165,13 +165,19 @@ fn answer_problem_text(error: &AppError, locale: Locale) -> String {
     }
 }
 
-#[component]
-fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl IntoView {
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let live = crate::form::hydrated();
     let submit = ServerAction::<super::SubmitAssessment>::new();
-    let navigate = use_navigate();
+    // On to the result: inside the app in the default build; a page load in islands mode, where
+    // the router is the server's.
+    #[cfg(not(feature = "islands"))]
+    let navigate = leptos_router::hooks::use_navigate();
+    #[cfg(feature = "islands")]
+    let navigate = |path: &str, _: leptos_router::NavigateOptions| crate::delegation::pages::load_page(path);
     Effect::new(move |_| {
         if let Some(Ok(a)) = submit.value().get() {
             navigate(&format!("/wealth/assessments/{}", a.id), Default::default());
@@ -227,7 +233,6 @@ pub fn AssessmentResultPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let signed = RwSignal::new(None::<Assessment>);
     let result = crate::resource::blocking(id, super::my_assessment);
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.result_title).to_string()) />
@@ -237,7 +242,7 @@ pub fn AssessmentResultPage() -> impl IntoView {
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match result.await {
-                        Ok(a) => view! { <ResultView assessment=a signed /> }.into_any(),
+                        Ok(a) => view! { <ResultView assessment=a /> }.into_any(),
                         Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, wealth.no_such_assessment)}</p> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
@@ -247,9 +252,12 @@ pub fn AssessmentResultPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ResultView(assessment: Assessment, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
+/// One attempt's result, signed in place: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ResultView(assessment: Assessment) -> impl IntoView {
     let i18n = use_i18n();
+    let signed = RwSignal::new(None::<Assessment>);
     let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
     move || {
