@@ -1,6 +1,7 @@
 // Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
 // components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts, settings, messages and wealth jobs, the customer's complaints, and the idle watch of the frame) must work in it as they
+// pages moved so far (the accounts, settings, messages and wealth jobs, the customer's complaints
+// and appointments, and the idle watch of the frame) must work in it as they
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
@@ -244,4 +245,35 @@ test('wealth: the answers sent, the result signed, a product bought and the need
   await expect(gold).toBeChecked();
   // The refusal above answers 422, which the browser logs.
   expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
+});
+
+test('appointments: a visit booked after its plain steps, then cancelled with a reason, in place', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, demoCustomer(testInfo, 14));
+  await page.goto(`${baseUrl()}/appointments/book`);
+  await page.getByLabel(/开立账户/).check();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('group', { name: '请选择网点' })).toBeVisible();
+  await page.getByRole('button', { name: '下一步' }).click();
+  // Not the first free day: that may be today, within the two hours no visit may be cancelled in.
+  await page.getByRole('group', { name: '请选择日期' }).locator('input[type=radio]:not([disabled])').nth(1).check();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('group', { name: '请选择时间' })).toBeVisible();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByRole('heading', { name: '请核对并确认' })).toBeVisible();
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByRole('button', { name: '确认预约' }).click();
+  await expect(page).toHaveURL(/\/appointments\/\d+\?done=1$/);
+  await expect(page.getByRole('status').filter({ hasText: '预约成功' })).toBeVisible();
+
+  await waitForHydration(page);
+  await expectIslands(page);
+  await page.getByRole('button', { name: '取消预约' }).click();
+  await expect(page.getByText('请选择取消原因。')).toBeVisible();
+  await page.getByLabel('原因').selectOption('done_elsewhere');
+  await page.getByRole('button', { name: '取消预约' }).click();
+  await expect(page.locator('.badge').first()).toHaveText('已取消');
+  await expect(page.getByRole('button', { name: '取消预约' })).toHaveCount(0);
+  expect(errors).toEqual([]);
 });

@@ -11,7 +11,8 @@ use crate::layout::{PageTitle, failed, loading};
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
 
 fn weekday_name(weekday: u32, locale: Locale) -> &'static str {
     const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -117,8 +118,8 @@ fn AppointmentCard(a: Appointment) -> impl IntoView {
 }
 
 /// The choices so far, read from the URL.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Chosen {
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Chosen {
     service: Option<String>,
     branch: Option<String>,
     day: Option<String>,
@@ -508,8 +509,10 @@ fn TimeStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
+/// The last step: what was chosen, and "confirm": an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let (Some(service), Some(branch), Some(at)) = (step.service.clone(), step.branch.clone(), chosen.at) else {
@@ -519,10 +522,10 @@ fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let book = ServerAction::<super::BookAppointment>::new();
     let live = crate::form::hydrated();
     let reason = RwSignal::new(CHANGE_REASONS[0].to_owned());
-    let navigate = use_navigate();
+    let go_on = crate::delegation::pages::go_on();
     Effect::new(move |_| {
         if let Some(Ok(a)) = book.value().get() {
-            navigate(&format!("/appointments/{}?done=1", a.id), Default::default());
+            go_on(&format!("/appointments/{}?done=1", a.id));
         }
     });
     let moving = step.moving.as_ref().map(|m| m.id);
@@ -619,12 +622,11 @@ pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let cancel = ServerAction::<super::CancelAppointment>::new();
-    let rate = ServerAction::<super::rating::RateVisit>::new();
-    crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.visit_cancelled).to_string());
+    let changed = RwSignal::new(0u32);
+    provide_context(VisitChanged(changed));
     let appointment = crate::resource::blocking(
-        move || (id(), cancel.version().get(), rate.version().get()),
-        |(id, _, _)| async move {
+        move || (id(), changed.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => super::my_appointment(id).await,
                 None => Err(AppError::NotFound),
@@ -636,7 +638,7 @@ pub fn AppointmentPage() -> impl IntoView {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match appointment.await {
-                    Ok(a) => view! { <AppointmentView a just_booked=just_booked() cancel rate /> }.into_any(),
+                    Ok(a) => view! { <AppointmentView a just_booked=just_booked() /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
@@ -645,19 +647,31 @@ pub fn AppointmentPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn AppointmentView(
-    a: Appointment,
-    just_booked: bool,
-    cancel: ServerAction<super::CancelAppointment>,
-    rate: ServerAction<super::rating::RateVisit>,
-) -> impl IntoView {
+/// Bumped when the visit is cancelled, so its page is read again (in the default build; an
+/// island cannot reach it, and reloads the page instead).
+#[derive(Clone, Copy)]
+struct VisitChanged(RwSignal<u32>);
+
+/// Cancelling a visit, with the reason asked for: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn CancelVisit(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
+    let cancel = ServerAction::<super::CancelAppointment>::new();
+    crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.visit_cancelled).to_string());
+    let changed = use_context::<VisitChanged>();
+    Effect::new(move |_| {
+        if matches!(cancel.value().get(), Some(Ok(_))) {
+            match changed {
+                Some(VisitChanged(changed)) => changed.update(|n| *n += 1),
+                None => crate::delegation::pages::reload_page(),
+            }
+        }
+    });
     let reason = RwSignal::new(String::new());
     let missing_reason = RwSignal::new(false);
-    let id = a.id;
     let on_cancel = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let r = reason.get_untracked();
@@ -674,6 +688,31 @@ fn AppointmentView(
             _ => t_string!(i18n, error.generic).to_string(),
         })
     };
+    view! {
+        <form class="form" method="post" novalidate on:submit=on_cancel>
+            <div class="field">
+                <label for="cancel-reason">{tr!(i18n, appointments.reason_label)}</label>
+                <select id="cancel-reason" name="reason" aria-invalid=move || missing_reason.get().to_string()
+                    aria-describedby=move || missing_reason.get().then_some("cancel-reason-error")
+                    on:change=move |ev| reason.set(event_target_value(&ev))>
+                    <option value="">{tr!(i18n, appointments.reason_choose)}</option>
+                    {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
+                </select>
+                <Show when=move || missing_reason.get()>
+                    <p class="error" id="cancel-reason-error">{tr!(i18n, appointments.reason_required)}</p>
+                </Show>
+            </div>
+            <p role="alert" class="error-box">{cancel_error}</p>
+            <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{tr!(i18n, appointments.cancel)}</button></p>
+        </form>
+    }
+}
+
+#[component]
+fn AppointmentView(a: Appointment, just_booked: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let id = a.id;
     let (service, branch) = (a.service.clone(), a.branch.clone());
     let title = Signal::derive({
         let service = service.name.clone();
@@ -686,7 +725,7 @@ fn AppointmentView(
     let reference = a.reference.clone();
     let status = a.status;
     let rating = (status == AppointmentStatus::CheckedIn)
-        .then(|| view! { <super::rating::VisitRatingSection appointment=a.clone() rate /> });
+        .then(|| view! { <super::rating::VisitRatingSection appointment=a.clone() /> });
     view! {
         <PageTitle text=title />
         <section class="page narrow appointment">
@@ -726,22 +765,7 @@ fn AppointmentView(
                 view! {
                     <h2>{tr!(i18n, appointments.change_title)}</h2>
                     <p><a class="button" href=move_href.clone()>{tr!(i18n, appointments.move_link)}</a></p>
-                    <form class="form" method="post" novalidate on:submit=on_cancel>
-                        <div class="field">
-                            <label for="cancel-reason">{tr!(i18n, appointments.reason_label)}</label>
-                            <select id="cancel-reason" name="reason" aria-invalid=move || missing_reason.get().to_string()
-                                aria-describedby=move || missing_reason.get().then_some("cancel-reason-error")
-                                on:change=move |ev| reason.set(event_target_value(&ev))>
-                                <option value="">{tr!(i18n, appointments.reason_choose)}</option>
-                                {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
-                            </select>
-                            <Show when=move || missing_reason.get()>
-                                <p class="error" id="cancel-reason-error">{tr!(i18n, appointments.reason_required)}</p>
-                            </Show>
-                        </div>
-                        <p role="alert" class="error-box">{cancel_error}</p>
-                        <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{tr!(i18n, appointments.cancel)}</button></p>
-                    </form>
+                    <CancelVisit id />
                 }
                 .into_any()
             } else if status == AppointmentStatus::Booked {

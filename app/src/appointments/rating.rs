@@ -247,17 +247,21 @@ fn problem_text(field: &str, problem: &str, locale: Locale) -> String {
 }
 
 /// On a checked-in visit's page: the rating form, or the rating given (and, when it was low, the
-/// offer to turn it into a complaint).
-#[component]
-pub fn VisitRatingSection(appointment: Appointment, rate: ServerAction<RateVisit>) -> impl IntoView {
+/// offer to turn it into a complaint), which a rating just sent replaces in place: an island in
+/// islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn VisitRatingSection(appointment: Appointment) -> impl IntoView {
     let i18n = use_i18n();
     let id = appointment.id;
-    let content = match appointment.rating {
-        Some(given) => {
-            view! { <RatingGiven id given just_rated=rate.value().get_untracked().is_some_and(|r| r.is_ok()) /> }
-                .into_any()
-        }
-        None => view! { <RatingForm id rate /> }.into_any(),
+    let rate = ServerAction::<RateVisit>::new();
+    let content = move || match (rate.value().get(), appointment.rating.clone()) {
+        (Some(Ok(rated)), _) => match rated.rating {
+            Some(given) => view! { <RatingGiven id given just_rated=true /> }.into_any(),
+            None => ().into_any(),
+        },
+        (_, Some(given)) => view! { <RatingGiven id given just_rated=false /> }.into_any(),
+        (_, None) => view! { <RatingForm id rate /> }.into_any(),
     };
     view! {
         <section id="rate" class="visit-rating" aria-labelledby="rate-heading">

@@ -172,15 +172,10 @@ pub fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl Int
     let locale = move || i18n.get_locale();
     let live = crate::form::hydrated();
     let submit = ServerAction::<super::SubmitAssessment>::new();
-    // On to the result: inside the app in the default build; a page load in islands mode, where
-    // the router is the server's.
-    #[cfg(not(feature = "islands"))]
-    let navigate = leptos_router::hooks::use_navigate();
-    #[cfg(feature = "islands")]
-    let navigate = |path: &str, _: leptos_router::NavigateOptions| crate::delegation::pages::load_page(path);
+    let go_on = crate::delegation::pages::go_on();
     Effect::new(move |_| {
         if let Some(Ok(a)) = submit.value().get() {
-            navigate(&format!("/wealth/assessments/{}", a.id), Default::default());
+            go_on(&format!("/wealth/assessments/{}", a.id));
         }
     });
     let encoded = rules::encode_answers(&answers);
