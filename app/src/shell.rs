@@ -270,6 +270,39 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Loads `path` as a new page: everything on it is read again, including the session the browser
+/// now presents (a delegated session's start and end, an idle sign-out).
+pub fn load_page(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// What a finished step uses to go on to its next page: inside the app in the default build; a
+/// page load in islands mode, where the router is the server's and an island has none.
+pub fn go_on() -> impl Fn(&str) + Clone {
+    #[cfg(not(feature = "islands"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |path: &str| navigate(path, Default::default())
+    }
+    #[cfg(feature = "islands")]
+    {
+        load_page
+    }
+}
+
+/// Loads the page the browser is on again.
+pub fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().reload();
+    }
+}
+
 /// Parses a language tag the way the locale switch and the server's `/locale` route receive it.
 pub fn parse_locale(tag: &str) -> Option<Locale> {
     use leptos_i18n::Locale as _;

@@ -522,7 +522,7 @@ pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let book = ServerAction::<super::BookAppointment>::new();
     let live = crate::form::hydrated();
     let reason = RwSignal::new(CHANGE_REASONS[0].to_owned());
-    let go_on = crate::delegation::pages::go_on();
+    let go_on = crate::shell::go_on();
     Effect::new(move |_| {
         if let Some(Ok(a)) = book.value().get() {
             go_on(&format!("/appointments/{}?done=1", a.id));
@@ -666,7 +666,7 @@ pub fn CancelVisit(id: i64) -> impl IntoView {
         if matches!(cancel.value().get(), Some(Ok(_))) {
             match changed {
                 Some(VisitChanged(changed)) => changed.update(|n| *n += 1),
-                None => crate::delegation::pages::reload_page(),
+                None => crate::shell::reload_page(),
             }
         }
     });

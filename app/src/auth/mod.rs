@@ -662,7 +662,7 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
             left.set(None);
         }
         // The session had already ended: the page, loaded again, says so.
-        Some(_) => crate::delegation::pages::reload_page(),
+        Some(_) => crate::shell::reload_page(),
         None => {}
     });
     Effect::new(move |_| {
@@ -673,7 +673,7 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
                 None => {
                     let door = if staff { "/staff" } else { "/sign-in" };
                     let next = this_page_as_next();
-                    crate::delegation::pages::load_page(&format!("{door}?reason=idle&next={next}"));
+                    crate::shell::load_page(&format!("{door}?reason=idle&next={next}"));
                 }
             }
         }

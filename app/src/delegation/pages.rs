@@ -6,40 +6,8 @@ use super::rules::{REASON_MAX, REASON_MIN};
 use super::*;
 use crate::form::{TextField, hydrated};
 use crate::format::format_datetime;
+use crate::shell::{load_page, reload_page};
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
-
-/// Loads `path` as a new page: the session the browser presents (the agent's own, or the
-/// delegated one) changes with it, and every part of the page must be read again.
-pub fn load_page(path: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = leptos::prelude::window().location().set_href(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
-}
-
-/// What a finished step uses to go on to its next page: inside the app in the default build; a
-/// page load in islands mode, where the router is the server's and an island has none.
-pub fn go_on() -> impl Fn(&str) + Clone {
-    #[cfg(not(feature = "islands"))]
-    {
-        let navigate = use_navigate();
-        move |path: &str| navigate(path, Default::default())
-    }
-    #[cfg(feature = "islands")]
-    {
-        load_page
-    }
-}
-
-/// Loads the page the browser is on again.
-pub fn reload_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = leptos::prelude::window().location().reload();
-    }
-}
 
 /// Leaves a delegated session's pages for the agent's own home, which says why.
 pub fn leave_assist(id: i64) {

@@ -172,7 +172,7 @@ pub fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl Int
     let locale = move || i18n.get_locale();
     let live = crate::form::hydrated();
     let submit = ServerAction::<super::SubmitAssessment>::new();
-    let go_on = crate::delegation::pages::go_on();
+    let go_on = crate::shell::go_on();
     Effect::new(move |_| {
         if let Some(Ok(a)) = submit.value().get() {
             go_on(&format!("/wealth/assessments/{}", a.id));
