@@ -38,15 +38,16 @@ export default defineConfig({
     // files: PORTAL_E2E_TRACE=1 records one for each failing test (end2end/test-results/).
     trace: process.env.PORTAL_E2E_TRACE ? 'retain-on-failure' : 'off',
   },
-  // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests, and the
+  // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests, the
   // idle watch's (an island of the frame) but for the draft kept across an idle sign-out, which
-  // islands do not keep yet (README, Islands).
+  // islands do not keep yet (README, Islands), and the devices ended by plain forms (settings;
+  // its other test signs in as islands.spec's settings test does).
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle)\.spec\.ts/,
-          grepInvert: /survives an idle sign-out/,
+          testMatch: /(islands|idle|settings)\.spec\.ts/,
+          grepInvert: /survives an idle sign-out|settings list this device/,
           use: { viewport: { width: 1280, height: 800 } },
         },
       ]

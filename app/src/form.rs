@@ -201,3 +201,87 @@ pub fn Stars(
 pub fn stars_chosen(value: RwSignal<String>) -> u8 {
     value.with_untracked(|v| v.parse().unwrap_or(0))
 }
+
+/// A plain HTML form that runs server function `F` without the app: posted to the function's own
+/// address, which answers with a redirect back to the page (Leptos's form redirects). A refusal
+/// comes back in the address, where [`refusal`] reads it; what was done comes back as `done=…`
+/// ([`back_saying`], [`DoneNote`]). Such a form needs no code in the browser, so in islands mode
+/// its page loads none for it, and it works the same before the WASM has loaded.
+pub fn post_to<F: leptos::server_fn::ServerFn>() -> &'static str {
+    F::url()
+}
+
+/// The refusal of server function `F` that the redirect back to this page carried in its address.
+pub fn refusal<F: leptos::server_fn::ServerFn>() -> Option<F::Error> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<leptos::server::ServerActionError>()
+        .filter(|e| e.path() == F::PATH)
+        .map(|e| ServerFnUrlError::<F::Error>::decode_err(e.err()))
+}
+
+/// What a plain form's server function did, said on the page it came back to (`done=<what>` in
+/// the address, and no refusal there): a status where the form was, which takes the focus, so
+/// that a screen reader starts the page again from what was done.
+#[component]
+pub fn DoneNote(what: &'static str, children: Children) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let done = query.with_untracked(|q| q.get("done").as_deref() == Some(what) && q.get("__err").is_none());
+    done.then(|| view! { <p role="status" class="notice done-note" tabindex="-1" autofocus>{children()}</p> })
+}
+
+/// The page a plain form was sent from (its `Referer`, same site only: the path and query), with
+/// `done=<what>` in place of any earlier `done` or refusal, for the redirect back.
+pub fn back_to(referer: &str, what: &str) -> String {
+    let rest = referer.split_once("://").map_or(referer, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let rest = rest.split('#').next().unwrap_or("/");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = if crate::shell::is_site_path(path) { path } else { "/" };
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !matches!(p.split('=').next(), Some("done" | "__path" | "__err")))
+        .collect();
+    let done = format!("done={what}");
+    pairs.push(&done);
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// After a plain form's server function has done its work: back to the form's page saying so
+/// (`done=<what>`). A call from the app's own fetch is answered as usual.
+#[cfg(feature = "ssr")]
+pub fn back_saying(what: &str) {
+    if !crate::auth::server::from_plain_form() {
+        return;
+    }
+    let referer = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_owned));
+    leptos_axum::redirect(&back_to(referer.as_deref().unwrap_or("/"), what));
+}
+
+/// After a plain form's server function has done its work: on to `path` (a site path), where
+/// the form's next step is. A call from the app's own fetch is answered as usual.
+#[cfg(feature = "ssr")]
+pub fn on_to(path: &str) {
+    if crate::auth::server::from_plain_form() && crate::shell::is_site_path(path) {
+        leptos_axum::redirect(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn a_form_goes_back_to_its_own_page_saying_what_was_done() {
+        assert_eq!(back_to("http://127.0.0.1:3000/messages", "read"), "/messages?done=read");
+        assert_eq!(back_to("https://bank.example/settings?x=1#devices", "ended"), "/settings?x=1&done=ended");
+        // An earlier note or refusal gives way to this one.
+        assert_eq!(
+            back_to("http://h/messages?done=all&__path=/api/x&__err=abc&page=2", "read"),
+            "/messages?page=2&done=read"
+        );
+        // Never to another site.
+        assert_eq!(back_to("http://h//evil.example/x", "read"), "/?done=read");
+        assert_eq!(back_to("http://h/\\evil.example/x", "read"), "/?done=read");
+        assert_eq!(back_to("", "read"), "/?done=read");
+    }
+}

@@ -43,7 +43,10 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
     let now = state.now();
     let client = crate::audit::client();
     match crate::auth::service::end_session(&state.pool, &who, &session_id, &client, now).await {
-        Ok(true) => Ok(()),
+        Ok(true) => {
+            crate::form::back_saying("session-ended");
+            Ok(())
+        }
         Ok(false) => Err(AppError::NotFound),
         Err(e) => Err(AppError::internal(e)),
     }
@@ -54,7 +57,10 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     let (state, who, _) = crate::guard::require_customer_in_person("sessions").await?;
     let now = state.now();
     let client = crate::audit::client();
-    crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)
+    let ended =
+        crate::auth::service::end_other_sessions(&state.pool, &who, &client, now).await.map_err(AppError::internal)?;
+    crate::form::back_saying("others-ended");
+    Ok(ended)
 }
 
 #[server(endpoint = "settings/activity")]
@@ -128,103 +134,59 @@ fn device_name(user_agent: Option<&str>) -> Option<&'static str> {
 }
 
 /// The customer's signed-in devices, each but this one with its "end" button, and "end all
-/// others" while there are any: an island in islands mode. An ended session leaves the list in
-/// place; a refusal (a delegated session may not end the customer's sessions) is said in words.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// others" while there are any. The buttons are plain HTML forms (`form::post_to`): after one,
+/// the page comes back with the list and the security activity as they now stand, and what was
+/// done said above the list; a refusal (a delegated session may not end the customer's
+/// sessions) is said in words. So in islands mode the page loads no code for it.
+#[component]
 pub fn DeviceList(sessions: Vec<SessionInfo>) -> impl IntoView {
+    use crate::form::{DoneNote, post_to, refusal};
     let i18n = use_i18n();
-    let list = RwSignal::new(sessions);
-    let ending = RwSignal::new(None::<String>);
-    let end_one = ServerAction::<EndSession>::new();
-    let end_others = ServerAction::<EndOtherSessions>::new();
-    crate::announce::announce_success(end_one.value(), |l| td_string!(l, announce.session_ended).to_string());
-    crate::announce::announce_success(end_others.value(), |l| td_string!(l, announce.others_ended).to_string());
-    let changed = use_context::<SessionsChanged>();
-    let live = crate::form::hydrated();
-    let bump = move || {
-        if let Some(SessionsChanged(changed)) = changed {
-            changed.update(|n| *n += 1);
-        }
-    };
-    Effect::new(move |_| {
-        if matches!(end_one.value().get(), Some(Ok(()))) {
-            if let Some(id) = ending.get_untracked() {
-                list.update(|l| l.retain(|s| s.id != id));
-            }
-            bump();
-        }
-    });
-    Effect::new(move |_| {
-        if matches!(end_others.value().get(), Some(Ok(_))) {
-            list.update(|l| l.retain(|s| s.current));
-            bump();
-        }
-    });
-    let error = move || {
-        [end_one.value().get().and_then(Result::err), end_others.value().get().and_then(Result::err)]
-            .into_iter()
-            .flatten()
-            .next()
-    };
-    let pending = move || end_one.pending().get() || end_others.pending().get();
+    let error = refusal::<EndSession>().or_else(refusal::<EndOtherSessions>);
+    let others = sessions.iter().any(|s| !s.current);
     view! {
+        <DoneNote what="session-ended">{tr!(i18n, announce.session_ended)}</DoneNote>
+        <DoneNote what="others-ended">{tr!(i18n, announce.others_ended)}</DoneNote>
         <ul class="device-list" aria-labelledby="devices-heading">
-            <For each=move || list.get() key=|s| s.id.clone() let(s)>
-                {
-                    let id = s.id.clone();
-                    let device = device_name(s.user_agent.as_deref()).unwrap_or("—");
-                    view! {
-                        <li class="card">
-                            <p>
-                                <strong>{device}</strong>
-                                {s.current.then(|| view! { " · " <span class="badge">{tr!(i18n, settings.this_device)}</span> })}
-                            </p>
-                            <p>
-                                {move || td_string!(i18n.get_locale(), settings.signed_in_at, time = format_datetime(s.created_at, i18n.get_locale())).to_string()}
-                            </p>
-                            <p>
-                                {move || td_string!(i18n.get_locale(), settings.last_seen, time = format_datetime(s.last_seen_at, i18n.get_locale())).to_string()}
-                            </p>
-                            <p>{s.client_addr.clone().unwrap_or_default()}</p>
-                            {(!s.current).then(|| view! {
-                                <button type="button" class="button" disabled=move || !live.get() || pending()
-                                    on:click=move |_| {
-                                        ending.set(Some(id.clone()));
-                                        end_one.dispatch(EndSession { session_id: id.clone() });
-                                    }>
-                                    {tr!(i18n, settings.end_session)}
-                                </button>
-                            })}
-                        </li>
-                    }
+            {sessions.into_iter().map(|s| {
+                let device = device_name(s.user_agent.as_deref()).unwrap_or("—");
+                view! {
+                    <li class="card">
+                        <p>
+                            <strong>{device}</strong>
+                            {s.current.then(|| view! { " · " <span class="badge">{tr!(i18n, settings.this_device)}</span> })}
+                        </p>
+                        <p>
+                            {move || td_string!(i18n.get_locale(), settings.signed_in_at, time = format_datetime(s.created_at, i18n.get_locale())).to_string()}
+                        </p>
+                        <p>
+                            {move || td_string!(i18n.get_locale(), settings.last_seen, time = format_datetime(s.last_seen_at, i18n.get_locale())).to_string()}
+                        </p>
+                        <p>{s.client_addr.clone().unwrap_or_default()}</p>
+                        {(!s.current).then(|| view! {
+                            <form method="post" action={post_to::<EndSession>()}>
+                                <input type="hidden" name="session_id" value=s.id.clone() />
+                                <button type="submit" class="button">{tr!(i18n, settings.end_session)}</button>
+                            </form>
+                        })}
+                    </li>
                 }
-            </For>
+            }).collect_view()}
         </ul>
-        {move || list.with(|l| l.iter().any(|s| !s.current)).then(|| view! {
-            <p>
-                <button type="button" class="button" disabled=move || !live.get() || pending()
-                    on:click=move |_| { end_others.dispatch(EndOtherSessions {}); }>
-                    {tr!(i18n, settings.end_others)}
-                </button>
-            </p>
+        {others.then(|| view! {
+            <form method="post" action={post_to::<EndOtherSessions>()}>
+                <p><button type="submit" class="button">{tr!(i18n, settings.end_others)}</button></p>
+            </form>
         })}
-        {move || error().map(|e| crate::layout::failed_because(&e))}
+        {error.map(|e| crate::layout::failed_because(&e))}
     }
 }
-
-/// The end of one or every other session bumps this, so the security activity below (in the
-/// default build) is read again; islands cannot reach it, and keep the page's activity as served.
-#[derive(Clone, Copy)]
-struct SessionsChanged(RwSignal<u32>);
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let changed = RwSignal::new(0u32);
-    provide_context(SessionsChanged(changed));
     let sessions = crate::resource::streamed(|| (), |_| my_sessions());
-    let activity = crate::resource::streamed(move || changed.get(), |_| my_security_activity());
+    let activity = crate::resource::streamed(|| (), |_| my_security_activity());
     let loading = move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> };
     let failed = move || view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> };
 

@@ -281,20 +281,6 @@ pub fn load_page(path: &str) {
     let _ = path;
 }
 
-/// What a finished step uses to go on to its next page: inside the app in the default build; a
-/// page load in islands mode, where the router is the server's and an island has none.
-pub fn go_on() -> impl Fn(&str) + Clone {
-    #[cfg(not(feature = "islands"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        move |path: &str| navigate(path, Default::default())
-    }
-    #[cfg(feature = "islands")]
-    {
-        load_page
-    }
-}
-
 /// Loads the page the browser is on again.
 pub fn reload_page() {
     #[cfg(feature = "hydrate")]

@@ -100,7 +100,7 @@ test('book, see the confirmation and the message, download the .ics, move and ca
   expect(errors).toEqual([]);
 });
 
-test('the booking steps read in English and work without WASM up to the review', async ({ browser }, testInfo) => {
+test('the booking steps read in English and work without WASM, up to the booking', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
   const context = await browser.newContext({ viewport, hasTouch, isMobile, locale: 'en' });
   const page = await context.newPage();
@@ -122,6 +122,10 @@ test('the booking steps read in English and work without WASM up to the review',
   await waitForHydration(page);
   await expect(page.getByRole('heading', { name: 'Check and confirm' })).toBeVisible();
   await expectNoAxeViolations(page);
+  // Confirming is a plain form too: the server answers it with the visit's page.
+  await plain.getByRole('button', { name: 'Confirm booking' }).click();
+  await expect(plain).toHaveURL(/\/appointments\/\d+\?done=1$/);
+  await expect(plain.getByRole('status').filter({ hasText: 'Booked!' })).toBeVisible();
   await noJs.close();
   await context.close();
 });

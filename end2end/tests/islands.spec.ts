@@ -84,7 +84,7 @@ test('a problem report is checked and sent in place', async ({ page }, testInfo)
   expect(errors).toEqual([]);
 });
 
-test('settings: this device listed, the channels saved in place, and the password changed', async ({ page }, testInfo) => {
+test('settings: this device listed, the channels saved, and the password changed', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   const who = demoCustomer(testInfo, 6);
   await signIn(page, who);
@@ -118,7 +118,7 @@ test('settings: this device listed, the channels saved in place, and the passwor
   expect(errors).toEqual([]);
 });
 
-test('messages: one marked read in place, and the navigation no longer counts it', async ({ page }, testInfo) => {
+test('messages: one marked read by a plain form, and the navigation no longer counts it', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   const who = demoCustomer(testInfo, 11);
   arrangeReadInbox(who.login);
@@ -148,7 +148,7 @@ test('messages: one marked read in place, and the navigation no longer counts it
   expect(errors).toEqual([]);
 });
 
-test('a complaint: filed with a file after its review step, followed, added to and withdrawn in place', async ({ page }, testInfo) => {
+test('a complaint: filed with a file after its review step, followed, added to and withdrawn', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await signIn(page, demoCustomer(testInfo, 18));
   await page.goto(`${baseUrl()}/complaints/new`);
@@ -196,7 +196,7 @@ test('a complaint: filed with a file after its review step, followed, added to a
   expect(errors).toEqual([]);
 });
 
-test('wealth: the answers sent, the result signed, a product bought and the needs form saved, in place', async ({ page }) => {
+test('wealth: the answers sent, the result signed, a product bought and the needs form saved', async ({ page }) => {
   const errors = collectErrors(page);
   const who = { login: 'C000050', phone: '13800000050' };
   arrangeBalance(who.login, 20_000);
@@ -247,7 +247,7 @@ test('wealth: the answers sent, the result signed, a product bought and the need
   expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
 });
 
-test('appointments: a visit booked after its plain steps, then cancelled with a reason, in place', async ({ page }, testInfo) => {
+test('appointments: a visit booked after its plain steps, then cancelled with a reason', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await signIn(page, demoCustomer(testInfo, 14));
   await page.goto(`${baseUrl()}/appointments/book`);

@@ -308,6 +308,7 @@ async fn the_desk_claims_replies_and_decides_and_the_customer_asks_for_a_review_
     let review = format!("{one}&reason=Both+fees+should+be+refunded.");
     let (status, text) = call(&app, "/api/complaints/review", &customer, &review).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
     assert_eq!(json(&text)["summary"]["status"], "review_requested");
     let (status, text) = call(&app, "/api/complaints/review", &customer, &review).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -329,6 +330,7 @@ async fn the_desk_claims_replies_and_decides_and_the_customer_asks_for_a_review_
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, text) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=4&comment=Quick.")).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
     assert_eq!(json(&text)["rating"], 4);
     let (status, text) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=5&comment=")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -774,6 +776,7 @@ async fn files_go_with_their_message_are_judged_by_content_and_only_the_owner_an
     let add = multipart("/api/complaints/add_with_files", &owner, &fields, &[("second.jpg", jpeg)]);
     let (res, text) = split(app.send(add).await).await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/complaints/one", &owner, &format!("complaint_id={id}")).await;
     let timeline = json(&text)["timeline"].as_array().unwrap().clone();
     let added = timeline.iter().find(|e| e["kind"] == "info_added").unwrap();
     assert_eq!(added["files"][0]["name"], "second.jpg");

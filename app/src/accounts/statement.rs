@@ -175,16 +175,27 @@ pub fn StatementPage() -> impl IntoView {
     }
 }
 
+/// What a page's "Print" button prints, for its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Printed {
+    Statement,
+    ResultLetter,
+}
+
 /// "Print": hidden until the browser's code runs (without it, the browser's own print command).
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn PrintButton() -> impl IntoView {
+pub fn PrintButton(printed: Printed) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = crate::form::hydrated();
+    let (class, label) = match printed {
+        Printed::Statement => ("button primary", tr!(i18n, statement.print).into_any()),
+        Printed::ResultLetter => ("button", tr!(i18n, wealth.print).into_any()),
+    };
     view! {
-        <button type="button" class="button primary" hidden=move || !hydrated.get()
+        <button type="button" class=class hidden=move || !hydrated.get()
             on:click=move |_| { let _ = window().print(); }>
-            {tr!(i18n, statement.print)}
+            {label}
         </button>
     }
 }
@@ -217,7 +228,7 @@ fn StatementView(s: Statement, account_id: i64) -> impl IntoView {
                         .collect_view()}
                 </select>
                 <button type="submit" class="button">{tr!(i18n, statement.show)}</button>
-                <PrintButton />
+                <PrintButton printed=Printed::Statement />
             </form>
             <p class="hint">{tr!(i18n, statement.print_hint)}</p>
         </section>

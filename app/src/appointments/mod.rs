@@ -211,8 +211,8 @@ pub async fn book_appointment(
     service: String,
     branch: String,
     starts_at: i64,
-    moving: Option<i64>,
-    reason: Option<String>,
+    #[server(default)] moving: Option<i64>,
+    #[server(default)] reason: Option<String>,
 ) -> Result<Appointment, AppError> {
     let (state, who, customer_id, vip) = booking_customer().await?;
     let now = state.now();
@@ -228,6 +228,7 @@ pub async fn book_appointment(
     )
     .await
     .map_err(AppError::internal)?;
+    crate::form::on_to(&format!("/appointments/{}?done=1", booked.id));
     Ok(booked)
 }
 
@@ -262,5 +263,6 @@ pub async fn cancel_appointment(appointment_id: i64, reason: String) -> Result<A
         .await
         .map_err(|e| e.into_app_error())?;
     service::after_change(&state, &who, &cancelled, "appointment_cancelled", now).await.map_err(AppError::internal)?;
+    crate::form::back_saying("cancelled");
     Ok(cancelled)
 }

@@ -509,9 +509,10 @@ fn TimeStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     .into_any()
 }
 
-/// The last step: what was chosen, and "confirm": an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// The last step: what was chosen, and "confirm": a plain HTML form (`form::post_to`). The
+/// booking goes on to the visit's page; a refusal (the time just taken, with the next free ones)
+/// comes back here in the address.
+#[component]
 pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
@@ -519,67 +520,39 @@ pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
         return ().into_any();
     };
     let offered = step.slots.iter().any(|s| s.starts_at == at && s.places > 0);
-    let book = ServerAction::<super::BookAppointment>::new();
-    let live = crate::form::hydrated();
-    let reason = RwSignal::new(CHANGE_REASONS[0].to_owned());
-    let go_on = crate::shell::go_on();
-    Effect::new(move |_| {
-        if let Some(Ok(a)) = book.value().get() {
-            go_on(&format!("/appointments/{}?done=1", a.id));
-        }
-    });
     let moving = step.moving.as_ref().map(|m| m.id);
-    let (service_code, branch_code) = (service.code.clone(), branch.code.clone());
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        book.dispatch(super::BookAppointment {
-            service: service_code.clone(),
-            branch: branch_code.clone(),
-            starts_at: at,
-            moving,
-            reason: moving.map(|_| reason.get_untracked()),
-        });
-    };
     let offset = branch.offset_secs;
-    let chosen_for_links = chosen.clone();
-    let error = move || {
-        book.value().get().and_then(Result::err).map(|e| match e {
-            AppError::Taken { next_free } => {
-                let c = chosen_for_links.clone();
-                view! {
-                    <div class="error-box" role="alert">
-                        <p>{tr!(i18n, appointments.taken)}</p>
-                        {(!next_free.is_empty()).then(|| view! {
-                            <p>{tr!(i18n, appointments.next_free)}</p>
-                            <ul>
-                                {next_free.into_iter().map(|t| {
-                                    let href = Chosen {
-                                        day: Some(super::rules::to_local(t, offset).date().to_string()),
-                                        at: Some(t),
-                                        ..c.clone()
-                                    }.href();
-                                    view! { <li><a href=href>{move || format_datetime(t, locale())}</a></li> }
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    </div>
-                }
-                .into_any()
-            }
-            AppError::Invalid { problem, .. } => {
-                let text = match problem.as_str() {
-                    "too_many" => {
-                        td_string!(locale(), appointments.too_many, n = super::rules::MAX_UPCOMING).to_string()
-                    }
-                    "overlaps" => t_string!(i18n, appointments.overlaps).to_string(),
-                    "too_late" => t_string!(i18n, appointments.too_late_short).to_string(),
-                    _ => t_string!(i18n, appointments.not_offered).to_string(),
-                };
-                view! { <p class="error-box" role="alert">{text}</p> }.into_any()
-            }
-            _ => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
-        })
-    };
+    let error = crate::form::refusal::<super::BookAppointment>().map(|e| match e {
+        AppError::Taken { next_free } => view! {
+            <div class="error-box" role="alert">
+                <p>{tr!(i18n, appointments.taken)}</p>
+                {(!next_free.is_empty()).then(|| view! {
+                    <p>{tr!(i18n, appointments.next_free)}</p>
+                    <ul>
+                        {next_free.into_iter().map(|t| {
+                            let href = Chosen {
+                                day: Some(super::rules::to_local(t, offset).date().to_string()),
+                                at: Some(t),
+                                ..chosen.clone()
+                            }.href();
+                            view! { <li><a href=href>{move || format_datetime(t, locale())}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        }
+        .into_any(),
+        AppError::Invalid { problem, .. } => {
+            let text = move || match problem.as_str() {
+                "too_many" => td_string!(locale(), appointments.too_many, n = super::rules::MAX_UPCOMING).to_string(),
+                "overlaps" => t_string!(i18n, appointments.overlaps).to_string(),
+                "too_late" => t_string!(i18n, appointments.too_late_short).to_string(),
+                _ => t_string!(i18n, appointments.not_offered).to_string(),
+            };
+            view! { <p class="error-box" role="alert">{text}</p> }.into_any()
+        }
+        _ => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
+    });
     let (name, docs, bname, address) =
         (service.name.clone(), service.documents.clone(), branch.name.clone(), branch.address.clone());
     view! {
@@ -595,18 +568,22 @@ pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
             </div>
             <div><dt>{tr!(i18n, appointments.bring)}</dt><dd>{move || docs.get(locale()).to_owned()}</dd></div>
         </dl>
-        <form class="form" method="post" novalidate on:submit=confirm>
-            {moving.map(|_| view! {
+        <form class="form" method="post" action={crate::form::post_to::<super::BookAppointment>()} novalidate>
+            <input type="hidden" name="service" value=service.code.clone() />
+            <input type="hidden" name="branch" value=branch.code.clone() />
+            <input type="hidden" name="starts_at" value=at />
+            {moving.map(|id| view! {
+                <input type="hidden" name="moving" value=id />
                 <div class="field">
                     <label for="move-reason">{tr!(i18n, appointments.reason_label)}</label>
-                    <select id="move-reason" name="reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                    <select id="move-reason" name="reason">
                         {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
                     </select>
                 </div>
             })}
             {error}
             <p>
-                <button type="submit" class="button primary" disabled=move || !live.get() || book.pending().get() || !offered>
+                <button type="submit" class="button primary" disabled=!offered>
                     {move || if moving.is_some() { t_string!(i18n, appointments.confirm_move) } else { t_string!(i18n, appointments.confirm) }}
                 </button>
             </p>
@@ -622,18 +599,13 @@ pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let changed = RwSignal::new(0u32);
-    provide_context(VisitChanged(changed));
-    let appointment = crate::resource::blocking(
-        move || (id(), changed.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => super::my_appointment(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    let just_booked = move || query.with(|q| q.get("done").is_some());
+    let appointment = crate::resource::blocking(id, |id| async move {
+        match id {
+            Some(id) => super::my_appointment(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let just_booked = move || query.with(|q| q.get("done").as_deref() == Some("1"));
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
@@ -647,63 +619,37 @@ pub fn AppointmentPage() -> impl IntoView {
     }
 }
 
-/// Bumped when the visit is cancelled, so its page is read again (in the default build; an
-/// island cannot reach it, and reloads the page instead).
-#[derive(Clone, Copy)]
-struct VisitChanged(RwSignal<u32>);
-
-/// Cancelling a visit, with the reason asked for: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// Cancelling a visit, with the reason asked for: a plain HTML form (`form::post_to`), after
+/// which the page comes back with the visit as it now stands and saying it was cancelled; a
+/// reason left out, or a cut-off passed meanwhile, comes back as the form's error.
+#[component]
 pub fn CancelVisit(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
-    let cancel = ServerAction::<super::CancelAppointment>::new();
-    crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.visit_cancelled).to_string());
-    let changed = use_context::<VisitChanged>();
-    Effect::new(move |_| {
-        if matches!(cancel.value().get(), Some(Ok(_))) {
-            match changed {
-                Some(VisitChanged(changed)) => changed.update(|n| *n += 1),
-                None => crate::shell::reload_page(),
-            }
+    let error = crate::form::refusal::<super::CancelAppointment>();
+    let missing_reason = matches!(&error, Some(AppError::Invalid { field, .. }) if field == "reason");
+    let cancel_error = error.filter(|_| !missing_reason).map(|e| match e {
+        AppError::Invalid { field, .. } if field == "appointment" => {
+            t_string!(i18n, appointments.too_late_short).to_string()
         }
+        _ => t_string!(i18n, error.generic).to_string(),
     });
-    let reason = RwSignal::new(String::new());
-    let missing_reason = RwSignal::new(false);
-    let on_cancel = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let r = reason.get_untracked();
-        missing_reason.set(r.is_empty());
-        if !r.is_empty() {
-            cancel.dispatch(super::CancelAppointment { appointment_id: id, reason: r });
-        }
-    };
-    let cancel_error = move || {
-        cancel.value().get().and_then(Result::err).map(|e| match e {
-            AppError::Invalid { field, .. } if field == "appointment" => {
-                t_string!(i18n, appointments.too_late_short).to_string()
-            }
-            _ => t_string!(i18n, error.generic).to_string(),
-        })
-    };
     view! {
-        <form class="form" method="post" novalidate on:submit=on_cancel>
+        <form class="form" method="post" action={crate::form::post_to::<super::CancelAppointment>()} novalidate>
+            <input type="hidden" name="appointment_id" value=id />
             <div class="field">
                 <label for="cancel-reason">{tr!(i18n, appointments.reason_label)}</label>
-                <select id="cancel-reason" name="reason" aria-invalid=move || missing_reason.get().to_string()
-                    aria-describedby=move || missing_reason.get().then_some("cancel-reason-error")
-                    on:change=move |ev| reason.set(event_target_value(&ev))>
+                <select id="cancel-reason" name="reason" aria-invalid=missing_reason.to_string()
+                    aria-describedby=missing_reason.then_some("cancel-reason-error") autofocus=missing_reason>
                     <option value="">{tr!(i18n, appointments.reason_choose)}</option>
                     {CHANGE_REASONS.iter().map(|r| view! { <option value=*r>{move || reason_name(r, locale())}</option> }).collect_view()}
                 </select>
-                <Show when=move || missing_reason.get()>
+                {missing_reason.then(|| view! {
                     <p class="error" id="cancel-reason-error">{tr!(i18n, appointments.reason_required)}</p>
-                </Show>
+                })}
             </div>
             <p role="alert" class="error-box">{cancel_error}</p>
-            <p><button type="submit" class="button" disabled=move || !live.get() || cancel.pending().get()>{tr!(i18n, appointments.cancel)}</button></p>
+            <p><button type="submit" class="button">{tr!(i18n, appointments.cancel)}</button></p>
         </form>
     }
 }
@@ -733,6 +679,7 @@ fn AppointmentView(a: Appointment, just_booked: bool) -> impl IntoView {
             {(just_booked && status == AppointmentStatus::Booked).then(|| view! {
                 <p class="notice" role="status">{tr!(i18n, appointments.booked_notice)}</p>
             })}
+            <crate::form::DoneNote what="cancelled">{tr!(i18n, announce.visit_cancelled)}</crate::form::DoneNote>
             <h1>{title}</h1>
             <p><span class="badge">{move || status_name(status, locale())}</span></p>
             <div class="reference-block">

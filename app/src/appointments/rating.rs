@@ -139,7 +139,7 @@ pub async fn rate_visit(
     attitude: u8,
     handling: u8,
     comment: String,
-) -> Result<Appointment, AppError> {
+) -> Result<VisitRating, AppError> {
     if let Some(problem) = check_rating(waiting, attitude, handling, &comment).first() {
         return Err(AppError::Invalid { field: problem.field().into(), problem: problem.key().into() });
     }
@@ -149,7 +149,7 @@ pub async fn rate_visit(
     ssr::rate(&state.pool, customer_id, appointment_id, &rating, now).await?;
     let detail = serde_json::json!({ "appointment_id": appointment_id }).to_string();
     crate::audit::record(&state.pool, &who, "visit_rated", now, &detail).await.map_err(AppError::internal)?;
-    super::my_appointment(appointment_id).await
+    Ok(rating)
 }
 
 #[cfg(feature = "ssr")]
@@ -247,38 +247,32 @@ fn problem_text(field: &str, problem: &str, locale: Locale) -> String {
 }
 
 /// On a checked-in visit's page: the rating form, or the rating given (and, when it was low, the
-/// offer to turn it into a complaint), which a rating just sent replaces in place: an island in
-/// islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// offer to turn it into a complaint). A rating just sent loads the page again (`done=rated`),
+/// which thanks the customer above the rating.
+#[component]
 pub fn VisitRatingSection(appointment: Appointment) -> impl IntoView {
     let i18n = use_i18n();
     let id = appointment.id;
-    let rate = ServerAction::<RateVisit>::new();
-    let content = move || match (rate.value().get(), appointment.rating.clone()) {
-        (Some(Ok(rated)), _) => match rated.rating {
-            Some(given) => view! { <RatingGiven id given just_rated=true /> }.into_any(),
-            None => ().into_any(),
-        },
-        (_, Some(given)) => view! { <RatingGiven id given just_rated=false /> }.into_any(),
-        (_, None) => view! { <RatingForm id rate /> }.into_any(),
+    let content = match appointment.rating {
+        Some(given) => view! { <RatingGiven id given /> }.into_any(),
+        None => view! { <RatingForm id /> }.into_any(),
     };
     view! {
         <section id="rate" class="visit-rating" aria-labelledby="rate-heading">
             <h2 id="rate-heading">{tr!(i18n, rating.title)}</h2>
+            <crate::form::DoneNote what="rated">{tr!(i18n, rating.thanks)}</crate::form::DoneNote>
             {content}
         </section>
     }
 }
 
 #[component]
-fn RatingGiven(id: i64, given: VisitRating, just_rated: bool) -> impl IntoView {
+fn RatingGiven(id: i64, given: VisitRating) -> impl IntoView {
     let i18n = use_i18n();
     let low = given.is_low();
     let (waiting, attitude, handling) = (given.waiting, given.attitude, given.handling);
     let comment = given.comment.clone();
     view! {
-        {just_rated.then(|| view! { <p class="notice" role="status">{tr!(i18n, rating.thanks)}</p> })}
         <dl class="figures">
             <div><dt>{tr!(i18n, rating.waiting)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = waiting).to_string()}</dd></div>
             <div><dt>{tr!(i18n, rating.attitude)}</dt><dd>{move || td_string!(i18n.get_locale(), rating.stars, n = attitude).to_string()}</dd></div>
@@ -294,9 +288,17 @@ fn RatingGiven(id: i64, given: VisitRating, just_rated: bool) -> impl IntoView {
     }
 }
 
-#[component]
-fn RatingForm(id: i64, rate: ServerAction<RateVisit>) -> impl IntoView {
+/// The rating form, with its questions checked before it is sent: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn RatingForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let rate = ServerAction::<RateVisit>::new();
+    Effect::new(move |_| {
+        if matches!(rate.value().get(), Some(Ok(_))) {
+            crate::shell::load_page(&format!("/appointments/{id}?done=rated#rate"));
+        }
+    });
     let live = crate::form::hydrated();
     let (waiting, attitude, handling) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));

@@ -274,10 +274,11 @@ pub async fn add_complaint_information(complaint_id: i64, text: String) -> Resul
 #[server(endpoint = "complaints/add_with_files", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn add_complaint_information_with_files(
     data: leptos::server_fn::codec::MultipartData,
-) -> Result<ComplaintDetail, AppError> {
+) -> Result<(), AppError> {
     let mut form = upload::read(data).await?;
     let complaint_id = form.take("complaint_id").parse().map_err(|_| AppError::NotFound)?;
-    add_with(complaint_id, &form.take("text"), &form.files).await
+    // The page loads the complaint again; nothing more for the browser to read.
+    add_with(complaint_id, &form.take("text"), &form.files).await.map(|_| ())
 }
 
 #[cfg(feature = "ssr")]
@@ -300,6 +301,7 @@ pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, Ap
     service::take_step(&state.pool, party, complaint_id, &rules::Step::Withdraw, "", now).await?;
     let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
     crate::audit::record(&state.pool, &who, "complaint_withdrawn", now, &detail).await.map_err(AppError::internal)?;
+    crate::form::back_saying("withdrawn");
     my_complaint(complaint_id).await
 }
 
@@ -320,12 +322,13 @@ pub async fn accept_decision(complaint_id: i64) -> Result<ComplaintDetail, AppEr
     let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let party = service::Party::Customer(customer_id);
     service::take_step(&state.pool, party, complaint_id, &rules::Step::AcceptDecision, "", state.now()).await?;
+    crate::form::back_saying("accepted");
     my_complaint(complaint_id).await
 }
 
 /// The customer asks for a review of the decision, once, within 30 days, with a reason.
 #[server(endpoint = "complaints/review")]
-pub async fn request_review(complaint_id: i64, reason: String) -> Result<ComplaintDetail, AppError> {
+pub async fn request_review(complaint_id: i64, reason: String) -> Result<(), AppError> {
     check_text("reason", &reason)?;
     let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
@@ -336,16 +339,15 @@ pub async fn request_review(complaint_id: i64, reason: String) -> Result<Complai
     crate::audit::record(&state.pool, &who, "complaint_review_requested", now, &detail)
         .await
         .map_err(AppError::internal)?;
-    my_complaint(complaint_id).await
+    Ok(())
 }
 
 /// The customer rates the outcome of a closed complaint, 1 to 5, once, with an optional comment.
 #[server(endpoint = "complaints/rate")]
-pub async fn rate_complaint(complaint_id: i64, stars: u8, comment: String) -> Result<ComplaintDetail, AppError> {
+pub async fn rate_complaint(complaint_id: i64, stars: u8, comment: String) -> Result<(), AppError> {
     if comment.trim().chars().count() > rules::TEXT_MAX {
         return Err(AppError::Invalid { field: "comment".into(), problem: "too_long".into() });
     }
     let (state, _who, customer_id) = crate::guard::require_customer().await?;
-    service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await?;
-    my_complaint(complaint_id).await
+    service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await
 }

@@ -699,94 +699,130 @@ pub(crate) fn Timeline(
     }
 }
 
-/// One complaint as its customer follows it, and what they may do next (add information,
-/// withdraw, accept the decision or ask for a review, rate it): an island in islands mode. Each
-/// step's answer is the complaint as it now stands, shown in place.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// One complaint as its customer follows it, and what they may do next: the server's HTML.
+/// Withdrawing and accepting the decision are plain HTML forms (`form::post_to`); adding
+/// information, asking for a review and rating check their text first and are islands in islands
+/// mode. After each, the page is loaded again, with the complaint as it now stands and what was
+/// done said at the top (`done=…`).
+#[component]
 pub fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
+    use crate::form::{DoneNote, post_to, refusal};
     let i18n = use_i18n();
     let complaint_id = d.summary.id;
-    let current = RwSignal::new(d);
-    let withdraw = ServerAction::<super::WithdrawComplaint>::new();
-    let accept = ServerAction::<super::AcceptDecision>::new();
-    let review = ServerAction::<super::RequestReview>::new();
-    let rate = ServerAction::<super::RateComplaint>::new();
-    let text = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    let add_files = Picked::new();
-    let add = upload_action(
-        move || vec![("complaint_id", complaint_id.to_string()), ("text", text.get_untracked())],
-        add_files,
-        super::add_complaint_information_with_files,
+    let may = |action| d.may(action);
+    let (accept, review, rate, add, withdraw) = (
+        may(super::Action::AcceptDecision),
+        may(super::Action::RequestReview),
+        may(super::Action::Rate),
+        may(super::Action::AddInformation),
+        may(super::Action::Withdraw),
     );
-    let (stars, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
+    let refused = refusal::<super::WithdrawComplaint>().or_else(refusal::<super::AcceptDecision>);
+    let reference = d.summary.reference.clone();
+    let title = move || td_string!(i18n.get_locale(), complaints.title, reference = reference.clone()).to_string();
+    let s = d.summary.clone();
+    let (kind, category, contact) = (d.summary.kind.clone(), d.summary.category.clone(), d.contact.clone());
+    let (rating, review_until) = (d.rating, d.review_until);
+    view! {
+        <section class="page narrow">
+            <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
+            <h1>{title}</h1>
+            <DoneNote what="added">{tr!(i18n, announce.information_added)}</DoneNote>
+            <DoneNote what="withdrawn">{tr!(i18n, announce.withdrawn)}</DoneNote>
+            <DoneNote what="accepted">{tr!(i18n, announce.accepted)}</DoneNote>
+            <DoneNote what="review-requested">{tr!(i18n, announce.review_requested)}</DoneNote>
+            <DoneNote what="rated">{tr!(i18n, announce.rated)}</DoneNote>
+            <p>
+                <span class="badge">{move || status_name(s.status, i18n.get_locale())}</span>
+                " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
+            </p>
+            <p>{move || td_string!(i18n.get_locale(), complaints.received_on, date = format_date(s.received_on, i18n.get_locale())).to_string()}</p>
+            <Deadline summary=d.summary.clone() />
+            <Decisions decisions=d.decisions.clone() />
+            {(!d.decisions.is_empty()).then(|| view! {
+                <div class="card options">
+                    <h2>{tr!(i18n, complaints.options)}</h2>
+                    <ul>
+                        {review_until.map(|until| view! {
+                            <li>{move || td_string!(i18n.get_locale(), complaints.option_review, date = format_date(until, i18n.get_locale())).to_string()}</li>
+                        })}
+                        <li>{tr!(i18n, complaints.option_mediation)}</li>
+                        <li>{tr!(i18n, complaints.option_regulator)}</li>
+                    </ul>
+                </div>
+            })}
+            {rating.map(|r| view! {
+                <p class="rated">{move || td_string!(i18n.get_locale(), complaints.rated, n = r).to_string()}</p>
+            })}
+            <h2>{tr!(i18n, complaints.your_text)}</h2>
+            <dl class="figures">
+                <div><dt>{tr!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
+                {(!d.wanted.is_empty()).then(|| view! {
+                    <div><dt>{tr!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
+                })}
+                <div><dt>{tr!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
+                {d.earlier_reference.clone().map(|reference| view! {
+                    <div>
+                        <dt>{tr!(i18n, complaints.notice)}</dt>
+                        <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
+                    </div>
+                })}
+                {d.filed_by_agent.clone().map(|agent| view! {
+                    <div>
+                        <dt>{tr!(i18n, assist.filed_by)}</dt>
+                        <dd><crate::delegation::pages::OnBehalf agent /></dd>
+                    </div>
+                })}
+                {d.visit.clone().map(|(visit, reference)| view! {
+                    <div>
+                        <dt>{tr!(i18n, complaints.visit_term)}</dt>
+                        <dd><a href=format!("/appointments/{visit}")>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</a></dd>
+                    </div>
+                })}
+            </dl>
+            <Timeline complaint_id entries=d.timeline.clone() />
+            {refused.map(|e| view! { <p role="alert" class="error-box">{move || refusal_text(&e, i18n.get_locale())}</p> })}
+            {accept.then(|| view! {
+                <h2>{tr!(i18n, complaints.accept)}</h2>
+                <p class="hint">{tr!(i18n, complaints.accept_note)}</p>
+                <form method="post" action={post_to::<super::AcceptDecision>()}>
+                    <input type="hidden" name="complaint_id" value=complaint_id />
+                    <button type="submit" class="button primary">{tr!(i18n, complaints.accept)}</button>
+                </form>
+            })}
+            {review.then(|| view! { <ReviewRequestForm complaint_id /> })}
+            {rate.then(|| view! { <RateComplaintForm complaint_id /> })}
+            {add.then(|| view! { <AddInformationForm complaint_id /> })}
+            {withdraw.then(|| view! {
+                <h2>{tr!(i18n, complaints.withdraw)}</h2>
+                <p class="hint">{tr!(i18n, complaints.withdraw_note)}</p>
+                <form method="post" action={post_to::<super::WithdrawComplaint>()}>
+                    <input type="hidden" name="complaint_id" value=complaint_id />
+                    <button type="submit" class="button">{tr!(i18n, complaints.withdraw)}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// After one of the complaint's islands: its page again, saying what was done.
+fn complaint_done(complaint_id: i64, what: &str) {
+    crate::shell::load_page(&format!("/complaints/{complaint_id}?done={what}"));
+}
+
+/// "Ask for a review", with its reason checked before it is sent: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn ReviewRequestForm(complaint_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let review = ServerAction::<super::RequestReview>::new();
+    let reason = RwSignal::new(String::new());
     let live = crate::form::hydrated();
-    let error = RwSignal::new(None::<AppError>);
-    let settle = move |value: Option<Result<ComplaintDetail, AppError>>| match value {
-        Some(Ok(fresh)) => {
-            current.set(fresh);
-            error.set(None);
-            true
-        }
-        Some(Err(e)) => {
-            error.set(Some(e));
-            false
-        }
-        None => false,
-    };
-    let announcer = crate::announce::use_announcer();
-    let say = move |done: fn(Locale) -> &'static str| announcer.say(done(i18n.get_locale_untracked()).to_string());
     Effect::new(move |_| {
-        if settle(add.value().get()) {
-            text.set(String::new());
-            add_files.clear();
-            forget_draft();
-            say(|l| td_string!(l, announce.information_added));
+        if matches!(review.value().get(), Some(Ok(_))) {
+            complaint_done(complaint_id, "review-requested");
         }
     });
-    Effect::new(move |_| {
-        if settle(withdraw.value().get()) {
-            say(|l| td_string!(l, announce.withdrawn));
-        }
-    });
-    Effect::new(move |_| {
-        if settle(accept.value().get()) {
-            say(|l| td_string!(l, announce.accepted));
-        }
-    });
-    Effect::new(move |_| {
-        if settle(review.value().get()) {
-            reason.set(String::new());
-            say(|l| td_string!(l, announce.review_requested));
-        }
-    });
-    Effect::new(move |_| {
-        if settle(rate.value().get()) {
-            say(|l| td_string!(l, announce.rated));
-        }
-    });
-    let pending = move || {
-        add.pending().get()
-            || withdraw.pending().get()
-            || accept.pending().get()
-            || review.pending().get()
-            || rate.pending().get()
-    };
-    let may = move |action: super::Action| current.with(|d| d.may(action));
-    let reference = move || current.with(|d| d.summary.reference.clone());
-    let title =
-        Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
-    // An empty text is said at once; the server checks it again.
-    let empty = RwSignal::new(false);
-    let on_add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        empty.set(text.with_untracked(|t| t.trim().is_empty()));
-        if !empty.get_untracked() {
-            add.dispatch(());
-        }
-    };
     let no_reason = RwSignal::new(false);
     let on_review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -795,6 +831,45 @@ pub fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
             review.dispatch(super::RequestReview { complaint_id, reason: reason.get_untracked() });
         }
     };
+    view! {
+        <form class="form" novalidate on:submit=on_review>
+            <h2>{tr!(i18n, complaints.request_review)}</h2>
+            <div class="field">
+                <label for="review-reason">{tr!(i18n, complaints.review_reason)}</label>
+                <textarea
+                    id="review-reason"
+                    rows="4"
+                    maxlength=rules::TEXT_MAX
+                    aria-describedby=move || no_reason.get().then_some("review-reason-error")
+                    aria-invalid=move || no_reason.get().to_string()
+                    prop:value=reason
+                    on:input=move |ev| reason.set(event_target_value(&ev))
+                ></textarea>
+                <Show when=move || no_reason.get()>
+                    <p class="error" id="review-reason-error">{tr!(i18n, complaints.refused_missing_reason)}</p>
+                </Show>
+            </div>
+            <p role="alert" class="error-box">{move || review.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}</p>
+            <button type="submit" class="button" disabled=move || !live.get() || review.pending().get()>
+                {tr!(i18n, complaints.request_review)}
+            </button>
+        </form>
+    }
+}
+
+/// Rating the outcome, 1 to 5 stars and a comment: an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn RateComplaintForm(complaint_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let rate = ServerAction::<super::RateComplaint>::new();
+    let (stars, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let live = crate::form::hydrated();
+    Effect::new(move |_| {
+        if matches!(rate.value().get(), Some(Ok(_))) {
+            complaint_done(complaint_id, "rated");
+        }
+    });
     let no_stars = RwSignal::new(false);
     let on_rate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -805,164 +880,86 @@ pub fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         }
     };
     view! {
-        <section class="page narrow">
-            <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
-            <h1>{title}</h1>
-            {move || {
-                let d = current.get();
-                let s = d.summary.clone();
-                let (kind, category, contact) = (d.summary.kind.clone(), d.summary.category.clone(), d.contact.clone());
-                let rating = d.rating;
-                let review_until = d.review_until;
-                view! {
-                    <p>
-                        <span class="badge">{move || status_name(s.status, i18n.get_locale())}</span>
-                        " " {move || format!("{} · {}", kind_name(&kind, i18n.get_locale()), category_name(&category, i18n.get_locale()))}
-                    </p>
-                    <p>{move || td_string!(i18n.get_locale(), complaints.received_on, date = format_date(s.received_on, i18n.get_locale())).to_string()}</p>
-                    <Deadline summary=d.summary.clone() />
-                    <Decisions decisions=d.decisions.clone() />
-                    {(!d.decisions.is_empty()).then(|| view! {
-                        <div class="card options">
-                            <h2>{tr!(i18n, complaints.options)}</h2>
-                            <ul>
-                                {review_until.map(|until| view! {
-                                    <li>{move || td_string!(i18n.get_locale(), complaints.option_review, date = format_date(until, i18n.get_locale())).to_string()}</li>
-                                })}
-                                <li>{tr!(i18n, complaints.option_mediation)}</li>
-                                <li>{tr!(i18n, complaints.option_regulator)}</li>
-                            </ul>
-                        </div>
-                    })}
-                    {rating.map(|r| view! {
-                        <p class="rated">{move || td_string!(i18n.get_locale(), complaints.rated, n = r).to_string()}</p>
-                    })}
-                    <h2>{tr!(i18n, complaints.your_text)}</h2>
-                    <dl class="figures">
-                        <div><dt>{tr!(i18n, complaints.what)}</dt><dd class="prose">{d.what_happened.clone()}</dd></div>
-                        {(!d.wanted.is_empty()).then(|| view! {
-                            <div><dt>{tr!(i18n, complaints.wanted)}</dt><dd class="prose">{d.wanted.clone()}</dd></div>
-                        })}
-                        <div><dt>{tr!(i18n, complaints.contact)}</dt><dd>{move || contact_name(&contact, i18n.get_locale())}</dd></div>
-                        {d.earlier_reference.clone().map(|reference| view! {
-                            <div>
-                                <dt>{tr!(i18n, complaints.notice)}</dt>
-                                <dd>{move || td_string!(i18n.get_locale(), complaints.earlier_reference, reference = reference.clone()).to_string()}</dd>
-                            </div>
-                        })}
-                        {d.filed_by_agent.clone().map(|agent| view! {
-                            <div>
-                                <dt>{tr!(i18n, assist.filed_by)}</dt>
-                                <dd><crate::delegation::pages::OnBehalf agent /></dd>
-                            </div>
-                        })}
-                        {d.visit.clone().map(|(visit, reference)| view! {
-                            <div>
-                                <dt>{tr!(i18n, complaints.visit_term)}</dt>
-                                <dd><a href=format!("/appointments/{visit}")>{move || td_string!(i18n.get_locale(), complaints.about_visit, reference = reference.clone()).to_string()}</a></dd>
-                            </div>
-                        })}
-                    </dl>
-                    <Timeline complaint_id entries=d.timeline.clone() />
-                }
-            }}
-            <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
-            <Show when=move || may(super::Action::AcceptDecision)>
-                <h2>{tr!(i18n, complaints.accept)}</h2>
-                <p class="hint">{tr!(i18n, complaints.accept_note)}</p>
-                <button
-                    type="button"
-                    class="button primary"
-                    disabled=move || !live.get() || pending()
-                    on:click=move |_| { accept.dispatch(super::AcceptDecision { complaint_id }); }
-                >
-                    {tr!(i18n, complaints.accept)}
-                </button>
-            </Show>
-            <Show when=move || may(super::Action::RequestReview)>
-                <form class="form" novalidate on:submit=on_review>
-                    <h2>{tr!(i18n, complaints.request_review)}</h2>
-                    <div class="field">
-                        <label for="review-reason">{tr!(i18n, complaints.review_reason)}</label>
-                        <textarea
-                            id="review-reason"
-                            rows="4"
-                            maxlength=rules::TEXT_MAX
-                            aria-describedby=move || no_reason.get().then_some("review-reason-error")
-                            aria-invalid=move || no_reason.get().to_string()
-                            prop:value=reason
-                            on:input=move |ev| reason.set(event_target_value(&ev))
-                        ></textarea>
-                        <Show when=move || no_reason.get()>
-                            <p class="error" id="review-reason-error">{tr!(i18n, complaints.refused_missing_reason)}</p>
-                        </Show>
-                    </div>
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>
-                        {tr!(i18n, complaints.request_review)}
-                    </button>
-                </form>
-            </Show>
-            <Show when=move || may(super::Action::Rate)>
-                <form class="form" novalidate on:submit=on_rate>
-                    <h2>{tr!(i18n, complaints.rate)}</h2>
-                    <Stars
-                        name="stars"
-                        legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
-                        value=stars
-                        error=Signal::derive(move || no_stars.get().then(|| t_string!(i18n, complaints.rating_required).to_string()))
-                    />
-                    <div class="field">
-                        <label for="rate-comment">{tr!(i18n, complaints.rate_comment)}</label>
-                        <textarea
-                            id="rate-comment"
-                            rows="3"
-                            maxlength=rules::TEXT_MAX
-                            prop:value=comment
-                            on:input=move |ev| comment.set(event_target_value(&ev))
-                        ></textarea>
-                    </div>
-                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
-                        {tr!(i18n, complaints.rate_send)}
-                    </button>
-                </form>
-            </Show>
-            <Show when=move || may(super::Action::AddInformation)>
-                <form class="form" novalidate on:submit=on_add>
-                    <h2>{tr!(i18n, complaints.add)}</h2>
-                    <div class="field">
-                        <label for="add-text">{tr!(i18n, complaints.add_label)}</label>
-                        <textarea
-                            id="add-text"
-                            name="text"
-                            rows="4"
-                            maxlength=rules::TEXT_MAX
-                            aria-describedby=move || empty.get().then_some("add-text-error")
-                            aria-invalid=move || empty.get().to_string()
-                            prop:value=text
-                            on:input=move |ev| text.set(event_target_value(&ev))
-                        ></textarea>
-                        <Show when=move || empty.get()>
-                            <p class="error" id="add-text-error">{tr!(i18n, complaints.text_required)}</p>
-                        </Show>
-                    </div>
-                    <FilePicker picked=add_files id="add-files" />
-                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>
-                        {tr!(i18n, complaints.add_send)}
-                    </button>
-                </form>
-            </Show>
-            <Show when=move || may(super::Action::Withdraw)>
-                <h2>{tr!(i18n, complaints.withdraw)}</h2>
-                <p class="hint">{tr!(i18n, complaints.withdraw_note)}</p>
-                <button
-                    type="button"
-                    class="button"
-                    disabled=move || !live.get() || pending()
-                    on:click=move |_| { withdraw.dispatch(super::WithdrawComplaint { complaint_id }); }
-                >
-                    {tr!(i18n, complaints.withdraw)}
-                </button>
-            </Show>
-        </section>
+        <form class="form" novalidate on:submit=on_rate>
+            <h2>{tr!(i18n, complaints.rate)}</h2>
+            <Stars
+                name="stars"
+                legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
+                value=stars
+                error=Signal::derive(move || no_stars.get().then(|| t_string!(i18n, complaints.rating_required).to_string()))
+            />
+            <div class="field">
+                <label for="rate-comment">{tr!(i18n, complaints.rate_comment)}</label>
+                <textarea
+                    id="rate-comment"
+                    rows="3"
+                    maxlength=rules::TEXT_MAX
+                    prop:value=comment
+                    on:input=move |ev| comment.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            <p role="alert" class="error-box">{move || rate.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}</p>
+            <button type="submit" class="button primary" disabled=move || !live.get() || rate.pending().get()>
+                {tr!(i18n, complaints.rate_send)}
+            </button>
+        </form>
+    }
+}
+
+/// Adding information, with files: the text is checked before it is sent and kept as a draft
+/// meanwhile; an island in islands mode.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn AddInformationForm(complaint_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let add_files = Picked::new();
+    let add = upload_action(
+        move || vec![("complaint_id", complaint_id.to_string()), ("text", text.get_untracked())],
+        add_files,
+        super::add_complaint_information_with_files,
+    );
+    let forget_draft = crate::form::keep_draft(format!("complaint:{complaint_id}:add"), vec![("text", text)]);
+    let live = crate::form::hydrated();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            forget_draft();
+            complaint_done(complaint_id, "added");
+        }
+    });
+    // An empty text is said at once; the server checks it again.
+    let empty = RwSignal::new(false);
+    let on_add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        empty.set(text.with_untracked(|t| t.trim().is_empty()));
+        if !empty.get_untracked() {
+            add.dispatch(());
+        }
+    };
+    view! {
+        <form class="form" novalidate on:submit=on_add>
+            <h2>{tr!(i18n, complaints.add)}</h2>
+            <div class="field">
+                <label for="add-text">{tr!(i18n, complaints.add_label)}</label>
+                <textarea
+                    id="add-text"
+                    name="text"
+                    rows="4"
+                    maxlength=rules::TEXT_MAX
+                    aria-describedby=move || empty.get().then_some("add-text-error")
+                    aria-invalid=move || empty.get().to_string()
+                    prop:value=text
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+                <Show when=move || empty.get()>
+                    <p class="error" id="add-text-error">{tr!(i18n, complaints.text_required)}</p>
+                </Show>
+            </div>
+            <FilePicker picked=add_files id="add-files" />
+            <p role="alert" class="error-box">{move || add.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}</p>
+            <button type="submit" class="button primary" disabled=move || !live.get() || add.pending().get()>
+                {tr!(i18n, complaints.add_send)}
+            </button>
+        </form>
     }
 }

@@ -291,6 +291,7 @@ pub async fn stop_assist(id: i64) -> Result<(), AppError> {
     let (state, who, customer_id) = crate::guard::require_customer_in_person("assist_end").await?;
     let now = state.now();
     if service::end(&state.pool, id, &who.principal, "customer", Some(customer_id), None, now).await? {
+        crate::form::back_saying("assist-ended");
         Ok(())
     } else {
         Err(AppError::Invalid { field: "assist".into(), problem: "not_live".into() })

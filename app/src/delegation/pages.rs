@@ -6,7 +6,7 @@ use super::rules::{REASON_MAX, REASON_MIN};
 use super::*;
 use crate::form::{TextField, hydrated};
 use crate::format::format_datetime;
-use crate::shell::{load_page, reload_page};
+use crate::shell::load_page;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 /// Leaves a delegated session's pages for the agent's own home, which says why.
@@ -481,12 +481,11 @@ fn RecordCard(record: AssistRecord, #[prop(optional)] actions: Option<AnyView>) 
 pub fn AssistHistory() -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let stopped = RwSignal::new(0u32);
-    provide_context(AssistStopped(stopped));
-    let records = crate::resource::streamed(move || stopped.get(), |_| my_assisted_sessions());
+    let records = crate::resource::streamed(|| (), |_| my_assisted_sessions());
     view! {
         <h2 id="assisted-heading">{tr!(i18n, assist.history_title)}</h2>
         <p>{tr!(i18n, assist.history_lead)}</p>
+        <crate::form::DoneNote what="assist-ended">{tr!(i18n, announce.assist_ended)}</crate::form::DoneNote>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match records.await {
@@ -510,37 +509,19 @@ pub fn AssistHistory() -> impl IntoView {
     }
 }
 
-/// Bumped when the customer ends a live session from Settings, so the list is read again (in
-/// the default build; an island cannot reach it, and reloads the page instead).
-#[derive(Clone, Copy)]
-struct AssistStopped(RwSignal<u32>);
-
-/// "End it now" under a live assisted session in Settings: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// "End it now" under a live assisted session in Settings: a plain HTML form
+/// (`form::post_to`), after which the page comes back with the session ended and saying so.
+#[component]
 pub fn EndAssistButton(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let stop = ServerAction::<StopAssist>::new();
-    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
-    let live = hydrated();
-    let stopped = use_context::<AssistStopped>();
-    Effect::new(move |_| {
-        if matches!(stop.value().get(), Some(Ok(()))) {
-            match stopped {
-                Some(AssistStopped(stopped)) => stopped.update(|n| *n += 1),
-                None => reload_page(),
-            }
-        }
-    });
+    let error = crate::form::refusal::<StopAssist>();
     view! {
-        <p>
-            <button type="button" class="button" disabled=move || !live.get() || stop.pending().get()
-                on:click=move |_| { stop.dispatch(StopAssist { id }); }>
-                {tr!(i18n, assist.stop)}
-            </button>
-        </p>
-        {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
+        <form method="post" action={crate::form::post_to::<StopAssist>()}>
+            <input type="hidden" name="id" value=id />
+            <p><button type="submit" class="button">{tr!(i18n, assist.stop)}</button></p>
+        </form>
+        {error.map(|e| view! { <p class="error-box" role="alert">{move || error_text(&e, locale())}</p> })}
     }
 }
 

@@ -338,7 +338,10 @@ pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
     let now = state.now();
     match service::mark_read(&state.pool, customer_id, Some(message_id), now).await {
         Ok(0) => Err(AppError::NotFound),
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            crate::form::back_saying("read");
+            Ok(())
+        }
         Err(e) => Err(AppError::internal(e)),
     }
 }
@@ -347,7 +350,9 @@ pub async fn mark_message_read(message_id: i64) -> Result<(), AppError> {
 pub async fn mark_all_messages_read() -> Result<u64, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
-    service::mark_read(&state.pool, customer_id, None, now).await.map_err(AppError::internal)
+    let marked = service::mark_read(&state.pool, customer_id, None, now).await.map_err(AppError::internal)?;
+    crate::form::back_saying("all-read");
+    Ok(marked)
 }
 
 /// The alert settings of one of the customer's own accounts; `NotFound` for anyone else's.
@@ -394,7 +399,10 @@ pub async fn message_preferences() -> Result<Preferences, AppError> {
 
 /// E-mail can only be chosen when the bank has an address for the customer.
 #[server(endpoint = "messages/preferences/save")]
-pub async fn save_message_preferences(sms: bool, email: bool) -> Result<Preferences, AppError> {
+pub async fn save_message_preferences(
+    #[server(default)] sms: bool,
+    #[server(default)] email: bool,
+) -> Result<Preferences, AppError> {
     let (state, _, customer_id) = crate::guard::require_customer_in_person("message_channels").await?;
     let current = service::preferences_of(&state.pool, customer_id).await.map_err(AppError::internal)?;
     if email && !current.has_email {
@@ -403,6 +411,7 @@ pub async fn save_message_preferences(sms: bool, email: bool) -> Result<Preferen
     let now = state.now();
     let wanted = Preferences { sms, email, has_email: current.has_email };
     service::save_preferences(&state.pool, customer_id, &wanted, now).await.map_err(AppError::internal)?;
+    crate::form::back_saying("channels-saved");
     Ok(wanted)
 }
 

@@ -14,19 +14,17 @@ use crate::money::Money;
 use leptos::prelude::*;
 
 /// The unread count every page's navigation shows, re-read after signing in or out, on every
-/// page change, and when the Messages page marks something read (`changed`).
+/// page change (marking a message read is a page load of its own).
 #[derive(Clone, Copy)]
 pub struct Inbox {
     pub unread: crate::resource::Resource<Result<u32, AppError>>,
-    pub changed: RwSignal<u32>,
 }
 
 pub fn provide_inbox() {
     let session = crate::auth::use_session();
     let location = leptos_router::hooks::use_location();
-    let changed = RwSignal::new(0u32);
     let unread = crate::resource::streamed(
-        move || (session.version.get(), location.pathname.get(), changed.get()),
+        move || (session.version.get(), location.pathname.get()),
         move |_| async move {
             // The server renders the count that came with the session's viewer (one query for
             // the whole header); the browser asks again as the customer moves around.
@@ -37,7 +35,7 @@ pub fn provide_inbox() {
             }
         },
     );
-    provide_context(Inbox { unread, changed });
+    provide_context(Inbox { unread });
 }
 
 pub fn use_inbox() -> Inbox {
@@ -82,110 +80,60 @@ pub fn MessagesPage() -> impl IntoView {
     }
 }
 
-/// The inbox with its "mark read" buttons: an island in islands mode. A message marked read is
-/// marked in place; the navigation's count is read again through the frame's `Inbox` (default
-/// build) or, where an island cannot reach it, set in the page's navigation (`set_nav_unread`).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// The inbox with its "mark read" buttons. They are plain HTML forms (`form::post_to`): after
+/// one, the page comes back with the message marked, the navigation's count as the server now
+/// has it, and what was done said at the top. So in islands mode the page loads no code for it.
+#[component]
 pub fn MessageList(list: Vec<super::MessageItem>) -> impl IntoView {
+    use crate::form::{DoneNote, post_to, refusal};
     let i18n = use_i18n();
-    let items = RwSignal::new(list);
-    let marking = RwSignal::new(None::<i64>);
-    let read_one = ServerAction::<MarkMessageRead>::new();
-    let read_all = ServerAction::<MarkAllMessagesRead>::new();
-    crate::announce::announce_success(read_one.value(), |l| td_string!(l, announce.marked_read).to_string());
-    crate::announce::announce_success(read_all.value(), |l| td_string!(l, announce.all_read).to_string());
-    let inbox = use_context::<Inbox>();
-    let live = crate::form::hydrated();
-    let unread = move || items.with(|l| l.iter().filter(|m| !m.read).count());
-    let counted = move || match inbox {
-        Some(inbox) => inbox.changed.update(|v| *v += 1),
-        None => set_nav_unread(unread()),
-    };
-    Effect::new(move |_| {
-        if matches!(read_one.value().get(), Some(Ok(_))) {
-            let id = marking.get_untracked();
-            items.update(|l| l.iter_mut().filter(|m| Some(m.id) == id).for_each(|m| m.read = true));
-            counted();
-        }
-    });
-    Effect::new(move |_| {
-        if matches!(read_all.value().get(), Some(Ok(_))) {
-            items.update(|l| l.iter_mut().for_each(|m| m.read = true));
-            counted();
-        }
-    });
-    let failed = move || {
-        (matches!(read_one.value().get(), Some(Err(_))) || matches!(read_all.value().get(), Some(Err(_))))
-            .then(|| t_string!(i18n, error.generic))
-    };
-    let pending = move || read_one.pending().get() || read_all.pending().get();
+    let unread = list.iter().filter(|m| !m.read).count();
+    let failed = refusal::<MarkMessageRead>().is_some() || refusal::<MarkAllMessagesRead>().is_some();
     view! {
-        <p role="alert" class="error-box">{failed}</p>
-        <p class="message-summary">
-            {move || leptos_i18n::td_string!(i18n.get_locale(), messages.unread_summary, n = unread()).to_string()}
-            {move || (unread() > 0).then(|| view! {
-                " "
-                <button type="button" class="button" disabled=move || !live.get() || pending()
-                    on:click=move |_| { read_all.dispatch(MarkAllMessagesRead {}); }>
-                    {tr!(i18n, messages.read_all)}
-                </button>
+        <DoneNote what="read">{tr!(i18n, announce.marked_read)}</DoneNote>
+        <DoneNote what="all-read">{tr!(i18n, announce.all_read)}</DoneNote>
+        <p role="alert" class="error-box">{move || failed.then(|| t_string!(i18n, error.generic))}</p>
+        <div class="message-summary">
+            <p>{move || leptos_i18n::td_string!(i18n.get_locale(), messages.unread_summary, n = unread).to_string()}</p>
+            {(unread > 0).then(|| view! {
+                <form method="post" action={post_to::<MarkAllMessagesRead>()}>
+                    <button type="submit" class="button">{tr!(i18n, messages.read_all)}</button>
+                </form>
             })}
-        </p>
+        </div>
         <ul class="message-list">
-            <For each=move || items.get() key=|m| (m.id, m.read) let(m)>
-                {
-                    let (id, kind, params, read) = (m.id, m.kind, m.params.clone(), m.read);
-                    let text = move || message_text(kind, &params, i18n.get_locale());
-                    let text2 = text.clone();
-                    view! {
-                        <li class="card message" class:unread=!read>
-                            <h2>
-                                {(!read).then(|| view! { <span class="badge unread-badge">{tr!(i18n, messages.unread)}</span> " " })}
-                                {move || text().0}
-                            </h2>
-                            <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
-                            <p class="message-body">{move || text2().1}</p>
-                            <p class="message-actions">
-                                {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{tr!(i18n, messages.open_account)}</a> })}
-                                {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                    <a class="button primary" href=href>{tr!(i18n, messages.rebook)}</a>
-                                })}
-                                {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
-                                    <a class="button primary" href=href>{tr!(i18n, messages.rate_visit)}</a>
-                                })}
-                                {(!read).then(|| view! {
-                                    <button type="button" class="button" disabled=move || !live.get() || pending()
-                                        on:click=move |_| {
-                                            marking.set(Some(id));
-                                            read_one.dispatch(MarkMessageRead { message_id: id });
-                                        }>
-                                        {tr!(i18n, messages.mark_read)}
-                                    </button>
-                                })}
-                            </p>
-                        </li>
-                    }
+            {list.into_iter().map(|m| {
+                let (id, kind, params, read) = (m.id, m.kind, m.params.clone(), m.read);
+                let text = move || message_text(kind, &params, i18n.get_locale());
+                let text2 = text.clone();
+                view! {
+                    <li class="card message" class:unread=!read>
+                        <h2>
+                            {(!read).then(|| view! { <span class="badge unread-badge">{tr!(i18n, messages.unread)}</span> " " })}
+                            {move || text().0}
+                        </h2>
+                        <p class="message-time">{move || format_datetime(m.created_at, i18n.get_locale())}</p>
+                        <p class="message-body">{move || text2().1}</p>
+                        <div class="message-actions">
+                            {m.account_id.map(|a| view! { <a href=format!("/accounts/{a}")>{tr!(i18n, messages.open_account)}</a> })}
+                            {m.params.rebook.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                <a class="button primary" href=href>{tr!(i18n, messages.rebook)}</a>
+                            })}
+                            {m.params.rate.clone().filter(|p| crate::shell::is_site_path(p)).map(|href| view! {
+                                <a class="button primary" href=href>{tr!(i18n, messages.rate_visit)}</a>
+                            })}
+                            {(!read).then(|| view! {
+                                <form method="post" action={post_to::<MarkMessageRead>()}>
+                                    <input type="hidden" name="message_id" value=id />
+                                    <button type="submit" class="button">{tr!(i18n, messages.mark_read)}</button>
+                                </form>
+                            })}
+                        </div>
+                    </li>
                 }
-            </For>
+            }).collect_view()}
         </ul>
     }
-}
-
-/// In islands mode, the unread count in the page's navigation (the server's HTML, outside any
-/// island): the number in its `.count`, or no count at all when nothing is unread.
-fn set_nav_unread(unread: usize) {
-    #[cfg(feature = "hydrate")]
-    {
-        let Ok(Some(count)) = document().query_selector("#main-nav a[href=\"/messages\"] .count") else { return };
-        if unread == 0 {
-            count.remove();
-        } else if let Some(number) = count.first_child() {
-            number.set_text_content(Some(&unread.to_string()));
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = unread;
 }
 
 /// Which alerts an account kind can have: a balance alert (current accounts) and due-date
@@ -305,55 +253,38 @@ pub fn MessagePreferences() -> impl IntoView {
     }
 }
 
-/// The channels form: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// The channels form: a plain HTML form (`form::post_to`), after which the page comes back with
+/// the choice as saved and saying so. So in islands mode the page loads no code for it.
+#[component]
 pub fn PreferencesForm(stored: super::Preferences) -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveMessagePreferences>::new();
-    let live = crate::form::hydrated();
-    let sms = RwSignal::new(stored.sms);
-    let email = RwSignal::new(stored.email);
     let has_email = stored.has_email;
-    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, messages.preferences_saved));
-    let failed = move || match save.value().get() {
-        Some(Err(AppError::InPersonOnly)) => Some(t_string!(i18n, assist.in_person_only)),
-        Some(Err(_)) => Some(t_string!(i18n, error.generic)),
-        _ => None,
-    };
+    let failed = crate::form::refusal::<SaveMessagePreferences>().map(|e| match e {
+        AppError::InPersonOnly => t_string!(i18n, assist.in_person_only),
+        _ => t_string!(i18n, error.generic),
+    });
     view! {
-        <form
-            class="form"
-            method="post"
-            novalidate
-            on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                save.dispatch(SaveMessagePreferences { sms: sms.get_untracked(), email: email.get_untracked() });
-            }
-        >
+        <form class="form" method="post" action={crate::form::post_to::<SaveMessagePreferences>()} novalidate>
             <fieldset>
                 <legend>{tr!(i18n, messages.preferences_legend)}</legend>
                 <p class="hint">{tr!(i18n, messages.preferences_hint)}</p>
                 <div class="choice">
-                    <input type="checkbox" id="pref-sms" name="sms" prop:checked=sms on:change=move |ev| sms.set(event_target_checked(&ev)) />
+                    <input type="checkbox" id="pref-sms" name="sms" value="true" checked=stored.sms />
                     <label for="pref-sms">{tr!(i18n, messages.by_sms)}</label>
                 </div>
                 <div class="choice">
-                    <input type="checkbox" id="pref-email" name="email" aria-describedby="pref-email-hint"
-                        prop:checked=email disabled=!has_email
-                        on:change=move |ev| email.set(event_target_checked(&ev)) />
+                    <input type="checkbox" id="pref-email" name="email" value="true" aria-describedby="pref-email-hint"
+                        checked=stored.email disabled=!has_email />
                     <label for="pref-email">{tr!(i18n, messages.by_email)}</label>
                 </div>
                 <p class="hint" id="pref-email-hint">
                     {(!has_email).then_some(tr!(i18n, messages.no_email))}
                 </p>
             </fieldset>
-            <p role="status" class="status">{saved}</p>
-            <p role="alert" class="error-box">{failed}</p>
+            <crate::form::DoneNote what="channels-saved">{tr!(i18n, messages.preferences_saved)}</crate::form::DoneNote>
+            <p role="alert" class="error-box">{move || failed}</p>
             <p>
-                <button type="submit" class="button primary" disabled=move || !live.get() || save.pending().get()>
-                    {tr!(i18n, messages.preferences_save)}
-                </button>
+                <button type="submit" class="button primary">{tr!(i18n, messages.preferences_save)}</button>
             </p>
         </form>
     }

@@ -265,6 +265,7 @@ pub async fn submit_assessment(answers: String) -> Result<Assessment, AppError> 
     crate::audit::record(&state.pool, &who, "risk_assessment_submitted", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
+    crate::form::on_to(&format!("/wealth/assessments/{}", assessment.id));
     Ok(assessment)
 }
 
@@ -418,5 +419,6 @@ pub async fn cancel_subscription(subscription_id: i64) -> Result<Subscription, A
     crate::audit::record(&state.pool, &who, "wealth_cancelled", now, &detail.to_string())
         .await
         .map_err(AppError::internal)?;
+    crate::form::back_saying("purchase-cancelled");
     Ok(cancelled)
 }

@@ -217,6 +217,10 @@ fn Head(home: WealthHome) -> impl IntoView {
         </p>
         {(!subscriptions.is_empty()).then(|| view! {
             <h2>{tr!(i18n, wealth.subscriptions_title)}</h2>
+            <crate::form::DoneNote what="purchase-cancelled">{tr!(i18n, announce.purchase_cancelled)}</crate::form::DoneNote>
+            {crate::form::refusal::<super::CancelSubscription>().map(|e| view! {
+                <p role="alert" class="error-box">{move || error_text(&e, locale())}</p>
+            })}
             <ul class="cards">
                 {subscriptions.into_iter().map(|s| view! { <SubscriptionCard subscription=s /> }).collect_view()}
             </ul>
@@ -235,47 +239,35 @@ pub fn status_text(status: SubscriptionStatus, locale: Locale) -> String {
     .to_string()
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// A purchase, and while its cooling-off period runs its "cancel" button: a plain HTML form
+/// (`form::post_to`), after which the page comes back with the purchase cancelled and saying so.
+#[component]
 pub fn SubscriptionCard(subscription: Subscription) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let current = RwSignal::new(subscription);
-    let cancel = ServerAction::<super::CancelSubscription>::new();
-    crate::announce::announce_success(cancel.value(), |l| td_string!(l, announce.purchase_cancelled).to_string());
-    Effect::new(move |_| {
-        if let Some(Ok(s)) = cancel.value().get() {
-            current.set(s);
-        }
-    });
-    move || {
-        let s = current.get();
-        let (id, name) = (s.id, s.product.clone());
-        let money = format_money(Money::new(s.amount_minor, s.currency), locale());
-        view! {
-            <li class="card">
-                <h3>{move || name.get(locale()).to_owned()}</h3>
-                <p>{s.reference.clone()} " · " {money} " · " <strong>{status_text(s.status, locale())}</strong></p>
-                <p class="hint">{format_datetime(s.confirmed_at, locale())} " · " {s.paying_account.clone()}</p>
-                {s.review_reason.clone().map(|r| view! { <p>{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
-                {s.holding_account_id.filter(|_| s.status == SubscriptionStatus::Completed).map(|h| view! {
-                    <p><a href=format!("/accounts/{h}")>{tr!(i18n, wealth.see_holding)}</a></p>
-                })}
-                {s.may_cancel.then(|| {
-                    let ends = s.cooling_off_ends_at.unwrap_or(0);
-                    view! {
-                        <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(ends, locale())).to_string()}</p>
-                        <p>
-                            <button type="button" class="button" disabled=move || cancel.pending().get()
-                                on:click=move |_| { cancel.dispatch(super::CancelSubscription { subscription_id: id }); }>
-                                {tr!(i18n, wealth.cancel)}
-                            </button>
-                        </p>
-                    }
-                })}
-                <p role="alert" class="error-box">{move || cancel.value().get().and_then(Result::err).map(|e| error_text(&e, locale()))}</p>
-            </li>
-        }
+    let s = subscription;
+    let (id, name) = (s.id, s.product.clone());
+    let money = move || format_money(Money::new(s.amount_minor, s.currency), locale());
+    view! {
+        <li class="card">
+            <h3>{move || name.get(locale()).to_owned()}</h3>
+            <p>{s.reference.clone()} " · " {money} " · " <strong>{move || status_text(s.status, locale())}</strong></p>
+            <p class="hint">{move || format_datetime(s.confirmed_at, locale())} " · " {s.paying_account.clone()}</p>
+            {s.review_reason.clone().map(|r| view! { <p>{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
+            {s.holding_account_id.filter(|_| s.status == SubscriptionStatus::Completed).map(|h| view! {
+                <p><a href=format!("/accounts/{h}")>{tr!(i18n, wealth.see_holding)}</a></p>
+            })}
+            {s.may_cancel.then(|| {
+                let ends = s.cooling_off_ends_at.unwrap_or(0);
+                view! {
+                    <p>{move || td_string!(locale(), wealth.cooling_off_until, time = format_datetime(ends, locale())).to_string()}</p>
+                    <form method="post" action={crate::form::post_to::<super::CancelSubscription>()}>
+                        <input type="hidden" name="subscription_id" value=id />
+                        <p><button type="submit" class="button">{tr!(i18n, wealth.cancel)}</button></p>
+                    </form>
+                }
+            })}
+        </li>
     }
 }
 
@@ -427,21 +419,45 @@ fn ProductView(page: ProductPage) -> impl IntoView {
             None if page.accounts.is_empty() => view! {
                 <p class="notice">{move || td_string!(locale(), wealth.no_account_in, currency = p.currency.code().to_owned()).to_string()}</p>
             }.into_any(),
-            None => view! { <SubscribeForm page /> }.into_any(),
+            None => view! { <SubscribeForm offer=Offer::of(&page) /> }.into_any(),
         }}
     }
 }
 
+/// What the purchase form needs of its product's page: only this travels in the page as the
+/// island's props in islands mode (the product's texts are the server's HTML around it).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Offer {
+    pub product: String,
+    pub currency: crate::money::Currency,
+    pub min_minor: i64,
+    pub accounts: Vec<super::PayingAccount>,
+    pub elder_warning: bool,
+}
+
+impl Offer {
+    fn of(page: &ProductPage) -> Self {
+        Offer {
+            product: page.product.code.clone(),
+            currency: page.product.currency,
+            min_minor: page.product.min_minor,
+            accounts: page.accounts.clone(),
+            elder_warning: page.elder_warning,
+        }
+    }
+}
+
+/// The purchase: the order, a code by SMS, then what it came to, in place: an island in islands
+/// mode.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-pub fn SubscribeForm(page: ProductPage) -> impl IntoView {
+pub fn SubscribeForm(offer: Offer) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let live = crate::form::hydrated();
-    let product = page.product.clone();
-    let currency = product.currency;
-    let amount = RwSignal::new(Money::new(product.min_minor, currency).plain_abs());
-    let payable: Vec<_> = page.accounts.iter().filter(|a| a.can_pay).collect();
+    let currency = offer.currency;
+    let amount = RwSignal::new(Money::new(offer.min_minor, currency).plain_abs());
+    let payable: Vec<_> = offer.accounts.iter().filter(|a| a.can_pay).collect();
     let account = RwSignal::new(payable.first().map(|a| a.id.to_string()).unwrap_or_default());
     let disclosure = RwSignal::new(false);
     let elder = RwSignal::new(false);
@@ -449,7 +465,7 @@ pub fn SubscribeForm(page: ProductPage) -> impl IntoView {
     let start = ServerAction::<super::StartSubscription>::new();
     let finish = ServerAction::<super::Subscribe>::new();
     crate::announce::announce_outcome(finish.value(), |s: &Subscription, l| subscribed_text(s.status, l));
-    let code_for = product.code.clone();
+    let code_for = offer.product.clone();
     let order = move || Order {
         product: code_for.clone(),
         account_id: account.get_untracked().parse().unwrap_or(0),
@@ -462,8 +478,8 @@ pub fn SubscribeForm(page: ProductPage) -> impl IntoView {
         ev.prevent_default();
         start.dispatch(super::StartSubscription { order: order_start() });
     };
-    let elder_warning = page.elder_warning;
-    let accounts = page.accounts.clone();
+    let elder_warning = offer.elder_warning;
+    let accounts = offer.accounts.clone();
     let done = move || finish.value().get().and_then(Result::ok);
     view! {
         <section class="subscribe" aria-labelledby="subscribe-heading">

@@ -165,19 +165,13 @@ fn answer_problem_text(error: &AppError, locale: Locale) -> String {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// The answers to check, and "send": a plain HTML form (`form::post_to`), which goes on to the
+/// result's page; a refusal comes back here in the address.
+#[component]
 pub fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let live = crate::form::hydrated();
-    let submit = ServerAction::<super::SubmitAssessment>::new();
-    let go_on = crate::shell::go_on();
-    Effect::new(move |_| {
-        if let Some(Ok(a)) = submit.value().get() {
-            go_on(&format!("/wealth/assessments/{}", a.id));
-        }
-    });
+    let refused = crate::form::refusal::<super::SubmitAssessment>();
     let encoded = rules::encode_answers(&answers);
     let missing = answers.iter().filter(|a| **a == 0).count();
     let rows = questionnaire
@@ -202,19 +196,16 @@ pub fn ReviewAnswers(questionnaire: Questionnaire, answers: Vec<u8>) -> impl Int
             }
         })
         .collect_view();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        submit.dispatch(super::SubmitAssessment { answers: encoded.clone() });
-    };
     view! {
         <h2>{tr!(i18n, wealth.review_title)}</h2>
         <dl class="figures answers">{rows}</dl>
         {(missing > 0).then(|| view! { <p class="error-box" role="alert">{move || td_string!(locale(), wealth.missing_count, n = missing).to_string()}</p> })}
-        <form class="form" method="post" novalidate on:submit=on_submit>
+        <form class="form" method="post" action={crate::form::post_to::<super::SubmitAssessment>()} novalidate>
+            <input type="hidden" name="answers" value=encoded />
             <p class="hint">{tr!(i18n, wealth.submit_hint)}</p>
-            <p role="alert" class="error-box">{move || submit.value().get().and_then(Result::err).map(|e| answer_problem_text(&e, locale()))}</p>
+            <p role="alert" class="error-box">{move || refused.as_ref().map(|e| answer_problem_text(e, locale()))}</p>
             <p>
-                <button type="submit" class="button primary" disabled={move || !live.get() || submit.pending().get() || missing > 0}>
+                <button type="submit" class="button primary" disabled={missing > 0}>
                     {tr!(i18n, wealth.submit)}
                 </button>
             </p>
@@ -247,80 +238,74 @@ pub fn AssessmentResultPage() -> impl IntoView {
     }
 }
 
-/// One attempt's result, signed in place: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// One attempt's result: the server's HTML. Signing it (`SignResult`) loads the page again,
+/// which then says it was signed (`done=signed`).
+#[component]
 pub fn ResultView(assessment: Assessment) -> impl IntoView {
     let i18n = use_i18n();
-    let signed = RwSignal::new(None::<Assessment>);
-    let live = crate::form::hydrated();
     let locale = move || i18n.get_locale();
-    move || {
-        let a = signed.get().filter(|s| s.id == assessment.id).unwrap_or_else(|| assessment.clone());
-        let level = a.level;
-        let status = match (a.signed_at, a.review) {
-            (None, _) => t_string!(i18n, wealth.status_unsigned).to_string(),
-            (Some(_), Some(Review::Pending)) => t_string!(i18n, wealth.status_review).to_string(),
-            (Some(_), Some(Review::Refused)) => t_string!(i18n, wealth.status_refused).to_string(),
-            (Some(_), _) => t_string!(i18n, wealth.status_signed).to_string(),
-        };
-        let rows = a
-            .answers
-            .iter()
-            .enumerate()
-            .map(|(i, (q, ans))| {
-                let (q, ans) = (q.clone(), ans.clone());
-                view! { <div><dt>{i + 1} ". " {move || q.get(locale()).to_owned()}</dt><dd>{move || ans.get(locale()).to_owned()}</dd></div> }
-            })
-            .collect_view();
-        let sign = (a.signed_at.is_none() && a.newest).then(|| view! { <SignResult id=a.id signed /> });
-        let superseded = (a.signed_at.is_none() && !a.newest)
-            .then(|| view! { <p class="notice">{tr!(i18n, wealth.superseded)}</p> });
-        let just_signed = signed.with(|s| s.as_ref().is_some_and(|s| s.id == a.id));
-        view! {
-            {just_signed.then(|| view! { <p class="notice">{tr!(i18n, wealth.signed_done)}</p> })}
-            <div class="level-card">
-                <p class="level-name">{move || level_name(level, locale())}</p>
-                <p>{move || level_meaning(level, locale())}</p>
-                <p>{move || td_string!(locale(), wealth.allows, products = allowed_products(level)).to_string()}</p>
-            </div>
-            <dl class="figures">
-                <div><dt>{tr!(i18n, wealth.status)}</dt><dd>{status}</dd></div>
-                <div><dt>{tr!(i18n, wealth.score)}</dt><dd>{a.score}</dd></div>
-                <div><dt>{tr!(i18n, wealth.taken)}</dt><dd>{move || format_datetime(a.taken_at, locale())}</dd></div>
-                {a.signed_at.map(|t| view! { <div><dt>{tr!(i18n, wealth.signed_at)}</dt><dd>{move || format_datetime(t, locale())}</dd></div> })}
-                {a.expires_on.map(|d| view! { <div><dt>{tr!(i18n, wealth.expires)}</dt><dd>{move || format_date(d, locale())}</dd></div> })}
-                <div><dt>{tr!(i18n, wealth.version)}</dt><dd>{a.version}</dd></div>
-            </dl>
-            {a.capped.then(|| view! { <p class="notice">{move || td_string!(locale(), wealth.capped, age = rules::ELDER_AGE, years = rules::ELDER_EXPERIENCE_YEARS).to_string()}</p> })}
-            {(a.review == Some(Review::Pending)).then(|| view! { <p class="notice">{tr!(i18n, wealth.review_note)}</p> })}
-            {a.review_reason.clone().filter(|_| a.review == Some(Review::Refused)).map(|r| view! { <p class="notice">{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
-            {sign}
-            {superseded}
-            <h2>{tr!(i18n, wealth.your_answers)}</h2>
-            <dl class="figures answers">{rows}</dl>
-            <p class="no-print">
-                <button type="button" class="button" hidden=move || !live.get() on:click=move |_| { let _ = window().print(); }>
-                    {tr!(i18n, wealth.print)}
-                </button>
-                " " <a class="button" href="/wealth">{tr!(i18n, wealth.to_products)}</a>
-            </p>
-        }
+    let a = assessment;
+    let level = a.level;
+    let status = match (a.signed_at, a.review) {
+        (None, _) => t_string!(i18n, wealth.status_unsigned).to_string(),
+        (Some(_), Some(Review::Pending)) => t_string!(i18n, wealth.status_review).to_string(),
+        (Some(_), Some(Review::Refused)) => t_string!(i18n, wealth.status_refused).to_string(),
+        (Some(_), _) => t_string!(i18n, wealth.status_signed).to_string(),
+    };
+    let rows = a
+        .answers
+        .iter()
+        .enumerate()
+        .map(|(i, (q, ans))| {
+            let (q, ans) = (q.clone(), ans.clone());
+            view! { <div><dt>{i + 1} ". " {move || q.get(locale()).to_owned()}</dt><dd>{move || ans.get(locale()).to_owned()}</dd></div> }
+        })
+        .collect_view();
+    let sign = (a.signed_at.is_none() && a.newest).then(|| view! { <SignResult id=a.id /> });
+    let superseded =
+        (a.signed_at.is_none() && !a.newest).then(|| view! { <p class="notice">{tr!(i18n, wealth.superseded)}</p> });
+    view! {
+        <crate::form::DoneNote what="signed">{tr!(i18n, wealth.signed_done)}</crate::form::DoneNote>
+        <div class="level-card">
+            <p class="level-name">{move || level_name(level, locale())}</p>
+            <p>{move || level_meaning(level, locale())}</p>
+            <p>{move || td_string!(locale(), wealth.allows, products = allowed_products(level)).to_string()}</p>
+        </div>
+        <dl class="figures">
+            <div><dt>{tr!(i18n, wealth.status)}</dt><dd>{status}</dd></div>
+            <div><dt>{tr!(i18n, wealth.score)}</dt><dd>{a.score}</dd></div>
+            <div><dt>{tr!(i18n, wealth.taken)}</dt><dd>{move || format_datetime(a.taken_at, locale())}</dd></div>
+            {a.signed_at.map(|t| view! { <div><dt>{tr!(i18n, wealth.signed_at)}</dt><dd>{move || format_datetime(t, locale())}</dd></div> })}
+            {a.expires_on.map(|d| view! { <div><dt>{tr!(i18n, wealth.expires)}</dt><dd>{move || format_date(d, locale())}</dd></div> })}
+            <div><dt>{tr!(i18n, wealth.version)}</dt><dd>{a.version}</dd></div>
+        </dl>
+        {a.capped.then(|| view! { <p class="notice">{move || td_string!(locale(), wealth.capped, age = rules::ELDER_AGE, years = rules::ELDER_EXPERIENCE_YEARS).to_string()}</p> })}
+        {(a.review == Some(Review::Pending)).then(|| view! { <p class="notice">{tr!(i18n, wealth.review_note)}</p> })}
+        {a.review_reason.clone().filter(|_| a.review == Some(Review::Refused)).map(|r| view! { <p class="notice">{tr!(i18n, wealth.refused_reason)} " " {r}</p> })}
+        {sign}
+        {superseded}
+        <h2>{tr!(i18n, wealth.your_answers)}</h2>
+        <dl class="figures answers">{rows}</dl>
+        <p class="no-print">
+            <crate::accounts::statement::PrintButton printed=crate::accounts::statement::Printed::ResultLetter />
+            " " <a class="button" href="/wealth">{tr!(i18n, wealth.to_products)}</a>
+        </p>
     }
 }
 
-/// Signing the result with a one-time code.
-#[component]
-fn SignResult(id: i64, signed: RwSignal<Option<Assessment>>) -> impl IntoView {
+/// Signing the result with a one-time code: an island in islands mode. Once signed, the result's
+/// page is loaded again (in both builds), saying so.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn SignResult(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let start = ServerAction::<super::StartSigning>::new();
     let finish = ServerAction::<super::SignAssessment>::new();
-    crate::announce::announce_success(finish.value(), |l| td_string!(l, wealth.signed_done).to_string());
     let live = crate::form::hydrated();
     Effect::new(move |_| {
-        if let Some(Ok(a)) = finish.value().get() {
-            signed.set(Some(a));
+        if let Some(Ok(_)) = finish.value().get() {
+            crate::shell::load_page(&format!("/wealth/assessments/{id}?done=signed"));
         }
     });
     let error_text = move |e: AppError| answer_problem_text(&e, i18n.get_locale());
