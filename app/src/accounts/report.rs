@@ -203,7 +203,7 @@ fn ReportForm(subject: ReportedTransaction, account_id: i64, tx_id: i64) -> impl
     // itself, which records the report and sends the browser back here, to the receipt; the
     // browser's own validation stands in for the messages below until then.
     let live = crate::form::hydrated();
-    let post_to = <ReportTransaction as leptos::server_fn::ServerFn>::url();
+    let post_to = crate::form::post_to::<ReportTransaction>();
     let receipt = move || send.value().get().and_then(Result::ok).or_else(|| subject.existing.clone());
     Effect::new(move |_| {
         if matches!(send.value().get(), Some(Ok(_))) {

@@ -12,7 +12,6 @@ use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
 
 fn weekday_name(weekday: u32, locale: Locale) -> &'static str {
     const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -118,8 +117,8 @@ fn AppointmentCard(a: Appointment) -> impl IntoView {
 }
 
 /// The choices so far, read from the URL.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Chosen {
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Chosen {
     service: Option<String>,
     branch: Option<String>,
     day: Option<String>,
@@ -513,7 +512,7 @@ fn TimeStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
 /// booking goes on to the visit's page; a refusal (the time just taken, with the next free ones)
 /// comes back here in the address.
 #[component]
-pub fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
+fn ReviewStep(step: BookingStep, chosen: Chosen) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let (Some(service), Some(branch), Some(at)) = (step.service.clone(), step.branch.clone(), chosen.at) else {
