@@ -137,7 +137,8 @@ export async function expectElderPage(page: Page) {
  * shared portal: sign-in 0-3, shell 4-5, settings 6, password 7-8, accounts 9, 10 and 17,
  * messages 11-13, appointments 14-15, complaints 16 and 18 (16 is C000044/45, whom the branch
  * tests book visits for without signing them in); 18 is the last slot: the demo data has 50
- * customers. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
+ * customers. Slot 2 also serves settings' ending of devices, which signs in without a code
+ * (arrangeSession): sign-in's slot 2 test only gets codes sent and never opens a session. Outside the slots, the visit-rating test signs in as C000002 and C000003, the wealth
  * tests as C000004, C000050 and (aged 65 or more) C000006 and C000007, the delegation tests as
  * C000008 and C000005, the elder-mode offer as C000009 (aged 65 or more), the accessibility matrix
  * (a11y.setup.ts) as C000011 and the supervisor S0110, signing in without script as C000001.
