@@ -40,13 +40,14 @@ export default defineConfig({
   },
   // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests, the
   // idle watch's (an island of the frame) but for the draft kept across an idle sign-out, which
-  // islands do not keep yet (README, Islands), and the devices ended by plain forms (settings;
-  // its other test signs in as islands.spec's settings test does).
+  // islands do not keep yet (README, Islands), the devices ended by plain forms (settings;
+  // its other test signs in as islands.spec's settings test does), and the branch staff's day
+  // (plain check-in forms, the range-closing island).
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle|settings)\.spec\.ts/,
+          testMatch: /(islands|idle|settings|branch)\.spec\.ts/,
           grepInvert: /survives an idle sign-out|settings list this device/,
           use: { viewport: { width: 1280, height: 800 } },
         },

@@ -266,7 +266,9 @@ pub async fn mark_visit(appointment_id: i64, outcome: String) -> Result<(), AppE
     let detail = serde_json::json!({ "appointment_id": appointment_id, "outcome": outcome }).to_string();
     crate::audit::record_about(&state.pool, &who, &format!("appointment_{outcome}"), customer_id, now, &detail)
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    crate::form::back_saying(if outcome == "checked_in" { "checked-in" } else { "no-show" });
+    Ok(())
 }
 
 /// Closes a range of a day at the staff member's branch (any branch, for supervisors): no
@@ -371,25 +373,24 @@ pub async fn load_week_report(week: Option<String>) -> Result<WeekReport, AppErr
     })
 }
 
-/// `/staff/appointments?day=…&branch=…`: a branch's visits for a day, with check-in and no-show.
+/// `/staff/appointments?day=…&branch=…`: a branch's visits for a day, with check-in and no-show
+/// (plain forms, which come back to this page saying what was done) and the form that closes a
+/// range of the day.
 #[component]
 pub fn BranchDayPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
-    let mark = ServerAction::<MarkVisit>::new();
-    let close = ServerAction::<CloseSlots>::new();
-    crate::announce::announce_success(mark.value(), |l| td_string!(l, announce.done).to_string());
     let day = crate::resource::blocking(
-        move || (query.with(|q| (q.get("day"), q.get("branch"))), mark.version().get() + close.version().get()),
-        |((day, branch), _)| load_branch_day(day, branch),
+        move || query.with(|q| (q.get("day"), q.get("branch"))),
+        |(day, branch)| load_branch_day(day, branch),
     );
     let locale = move || i18n.get_locale();
-    let mark_error = move || {
-        mark.value().get().and_then(Result::err).map(|e| match e {
-            AppError::Invalid { .. } => t_string!(i18n, branch.not_now).to_string(),
-            _ => t_string!(i18n, error.generic).to_string(),
-        })
-    };
+    let mark_error = StoredValue::new(crate::form::refusal::<MarkVisit>().map(|e| match e {
+        AppError::Invalid { .. } => t_string!(i18n, branch.not_now).to_string(),
+        _ => t_string!(i18n, error.generic).to_string(),
+    }));
+    // How many booked visits the range just closed cancelled, from the address it came back to.
+    let cancelled = query.with_untracked(|q| q.get("cancelled").and_then(|n| n.parse::<u32>().ok()).unwrap_or(0));
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, branch.title).to_string()) />
         <section class="page">
@@ -417,7 +418,9 @@ pub fn BranchDayPage() -> impl IntoView {
                                 <h2 id="visits-heading">
                                     {move || format!("{} · {}", name.get(locale()), format_date(d.day, locale()))}
                                 </h2>
-                                <p role="alert" class="error-box">{mark_error}</p>
+                                <crate::form::DoneNote what="checked-in">{tr!(i18n, branch.checked_in_done)}</crate::form::DoneNote>
+                                <crate::form::DoneNote what="no-show">{tr!(i18n, branch.no_show_done)}</crate::form::DoneNote>
+                                <p role="alert" class="error-box">{mark_error.get_value()}</p>
                                 {if d.visits.is_empty() {
                                     view! { <p class="empty">{tr!(i18n, branch.none)}</p> }.into_any()
                                 } else {
@@ -453,19 +456,21 @@ pub fn BranchDayPage() -> impl IntoView {
                                                                     {v.can_check_in.then(|| {
                                                                         let label = td_string!(locale(), branch.check_in_label, who = who.clone()).to_string();
                                                                         view! {
-                                                                            <button type="button" class="button primary" aria-label=label
-                                                                                on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "checked_in".into() }); }>
-                                                                                {tr!(i18n, branch.check_in)}
-                                                                            </button>
+                                                                            <form method="post" action={crate::form::post_to::<MarkVisit>()}>
+                                                                                <input type="hidden" name="appointment_id" value=id />
+                                                                                <input type="hidden" name="outcome" value="checked_in" />
+                                                                                <button type="submit" class="button primary" aria-label=label>{tr!(i18n, branch.check_in)}</button>
+                                                                            </form>
                                                                         }
                                                                     })}
                                                                     {v.can_mark_no_show.then(|| {
                                                                         let label = td_string!(locale(), branch.no_show_label, who = who.clone()).to_string();
                                                                         view! {
-                                                                            <button type="button" class="button" aria-label=label
-                                                                                on:click=move |_| { mark.dispatch(MarkVisit { appointment_id: id, outcome: "no_show".into() }); }>
-                                                                                {tr!(i18n, branch.no_show)}
-                                                                            </button>
+                                                                            <form method="post" action={crate::form::post_to::<MarkVisit>()}>
+                                                                                <input type="hidden" name="appointment_id" value=id />
+                                                                                <input type="hidden" name="outcome" value="no_show" />
+                                                                                <button type="submit" class="button" aria-label=label>{tr!(i18n, branch.no_show)}</button>
+                                                                            </form>
                                                                         }
                                                                     })}
                                                                 </td>
@@ -478,7 +483,12 @@ pub fn BranchDayPage() -> impl IntoView {
                                     }
                                     .into_any()
                                 }}
-                                <CloseSlots branch=d.code.clone() day=d.day close />
+                                <h2>{tr!(i18n, branch.close_title)}</h2>
+                                <p class="hint">{tr!(i18n, branch.close_lead)}</p>
+                                <crate::form::DoneNote what="closed">
+                                    {move || td_string!(locale(), branch.closed_done, n = cancelled).to_string()}
+                                </crate::form::DoneNote>
+                                <CloseSlotsForm branch=d.code.clone() day=d.day />
                                 {(!d.closed.is_empty()).then(|| {
                                     let hm = move |t: i64| super::rules::to_local(t, offset).format("%H:%M").to_string();
                                     view! {
@@ -503,10 +513,23 @@ pub fn BranchDayPage() -> impl IntoView {
     }
 }
 
-/// The form that closes a range of the day shown.
-#[component]
-fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -> impl IntoView {
+/// The form that closes a range of the day shown, checked before it is sent (an island in islands
+/// mode); once closed, the day's page loads again and says how many visits were cancelled.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn CloseSlotsForm(branch: String, day: NaiveDate) -> impl IntoView {
     let i18n = use_i18n();
+    let close = ServerAction::<CloseSlots>::new();
+    Effect::new({
+        let branch = branch.clone();
+        move |_| {
+            if let Some(Ok(n)) = close.value().get() {
+                crate::shell::load_page(&format!(
+                    "/staff/appointments?day={day}&branch={branch}&done=closed&cancelled={n}"
+                ));
+            }
+        }
+    });
     let live = crate::form::hydrated();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -527,18 +550,12 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
             });
         }
     };
-    let done = move || match close.value().get() {
-        Some(Ok(n)) => Some(td_string!(i18n.get_locale(), branch.closed_done, n = n).to_string()),
-        _ => None,
-    };
     let failed = move || match close.value().get() {
         Some(Err(AppError::Invalid { .. })) => Some(t_string!(i18n, branch.bad_range).to_string()),
         Some(Err(_)) => Some(t_string!(i18n, error.generic).to_string()),
         _ => problem.get().then(|| t_string!(i18n, branch.bad_range).to_string()),
     };
     view! {
-        <h2>{tr!(i18n, branch.close_title)}</h2>
-        <p class="hint">{tr!(i18n, branch.close_lead)}</p>
         <form class="form close-form" method="post" novalidate on:submit=on_submit>
             <div class="filter-grid">
                 <div class="field">
@@ -554,7 +571,6 @@ fn CloseSlots(branch: String, day: NaiveDate, close: ServerAction<CloseSlots>) -
                     <input id="close-reason" type="text" name="reason" maxlength=200 prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </div>
             </div>
-            <p role="status" class="status">{done}</p>
             <p role="alert" class="error-box">{failed}</p>
             <p><button type="submit" class="button" disabled=move || !live.get() || close.pending().get()>{tr!(i18n, branch.close_submit)}</button></p>
         </form>
