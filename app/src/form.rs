@@ -221,12 +221,13 @@ pub fn refusal<F: leptos::server_fn::ServerFn>() -> Option<F::Error> {
 
 /// What a plain form's server function did, said on the page it came back to (`done=<what>` in
 /// the address, and no refusal there): a status where the form was, which takes the focus, so
-/// that a screen reader starts the page again from what was done.
+/// that a screen reader starts the page again from what was done. (It follows the address, for
+/// the frame's, which stays while the app moves from page to page.)
 #[component]
-pub fn DoneNote(what: &'static str, children: Children) -> impl IntoView {
+pub fn DoneNote(what: &'static str, children: ChildrenFn) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let done = query.with_untracked(|q| q.get("done").as_deref() == Some(what) && q.get("__err").is_none());
-    done.then(|| view! { <p role="status" class="notice done-note" tabindex="-1" autofocus>{children()}</p> })
+    let done = move || query.with(|q| q.get("done").as_deref() == Some(what) && q.get("__err").is_none());
+    move || done().then(|| view! { <p role="status" class="notice done-note" tabindex="-1" autofocus>{children()}</p> })
 }
 
 /// The page a plain form was sent from (its `Referer`, same site only: the path and query), with

@@ -105,6 +105,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
         <SiteHeader />
         <Transition fallback=|| ()>{idle_watch}</Transition>
         <main id="main" tabindex="-1" node_ref=main_ref on:submit=crate::announce::focus_first_problem>
+            <crate::delegation::pages::AssistDone />
             <Transition fallback=|| ()>{notice}</Transition>
             {children()}
             {announcements}

@@ -134,7 +134,9 @@ test('an agent helps a customer with their consent, within limits, and the custo
     await waitForHydration(customerPage);
     const live = customerPage.getByRole('region', { name: 'An agent is helping you now' });
     await expect(live).toContainText(agentNo);
+    // A plain form: the page comes back without the notice, saying so.
     await live.getByRole('button', { name: 'End the assisted session now' }).click();
+    await expect(customerPage.getByRole('status').filter({ hasText: 'The assisted session has ended.' })).toBeFocused();
     await expect(live).toBeHidden();
     await waitForHydration(agent);
     await agent.getByRole('link', { name: '账户', exact: true }).first().click();

@@ -279,6 +279,7 @@ pub async fn refuse_assist(id: i64) -> Result<(), AppError> {
     let (state, who, customer_id) = crate::guard::require_customer_in_person("assist_consent").await?;
     let now = state.now();
     if service::close_request(&state, id, Status::Refused, &who, Some(customer_id), now).await? {
+        crate::form::back_saying("assist-refused");
         Ok(())
     } else {
         Err(AppError::Invalid { field: "assist".into(), problem: "not_open".into() })

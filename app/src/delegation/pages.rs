@@ -89,22 +89,13 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
 
 /// What a signed-in customer sees at the top of every page while a request for their consent
 /// waits (the agent, the reason, the code to read out, "Refuse") or a session is live in their
-/// name ("End it now").
+/// name ("End it now"). Both are plain forms: the page comes back without the notice, saying
+/// what was done (the frame's [`AssistDone`]).
 #[component]
 pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let session = crate::auth::use_session();
-    let refuse = ServerAction::<RefuseAssist>::new();
-    let stop = ServerAction::<StopAssist>::new();
-    crate::announce::announce_success(refuse.value(), |l| td_string!(l, announce.assist_refused).to_string());
-    crate::announce::announce_success(stop.value(), |l| td_string!(l, announce.assist_ended).to_string());
-    let live = hydrated();
-    Effect::new(move |_| {
-        if refuse.value().get().is_some() || stop.value().get().is_some() {
-            session.version.update(|v| *v += 1);
-        }
-    });
+    let refused = crate::form::refusal::<RefuseAssist>().or_else(crate::form::refusal::<StopAssist>);
     let AssistNotice { id, active, staff_name, staff_no, reason, code, until } = notice;
     let who = move || {
         td_string!(
@@ -116,13 +107,13 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
         )
         .to_string()
     };
-    let pending = move || refuse.pending().get() || stop.pending().get();
     view! {
         <section class="notice assist-notice" aria-labelledby="assist-notice-title">
             <h2 id="assist-notice-title">
                 {move || if active { t_string!(i18n, assist.notice_live_title) } else { t_string!(i18n, assist.notice_request_title) }}
             </h2>
             <p>{who}</p>
+            {refused.map(|e| view! { <p role="alert" class="error-box">{move || error_text(&e, locale())}</p> })}
             {match code {
                 Some(code) => view! {
                     <p>
@@ -130,24 +121,31 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
                         {move || td_string!(locale(), assist.notice_code_until, time = format_datetime(until, locale())).to_string()}
                     </p>
                     <p class="hint">{tr!(i18n, assist.notice_code_hint)}</p>
-                    <p>
-                        <button type="button" class="button" disabled=move || !live.get() || pending()
-                            on:click=move |_| { refuse.dispatch(RefuseAssist { id }); }>
-                            {tr!(i18n, assist.refuse)}
-                        </button>
-                    </p>
+                    <form method="post" action={crate::form::post_to::<RefuseAssist>()}>
+                        <input type="hidden" name="id" value=id />
+                        <p><button type="submit" class="button">{tr!(i18n, assist.refuse)}</button></p>
+                    </form>
                 }.into_any(),
                 None => view! {
                     <p>{move || td_string!(locale(), assist.notice_live_until, time = format_datetime(until, locale())).to_string()}</p>
-                    <p>
-                        <button type="button" class="button" disabled=move || !live.get() || pending()
-                            on:click=move |_| { stop.dispatch(StopAssist { id }); }>
-                            {tr!(i18n, assist.stop)}
-                        </button>
-                    </p>
+                    <form method="post" action={crate::form::post_to::<StopAssist>()}>
+                        <input type="hidden" name="id" value=id />
+                        <p><button type="submit" class="button">{tr!(i18n, assist.stop)}</button></p>
+                    </form>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// What the customer just did about an agent's request or session, said at the top of whichever
+/// page the notice's plain forms (or Settings') were sent from.
+#[component]
+pub fn AssistDone() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <crate::form::DoneNote what="assist-refused">{tr!(i18n, announce.assist_refused)}</crate::form::DoneNote>
+        <crate::form::DoneNote what="assist-ended">{tr!(i18n, announce.assist_ended)}</crate::form::DoneNote>
     }
 }
 
@@ -485,7 +483,6 @@ pub fn AssistHistory() -> impl IntoView {
     view! {
         <h2 id="assisted-heading">{tr!(i18n, assist.history_title)}</h2>
         <p>{tr!(i18n, assist.history_lead)}</p>
-        <crate::form::DoneNote what="assist-ended">{tr!(i18n, announce.assist_ended)}</crate::form::DoneNote>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match records.await {
