@@ -136,6 +136,7 @@ async fn a_repeat_of_an_open_matter_is_merged_even_when_both_arrive_at_once() {
     let withdraw = format!("complaint_id={id}");
     let (res, text) = split(app.send(server_fn_request("/api/complaints/withdraw", &session, &withdraw)).await).await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
+    let (_, text) = split(app.send(server_fn_request("/api/complaints/one", &session, &withdraw)).await).await;
     assert!(text.contains("\"status\":\"withdrawn\""), "{text}");
     let (res, text) = split(app.send(server_fn_request("/api/complaints/withdraw", &session, &withdraw)).await).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "withdrawn once: {text}");
@@ -324,6 +325,7 @@ async fn the_desk_claims_replies_and_decides_and_the_customer_asks_for_a_review_
     // The customer accepts the review's decision and rates the outcome once.
     let (status, text) = call(&app, "/api/complaints/accept", &customer, &one).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text) = call(&app, "/api/complaints/one", &customer, &one).await;
     assert_eq!(json(&text)["summary"]["status"], "closed");
     assert_eq!(actions(&json(&text)), ["rate"]);
     let (status, _) = call(&app, "/api/complaints/rate", &customer, &format!("{one}&stars=6&comment=")).await;

@@ -815,15 +815,15 @@ pub fn SignInPage(door: Door) -> impl IntoView {
     let i18n = use_i18n();
     let staff = door == Door::Staff;
     let query = leptos_router::hooks::use_query_map();
-    // Created for what they hold: a refusal of their step, read from the address.
-    let started = if staff {
-        ServerAction::<StartStaffSignIn>::new().value()
+    // A refusal of either step, read from the address the step's redirect came back to.
+    let started = StoredValue::new(if staff {
+        crate::form::refusal::<StartStaffSignIn>()
     } else {
-        ServerAction::<StartSignIn>::new().value()
-    };
-    let finished = ServerAction::<FinishSignIn>::new().value();
-    let start_error = move || started.get().and_then(Result::err);
-    let finish_error = move || finished.get().and_then(Result::err);
+        crate::form::refusal::<StartSignIn>()
+    });
+    let finished = StoredValue::new(crate::form::refusal::<FinishSignIn>());
+    let start_error = move || started.get_value();
+    let finish_error = move || finished.get_value();
     let text = move |error: crate::error::AppError| sign_in_error_text(&error, i18n.get_locale());
     let progress = crate::resource::streamed(|| (), move |_| sign_in_progress(door));
     let start_url = if staff {

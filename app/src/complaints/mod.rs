@@ -294,7 +294,7 @@ async fn add_with(complaint_id: i64, text: &str, files: &[service::Upload]) -> R
 
 /// The customer withdraws their complaint, before a decision.
 #[server(endpoint = "complaints/withdraw")]
-pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
+pub async fn withdraw_complaint(complaint_id: i64) -> Result<(), AppError> {
     let (state, who, customer_id) = crate::guard::require_customer().await?;
     let now = state.now();
     let party = service::Party::Customer(customer_id);
@@ -302,7 +302,7 @@ pub async fn withdraw_complaint(complaint_id: i64) -> Result<ComplaintDetail, Ap
     let detail = serde_json::json!({ "complaint_id": complaint_id }).to_string();
     crate::audit::record(&state.pool, &who, "complaint_withdrawn", now, &detail).await.map_err(AppError::internal)?;
     crate::form::back_saying("withdrawn");
-    my_complaint(complaint_id).await
+    Ok(())
 }
 
 /// A text a customer or member of staff writes on a complaint: required, and at most
@@ -318,12 +318,12 @@ pub fn check_text(field: &str, text: &str) -> Result<(), AppError> {
 
 /// The customer accepts the decision (or the review's): the complaint is closed.
 #[server(endpoint = "complaints/accept")]
-pub async fn accept_decision(complaint_id: i64) -> Result<ComplaintDetail, AppError> {
+pub async fn accept_decision(complaint_id: i64) -> Result<(), AppError> {
     let (state, _who, customer_id) = crate::guard::require_customer().await?;
     let party = service::Party::Customer(customer_id);
     service::take_step(&state.pool, party, complaint_id, &rules::Step::AcceptDecision, "", state.now()).await?;
     crate::form::back_saying("accepted");
-    my_complaint(complaint_id).await
+    Ok(())
 }
 
 /// The customer asks for a review of the decision, once, within 30 days, with a reason.
