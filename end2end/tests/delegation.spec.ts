@@ -2,7 +2,17 @@
 // customer number and by mobile number, sees masked details only, and is told in words when a
 // search cannot be read. The search is a plain form: it works without WASM. Every page passes axe.
 import { expect, test } from '@playwright/test';
-import { baseUrl, codeFromOutbox, collectErrors, expectNoAxeViolations, signIn, staffSignIn, waitForHydration } from './helpers';
+import {
+  arrangeAssistRequest,
+  arrangeSession,
+  baseUrl,
+  codeFromOutbox,
+  collectErrors,
+  expectNoAxeViolations,
+  signIn,
+  staffSignIn,
+  waitForHydration,
+} from './helpers';
 
 test('an agent finds a customer and sees masked details only', async ({ browser }, testInfo) => {
   const { viewport, hasTouch, isMobile } = testInfo.project.use;
@@ -182,4 +192,35 @@ test('an agent helps a customer with their consent, within limits, and the custo
   expect(agentErrors.filter((e) => !/status of (403|422)/.test(e))).toEqual([]);
   await customerContext.close();
   await agentContext.close();
+});
+
+// A supervisor decides a request that waits for them (a diamond-tier or employee customer's),
+// with plain forms and no script: declines one, then approves the next. The requests are arranged
+// in the database for C000010, whose e-banking is suspended, so no page of theirs shows them
+// while other tests run; a customer has one open request at a time, so this runs once.
+test('a supervisor declines and approves requests that wait for them, without script', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop-1280', 'one open request per customer: one run');
+  const { viewport } = testInfo.project.use;
+  const plain = await browser.newContext({ viewport, javaScriptEnabled: false });
+  await plain.addCookies([arrangeSession('S0109')]);
+  const page = await plain.newPage();
+  for (const [reference, button, after] of [
+    ['CTE2EDECLINE', '不批准', '主管未批准'],
+    ['CTE2EAPPROVE', '批准', '等待客户同意'],
+  ]) {
+    arrangeAssistRequest('C000010', 'S0007', reference);
+    const since = Date.now();
+    await page.goto(`${baseUrl()}/staff/delegations?customer=C000010`);
+    const card = page.locator('.assist-record').filter({ hasText: reference });
+    await expect(card).toContainText('等待主管审批');
+    await card.getByRole('button', { name: button, exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: '已完成，页面已更新。' })).toBeFocused();
+    await expect(card).toContainText(after);
+    await expect(card.getByRole('button')).toHaveCount(0);
+    if (button === '批准') {
+      // Approved: the consent code goes to the customer.
+      expect(await codeFromOutbox('13800000010', since, undefined, 'assist_consent_code')).toMatch(/^\d{6}$/);
+    }
+  }
+  await plain.close();
 });

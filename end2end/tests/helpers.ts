@@ -278,6 +278,24 @@ print(token)
 }
 
 /**
+ * Test arrangement straight in the portal's SQLite file: a request by agent `staff` to help
+ * `customer`, waiting for a supervisor's approval (as a diamond-tier customer's would), under
+ * `reference`.
+ */
+export function arrangeAssistRequest(customer: string, staff: string, reference: string) {
+  const script = `
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute("INSERT INTO delegations (customer_id, staff_id, reason, reference, status, requested_at) "
+           "SELECT c.id, s.id, '客户来电，请求协助查询账户交易明细', ?, 'awaiting_approval', ? "
+           "FROM customers c, staff_users s WHERE c.customer_no = ? AND s.staff_no = ?",
+           (sys.argv[4], int(time.time()), sys.argv[2], sys.argv[3]))
+db.commit()
+`;
+  inDatabase(script, customer, staff, reference);
+}
+
+/**
  * Test arrangement straight in the portal's SQLite file: sets the available and ledger balance
  * of a demo customer's first active current account in yuan, so a purchase's figures are known.
  */

@@ -247,7 +247,9 @@ pub async fn decide_assist(id: i64, approve: bool) -> Result<(), AppError> {
     use crate::auth::Role;
     let (state, who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
     let now = state.now();
-    service::decide(&state, &who, id, approve, now).await
+    service::decide(&state, &who, id, approve, now).await?;
+    crate::form::back_saying("assist-decided");
+    Ok(())
 }
 
 /// Ends a live delegated session: the agent acting in it (the banner's button), or a supervisor
@@ -267,6 +269,7 @@ pub async fn end_assist(id: i64) -> Result<(), AppError> {
     // A supervisor, naming a live session (anyone else is refused, and recorded).
     let (state, who) = crate::guard::require_staff(&[Role::Supervisor]).await?;
     if service::end(&state.pool, id, &who.principal, "supervisor", None, None, now).await? {
+        crate::form::back_saying("assist-ended");
         Ok(())
     } else {
         Err(AppError::Invalid { field: "assist".into(), problem: "not_live".into() })

@@ -531,18 +531,14 @@ pub fn DelegationsPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let field = move |name: &'static str| move || query.with(|q| q.get(name).unwrap_or_default());
     let (staff_no, customer_no, day, refused) = (field("agent"), field("customer"), field("day"), field("refused"));
-    let decide = ServerAction::<DecideAssist>::new();
-    let end = ServerAction::<EndAssist>::new();
-    crate::announce::announce_success(decide.value(), |l| td_string!(l, announce.done).to_string());
-    crate::announce::announce_success(end.value(), |l| td_string!(l, announce.done).to_string());
     let records = crate::resource::blocking(
-        move || (staff_no(), customer_no(), day(), refused() == "1", decide.version().get(), end.version().get()),
-        |(staff_no, customer_no, day, refused_only, _, _)| assisted_sessions(staff_no, customer_no, day, refused_only),
+        move || (staff_no(), customer_no(), day(), refused() == "1"),
+        |(staff_no, customer_no, day, refused_only)| assisted_sessions(staff_no, customer_no, day, refused_only),
     );
-    let live = hydrated();
-    let action_error = move || {
-        decide.value().get().or_else(|| end.value().get()).and_then(Result::err).map(|e| error_text(&e, locale()))
-    };
+    // Deciding and ending are plain forms: the page comes back saying what was done, or why not.
+    let action_error = crate::form::refusal::<DecideAssist>()
+        .or_else(crate::form::refusal::<EndAssist>)
+        .map(|e| move || error_text(&e, locale()));
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.review_title).to_string()) />
         <section class="page">
@@ -568,6 +564,7 @@ pub fn DelegationsPage() -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button">{tr!(i18n, assist.filter_apply)}</button></p>
             </form>
+            <crate::form::DoneNote what="assist-decided">{tr!(i18n, announce.done)}</crate::form::DoneNote>
             <p role="alert" class="error-box">{action_error}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
@@ -580,19 +577,24 @@ pub fn DelegationsPage() -> impl IntoView {
                                     let id = r.assist.id;
                                     let actions = match r.assist.status {
                                         Status::AwaitingApproval => Some(view! {
-                                            <p class="actions">
-                                                <button type="button" class="button primary" disabled=move || !live.get() || decide.pending().get()
-                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: true }); }>{tr!(i18n, assist.approve)}</button>
-                                                " "
-                                                <button type="button" class="button" disabled=move || !live.get() || decide.pending().get()
-                                                    on:click=move |_| { decide.dispatch(DecideAssist { id, approve: false }); }>{tr!(i18n, assist.decline)}</button>
-                                            </p>
+                                            <div class="row-actions">
+                                                <form method="post" action={crate::form::post_to::<DecideAssist>()}>
+                                                    <input type="hidden" name="id" value=id />
+                                                    <input type="hidden" name="approve" value="true" />
+                                                    <button type="submit" class="button primary">{tr!(i18n, assist.approve)}</button>
+                                                </form>
+                                                <form method="post" action={crate::form::post_to::<DecideAssist>()}>
+                                                    <input type="hidden" name="id" value=id />
+                                                    <input type="hidden" name="approve" value="false" />
+                                                    <button type="submit" class="button">{tr!(i18n, assist.decline)}</button>
+                                                </form>
+                                            </div>
                                         }.into_any()),
                                         Status::Active => Some(view! {
-                                            <p>
-                                                <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
-                                                    on:click=move |_| { end.dispatch(EndAssist { id }); }>{tr!(i18n, assist.end_live)}</button>
-                                            </p>
+                                            <form method="post" action={crate::form::post_to::<EndAssist>()}>
+                                                <input type="hidden" name="id" value=id />
+                                                <p><button type="submit" class="button">{tr!(i18n, assist.end_live)}</button></p>
+                                            </form>
                                         }.into_any()),
                                         _ => None,
                                     };
