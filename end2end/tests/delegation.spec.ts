@@ -97,8 +97,13 @@ test('an agent helps a customer with their consent, within limits, and the custo
   await expect(notice).toContainText('客户来电，请求协助预约网点办理开户');
   await expectNoAxeViolations(customerPage);
 
-  // The agent enters the code the customer read out: the customer's overview, under the banner.
-  await waitForHydration(agent);
+  // The agent enters the code the customer read out (a plain form): a wrong one is refused in
+  // words, with the field ready for the next try; the right one opens the customer's overview,
+  // under the banner.
+  await agent.getByLabel('客户读出的同意码').fill(code === '000000' ? '111111' : '000000');
+  await agent.getByRole('button', { name: '开始协助会话' }).click();
+  await expect(agent.getByText(/同意码不正确/)).toBeVisible();
+  await expect(agent.getByLabel('客户读出的同意码')).toBeFocused();
   await agent.getByLabel('客户读出的同意码').fill(code);
   await agent.getByRole('button', { name: '开始协助会话' }).click();
   await expect(agent).toHaveURL(/\/accounts$/);

@@ -211,10 +211,11 @@ pub async fn give_consent(id: i64, code: String) -> Result<(), AppError> {
     let now = state.now();
     match service::enter_code(&state, &who, id, &code, now).await? {
         service::Entered::Given(token) => {
-            // The page then loads the customer's overview, in the session (`pages::ConsentForm`).
+            // On to the customer's overview, in the session (`pages::ConsentForm`).
             let cookie =
                 crate::auth::server::cookie(ASSIST_COOKIE, &token, rules::SESSION_ABSOLUTE_SECS, state.settings.https);
             crate::auth::server::append_cookies(vec![cookie]);
+            crate::form::on_to("/accounts");
             Ok(())
         }
         service::Entered::Refused(rules::Consent::Wrong { entries_left }) => {
@@ -234,6 +235,7 @@ pub async fn withdraw_assist(id: i64) -> Result<(), AppError> {
     let (state, who) = crate::guard::require_staff(&[Role::Agent, Role::Supervisor]).await?;
     let now = state.now();
     if service::close_request(&state, id, Status::Withdrawn, &who, None, now).await? {
+        crate::form::back_saying("assist-withdrawn");
         Ok(())
     } else {
         Err(AppError::Invalid { field: "assist".into(), problem: "not_open".into() })

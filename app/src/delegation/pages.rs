@@ -328,21 +328,19 @@ pub fn AssistPage() -> impl IntoView {
     let locale = move || i18n.get_locale();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let version = RwSignal::new(0u32);
-    let status = crate::resource::blocking(move || (id(), version.get()), |(id, _)| assist_status(id));
-    let withdraw = ServerAction::<WithdrawAssist>::new();
-    crate::announce::announce_success(withdraw.value(), |l| td_string!(l, announce.done).to_string());
-    let live = hydrated();
-    Effect::new(move |_| {
-        if withdraw.value().get().is_some() {
-            version.update(|v| *v += 1);
-        }
-    });
+    let status = crate::resource::blocking(id, assist_status);
+    // Withdrawing and the consent code are plain forms: the page comes back saying what was done,
+    // or why not (a code refused because the request has ended here: its form is gone).
+    let ended = crate::form::refusal::<GiveConsent>()
+        .filter(|e| !matches!(e, AppError::Invalid { problem, .. } if problem.starts_with("wrong")));
+    let page_error = StoredValue::new(crate::form::refusal::<WithdrawAssist>().or(ended));
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.page_title).to_string()) />
         <section class="page narrow">
             <p><a href="/staff/customers">{tr!(i18n, assist.back_to_search)}</a></p>
             <h1>{tr!(i18n, assist.page_title)}</h1>
+            <crate::form::DoneNote what="assist-withdrawn">{tr!(i18n, announce.done)}</crate::form::DoneNote>
+            {move || page_error.get_value().map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -352,11 +350,11 @@ pub fn AssistPage() -> impl IntoView {
                             let summary = view! { <AssistFacts assist=a.clone() /> };
                             let next = match status {
                                 Status::AwaitingConsent => view! {
-                                    <ConsentForm id version />
+                                    <ConsentForm id />
                                 }.into_any(),
                                 Status::AwaitingApproval => view! {
                                     <p class="notice" role="status">{tr!(i18n, assist.waiting_approval)}</p>
-                                    <p><button type="button" class="button" on:click=move |_| version.update(|v| *v += 1)>{tr!(i18n, assist.refresh)}</button></p>
+                                    <p><a class="button" href=format!("/staff/assist/{id}")>{tr!(i18n, assist.refresh)}</a></p>
                                 }.into_any(),
                                 Status::Active => view! {
                                     <p class="notice" role="status">{tr!(i18n, assist.is_active)}</p>
@@ -369,12 +367,10 @@ pub fn AssistPage() -> impl IntoView {
                                 {summary}
                                 {next}
                                 {status.is_open().then(|| view! {
-                                    <p>
-                                        <button type="button" class="button" disabled=move || !live.get() || withdraw.pending().get()
-                                            on:click=move |_| { withdraw.dispatch(WithdrawAssist { id }); }>
-                                            {tr!(i18n, assist.withdraw)}
-                                        </button>
-                                    </p>
+                                    <form method="post" action={crate::form::post_to::<WithdrawAssist>()}>
+                                        <input type="hidden" name="id" value=id />
+                                        <p><button type="submit" class="button">{tr!(i18n, assist.withdraw)}</button></p>
+                                    </form>
                                 })}
                             }.into_any()
                         }
@@ -411,32 +407,29 @@ fn AssistFacts(assist: Assist) -> impl IntoView {
     }
 }
 
-/// The consent code, as the customer reads it out.
+/// The consent code, as the customer reads it out: a plain form, which goes on to the customer's
+/// overview in the session, or comes back here saying why not (and where the request stands).
 #[component]
-fn ConsentForm(id: i64, version: RwSignal<u32>) -> impl IntoView {
+fn ConsentForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let code = RwSignal::new(String::new());
-    let enter = ServerAction::<GiveConsent>::new();
-    let live = hydrated();
-    Effect::new(move |_| match enter.value().get() {
-        Some(Ok(())) => load_page("/accounts"),
-        // The request has ended (expired, cancelled): show where it stands.
-        Some(Err(AppError::Invalid { problem, .. })) if !problem.starts_with("wrong") => version.update(|v| *v += 1),
-        _ => {}
-    });
-    let error = Signal::derive(move || enter.value().get().and_then(Result::err).map(|e| error_text(&e, locale())));
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        enter.dispatch(GiveConsent { id, code: code.get_untracked() });
-    };
+    let refused = crate::form::refusal::<GiveConsent>()
+        .filter(|e| matches!(e, AppError::Invalid { problem, .. } if problem.starts_with("wrong")));
+    let wrong = refused.is_some();
+    // The input is the browser's alone (no value bound to it), so that what is typed before the
+    // page is live stays when it becomes so.
     view! {
-        <form class="form" method="post" novalidate on:submit=submit>
-            <TextField id="consent-code" name="code" value=code maxlength=6 inputmode="numeric" autocomplete="one-time-code"
-                label=Signal::derive(move || t_string!(i18n, assist.code).to_string())
-                hint=Signal::derive(move || t_string!(i18n, assist.code_hint).to_string())
-                error=error />
-            <p><button type="submit" class="button primary" disabled=move || !live.get() || enter.pending().get()>{tr!(i18n, assist.open_session)}</button></p>
+        <form class="form" method="post" action={crate::form::post_to::<GiveConsent>()} novalidate>
+            <input type="hidden" name="id" value=id />
+            <div class="field">
+                <label for="consent-code">{tr!(i18n, assist.code)}</label>
+                <p class="hint" id="consent-code-hint">{tr!(i18n, assist.code_hint)}</p>
+                <input id="consent-code" name="code" type="text" maxlength=6 inputmode="numeric" autocomplete="one-time-code"
+                    required aria-invalid=wrong.to_string() autofocus=wrong
+                    aria-describedby=if wrong { "consent-code-hint consent-code-error" } else { "consent-code-hint" } />
+                {refused.map(|e| view! { <p class="error" id="consent-code-error">{move || error_text(&e, locale())}</p> })}
+            </div>
+            <p><button type="submit" class="button primary">{tr!(i18n, assist.open_session)}</button></p>
         </form>
     }
 }
