@@ -41,13 +41,14 @@ export default defineConfig({
   // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests, the
   // idle watch's (an island of the frame) but for the draft kept across an idle sign-out, which
   // islands do not keep yet (README, Islands), the devices ended by plain forms (settings;
-  // its other test signs in as islands.spec's settings test does), and the branch staff's day
-  // (plain check-in forms, the range-closing island).
+  // its other test signs in as islands.spec's settings test does), the branch staff's day
+  // (plain check-in forms, the range-closing island) and delegated sessions (the agent's request
+  // form and the banner's clock are islands, every other step a plain form).
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle|settings|branch)\.spec\.ts/,
+          testMatch: /(islands|idle|settings|branch|delegation)\.spec\.ts/,
           grepInvert: /survives an idle sign-out|settings list this device/,
           use: { viewport: { width: 1280, height: 800 } },
         },

@@ -191,7 +191,10 @@ pub async fn request_assist(customer_no: String, reason: String, reference: Stri
     // A delegated session is the customer's: it never reaches here (require_staff refuses it).
     debug_assert!(rules::may_start_delegation(who.actor.is_some()));
     let now = state.now();
-    service::request(&state, &who, &customer_no, &reason, &reference, now).await
+    let id = service::request(&state, &who, &customer_no, &reason, &reference, now).await?;
+    // Sent by the browser itself (before the page is live): on to the request's page.
+    crate::form::on_to(&format!("/staff/assist/{id}"));
+    Ok(id)
 }
 
 /// A request or session as its agent (or a supervisor) follows it.
@@ -261,11 +264,13 @@ pub async fn end_assist(id: i64) -> Result<(), AppError> {
     use crate::auth::Role;
     let state = crate::guard::state()?;
     let now = state.now();
-    // The agent, from the banner of the session they are in; the banner then loads their home.
+    // The agent, from the banner of the session they are in (a plain form): on to their home,
+    // which says the session has ended.
     if let Some(who) = crate::guard::authenticated(&state).await?.filter(|who| who.actor.is_some()) {
         let by = format!("staff:{}", who.actor.unwrap_or_default());
         service::end(&state.pool, id, &by, "agent", who.customer_id(), who.actor, now).await?;
         crate::auth::server::append_cookies(vec![clear_assist_cookie(&state.settings)]);
+        crate::form::on_to(&format!("/staff/home?assist_ended={id}"));
         return Ok(());
     }
     // A supervisor, naming a live session (anyone else is refused, and recorded).

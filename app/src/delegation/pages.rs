@@ -4,10 +4,10 @@
 
 use super::rules::{REASON_MAX, REASON_MIN};
 use super::*;
-use crate::form::{TextField, hydrated};
+use crate::form::hydrated;
 use crate::format::format_datetime;
 use crate::shell::load_page;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::hooks::{use_location, use_params_map};
 
 /// Leaves a delegated session's pages for the agent's own home, which says why.
 pub fn leave_assist(id: i64) {
@@ -25,29 +25,14 @@ fn clock(secs: i64) -> String {
     format!("{:02}:{:02}", secs.max(0) / 60, secs.max(0) % 60)
 }
 
-/// The fixed banner over every page of a delegated session: whose session, why, the time left,
-/// and "End session". At the limit, or when a page finds the session gone, the agent is taken
-/// home.
+/// The fixed banner over every page of a delegated session: whose session, why, the time left
+/// ([`AssistClock`]), and "End session", a plain form after which the agent is on their own home,
+/// told so. When a page finds the session gone, the agent is taken there too: by the server on a
+/// page load, by the app as it moves between pages.
 #[component]
 pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
     let i18n = use_i18n();
     let id = banner.id;
-    let left = RwSignal::new(banner.secs_left);
-    let end = ServerAction::<EndAssist>::new();
-    let live = hydrated();
-    Effect::new(move |_| {
-        let (started, total) = (crate::auth::now_ms(), left.get_untracked());
-        let tick = move || {
-            let secs = total - ((crate::auth::now_ms() - started) / 1000.0) as i64;
-            left.set(secs.max(0));
-            if secs <= 0 {
-                leave_assist(id);
-            }
-        };
-        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     let location = use_location();
     Effect::new(move |before: Option<()>| {
         location.pathname.track();
@@ -57,11 +42,6 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
                     leave_assist(id);
                 }
             });
-        }
-    });
-    Effect::new(move |_| {
-        if end.value().get().is_some() {
-            leave_assist(id);
         }
     });
     let (name, no, reason) = (banner.masked_name, banner.customer_no, banner.reason);
@@ -75,16 +55,37 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
             <p class="assist-reason">{move || td_string!(i18n.get_locale(), assist.bar_reason, reason = reason.clone()).to_string()}</p>
             <p>
                 {tr!(i18n, assist.bar_left)} " "
-                <span class="assist-clock">{move || clock(left.get())}</span>
+                <AssistClock id secs_left=banner.secs_left />
             </p>
-            <p>
-                <button type="button" class="button" disabled=move || !live.get() || end.pending().get()
-                    on:click=move |_| { end.dispatch(EndAssist { id }); }>
-                    {tr!(i18n, assist.end)}
-                </button>
-            </p>
+            <form method="post" action={crate::form::post_to::<EndAssist>()}>
+                <input type="hidden" name="id" value=id />
+                <p><button type="submit" class="button">{tr!(i18n, assist.end)}</button></p>
+            </form>
         </aside>
     }
+}
+
+/// The time a delegated session has left, counted down each second; at the limit the agent is
+/// taken to their own home, which says why. (The server ends the session at the limit whether
+/// or not this runs.)
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn AssistClock(id: i64, secs_left: i64) -> impl IntoView {
+    let left = RwSignal::new(secs_left);
+    Effect::new(move |_| {
+        let (started, total) = (crate::auth::now_ms(), left.get_untracked());
+        let tick = move || {
+            let secs = total - ((crate::auth::now_ms() - started) / 1000.0) as i64;
+            left.set(secs.max(0));
+            if secs <= 0 {
+                leave_assist(id);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! { <span class="assist-clock">{move || clock(left.get())}</span> }
 }
 
 /// What a signed-in customer sees at the top of every page while a request for their consent
@@ -95,7 +96,7 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
 pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let refused = crate::form::refusal::<RefuseAssist>().or_else(crate::form::refusal::<StopAssist>);
+    let refused = crate::form::refusal::<RefuseAssist>();
     let AssistNotice { id, active, staff_name, staff_no, reason, code, until } = notice;
     let who = move || {
         td_string!(
@@ -128,10 +129,7 @@ pub fn AssistNoticeBox(notice: AssistNotice) -> impl IntoView {
                 }.into_any(),
                 None => view! {
                     <p>{move || td_string!(locale(), assist.notice_live_until, time = format_datetime(until, locale())).to_string()}</p>
-                    <form method="post" action={crate::form::post_to::<StopAssist>()}>
-                        <input type="hidden" name="id" value=id />
-                        <p><button type="submit" class="button">{tr!(i18n, assist.stop)}</button></p>
-                    </form>
+                    <EndAssistButton id />
                 }.into_any(),
             }}
         </section>
@@ -241,82 +239,108 @@ pub fn StartAssistPage() -> impl IntoView {
     let locale = move || i18n.get_locale();
     let query = leptos_router::hooks::use_query_map();
     let customer = move || query.with(|q| q.get("customer").unwrap_or_default());
-    let reason = RwSignal::new(String::new());
-    let reference = RwSignal::new(String::new());
-    let send = ServerAction::<RequestAssist>::new();
-    let live = hydrated();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = send.value().get() {
-            navigate(&format!("/staff/assist/{id}"), Default::default());
-        }
-    });
-    let problems = move || match send.value().get() {
-        Some(Err(AppError::Invalid { field, problem })) if field == "assist" => {
-            problem.split(',').map(str::to_owned).collect::<Vec<_>>()
-        }
-        _ => Vec::new(),
-    };
-    let reason_error = Signal::derive(move || {
-        let p = problems();
-        if p.iter().any(|p| p == "reason_too_short") {
-            Some(td_string!(locale(), assist.reason_too_short, min = REASON_MIN).to_string())
-        } else if p.iter().any(|p| p == "reason_too_long") {
-            Some(td_string!(locale(), assist.reason_too_long, max = REASON_MAX).to_string())
-        } else {
-            None
-        }
-    });
-    let reference_error = Signal::derive(move || {
-        let p = problems();
-        if p.iter().any(|p| p == "reference_unreadable") {
-            Some(td_string!(locale(), assist.reference_unreadable).to_string())
-        } else if p.iter().any(|p| p == "reference_unknown") {
-            Some(td_string!(locale(), assist.reference_unknown).to_string())
-        } else {
-            None
-        }
-    });
-    let form_error = move || match send.value().get() {
-        Some(Err(AppError::Invalid { problem, .. })) if problem.contains("reason") || problem.contains("reference") => {
-            Some(td_string!(locale(), assist.fix_fields).to_string())
-        }
-        Some(Err(e)) => Some(error_text(&e, locale())),
-        _ => None,
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        send.dispatch(RequestAssist {
-            customer_no: customer(),
-            reason: reason.get_untracked(),
-            reference: reference.get_untracked(),
-        });
-    };
+    // A refusal of the form sent before the page was live (or without WASM), back in the address.
+    let refused = crate::form::refusal::<RequestAssist>();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.start_title).to_string()) />
         <section class="page narrow">
             <p><a href=move || format!("/staff/customers?q={}", customer())>{tr!(i18n, assist.back_to_search)}</a></p>
             <h1>{tr!(i18n, assist.start_title)}</h1>
             <p class="lead">{move || td_string!(locale(), assist.start_lead, no = customer()).to_string()}</p>
-            <form class="form" method="post" novalidate on:submit=submit>
-                <div class="field">
-                    <label for="assist-reason">{tr!(i18n, assist.reason)}</label>
-                    <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
-                    <textarea id="assist-reason" name="reason" rows="3" maxlength=REASON_MAX required
-                        aria-describedby=move || if reason_error.get().is_some() { "assist-reason-hint assist-reason-error" } else { "assist-reason-hint" }
-                        aria-invalid=move || reason_error.get().is_some().to_string()
-                        prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                    {move || reason_error.get().map(|e| view! { <p class="field-error" id="assist-reason-error">{e}</p> })}
-                </div>
-                <TextField id="assist-reference" name="reference" value=reference maxlength=20
-                    label=Signal::derive(move || t_string!(i18n, assist.reference).to_string())
-                    hint=Signal::derive(move || t_string!(i18n, assist.reference_hint).to_string())
-                    error=reference_error />
-                <p class="hint">{tr!(i18n, assist.start_note)}</p>
-                <p role="alert" class="error-box">{form_error}</p>
-                <p><button type="submit" class="button primary" disabled=move || !live.get() || send.pending().get()>{tr!(i18n, assist.send_request)}</button></p>
-            </form>
+            {move || view! { <RequestAssistForm customer=customer() refused=refused.clone() /> }}
         </section>
+    }
+}
+
+/// The request's reason and reference. Sent by the app, a refusal is shown with what was typed
+/// still in place; until the page is live (or without WASM) the browser posts the form itself,
+/// checking the reason's length first, and the server goes on to the request's page or comes back
+/// with the refusal (`refused`). The fields are the browser's alone (read when the form is sent),
+/// so what was typed before the page was live stays.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn RequestAssistForm(customer: String, refused: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let send = ServerAction::<RequestAssist>::new();
+    let live = hydrated();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = send.value().get() {
+            load_page(&format!("/staff/assist/{id}"));
+        }
+    });
+    let error = Memo::new(move |_| match send.value().get() {
+        Some(answer) => answer.err(),
+        None => refused.clone(),
+    });
+    let problems = move || match error.get() {
+        Some(AppError::Invalid { field, problem }) if field == "assist" => {
+            problem.split(',').map(str::to_owned).collect::<Vec<_>>()
+        }
+        _ => Vec::new(),
+    };
+    let has = move |p: &str| problems().iter().any(|q| q == p);
+    let reason_error = move || {
+        if has("reason_too_short") {
+            Some(td_string!(locale(), assist.reason_too_short, min = REASON_MIN).to_string())
+        } else if has("reason_too_long") {
+            Some(td_string!(locale(), assist.reason_too_long, max = REASON_MAX).to_string())
+        } else {
+            None
+        }
+    };
+    let reference_error = move || {
+        if has("reference_unreadable") {
+            Some(td_string!(locale(), assist.reference_unreadable).to_string())
+        } else if has("reference_unknown") {
+            Some(td_string!(locale(), assist.reference_unknown).to_string())
+        } else {
+            None
+        }
+    };
+    let form_error = move || match error.get() {
+        Some(AppError::Invalid { problem, .. }) if problem.contains("reason") || problem.contains("reference") => {
+            Some(td_string!(locale(), assist.fix_fields).to_string())
+        }
+        Some(e) => Some(error_text(&e, locale())),
+        None => None,
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = event_target::<leptos::web_sys::HtmlFormElement>(&ev);
+        let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else { return };
+        let field = |name: &str| data.get(name).as_string().unwrap_or_default();
+        send.dispatch(RequestAssist {
+            customer_no: field("customer_no"),
+            reason: field("reason"),
+            reference: field("reference"),
+        });
+    };
+    let described =
+        |id: &'static str, error: bool| if error { format!("{id}-hint {id}-error") } else { format!("{id}-hint") };
+    view! {
+        <form class="form" method="post" action={crate::form::post_to::<RequestAssist>()} novalidate=live on:submit=submit>
+            <input type="hidden" name="customer_no" value=customer />
+            <div class="field">
+                <label for="assist-reason">{tr!(i18n, assist.reason)}</label>
+                <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
+                <textarea id="assist-reason" name="reason" rows="3" minlength=REASON_MIN maxlength=REASON_MAX required
+                    aria-describedby=move || described("assist-reason", reason_error().is_some())
+                    aria-invalid=move || reason_error().is_some().to_string()></textarea>
+                {move || reason_error().map(|e| view! { <p class="error" id="assist-reason-error">{e}</p> })}
+            </div>
+            <div class="field">
+                <label for="assist-reference">{tr!(i18n, assist.reference)}</label>
+                <p class="hint" id="assist-reference-hint">{tr!(i18n, assist.reference_hint)}</p>
+                <input id="assist-reference" name="reference" type="text" autocomplete="off" maxlength="20" required
+                    aria-describedby=move || described("assist-reference", reference_error().is_some())
+                    aria-invalid=move || reference_error().is_some().to_string() />
+                {move || reference_error().map(|e| view! { <p class="error" id="assist-reference-error">{e}</p> })}
+            </div>
+            <p class="hint">{tr!(i18n, assist.start_note)}</p>
+            <p role="alert" class="error-box">{form_error}</p>
+            <p><button type="submit" class="button primary" disabled=move || send.pending().get()>{tr!(i18n, assist.send_request)}</button></p>
+        </form>
     }
 }
 
