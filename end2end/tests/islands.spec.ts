@@ -5,7 +5,7 @@
 // do in the default build. Run by scripts/test.sh against that build, as the `islands` project
 // (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
 import { type Page, expect, test } from '@playwright/test';
-import { arrangeBalance, arrangeReadInbox, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
+import { arrangeBalance, arrangeReadInbox, arrangeSession, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
 
 /** The page is made of islands: it has some, and it loaded one WASM file, no split chunks. */
 async function expectIslands(page: Page) {
@@ -276,4 +276,35 @@ test('appointments: a visit booked after its plain steps, then cancelled with a 
   await expect(page.locator('.badge').first()).toHaveText('已取消');
   await expect(page.getByRole('button', { name: '取消预约' })).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+// The frame holds no island: on a phone the navigation folds behind the menu button from the first
+// paint (the head's script opens and closes it), and the language switch is a plain form after
+// which the server sends the same page back in the other language.
+test('the frame: the menu folds on a phone, and the language switches with a plain form', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  await context.addCookies([arrangeSession('C000003')]);
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${baseUrl()}/appointments`);
+  await waitForHydration(page);
+  const menu = page.getByRole('button', { name: /菜单/ });
+  const nav = page.getByRole('navigation', { name: '主导航' });
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(nav.getByRole('link', { name: '账户' })).toBeHidden();
+  await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(nav.getByRole('link', { name: '预约' })).toHaveAttribute('aria-current', 'page');
+  await nav.getByRole('link', { name: '账户' }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  await expect(nav.getByRole('link', { name: '账户' })).toBeHidden();
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  await expect(page.getByRole('heading', { name: 'Accounts', exact: true })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '账户', exact: true })).toBeVisible();
+  expect(errors).toEqual([]);
+  await context.close();
 });
