@@ -42,14 +42,15 @@ export default defineConfig({
   // idle watch's (an island of the frame) but for the draft kept across an idle sign-out, which
   // islands do not keep yet (README, Islands), the devices ended by plain forms (settings;
   // its other test signs in as islands.spec's settings test does), the branch staff's day
-  // (plain check-in forms, the range-closing island) and delegated sessions (the agent's request
-  // form and the banner's clock are islands, every other step a plain form).
+  // (plain check-in forms, the range-closing island), delegated sessions (the banner's clock is an
+  // island, every step a plain form) and the complaints desk (plain forms, checked by one island);
+  // the customer's side of complaints is islands.spec's.
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle|settings|branch|delegation)\.spec\.ts/,
-          grepInvert: /survives an idle sign-out|settings list this device/,
+          testMatch: /(islands|idle|settings|branch|delegation|complaints)\.spec\.ts/,
+          grepInvert: /survives an idle sign-out|settings list this device|file a complaint, follow it/,
           use: { viewport: { width: 1280, height: 800 } },
         },
       ]

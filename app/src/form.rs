@@ -230,6 +230,154 @@ pub fn DoneNote(what: &'static str, children: ChildrenFn) -> impl IntoView {
     move || done().then(|| view! { <p role="status" class="notice done-note" tabindex="-1" autofocus>{children()}</p> })
 }
 
+/// Plain HTML forms (`children`) whose fields are checked in the browser as each is sent, and
+/// given back what was typed when the server refuses it:
+/// - a field that is `required` but blank (spaces count as blank), or out of its `min`, `max` or
+///   `minlength`, is marked `aria-invalid`, described by its error (the `<id>-error` element,
+///   `hidden` until then), and the first of them takes the focus; the form is not sent. A button
+///   with `formnovalidate` sends its form as it is;
+/// - a form that is sent keeps its typed fields in this tab (sessionStorage) until the page comes
+///   back: with the form's refusal in the address ([`refusal`]) they are put back, and either way
+///   they are then forgotten.
+///
+/// Until the page is live (or without WASM) the browser's own validation checks the fields, in its
+/// own words, and the server checks again whatever comes. The forms need no other code in the
+/// browser: one island for all of them.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+pub fn CheckedForms(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(root) = root.get() {
+            take_back_refused(&root);
+        }
+    });
+    view! { <div node_ref=root on:submit=check_fields>{children()}</div> }
+}
+
+/// Where a sent form's fields wait for the page to come back.
+#[cfg(feature = "hydrate")]
+const SENT_FORM: &str = "portal-sent-form";
+
+/// The typed fields of a form (text, numbers, choices; never files or hidden fields).
+#[cfg(feature = "hydrate")]
+fn typed_fields(form: &leptos::web_sys::Element) -> Vec<leptos::web_sys::Element> {
+    use leptos::wasm_bindgen::JsCast;
+    let found =
+        form.query_selector_all("textarea[name], select[name], input[name]:not([type=hidden]):not([type=file])");
+    let Ok(found) = found else { return Vec::new() };
+    (0..found.length()).filter_map(|i| found.item(i)?.dyn_into().ok()).collect()
+}
+
+/// From here on this check, not the browser's, speaks for the forms; a refused form gets back
+/// what was typed into it.
+fn take_back_refused(root: &leptos::web_sys::Element) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::{SessionStorage, Storage};
+        use leptos::web_sys::js_sys::Reflect;
+        // The refused form's address, as Leptos's redirect back put it (the last one, if several).
+        let search = window().location().search().unwrap_or_default();
+        let refused = search
+            .split(['?', '&'])
+            .filter_map(|pair| pair.strip_prefix("__path="))
+            .next_back()
+            .and_then(|path| leptos::web_sys::js_sys::decode_uri_component(path).ok())
+            .and_then(|path| path.as_string());
+        let sent = SessionStorage::get::<(String, Vec<(String, String)>)>(SENT_FORM).ok();
+        SessionStorage::delete(SENT_FORM);
+        let Ok(forms) = root.query_selector_all("form") else { return };
+        for i in 0..forms.length() {
+            let Some(form) =
+                forms.item(i).and_then(|f| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(f).ok())
+            else {
+                continue;
+            };
+            let _ = form.set_attribute("novalidate", "");
+            let action = form.get_attribute("action").unwrap_or_default();
+            if let Some((_, fields)) =
+                sent.as_ref().filter(|(to, _)| *to == action && refused.as_deref() == Some(to.as_str()))
+            {
+                for field in typed_fields(&form) {
+                    let name = field.get_attribute("name").unwrap_or_default();
+                    if let Some((_, value)) = fields.iter().find(|(n, _)| *n == name) {
+                        let _ = Reflect::set(&field, &"value".into(), &value.into());
+                    }
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = root;
+}
+
+fn check_fields(ev: leptos::ev::SubmitEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{Element, HtmlElement, js_sys::Reflect};
+    let Some(form) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    let unchecked = ev.submitter().is_some_and(|button| button.has_attribute("formnovalidate"));
+    let fields = form.query_selector_all("[required], [min], [max], [minlength]").ok().filter(|_| !unchecked);
+    let read = |field: &HtmlElement, name: &str| Reflect::get(field, &name.into()).ok();
+    let mut first = None;
+    for i in 0..fields.as_ref().map_or(0, |f| f.length()) {
+        let Some(field) = fields.as_ref().and_then(|f| f.item(i)).and_then(|f| f.dyn_into::<HtmlElement>().ok()) else {
+            continue;
+        };
+        let valid =
+            read(&field, "validity").and_then(|v| Reflect::get(&v, &"valid".into()).ok()).and_then(|v| v.as_bool());
+        let blank = field.has_attribute("required")
+            && read(&field, "value").and_then(|v| v.as_string()).is_some_and(|v| v.trim().is_empty());
+        let ok = valid != Some(false) && !blank;
+        let error_id = format!("{}-error", field.id());
+        let _ = field.set_attribute("aria-invalid", if ok { "false" } else { "true" });
+        // Its description: what it had (a hint), and the error while there is one.
+        let mut described: Vec<String> = field
+            .get_attribute("aria-describedby")
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|id| *id != error_id)
+            .map(str::to_owned)
+            .collect();
+        if !ok {
+            described.push(error_id.clone());
+        }
+        let _ = if described.is_empty() {
+            field.remove_attribute("aria-describedby")
+        } else {
+            field.set_attribute("aria-describedby", &described.join(" "))
+        };
+        if let Some(error) = document().get_element_by_id(&error_id) {
+            let _ = error.toggle_attribute_with_force("hidden", ok);
+        }
+        if !ok && first.is_none() {
+            first = Some(field);
+        }
+    }
+    match first {
+        Some(field) => {
+            ev.prevent_default();
+            let _ = field.focus();
+        }
+        None => keep_sent(&form),
+    }
+}
+
+/// A form being sent: its typed fields wait in this tab until the page comes back.
+fn keep_sent(form: &leptos::web_sys::Element) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::{SessionStorage, Storage};
+        use leptos::web_sys::js_sys::Reflect;
+        let typed: Vec<(String, String)> = typed_fields(form)
+            .iter()
+            .filter_map(|f| Some((f.get_attribute("name")?, Reflect::get(f, &"value".into()).ok()?.as_string()?)))
+            .collect();
+        let _ = SessionStorage::set(SENT_FORM, (form.get_attribute("action").unwrap_or_default(), typed));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = form;
+}
+
 /// The page a plain form was sent from (its `Referer`, same site only: the path and query), with
 /// `done=<what>` in place of any earlier `done` or refusal, for the redirect back.
 pub fn back_to(referer: &str, what: &str) -> String {

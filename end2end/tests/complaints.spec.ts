@@ -199,11 +199,16 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await expect(agent.getByText('尚未认领').first()).toBeVisible();
   await expectNoAxeViolations(agent);
 
-  // Claim; a reply is required before it is sent; the note is internal.
+  // Every step is a plain form, after which the page comes back as it now is; its fields are
+  // checked before it is sent once the page is live. Claim; a reply is required before it is sent;
+  // the note is internal.
   await agent.getByRole('button', { name: '认领' }).click();
   await expect(agent.getByText('已受理', { exact: true })).toBeVisible();
+  await waitForHydration(agent);
   await agent.getByRole('button', { name: '发送回复' }).click();
-  await expect(agent.getByText('请填写此项。')).toBeVisible();
+  await expect(agent.locator('#reply-text-error')).toHaveText('请填写此项。');
+  await expect(agent.locator('#reply-text-error')).toBeVisible();
+  await expect(agent.getByLabel('给客户的回复')).toBeFocused();
   await agent.getByLabel('给客户的回复').fill('您好，我们正在调取当天的排队记录，请问您取的号码是多少？');
   // The question goes with a form for the customer to fill in, as a PDF.
   await agent.getByLabel('附件（可选）').setInputFiles([
@@ -214,6 +219,7 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByLabel('备注内容').fill('内部：当天上午叫号系统故障。');
   await agent.getByRole('button', { name: '添加备注' }).click();
   await expect(agent.getByText('内部：当天上午叫号系统故障。')).toBeVisible();
+  await waitForHydration(agent);
   // The handler records who the complaint is about (a choice is required first).
   await agent.getByRole('button', { name: '登记', exact: true }).click();
   await expect(agent.getByText('请选择一位员工。')).toBeVisible();
@@ -231,6 +237,7 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await agent.getByLabel('理由（将告知客户）').fill('需调取多个系统的记录。');
   await agent.getByRole('button', { name: '标记为情况复杂' }).click();
   await expect(agent.getByText('30 日（情况复杂）')).toBeVisible();
+  await waitForHydration(agent);
   await agent.getByRole('button', { name: '申请进一步延期' }).click();
   await expect(agent.getByText('请填写 1 到 30 之间的天数。')).toBeVisible();
   await agent.getByLabel('延长天数（1–30）').fill('20');

@@ -93,8 +93,17 @@ test('an agent helps a customer with their consent, within limits, and the custo
   await agent.getByLabel('投诉编号或来电工单号').fill('CT20261202001');
   await agent.getByRole('button', { name: '发送请求' }).click();
   await expect(agent.getByText('请写明事由，至少 10 个字。')).toBeVisible();
+  await expect(agent.getByLabel('事由')).toBeFocused();
   await expectNoAxeViolations(agent);
+  // A complaint this customer does not have: refused by the server, and what was typed is back.
   await agent.getByLabel('事由').fill('客户来电，请求协助预约网点办理开户');
+  await agent.getByLabel('投诉编号或来电工单号').fill('TS-2026-999999');
+  await agent.getByRole('button', { name: '发送请求' }).click();
+  await expect(agent.locator('#assist-reference-error')).toHaveText('这位客户没有这个编号的投诉。');
+  await waitForHydration(agent);
+  await expect(agent.getByLabel('事由')).toHaveValue('客户来电，请求协助预约网点办理开户');
+  await expect(agent.getByLabel('投诉编号或来电工单号')).toHaveValue('TS-2026-999999');
+  await agent.getByLabel('投诉编号或来电工单号').fill('CT20261202001');
   const since = Date.now();
   await agent.getByRole('button', { name: '发送请求' }).click();
   await expect(agent).toHaveURL(/\/staff\/assist\/\d+$/);
@@ -206,7 +215,7 @@ test('an agent helps a customer with their consent, within limits, and the custo
   await supervisorContext.close();
 
   expect(customerErrors).toEqual([]);
-  // Refusals the test asks for answer 422 (the short reason) and 403 (the questionnaire; the
+  // Refusals the test asks for answer 403 (the questionnaire; the
   // customer's page after the session ended); nothing else may fail.
   expect(agentErrors.filter((e) => !/status of (403|422)/.test(e))).toEqual([]);
   await customerContext.close();

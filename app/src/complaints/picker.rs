@@ -81,13 +81,6 @@ impl Picked {
         self.refused.set(None);
     }
 
-    pub fn clear(&self) {
-        #[cfg(feature = "hydrate")]
-        self.files.update_value(Vec::clear);
-        self.list.set(Vec::new());
-        self.refused.set(None);
-    }
-
     /// A multipart form with `fields` and the picked files (`file` parts).
     #[cfg(feature = "hydrate")]
     pub fn form(&self, fields: &[(&str, String)]) -> Result<web_sys::FormData, AppError> {

@@ -45,6 +45,7 @@ pub async fn read(data: MultipartData) -> Result<Form, AppError> {
             form.fields.insert(name, String::from_utf8(text).map_err(|_| unreadable())?);
             continue;
         }
+        let unnamed = field.file_name().unwrap_or_default().is_empty();
         let file_name = files::clean_name(field.file_name().unwrap_or_default());
         let refused = |problem| AppError::File { name: file_name.clone(), problem };
         if form.files.len() >= files::MAX_FILES {
@@ -56,6 +57,10 @@ pub async fn read(data: MultipartData) -> Result<Form, AppError> {
                 return Err(refused(FileProblem::TooLarge));
             }
             content.extend_from_slice(&chunk);
+        }
+        // A browser's own form sends an empty file input as an empty part without a name: no file.
+        if unnamed && content.is_empty() {
+            continue;
         }
         let kind = files::check_file(&content).map_err(refused)?;
         form.files.push(Upload { name: file_name, kind, content });

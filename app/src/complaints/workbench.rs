@@ -7,10 +7,10 @@
 //! the audit trail with the customer as its subject, so the customer's security activity shows it.
 
 use super::pages::{Deadline, Decisions, Timeline, category_name, kind_name, refusal_text};
-use super::picker::{FilePicker, Picked, upload_action};
 use super::rules::{self, Status};
 use super::{Action, ComplaintDetail, ComplaintSummary};
 use crate::error::AppError;
+use crate::form::CheckedForms;
 use crate::format::format_date;
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
@@ -189,6 +189,8 @@ mod ssr {
         }
         let (complaint, customer_id) = load(state, party, complaint_id).await?;
         audit(state, who, audit_kind, customer_id, complaint_id).await?;
+        // Sent by the browser itself (the desk's plain forms): back to the complaint, saying so.
+        crate::form::back_saying("desk");
         Ok(complaint)
     }
 }
@@ -574,261 +576,117 @@ pub fn StaffComplaintPage() -> impl IntoView {
     }
 }
 
-/// A text area on the desk's page, with its label and the "required" message.
+/// A text area of a desk form, with its label and the "required" message (shown by
+/// [`CheckedForms`] when the form is sent without it).
 #[component]
 fn TextField(
     id: &'static str,
+    name: &'static str,
     label: Signal<String>,
-    value: RwSignal<String>,
-    missing: RwSignal<bool>,
     #[prop(optional)] rows: Option<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <textarea
-                id=id
-                rows=rows.unwrap_or(4)
-                maxlength=rules::TEXT_MAX
-                aria-describedby=move || missing.get().then(|| described.clone())
-                aria-invalid=move || missing.get().to_string()
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            ></textarea>
-            <Show when=move || missing.get()>
-                <p class="error" id=error_id.clone()>{tr!(i18n, workbench.text_required)}</p>
-            </Show>
+            <textarea id=id name=name rows=rows.unwrap_or(4) maxlength=rules::TEXT_MAX required aria-invalid="false"></textarea>
+            <p class="error" id=format!("{id}-error") hidden>{tr!(i18n, workbench.text_required)}</p>
         </div>
     }
 }
 
 /// A choice of one member of staff, with its label and the "choose one" message.
 #[component]
-fn StaffPicker(
-    id: &'static str,
-    label: Signal<String>,
-    value: RwSignal<String>,
-    missing: RwSignal<bool>,
-    people: Signal<Vec<(String, String)>>,
-) -> impl IntoView {
+fn StaffPicker(id: &'static str, label: Signal<String>, people: Vec<(i64, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select
-                id=id
-                aria-describedby=move || missing.get().then(|| described.clone())
-                aria-invalid=move || missing.get().to_string()
-                prop:value=value
-                on:change=move |ev| value.set(event_target_value(&ev))
-            >
+            <select id=id name=id required aria-invalid="false">
                 <option value="">{tr!(i18n, complaints.choose)}</option>
-                {move || people.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                {people.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
-            <Show when=move || missing.get()>
-                <p class="error" id=error_id.clone()>{tr!(i18n, workbench.choose_staff)}</p>
-            </Show>
+            <p class="error" id=format!("{id}-error") hidden>{tr!(i18n, workbench.choose_staff)}</p>
         </div>
     }
 }
 
+/// A desk form: posted by the browser to a server function (`to`, its [`crate::form::post_to`])
+/// with the complaint's id, after which the page comes back as it now is, saying so
+/// (`done=desk`), or with the refusal.
+#[component]
+fn DeskForm(
+    to: &'static str,
+    complaint_id: i64,
+    #[prop(optional)] multipart: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form class="form" method="post" action=to enctype=multipart.then_some("multipart/form-data")>
+            <input type="hidden" name="complaint_id" value=complaint_id />
+            {children()}
+        </form>
+    }
+}
+
+/// The refusal of a desk step that the redirect back to this page carried in its address.
+fn desk_refusal() -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let prefix = <ClaimComplaint as leptos::server_fn::ServerFn>::PATH.trim_end_matches("claim");
+    use_context::<leptos::server::ServerActionError>()
+        .filter(|e| e.path().starts_with(prefix))
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
+}
+
+/// A complaint at the desk: what it is and where it stands, and the steps the asker may take now,
+/// each a plain HTML form ([`DeskForm`]) checked before it is sent ([`CheckedForms`]): no code in
+/// the browser but that check.
 #[component]
 fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
     let i18n = use_i18n();
     let complaint_id = c.detail.summary.id;
-    let current = RwSignal::new(c);
-    let live = crate::form::hydrated();
-    let claim = ServerAction::<ClaimComplaint>::new();
-    let (reply_text, note_text, reason) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    // The reply (or question) goes with any files picked, as a multipart form.
-    let (reply_files, asking) = (Picked::new(), RwSignal::new(false));
-    let reply = upload_action(
-        move || {
-            vec![
-                ("complaint_id", complaint_id.to_string()),
-                ("text", reply_text.get_untracked()),
-                ("ask", asking.get_untracked().to_string()),
-            ]
-        },
-        reply_files,
-        reply_with_files,
-    );
-    let note = ServerAction::<AddInternalNote>::new();
-    let call = ServerAction::<RecordCall>::new();
-    let complex = ServerAction::<MarkComplaintComplex>::new();
-    let decide = ServerAction::<DecideComplaint>::new();
-    let assign = ServerAction::<AssignComplaint>::new();
-    let recuse = ServerAction::<RecuseStaff>::new();
-    let pause = ServerAction::<PauseComplaint>::new();
-    let resume = ServerAction::<ResumeComplaint>::new();
-    let extend = ServerAction::<RequestExtension>::new();
-    let answer = ServerAction::<AnswerExtension>::new();
-    let (extra_days, extend_reason, answer_text) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let (bad_days, no_extend_reason, no_answer) = (RwSignal::new(false), RwSignal::new(false), RwSignal::new(false));
-    let (pause_reason, no_pause_reason) = (RwSignal::new(String::new()), RwSignal::new(false));
-    let (assignee, about) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let (no_assignee, no_about) = (RwSignal::new(false), RwSignal::new(false));
-    let error = RwSignal::new(None::<AppError>);
-    let (facts, grounds, remedy) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let (call_text, call_missing) = (RwSignal::new(String::new()), RwSignal::new(false));
-    let missing = [(); 5].map(|_| RwSignal::new(false));
-    let [reply_missing, note_missing, reason_missing, facts_missing, grounds_missing] = missing;
-    let announcer = crate::announce::use_announcer();
-    let settle = move |value: Option<Result<StaffComplaint, AppError>>, clear: &[RwSignal<String>]| match value {
-        Some(Ok(fresh)) => {
-            current.set(fresh);
-            error.set(None);
-            for field in clear {
-                field.set(String::new());
-            }
-            announcer.say(td_string!(i18n.get_locale_untracked(), announce.done).to_string());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    };
-    Effect::new(move |_| settle(claim.value().get(), &[]));
-    Effect::new(move |_| {
-        let sent = reply.value().get();
-        if matches!(sent, Some(Ok(_))) {
-            reply_files.clear();
-        }
-        settle(sent, &[reply_text]);
-    });
-    Effect::new(move |_| settle(note.value().get(), &[note_text]));
-    Effect::new(move |_| settle(call.value().get(), &[call_text]));
-    Effect::new(move |_| settle(complex.value().get(), &[reason]));
-    Effect::new(move |_| settle(decide.value().get(), &[facts, grounds, remedy]));
-    Effect::new(move |_| settle(assign.value().get(), &[assignee]));
-    Effect::new(move |_| settle(recuse.value().get(), &[about]));
-    Effect::new(move |_| settle(pause.value().get(), &[pause_reason]));
-    Effect::new(move |_| settle(resume.value().get(), &[]));
-    Effect::new(move |_| settle(extend.value().get(), &[extra_days, extend_reason]));
-    Effect::new(move |_| settle(answer.value().get(), &[answer_text]));
-    let may = move |action: Action| current.with(|c| c.detail.may(action));
-    let pending = move || {
-        claim.pending().get()
-            || reply.pending().get()
-            || note.pending().get()
-            || call.pending().get()
-            || complex.pending().get()
-            || decide.pending().get()
-            || assign.pending().get()
-            || recuse.pending().get()
-            || pause.pending().get()
-            || resume.pending().get()
-            || extend.pending().get()
-            || answer.pending().get()
-    };
-    let blank = |text: RwSignal<String>, flag: RwSignal<bool>| {
-        let empty = text.with_untracked(|t| t.trim().is_empty());
-        flag.set(empty);
-        empty
-    };
-    let send_reply = move |ask: bool| {
-        if !blank(reply_text, reply_missing) {
-            asking.set(ask);
-            reply.dispatch(());
-        }
-    };
-    let on_call = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !blank(call_text, call_missing) {
-            call.dispatch(RecordCall { complaint_id, text: call_text.get_untracked() });
-        }
-    };
-    let on_note = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !blank(note_text, note_missing) {
-            note.dispatch(AddInternalNote { complaint_id, text: note_text.get_untracked() });
-        }
-    };
-    let on_pause = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !blank(pause_reason, no_pause_reason) {
-            pause.dispatch(PauseComplaint { complaint_id, reason: pause_reason.get_untracked() });
-        }
-    };
-    let on_complex = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !blank(reason, reason_missing) {
-            complex.dispatch(MarkComplaintComplex { complaint_id, reason: reason.get_untracked() });
-        }
-    };
-    let on_extend = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let days = extra_days.with_untracked(|d| d.trim().parse::<u32>().ok()).filter(|d| (1..=30).contains(d));
-        bad_days.set(days.is_none());
-        let no_reason = blank(extend_reason, no_extend_reason);
-        if let (Some(extra_days), false) = (days, no_reason) {
-            extend.dispatch(RequestExtension { complaint_id, extra_days, reason: extend_reason.get_untracked() });
-        }
-    };
-    let send_answer = move |approve: bool| {
-        // A refusal says why; an approval may.
-        if approve || !blank(answer_text, no_answer) {
-            no_answer.set(false);
-            answer.dispatch(AnswerExtension { complaint_id, approve, answer: answer_text.get_untracked() });
-        }
-    };
-    let on_decide = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let no_facts = blank(facts, facts_missing);
-        let no_grounds = blank(grounds, grounds_missing);
-        if !no_facts && !no_grounds {
-            decide.dispatch(DecideComplaint {
-                complaint_id,
-                facts: facts.get_untracked(),
-                grounds: grounds.get_untracked(),
-                remedy: remedy.get_untracked(),
-            });
-        }
-    };
-    let chosen = |value: RwSignal<String>, flag: RwSignal<bool>| {
-        let id = value.with_untracked(|v| v.parse::<i64>().ok());
-        flag.set(id.is_none());
-        id
-    };
-    let on_assign = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(assignee) = chosen(assignee, no_assignee) {
-            assign.dispatch(AssignComplaint { complaint_id, assignee });
-        }
-    };
-    let on_recuse = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(about) = chosen(about, no_about) {
-            recuse.dispatch(RecuseStaff { complaint_id, about });
-        }
-    };
+    let may = |action: Action| c.detail.may(action);
+    let [claim, reply, ask, call, decide, review, complex, extend, answer, pause, resume, assign, recuse, note] = [
+        Action::Claim,
+        Action::Reply,
+        Action::AskCustomer,
+        Action::RecordCall,
+        Action::Decide,
+        Action::DecideReview,
+        Action::MarkComplex,
+        Action::RequestExtension,
+        Action::AnswerExtension,
+        Action::Pause,
+        Action::Resume,
+        Action::Assign,
+        Action::Recuse,
+        Action::Note,
+    ]
+    .map(may);
     // Everyone but the handler, as "number name"; for assigning, only those on the desk.
-    let people = move |desk_only: bool| {
-        current.with(|c| {
-            c.colleagues
-                .iter()
-                .filter(|p| (p.desk || !desk_only) && Some(p.id) != c.handler_id)
-                .map(|p| (p.id.to_string(), format!("{} {}", p.staff_no, p.name)))
-                .collect::<Vec<_>>()
-        })
+    let people = |desk_only: bool| {
+        c.colleagues
+            .iter()
+            .filter(|p| (p.desk || !desk_only) && Some(p.id) != c.handler_id)
+            .map(|p| (p.id, format!("{} {}", p.staff_no, p.name)))
+            .collect::<Vec<_>>()
     };
-    let reference = move || current.with(|c| c.detail.summary.reference.clone());
-    let title =
-        Signal::derive(move || td_string!(i18n.get_locale(), complaints.title, reference = reference()).to_string());
+    let (assignable, about) = (people(true), people(false));
+    let call_back = c.call_back.clone();
+    let reference = c.detail.summary.reference.clone();
+    let title = Signal::derive(move || {
+        td_string!(i18n.get_locale(), complaints.title, reference = reference.clone()).to_string()
+    });
     let label = move |f: fn(Locale) -> String| Signal::derive(move || f(i18n.get_locale()));
+    let refused = desk_refusal();
     view! {
         <PageTitle text=title />
         <section class="page narrow">
             <p><a href="/staff/complaints">{tr!(i18n, workbench.back)}</a></p>
             <h1>{title}</h1>
-            {move || {
-                let c = current.get();
+            <crate::form::DoneNote what="desk">{tr!(i18n, announce.done)}</crate::form::DoneNote>
+            {refused.map(|e| view! { <p role="alert" class="error-box">{move || refusal_text(&e, i18n.get_locale())}</p> })}
+            {
                 let d = c.detail.clone();
                 let s = d.summary.clone();
                 let (kind, category) = (s.kind.clone(), s.category.clone());
@@ -929,138 +787,122 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     <Decisions decisions=d.decisions.clone() />
                     <Timeline complaint_id=d.summary.id entries=d.timeline.clone() staff=true />
                 }
-            }}
-            <p role="alert" class="error-box">{move || error.get().map(|e| refusal_text(&e, i18n.get_locale()))}</p>
-            <Show when=move || may(Action::Claim)>
-                <p>
-                    <button type="button" class="button primary" disabled=move || !live.get() || pending()
-                        on:click=move |_| { claim.dispatch(ClaimComplaint { complaint_id }); }>
-                        {tr!(i18n, workbench.claim)}
-                    </button>
-                </p>
-            </Show>
-            <Show when=move || may(Action::Reply)>
-                <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_reply(false); }>
-                    <h2>{tr!(i18n, workbench.reply)}</h2>
-                    <TextField id="reply-text" label=label(|l| td_string!(l, workbench.reply_label).to_string()) value=reply_text missing=reply_missing />
-                    <FilePicker picked=reply_files id="reply-files" />
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.send_reply)}</button>
-                        <Show when=move || may(Action::AskCustomer)>
-                            <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_reply(true)>
-                                {tr!(i18n, workbench.send_question)}
-                            </button>
-                        </Show>
-                    </div>
-                </form>
-            </Show>
-            <Show when=move || may(Action::RecordCall)>
-                <form class="form" novalidate on:submit=on_call>
-                    <h2>{tr!(i18n, workbench.call_title)}</h2>
-                    {move || current.with(|c| c.call_back.clone()).map(|number| view! {
-                        <p class="notice">{move || td_string!(i18n.get_locale(), workbench.call_back, number = number.clone()).to_string()}</p>
-                    })}
-                    <TextField id="call-text" label=label(|l| td_string!(l, workbench.call_label).to_string()) value=call_text missing=call_missing rows=3 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.call_send)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::Decide) || may(Action::DecideReview)>
-                <form class="form" novalidate on:submit=on_decide>
-                    <h2>{move || if may(Action::DecideReview) { t_string!(i18n, workbench.decide_review) } else { t_string!(i18n, workbench.decide) }}</h2>
-                    <TextField id="decision-facts" label=label(|l| td_string!(l, workbench.facts).to_string()) value=facts missing=facts_missing />
-                    <TextField id="decision-grounds" label=label(|l| td_string!(l, workbench.grounds).to_string()) value=grounds missing=grounds_missing />
-                    <div class="field">
-                        <label for="decision-remedy">{tr!(i18n, workbench.remedy)}</label>
-                        <textarea id="decision-remedy" rows="3" maxlength=rules::TEXT_MAX prop:value=remedy on:input=move |ev| remedy.set(event_target_value(&ev))></textarea>
-                    </div>
-                    <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.send_decision)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::MarkComplex)>
-                <form class="form" novalidate on:submit=on_complex>
-                    <h2>{tr!(i18n, workbench.mark_complex)}</h2>
-                    <p class="hint">{tr!(i18n, workbench.mark_complex_note)}</p>
-                    <TextField id="complex-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=reason missing=reason_missing rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.mark_complex)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::RequestExtension)>
-                <form class="form" novalidate on:submit=on_extend>
-                    <h2>{tr!(i18n, workbench.request_extension)}</h2>
-                    <p class="hint">{tr!(i18n, workbench.request_extension_note)}</p>
-                    <div class="field">
-                        <label for="extension-days">{tr!(i18n, workbench.extension_days)}</label>
-                        <input
-                            id="extension-days"
-                            type="number"
-                            inputmode="numeric"
-                            min="1"
-                            max="30"
-                            aria-describedby=move || bad_days.get().then_some("extension-days-error")
-                            aria-invalid=move || bad_days.get().to_string()
-                            prop:value=extra_days
-                            on:input=move |ev| extra_days.set(event_target_value(&ev))
-                        />
-                        <Show when=move || bad_days.get()>
-                            <p class="error" id="extension-days-error">{tr!(i18n, workbench.extension_days_error)}</p>
-                        </Show>
-                    </div>
-                    <TextField id="extension-reason" label=label(|l| td_string!(l, workbench.reason).to_string()) value=extend_reason missing=no_extend_reason rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.request_extension)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::AnswerExtension)>
-                <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); send_answer(true); }>
-                    <h2>{tr!(i18n, workbench.answer_extension)}</h2>
-                    <TextField id="extension-answer" label=label(|l| td_string!(l, workbench.extension_answer).to_string()) value=answer_text missing=no_answer rows=2 />
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.approve_extension)}</button>
-                        <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send_answer(false)>
-                            {tr!(i18n, workbench.refuse_extension)}
-                        </button>
-                    </div>
-                </form>
-            </Show>
-            <Show when=move || may(Action::Pause)>
-                <form class="form" novalidate on:submit=on_pause>
-                    <h2>{tr!(i18n, workbench.pause)}</h2>
-                    <p class="hint">{tr!(i18n, workbench.pause_note)}</p>
-                    <TextField id="pause-reason" label=label(|l| td_string!(l, workbench.pause_reason).to_string()) value=pause_reason missing=no_pause_reason rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.pause)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::Resume)>
-                <h2>{tr!(i18n, workbench.resume)}</h2>
-                <p>
-                    <button type="button" class="button" disabled=move || !live.get() || pending()
-                        on:click=move |_| { resume.dispatch(ResumeComplaint { complaint_id }); }>
-                        {tr!(i18n, workbench.resume)}
-                    </button>
-                </p>
-            </Show>
-            <Show when=move || may(Action::Assign)>
-                <form class="form" novalidate on:submit=on_assign>
-                    <h2>{tr!(i18n, workbench.assign)}</h2>
-                    <StaffPicker id="assignee" label=label(|l| td_string!(l, workbench.assign_to).to_string()) value=assignee missing=no_assignee people=Signal::derive(move || people(true)) />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.assign)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::Recuse)>
-                <form class="form" novalidate on:submit=on_recuse>
-                    <h2>{tr!(i18n, workbench.recuse)}</h2>
-                    <p class="hint">{tr!(i18n, workbench.recuse_note)}</p>
-                    <StaffPicker id="about" label=label(|l| td_string!(l, workbench.recuse_who).to_string()) value=about missing=no_about people=Signal::derive(move || people(false)) />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.recuse_send)}</button>
-                </form>
-            </Show>
-            <Show when=move || may(Action::Note)>
-                <form class="form" novalidate on:submit=on_note>
-                    <h2>{tr!(i18n, workbench.note)}</h2>
-                    <p class="hint">{tr!(i18n, workbench.note_hint)}</p>
-                    <TextField id="note-text" label=label(|l| td_string!(l, workbench.note_label).to_string()) value=note_text missing=note_missing rows=2 />
-                    <button type="submit" class="button" disabled=move || !live.get() || pending()>{tr!(i18n, workbench.add_note)}</button>
-                </form>
-            </Show>
+            }
+            <CheckedForms>
+                {claim.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<ClaimComplaint>()} complaint_id>
+                        <p><button type="submit" class="button primary">{tr!(i18n, workbench.claim)}</button></p>
+                    </DeskForm>
+                })}
+                {reply.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<ReplyWithFiles>()} complaint_id multipart=true>
+                        <h2>{tr!(i18n, workbench.reply)}</h2>
+                        <TextField id="reply-text" name="text" label=label(|l| td_string!(l, workbench.reply_label).to_string()) />
+                        <div class="field files">
+                            <label for="reply-files">{tr!(i18n, complaints.files_label)}</label>
+                            <p class="hint" id="reply-files-hint">{tr!(i18n, complaints.files_hint)}</p>
+                            <input type="file" id="reply-files" name="file" multiple accept=super::files::ACCEPT aria-describedby="reply-files-hint" />
+                        </div>
+                        <div class="actions">
+                            <button type="submit" class="button primary" name="ask" value="false">{tr!(i18n, workbench.send_reply)}</button>
+                            {ask.then(|| view! {
+                                <button type="submit" class="button" name="ask" value="true">{tr!(i18n, workbench.send_question)}</button>
+                            })}
+                        </div>
+                    </DeskForm>
+                })}
+                {call.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<RecordCall>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.call_title)}</h2>
+                        {call_back.clone().map(|number| view! {
+                            <p class="notice">{move || td_string!(i18n.get_locale(), workbench.call_back, number = number.clone()).to_string()}</p>
+                        })}
+                        <TextField id="call-text" name="text" label=label(|l| td_string!(l, workbench.call_label).to_string()) rows=3 />
+                        <button type="submit" class="button">{tr!(i18n, workbench.call_send)}</button>
+                    </DeskForm>
+                })}
+                {(decide || review).then(|| view! {
+                    <DeskForm to={crate::form::post_to::<DecideComplaint>()} complaint_id>
+                        <h2>{move || if review { t_string!(i18n, workbench.decide_review) } else { t_string!(i18n, workbench.decide) }}</h2>
+                        <TextField id="decision-facts" name="facts" label=label(|l| td_string!(l, workbench.facts).to_string()) />
+                        <TextField id="decision-grounds" name="grounds" label=label(|l| td_string!(l, workbench.grounds).to_string()) />
+                        <div class="field">
+                            <label for="decision-remedy">{tr!(i18n, workbench.remedy)}</label>
+                            <textarea id="decision-remedy" name="remedy" rows="3" maxlength=rules::TEXT_MAX></textarea>
+                        </div>
+                        <button type="submit" class="button primary">{tr!(i18n, workbench.send_decision)}</button>
+                    </DeskForm>
+                })}
+                {complex.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<MarkComplaintComplex>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.mark_complex)}</h2>
+                        <p class="hint">{tr!(i18n, workbench.mark_complex_note)}</p>
+                        <TextField id="complex-reason" name="reason" label=label(|l| td_string!(l, workbench.reason).to_string()) rows=2 />
+                        <button type="submit" class="button">{tr!(i18n, workbench.mark_complex)}</button>
+                    </DeskForm>
+                })}
+                {extend.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<RequestExtension>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.request_extension)}</h2>
+                        <p class="hint">{tr!(i18n, workbench.request_extension_note)}</p>
+                        <div class="field">
+                            <label for="extension-days">{tr!(i18n, workbench.extension_days)}</label>
+                            <input id="extension-days" name="extra_days" type="number" inputmode="numeric" min="1" max="30" required aria-invalid="false" />
+                            <p class="error" id="extension-days-error" hidden>{tr!(i18n, workbench.extension_days_error)}</p>
+                        </div>
+                        <TextField id="extension-reason" name="reason" label=label(|l| td_string!(l, workbench.reason).to_string()) rows=2 />
+                        <button type="submit" class="button">{tr!(i18n, workbench.request_extension)}</button>
+                    </DeskForm>
+                })}
+                {answer.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<AnswerExtension>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.answer_extension)}</h2>
+                        // A refusal says why; an approval may.
+                        <TextField id="extension-answer" name="answer" label=label(|l| td_string!(l, workbench.extension_answer).to_string()) rows=2 />
+                        <div class="actions">
+                            <button type="submit" class="button primary" name="approve" value="true" formnovalidate>{tr!(i18n, workbench.approve_extension)}</button>
+                            <button type="submit" class="button" name="approve" value="false">{tr!(i18n, workbench.refuse_extension)}</button>
+                        </div>
+                    </DeskForm>
+                })}
+                {pause.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<PauseComplaint>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.pause)}</h2>
+                        <p class="hint">{tr!(i18n, workbench.pause_note)}</p>
+                        <TextField id="pause-reason" name="reason" label=label(|l| td_string!(l, workbench.pause_reason).to_string()) rows=2 />
+                        <button type="submit" class="button">{tr!(i18n, workbench.pause)}</button>
+                    </DeskForm>
+                })}
+                {resume.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<ResumeComplaint>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.resume)}</h2>
+                        <p><button type="submit" class="button">{tr!(i18n, workbench.resume)}</button></p>
+                    </DeskForm>
+                })}
+                {assign.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<AssignComplaint>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.assign)}</h2>
+                        <StaffPicker id="assignee" label=label(|l| td_string!(l, workbench.assign_to).to_string()) people=assignable />
+                        <button type="submit" class="button">{tr!(i18n, workbench.assign)}</button>
+                    </DeskForm>
+                })}
+                {recuse.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<RecuseStaff>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.recuse)}</h2>
+                        <p class="hint">{tr!(i18n, workbench.recuse_note)}</p>
+                        <StaffPicker id="about" label=label(|l| td_string!(l, workbench.recuse_who).to_string()) people=about />
+                        <button type="submit" class="button">{tr!(i18n, workbench.recuse_send)}</button>
+                    </DeskForm>
+                })}
+                {note.then(|| view! {
+                    <DeskForm to={crate::form::post_to::<AddInternalNote>()} complaint_id>
+                        <h2>{tr!(i18n, workbench.note)}</h2>
+                        <p class="hint">{tr!(i18n, workbench.note_hint)}</p>
+                        <TextField id="note-text" name="text" label=label(|l| td_string!(l, workbench.note_label).to_string()) rows=2 />
+                        <button type="submit" class="button">{tr!(i18n, workbench.add_note)}</button>
+                    </DeskForm>
+                })}
+            </CheckedForms>
         </section>
     }
 }

@@ -4,7 +4,6 @@
 
 use super::rules::{REASON_MAX, REASON_MIN};
 use super::*;
-use crate::form::hydrated;
 use crate::format::format_datetime;
 use crate::shell::load_page;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -252,95 +251,68 @@ pub fn StartAssistPage() -> impl IntoView {
     }
 }
 
-/// The request's reason and reference. Sent by the app, a refusal is shown with what was typed
-/// still in place; until the page is live (or without WASM) the browser posts the form itself,
-/// checking the reason's length first, and the server goes on to the request's page or comes back
-/// with the refusal (`refused`). The fields are the browser's alone (read when the form is sent),
-/// so what was typed before the page was live stays.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// The request's reason and reference: a plain HTML form posted to `request_assist`, which goes
+/// on to the request's page, or comes back with the refusal (`refused`), said under its field and
+/// with what was typed put back ([`crate::form::CheckedForms`], which also checks the reason's
+/// length before the form is sent).
+#[component]
 fn RequestAssistForm(customer: String, refused: Option<AppError>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let send = ServerAction::<RequestAssist>::new();
-    let live = hydrated();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = send.value().get() {
-            load_page(&format!("/staff/assist/{id}"));
-        }
-    });
-    let error = Memo::new(move |_| match send.value().get() {
-        Some(answer) => answer.err(),
-        None => refused.clone(),
-    });
-    let problems = move || match error.get() {
+    let problems = match &refused {
         Some(AppError::Invalid { field, problem }) if field == "assist" => {
             problem.split(',').map(str::to_owned).collect::<Vec<_>>()
         }
         _ => Vec::new(),
     };
-    let has = move |p: &str| problems().iter().any(|q| q == p);
-    let reason_error = move || {
-        if has("reason_too_short") {
-            Some(td_string!(locale(), assist.reason_too_short, min = REASON_MIN).to_string())
-        } else if has("reason_too_long") {
-            Some(td_string!(locale(), assist.reason_too_long, max = REASON_MAX).to_string())
-        } else {
-            None
+    let has = |p: &str| problems.iter().any(|q| q == p);
+    let reason_too_long = has("reason_too_long");
+    let reason_refused = has("reason_too_short") || reason_too_long;
+    let reference_problem = ["reference_unreadable", "reference_unknown"].into_iter().find(|p| has(p));
+    let form_error = refused.map(|e| match e {
+        AppError::Invalid { problem, .. } if problem.contains("reason") || problem.contains("reference") => {
+            td_string!(locale(), assist.fix_fields).to_string()
         }
-    };
-    let reference_error = move || {
-        if has("reference_unreadable") {
-            Some(td_string!(locale(), assist.reference_unreadable).to_string())
-        } else if has("reference_unknown") {
-            Some(td_string!(locale(), assist.reference_unknown).to_string())
-        } else {
-            None
-        }
-    };
-    let form_error = move || match error.get() {
-        Some(AppError::Invalid { problem, .. }) if problem.contains("reason") || problem.contains("reference") => {
-            Some(td_string!(locale(), assist.fix_fields).to_string())
-        }
-        Some(e) => Some(error_text(&e, locale())),
-        None => None,
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let form = event_target::<leptos::web_sys::HtmlFormElement>(&ev);
-        let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else { return };
-        let field = |name: &str| data.get(name).as_string().unwrap_or_default();
-        send.dispatch(RequestAssist {
-            customer_no: field("customer_no"),
-            reason: field("reason"),
-            reference: field("reference"),
-        });
-    };
-    let described =
-        |id: &'static str, error: bool| if error { format!("{id}-hint {id}-error") } else { format!("{id}-hint") };
+        e => error_text(&e, locale()),
+    });
+    let described = |id: &str, error: bool| if error { format!("{id}-hint {id}-error") } else { format!("{id}-hint") };
     view! {
-        <form class="form" method="post" action={crate::form::post_to::<RequestAssist>()} novalidate=live on:submit=submit>
-            <input type="hidden" name="customer_no" value=customer />
-            <div class="field">
-                <label for="assist-reason">{tr!(i18n, assist.reason)}</label>
-                <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
-                <textarea id="assist-reason" name="reason" rows="3" minlength=REASON_MIN maxlength=REASON_MAX required
-                    aria-describedby=move || described("assist-reason", reason_error().is_some())
-                    aria-invalid=move || reason_error().is_some().to_string()></textarea>
-                {move || reason_error().map(|e| view! { <p class="error" id="assist-reason-error">{e}</p> })}
-            </div>
-            <div class="field">
-                <label for="assist-reference">{tr!(i18n, assist.reference)}</label>
-                <p class="hint" id="assist-reference-hint">{tr!(i18n, assist.reference_hint)}</p>
-                <input id="assist-reference" name="reference" type="text" autocomplete="off" maxlength="20" required
-                    aria-describedby=move || described("assist-reference", reference_error().is_some())
-                    aria-invalid=move || reference_error().is_some().to_string() />
-                {move || reference_error().map(|e| view! { <p class="error" id="assist-reference-error">{e}</p> })}
-            </div>
-            <p class="hint">{tr!(i18n, assist.start_note)}</p>
-            <p role="alert" class="error-box">{form_error}</p>
-            <p><button type="submit" class="button primary" disabled=move || send.pending().get()>{tr!(i18n, assist.send_request)}</button></p>
-        </form>
+        <crate::form::CheckedForms>
+            <form class="form" method="post" action={crate::form::post_to::<RequestAssist>()}>
+                <input type="hidden" name="customer_no" value=customer />
+                <div class="field">
+                    <label for="assist-reason">{tr!(i18n, assist.reason)}</label>
+                    <p class="hint" id="assist-reason-hint">{move || td_string!(locale(), assist.reason_hint, min = REASON_MIN).to_string()}</p>
+                    <textarea id="assist-reason" name="reason" rows="3" minlength=REASON_MIN maxlength=REASON_MAX required
+                        aria-describedby=described("assist-reason", reason_refused)
+                        aria-invalid=reason_refused.to_string()></textarea>
+                    <p class="error" id="assist-reason-error" hidden=!reason_refused>
+                        {move || if reason_too_long {
+                            td_string!(locale(), assist.reason_too_long, max = REASON_MAX).to_string()
+                        } else {
+                            td_string!(locale(), assist.reason_too_short, min = REASON_MIN).to_string()
+                        }}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="assist-reference">{tr!(i18n, assist.reference)}</label>
+                    <p class="hint" id="assist-reference-hint">{tr!(i18n, assist.reference_hint)}</p>
+                    <input id="assist-reference" name="reference" type="text" autocomplete="off" maxlength="20" required
+                        aria-describedby=described("assist-reference", reference_problem.is_some())
+                        aria-invalid=reference_problem.is_some().to_string() />
+                    <p class="error" id="assist-reference-error" hidden=reference_problem.is_none()>
+                        {move || if reference_problem == Some("reference_unknown") {
+                            td_string!(locale(), assist.reference_unknown).to_string()
+                        } else {
+                            td_string!(locale(), assist.reference_unreadable).to_string()
+                        }}
+                    </p>
+                </div>
+                <p class="hint">{tr!(i18n, assist.start_note)}</p>
+                {form_error.map(|e| view! { <p role="alert" class="error-box">{e}</p> })}
+                <p><button type="submit" class="button primary">{tr!(i18n, assist.send_request)}</button></p>
+            </form>
+        </crate::form::CheckedForms>
     }
 }
 
