@@ -43,14 +43,15 @@ export default defineConfig({
   // islands do not keep yet (README, Islands), the devices ended by plain forms (settings;
   // its other test signs in as islands.spec's settings test does), the branch staff's day
   // (plain check-in forms, the range-closing island), delegated sessions (the banner's clock is an
-  // island, every step a plain form) and the complaints desk (plain forms, checked by one island);
-  // the customer's side of complaints is islands.spec's.
+  // island, every step a plain form), the complaints desk and the supervisors' wealth review
+  // (plain forms, checked by one island); the customer's side of complaints and of the
+  // questionnaire is islands.spec's.
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle|settings|branch|delegation|complaints)\.spec\.ts/,
-          grepInvert: /survives an idle sign-out|settings list this device|file a complaint, follow it/,
+          testMatch: /(islands|idle|settings|branch|delegation|complaints|wealth)\.spec\.ts/,
+          grepInvert: /survives an idle sign-out|settings list this device|file a complaint, follow it|take the questionnaire, sign it/,
           use: { viewport: { width: 1280, height: 800 } },
         },
       ]

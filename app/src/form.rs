@@ -238,7 +238,7 @@ pub fn DoneNote(what: &'static str, children: ChildrenFn) -> impl IntoView {
 ///   with `formnovalidate` sends its form as it is;
 /// - a form that is sent keeps its typed fields in this tab (sessionStorage) until the page comes
 ///   back: with the form's refusal in the address ([`refusal`]) they are put back, and either way
-///   they are then forgotten.
+///   they are then forgotten. Forms posted to the same address need ids of their own.
 ///
 /// Until the page is live (or without WASM) the browser's own validation checks the fields, in its
 /// own words, and the server checks again whatever comes. The forms need no other code in the
@@ -294,9 +294,11 @@ fn take_back_refused(root: &leptos::web_sys::Element) {
                 continue;
             };
             let _ = form.set_attribute("novalidate", "");
+            // A form is its action and, where several share one, its id.
             let action = form.get_attribute("action").unwrap_or_default();
+            let this = format!("{action}#{}", form.id());
             if let Some((_, fields)) =
-                sent.as_ref().filter(|(to, _)| *to == action && refused.as_deref() == Some(to.as_str()))
+                sent.as_ref().filter(|(sent, _)| *sent == this && refused.as_deref() == Some(action.as_str()))
             {
                 for field in typed_fields(&form) {
                     let name = field.get_attribute("name").unwrap_or_default();
@@ -372,7 +374,8 @@ fn keep_sent(form: &leptos::web_sys::Element) {
             .iter()
             .filter_map(|f| Some((f.get_attribute("name")?, Reflect::get(f, &"value".into()).ok()?.as_string()?)))
             .collect();
-        let _ = SessionStorage::set(SENT_FORM, (form.get_attribute("action").unwrap_or_default(), typed));
+        let this = format!("{}#{}", form.get_attribute("action").unwrap_or_default(), form.id());
+        let _ = SessionStorage::set(SENT_FORM, (this, typed));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = form;

@@ -88,7 +88,9 @@ pub async fn decide_assessment(assessment_id: i64, approve: bool, reason: String
     let detail = serde_json::json!({ "assessment_id": assessment_id, "approved": approve, "customer_id": customer });
     crate::audit::record(&state.pool, &who, "risk_assessment_reviewed", now, &detail.to_string())
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    crate::form::back_saying("wealth-decided");
+    Ok(())
 }
 
 /// Approves (the money moves now) or refuses a subscription waiting for review.
@@ -103,7 +105,9 @@ pub async fn decide_subscription(subscription_id: i64, approve: bool, reason: St
         serde_json::json!({ "subscription_id": subscription_id, "approved": approve, "customer_id": customer });
     crate::audit::record(&state.pool, &who, "wealth_subscription_reviewed", now, &detail.to_string())
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    crate::form::back_saying("wealth-decided");
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -354,18 +358,20 @@ fn decision_error(error: &AppError, locale: Locale) -> String {
 #[component]
 pub fn WealthReviewPage() -> impl IntoView {
     let i18n = use_i18n();
-    let decided = RwSignal::new(0u32);
-    let queue = crate::resource::blocking(move || decided.get(), |_| load_wealth_queue());
+    let queue = crate::resource::blocking(|| (), |_| load_wealth_queue());
+    let refused = crate::form::refusal::<DecideAssessment>().or_else(crate::form::refusal::<DecideSubscription>);
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, wealth.queue_title).to_string()) />
         <section class="page staff-wealth">
             <p><a href="/staff/home">{tr!(i18n, wealth.staff_back)}</a></p>
             <h1>{tr!(i18n, wealth.queue_title)}</h1>
             <p class="lead">{tr!(i18n, wealth.queue_lead)}</p>
+            <crate::form::DoneNote what="wealth-decided">{tr!(i18n, announce.done)}</crate::form::DoneNote>
+            {refused.map(|e| view! { <p role="alert" class="error-box">{move || decision_error(&e, i18n.get_locale())}</p> })}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match queue.await {
-                        Ok(q) => view! { <Queue queue=q decided /> }.into_any(),
+                        Ok(q) => view! { <crate::form::CheckedForms><Queue queue=q /></crate::form::CheckedForms> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
                 })}
@@ -375,7 +381,7 @@ pub fn WealthReviewPage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
+fn Queue(queue: WealthQueue) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let (no_retakes, no_subscriptions) = (queue.assessments.is_empty(), queue.subscriptions.is_empty());
@@ -397,7 +403,7 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
                 <p class="hint">{move || format_datetime(a.signed_at, locale())}</p>
                 <details><summary>{tr!(i18n, wealth.your_answers)}</summary><dl class="figures answers">{answers}</dl></details>
                 {needs_line(a.needs.clone())}
-                <Decide id=a.id subscription=false decided />
+                <Decide id=a.id subscription=false />
             </li>
         }
     }).collect_view();
@@ -411,7 +417,7 @@ fn Queue(queue: WealthQueue, decided: RwSignal<u32>) -> impl IntoView {
                 <p>{move || product.get(locale()).to_owned()} " · " {s.risk.product()} " · " {money}</p>
                 <p>{move || td_string!(locale(), wealth.level_at_time, level = s.level_at_time.customer()).to_string()} " · " {move || format_datetime(s.confirmed_at, locale())}</p>
                 {needs_line(s.needs.clone())}
-                <Decide id=s.id subscription=true decided />
+                <Decide id=s.id subscription=true />
             </li>
         }
     }).collect_view();
@@ -444,52 +450,33 @@ fn needs_line(needs: Option<super::needs::Needs>) -> impl IntoView {
     })
 }
 
-/// Approve or refuse, with a reason.
+/// Approve or refuse, with a reason: a plain HTML form (checked before it is sent by the queue's
+/// [`crate::form::CheckedForms`]) posted to the server function, after which the queue comes
+/// back without the item, saying so, or with the refusal at its top.
 #[component]
-fn Decide(id: i64, subscription: bool, decided: RwSignal<u32>) -> impl IntoView {
+fn Decide(id: i64, subscription: bool) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let live = crate::form::hydrated();
-    let reason = RwSignal::new(String::new());
-    let on_assessment = ServerAction::<DecideAssessment>::new();
-    let on_subscription = ServerAction::<DecideSubscription>::new();
-    crate::announce::announce_success(on_assessment.value(), |l| td_string!(l, announce.done).to_string());
-    crate::announce::announce_success(on_subscription.value(), |l| td_string!(l, announce.done).to_string());
-    Effect::new(move |_| {
-        if matches!(on_assessment.value().get(), Some(Ok(()))) || matches!(on_subscription.value().get(), Some(Ok(())))
-        {
-            decided.update(|n| *n += 1);
-        }
-    });
-    let send = move |approve: bool| {
-        let reason = reason.get_untracked();
-        if subscription {
-            on_subscription.dispatch(DecideSubscription { subscription_id: id, approve, reason });
-        } else {
-            on_assessment.dispatch(DecideAssessment { assessment_id: id, approve, reason });
-        }
+    let (to, id_name) = if subscription {
+        (crate::form::post_to::<DecideSubscription>(), "subscription_id")
+    } else {
+        (crate::form::post_to::<DecideAssessment>(), "assessment_id")
     };
     let field_id = format!("reason-{}-{id}", if subscription { "s" } else { "a" });
-    let error = move || {
-        on_assessment
-            .value()
-            .get()
-            .or_else(|| on_subscription.value().get())
-            .and_then(Result::err)
-            .map(|e| decision_error(&e, locale()))
-    };
-    let pending = move || on_assessment.pending().get() || on_subscription.pending().get();
     view! {
-        <form class="form" method="post" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+        <form class="form" method="post" action=to id=format!("decide-{field_id}")>
+            <input type="hidden" name=id_name value=id />
             <div class="field">
                 <label for=field_id.clone()>{tr!(i18n, wealth.reason)}</label>
-                <textarea id=field_id rows="2" maxlength=REASON_MAX prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <textarea id=field_id.clone() name="reason" rows="2" minlength=REASON_MIN maxlength=REASON_MAX required aria-invalid="false"></textarea>
+                <p class="error" id=format!("{field_id}-error") hidden>
+                    {move || td_string!(locale(), wealth.reason_too_short, min = REASON_MIN).to_string()}
+                </p>
             </div>
-            <p role="alert" class="error-box">{error}</p>
             <p class="actions">
-                <button type="button" class="button primary" disabled=move || !live.get() || pending() on:click=move |_| send(true)>{tr!(i18n, wealth.approve)}</button>
+                <button type="submit" class="button primary" name="approve" value="true">{tr!(i18n, wealth.approve)}</button>
                 " "
-                <button type="button" class="button" disabled=move || !live.get() || pending() on:click=move |_| send(false)>{tr!(i18n, wealth.refuse)}</button>
+                <button type="submit" class="button" name="approve" value="false">{tr!(i18n, wealth.refuse)}</button>
             </p>
         </form>
     }
