@@ -53,6 +53,10 @@ impl Announcer {
 pub fn focus_first_problem(ev: leptos::ev::SubmitEvent) {
     use leptos::wasm_bindgen::JsCast;
     let Some(form) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()) else { return };
+    // `form::CheckedForms` checks its own forms, and has put the focus already.
+    if form.closest(".checked-forms").ok().flatten().is_some() {
+        return;
+    }
     request_animation_frame(move || {
         let first = form.query_selector("[aria-invalid=\"true\"]").ok().flatten();
         if let Some(field) = first.and_then(|f| f.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {

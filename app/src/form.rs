@@ -197,6 +197,37 @@ pub fn Stars(
     }
 }
 
+/// [`Stars`] for a plain form ([`CheckedForms`]): one of them must be chosen; until then the
+/// check shows `error` under them (`<name>-error`, named by each button's `data-error`).
+#[component]
+pub fn PlainStars(
+    name: &'static str,
+    #[prop(into)] legend: Signal<String>,
+    #[prop(into)] error: Signal<String>,
+) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    view! {
+        <fieldset class="stars">
+            <legend>{legend}</legend>
+            {["1", "2", "3", "4", "5"]
+                .into_iter()
+                .map(|n| {
+                    let id = format!("{name}-{n}");
+                    view! {
+                        <div class="choice">
+                            <input type="radio" name=name id=id.clone() value=n required aria-invalid="false" data-error=error_id.clone() />
+                            <label for=id>{move || leptos_i18n::td_string!(i18n.get_locale(), rating.stars, n = n).to_string()}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="error" id=error_id.clone() hidden>{error}</p>
+        </fieldset>
+    }
+}
+
 /// The number of stars chosen in a [`Stars`] group: 0 until one is.
 pub fn stars_chosen(value: RwSignal<String>) -> u8 {
     value.with_untracked(|v| v.parse().unwrap_or(0))
@@ -213,10 +244,20 @@ pub fn post_to<F: leptos::server_fn::ServerFn>() -> &'static str {
 
 /// The refusal of server function `F` that the redirect back to this page carried in its address.
 pub fn refusal<F: leptos::server_fn::ServerFn>() -> Option<F::Error> {
+    refusal_where(|path| path == F::PATH)
+}
+
+/// The refusal of any server function whose address starts with `prefix` (the steps of one
+/// desk), as [`refusal`].
+pub fn refusal_under<E: leptos::server_fn::error::FromServerFnError>(prefix: &str) -> Option<E> {
+    refusal_where(|path| path.starts_with(prefix))
+}
+
+fn refusal_where<E: leptos::server_fn::error::FromServerFnError>(from: impl Fn(&str) -> bool) -> Option<E> {
     use leptos::server_fn::error::ServerFnUrlError;
     use_context::<leptos::server::ServerActionError>()
-        .filter(|e| e.path() == F::PATH)
-        .map(|e| ServerFnUrlError::<F::Error>::decode_err(e.err()))
+        .filter(|e| from(e.path()))
+        .map(|e| ServerFnUrlError::<E>::decode_err(e.err()))
 }
 
 /// What a plain form's server function did, said on the page it came back to (`done=<what>` in
@@ -252,7 +293,7 @@ pub fn CheckedForms(children: Children) -> impl IntoView {
             take_back_refused(&root);
         }
     });
-    view! { <div node_ref=root on:submit=check_fields>{children()}</div> }
+    view! { <div class="checked-forms" node_ref=root on:submit=check_fields>{children()}</div> }
 }
 
 /// Where a sent form's fields wait for the page to come back.
@@ -267,6 +308,12 @@ fn typed_fields(form: &leptos::web_sys::Element) -> Vec<leptos::web_sys::Element
         form.query_selector_all("textarea[name], select[name], input[name]:not([type=hidden]):not([type=file])");
     let Ok(found) = found else { return Vec::new() };
     (0..found.length()).filter_map(|i| found.item(i)?.dyn_into().ok()).collect()
+}
+
+/// A radio button or a checkbox: chosen or not, its value fixed.
+#[cfg(feature = "hydrate")]
+fn is_choice(field: &leptos::web_sys::Element) -> bool {
+    matches!(field.get_attribute("type").as_deref(), Some("radio" | "checkbox"))
 }
 
 /// From here on this check, not the browser's, speaks for the forms; a refused form gets back
@@ -302,7 +349,11 @@ fn take_back_refused(root: &leptos::web_sys::Element) {
             {
                 for field in typed_fields(&form) {
                     let name = field.get_attribute("name").unwrap_or_default();
-                    if let Some((_, value)) = fields.iter().find(|(n, _)| *n == name) {
+                    if is_choice(&field) {
+                        let value = field.get_attribute("value");
+                        let chosen = fields.iter().any(|(n, v)| *n == name && Some(v) == value.as_ref());
+                        let _ = Reflect::set(&field, &"checked".into(), &chosen.into());
+                    } else if let Some((_, value)) = fields.iter().find(|(n, _)| *n == name) {
                         let _ = Reflect::set(&field, &"value".into(), &value.into());
                     }
                 }
@@ -330,7 +381,8 @@ fn check_fields(ev: leptos::ev::SubmitEvent) {
         let blank = field.has_attribute("required")
             && read(&field, "value").and_then(|v| v.as_string()).is_some_and(|v| v.trim().is_empty());
         let ok = valid != Some(false) && !blank;
-        let error_id = format!("{}-error", field.id());
+        // Its error: `<id>-error`, or a group's, named by each of its buttons.
+        let error_id = field.get_attribute("data-error").unwrap_or_else(|| format!("{}-error", field.id()));
         let _ = field.set_attribute("aria-invalid", if ok { "false" } else { "true" });
         // Its description: what it had (a hint), and the error while there is one.
         let mut described: Vec<String> = field
@@ -370,8 +422,11 @@ fn keep_sent(form: &leptos::web_sys::Element) {
     {
         use gloo_storage::{SessionStorage, Storage};
         use leptos::web_sys::js_sys::Reflect;
+        // A choice (radio button, checkbox) is kept by its value when it is chosen.
+        let chosen = |f: &leptos::web_sys::Element| Reflect::get(f, &"checked".into()).ok()?.as_bool();
         let typed: Vec<(String, String)> = typed_fields(form)
             .iter()
+            .filter(|f| !is_choice(f) || chosen(f) == Some(true))
             .filter_map(|f| Some((f.get_attribute("name")?, Reflect::get(f, &"value".into()).ok()?.as_string()?)))
             .collect();
         let this = format!("{}#{}", form.get_attribute("action").unwrap_or_default(), form.id());

@@ -322,6 +322,7 @@ test('the desk claims, replies and decides; the customer asks for a review, acce
   await expect(en.getByText('一个月的账户管理费')).toBeVisible();
   await en.getByRole('button', { name: 'Accept the decision' }).click();
   await expect(en.getByText('Closed', { exact: true })).toBeVisible();
+  await waitForHydration(en);
   await en.getByRole('button', { name: 'Send rating' }).click();
   await expect(en.getByText('Please choose 1 to 5 stars.')).toBeVisible();
   await en.getByLabel('4 of 5 stars').check();

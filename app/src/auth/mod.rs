@@ -624,8 +624,10 @@ pub struct IdleClock {
     pub warn_secs: i64,
     /// Which door signs this person in again.
     pub staff: bool,
-    /// A delegated session: its agent goes back to their own home when it runs out.
-    pub assist: Option<i64>,
+    /// A delegated session: its id and the seconds left of its limit when the page was made. The
+    /// time left is counted down in the banner's clock, and the agent goes back to their own home
+    /// when either runs out.
+    pub assist: Option<(i64, i64)>,
 }
 
 impl IdleClock {
@@ -635,13 +637,15 @@ impl IdleClock {
             timeout_secs: viewer.idle_timeout_secs,
             warn_secs: idle_warning_secs(viewer.idle_timeout_secs, crate::display::current().elder),
             staff: viewer.role.is_staff(),
-            assist: viewer.assist.as_ref().map(|assist| assist.id),
+            assist: viewer.assist.as_ref().map(|assist| (assist.id, assist.secs_left)),
         }
     }
 }
 
 /// Warns before an idle session ends, with a countdown and "Stay signed in"; when the time is
-/// up, signs out and sends the person to sign in again (a page load), saying why. An island: it
+/// up, signs out and sends the person to sign in again (a page load), saying why. In a delegated
+/// session it also counts down the session's limit in the banner's clock
+/// ([`crate::delegation::pages::AssistBar`]), and takes the agent home at the limit. An island: it
 /// knows the session from its `clock` alone, and leaves by loading the next page.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
@@ -669,7 +673,7 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
         if sign_out.value().get().is_some() {
             match assist {
                 // A delegated session that ran out: the agent goes back to their own home.
-                Some(id) => crate::delegation::pages::leave_assist(id),
+                Some((id, _)) => crate::delegation::pages::leave_assist(id),
                 None => {
                     let door = if staff { "/staff" } else { "/sign-in" };
                     let next = this_page_as_next();
@@ -679,7 +683,18 @@ pub fn IdleWatch(clock: IdleClock) -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        // The delegated session's limit, in ms since the epoch (none once left).
+        let limit = std::cell::Cell::new(assist.map(|(id, secs)| (id, now_ms() + secs as f64 * 1000.0)));
         let tick = move || {
+            if let Some((id, end)) = limit.get() {
+                let secs = ((end - now_ms()) / 1000.0).ceil() as i64;
+                crate::delegation::pages::show_time_left(secs);
+                if secs <= 0 {
+                    limit.set(None);
+                    deadline.set(0.0);
+                    crate::delegation::pages::leave_assist(id);
+                }
+            }
             let end = deadline.get_untracked();
             if end == 0.0 {
                 return;

@@ -339,6 +339,7 @@ pub async fn request_review(complaint_id: i64, reason: String) -> Result<(), App
     crate::audit::record(&state.pool, &who, "complaint_review_requested", now, &detail)
         .await
         .map_err(AppError::internal)?;
+    crate::form::back_saying("review-requested");
     Ok(())
 }
 
@@ -349,5 +350,7 @@ pub async fn rate_complaint(complaint_id: i64, stars: u8, comment: String) -> Re
         return Err(AppError::Invalid { field: "comment".into(), problem: "too_long".into() });
     }
     let (state, _who, customer_id) = crate::guard::require_customer().await?;
-    service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await
+    service::rate(&state.pool, customer_id, complaint_id, stars, &comment, state.now()).await?;
+    crate::form::back_saying("rated");
+    Ok(())
 }

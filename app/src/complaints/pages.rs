@@ -8,7 +8,7 @@ use super::picker::{FileLinks, FilePicker, Picked, file_problem_text, upload_act
 use super::rules::{self, FilingProblem, Status, Urgency};
 use super::{ComplaintDetail, ComplaintSummary, Filed};
 use crate::error::AppError;
-use crate::form::{Choices, Stars};
+use crate::form::Choices;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
@@ -717,7 +717,10 @@ pub fn ComplaintView(d: ComplaintDetail) -> impl IntoView {
         may(super::Action::AddInformation),
         may(super::Action::Withdraw),
     );
-    let refused = refusal::<super::WithdrawComplaint>().or_else(refusal::<super::AcceptDecision>);
+    let refused = refusal::<super::WithdrawComplaint>()
+        .or_else(refusal::<super::AcceptDecision>)
+        .or_else(refusal::<super::RequestReview>)
+        .or_else(refusal::<super::RateComplaint>);
     let reference = d.summary.reference.clone();
     let title = move || td_string!(i18n.get_locale(), complaints.title, reference = reference.clone()).to_string();
     let s = d.summary.clone();
@@ -810,99 +813,51 @@ fn complaint_done(complaint_id: i64, what: &str) {
     crate::shell::load_page(&format!("/complaints/{complaint_id}?done={what}"));
 }
 
-/// "Ask for a review", with its reason checked before it is sent: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// "Ask for a review": a plain form posted to `request_review`, its reason checked before it is
+/// sent ([`crate::form::CheckedForms`]); the page comes back saying so, or with the refusal at its
+/// top and the reason put back.
+#[component]
 pub fn ReviewRequestForm(complaint_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let review = ServerAction::<super::RequestReview>::new();
-    let reason = RwSignal::new(String::new());
-    let live = crate::form::hydrated();
-    Effect::new(move |_| {
-        if matches!(review.value().get(), Some(Ok(_))) {
-            complaint_done(complaint_id, "review-requested");
-        }
-    });
-    let no_reason = RwSignal::new(false);
-    let on_review = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        no_reason.set(reason.with_untracked(|t| t.trim().is_empty()));
-        if !no_reason.get_untracked() {
-            review.dispatch(super::RequestReview { complaint_id, reason: reason.get_untracked() });
-        }
-    };
     view! {
-        <form class="form" novalidate on:submit=on_review>
-            <h2>{tr!(i18n, complaints.request_review)}</h2>
-            <div class="field">
-                <label for="review-reason">{tr!(i18n, complaints.review_reason)}</label>
-                <textarea
-                    id="review-reason"
-                    rows="4"
-                    maxlength=rules::TEXT_MAX
-                    aria-describedby=move || no_reason.get().then_some("review-reason-error")
-                    aria-invalid=move || no_reason.get().to_string()
-                    prop:value=reason
-                    on:input=move |ev| reason.set(event_target_value(&ev))
-                ></textarea>
-                <Show when=move || no_reason.get()>
-                    <p class="error" id="review-reason-error">{tr!(i18n, complaints.refused_missing_reason)}</p>
-                </Show>
-            </div>
-            <p role="alert" class="error-box">{move || review.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}</p>
-            <button type="submit" class="button" disabled=move || !live.get() || review.pending().get()>
-                {tr!(i18n, complaints.request_review)}
-            </button>
-        </form>
+        <crate::form::CheckedForms>
+            <form class="form" method="post" action={crate::form::post_to::<super::RequestReview>()}>
+                <input type="hidden" name="complaint_id" value=complaint_id />
+                <h2>{tr!(i18n, complaints.request_review)}</h2>
+                <div class="field">
+                    <label for="review-reason">{tr!(i18n, complaints.review_reason)}</label>
+                    <textarea id="review-reason" name="reason" rows="4" maxlength=rules::TEXT_MAX required aria-invalid="false"></textarea>
+                    <p class="error" id="review-reason-error" hidden>{tr!(i18n, complaints.refused_missing_reason)}</p>
+                </div>
+                <button type="submit" class="button">{tr!(i18n, complaints.request_review)}</button>
+            </form>
+        </crate::form::CheckedForms>
     }
 }
 
-/// Rating the outcome, 1 to 5 stars and a comment: an island in islands mode.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+/// Rating the outcome, 1 to 5 stars and a comment: a plain form posted to `rate_complaint`, the
+/// stars checked before it is sent ([`crate::form::CheckedForms`]); the page comes back with the
+/// rating, or with the refusal at its top.
+#[component]
 pub fn RateComplaintForm(complaint_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let rate = ServerAction::<super::RateComplaint>::new();
-    let (stars, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let live = crate::form::hydrated();
-    Effect::new(move |_| {
-        if matches!(rate.value().get(), Some(Ok(_))) {
-            complaint_done(complaint_id, "rated");
-        }
-    });
-    let no_stars = RwSignal::new(false);
-    let on_rate = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let chosen = crate::form::stars_chosen(stars);
-        no_stars.set(chosen == 0);
-        if !no_stars.get_untracked() {
-            rate.dispatch(super::RateComplaint { complaint_id, stars: chosen, comment: comment.get_untracked() });
-        }
-    };
     view! {
-        <form class="form" novalidate on:submit=on_rate>
-            <h2>{tr!(i18n, complaints.rate)}</h2>
-            <Stars
-                name="stars"
-                legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
-                value=stars
-                error=Signal::derive(move || no_stars.get().then(|| t_string!(i18n, complaints.rating_required).to_string()))
-            />
-            <div class="field">
-                <label for="rate-comment">{tr!(i18n, complaints.rate_comment)}</label>
-                <textarea
-                    id="rate-comment"
-                    rows="3"
-                    maxlength=rules::TEXT_MAX
-                    prop:value=comment
-                    on:input=move |ev| comment.set(event_target_value(&ev))
-                ></textarea>
-            </div>
-            <p role="alert" class="error-box">{move || rate.value().get().and_then(Result::err).map(|e| refusal_text(&e, i18n.get_locale()))}</p>
-            <button type="submit" class="button primary" disabled=move || !live.get() || rate.pending().get()>
-                {tr!(i18n, complaints.rate_send)}
-            </button>
-        </form>
+        <crate::form::CheckedForms>
+            <form class="form" method="post" action={crate::form::post_to::<super::RateComplaint>()}>
+                <input type="hidden" name="complaint_id" value=complaint_id />
+                <h2>{tr!(i18n, complaints.rate)}</h2>
+                <crate::form::PlainStars
+                    name="stars"
+                    legend=Signal::derive(move || t_string!(i18n, complaints.rate_question).to_string())
+                    error=Signal::derive(move || t_string!(i18n, complaints.rating_required).to_string())
+                />
+                <div class="field">
+                    <label for="rate-comment">{tr!(i18n, complaints.rate_comment)}</label>
+                    <textarea id="rate-comment" name="comment" rows="3" maxlength=rules::TEXT_MAX></textarea>
+                </div>
+                <button type="submit" class="button primary">{tr!(i18n, complaints.rate_send)}</button>
+            </form>
+        </crate::form::CheckedForms>
     }
 }
 

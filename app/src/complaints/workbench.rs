@@ -631,11 +631,37 @@ fn DeskForm(
 
 /// The refusal of a desk step that the redirect back to this page carried in its address.
 fn desk_refusal() -> Option<AppError> {
-    use leptos::server_fn::error::ServerFnUrlError;
     let prefix = <ClaimComplaint as leptos::server_fn::ServerFn>::PATH.trim_end_matches("claim");
-    use_context::<leptos::server::ServerActionError>()
-        .filter(|e| e.path().starts_with(prefix))
-        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
+    crate::form::refusal_under(prefix)
+}
+
+/// A desk step that takes one text (a reason, a note): its heading, a hint, the text and a button.
+#[component]
+fn TextStep(
+    to: &'static str,
+    complaint_id: i64,
+    heading: fn(Locale) -> String,
+    #[prop(optional)] hint: Option<fn(Locale) -> String>,
+    /// The text field's id and name.
+    field: (&'static str, &'static str),
+    label: fn(Locale) -> String,
+    #[prop(default = 2)] rows: u32,
+    button: fn(Locale) -> String,
+    /// What to say between the hint and the text.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move |f: fn(Locale) -> String| move || f(i18n.get_locale());
+    view! {
+        <DeskForm to complaint_id>
+            <h2>{text(heading)}</h2>
+            {hint.map(|hint| view! { <p class="hint">{text(hint)}</p> })}
+            {children.map(|c| c())}
+            <TextField id=field.0 name=field.1 label=Signal::derive(text(label)) rows />
+            <button type="submit" class="button">{text(button)}</button>
+        </DeskForm>
+    }
 }
 
 /// A complaint at the desk: what it is and where it stands, and the steps the asker may take now,
@@ -812,14 +838,15 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     </DeskForm>
                 })}
                 {call.then(|| view! {
-                    <DeskForm to={crate::form::post_to::<RecordCall>()} complaint_id>
-                        <h2>{tr!(i18n, workbench.call_title)}</h2>
+                    <TextStep to={crate::form::post_to::<RecordCall>()} complaint_id
+                        heading=|l| td_string!(l, workbench.call_title).to_string()
+                        field=("call-text", "text") rows=3
+                        label=|l| td_string!(l, workbench.call_label).to_string()
+                        button=|l| td_string!(l, workbench.call_send).to_string()>
                         {call_back.clone().map(|number| view! {
                             <p class="notice">{move || td_string!(i18n.get_locale(), workbench.call_back, number = number.clone()).to_string()}</p>
                         })}
-                        <TextField id="call-text" name="text" label=label(|l| td_string!(l, workbench.call_label).to_string()) rows=3 />
-                        <button type="submit" class="button">{tr!(i18n, workbench.call_send)}</button>
-                    </DeskForm>
+                    </TextStep>
                 })}
                 {(decide || review).then(|| view! {
                     <DeskForm to={crate::form::post_to::<DecideComplaint>()} complaint_id>
@@ -834,12 +861,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     </DeskForm>
                 })}
                 {complex.then(|| view! {
-                    <DeskForm to={crate::form::post_to::<MarkComplaintComplex>()} complaint_id>
-                        <h2>{tr!(i18n, workbench.mark_complex)}</h2>
-                        <p class="hint">{tr!(i18n, workbench.mark_complex_note)}</p>
-                        <TextField id="complex-reason" name="reason" label=label(|l| td_string!(l, workbench.reason).to_string()) rows=2 />
-                        <button type="submit" class="button">{tr!(i18n, workbench.mark_complex)}</button>
-                    </DeskForm>
+                    <TextStep to={crate::form::post_to::<MarkComplaintComplex>()} complaint_id
+                        heading=|l| td_string!(l, workbench.mark_complex).to_string()
+                        hint=|l| td_string!(l, workbench.mark_complex_note).to_string()
+                        field=("complex-reason", "reason")
+                        label=|l| td_string!(l, workbench.reason).to_string()
+                        button=|l| td_string!(l, workbench.mark_complex).to_string() />
                 })}
                 {extend.then(|| view! {
                     <DeskForm to={crate::form::post_to::<RequestExtension>()} complaint_id>
@@ -866,12 +893,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     </DeskForm>
                 })}
                 {pause.then(|| view! {
-                    <DeskForm to={crate::form::post_to::<PauseComplaint>()} complaint_id>
-                        <h2>{tr!(i18n, workbench.pause)}</h2>
-                        <p class="hint">{tr!(i18n, workbench.pause_note)}</p>
-                        <TextField id="pause-reason" name="reason" label=label(|l| td_string!(l, workbench.pause_reason).to_string()) rows=2 />
-                        <button type="submit" class="button">{tr!(i18n, workbench.pause)}</button>
-                    </DeskForm>
+                    <TextStep to={crate::form::post_to::<PauseComplaint>()} complaint_id
+                        heading=|l| td_string!(l, workbench.pause).to_string()
+                        hint=|l| td_string!(l, workbench.pause_note).to_string()
+                        field=("pause-reason", "reason")
+                        label=|l| td_string!(l, workbench.pause_reason).to_string()
+                        button=|l| td_string!(l, workbench.pause).to_string() />
                 })}
                 {resume.then(|| view! {
                     <DeskForm to={crate::form::post_to::<ResumeComplaint>()} complaint_id>
@@ -895,12 +922,12 @@ fn StaffComplaintView(c: StaffComplaint) -> impl IntoView {
                     </DeskForm>
                 })}
                 {note.then(|| view! {
-                    <DeskForm to={crate::form::post_to::<AddInternalNote>()} complaint_id>
-                        <h2>{tr!(i18n, workbench.note)}</h2>
-                        <p class="hint">{tr!(i18n, workbench.note_hint)}</p>
-                        <TextField id="note-text" name="text" label=label(|l| td_string!(l, workbench.note_label).to_string()) rows=2 />
-                        <button type="submit" class="button">{tr!(i18n, workbench.add_note)}</button>
-                    </DeskForm>
+                    <TextStep to={crate::form::post_to::<AddInternalNote>()} complaint_id
+                        heading=|l| td_string!(l, workbench.note).to_string()
+                        hint=|l| td_string!(l, workbench.note_hint).to_string()
+                        field=("note-text", "text")
+                        label=|l| td_string!(l, workbench.note_label).to_string()
+                        button=|l| td_string!(l, workbench.add_note).to_string() />
                 })}
             </CheckedForms>
         </section>

@@ -25,7 +25,7 @@ fn clock(secs: i64) -> String {
 }
 
 /// The fixed banner over every page of a delegated session: whose session, why, the time left
-/// ([`AssistClock`]), and "End session", a plain form after which the agent is on their own home,
+/// (counted down by the idle watch, [`show_time_left`]), and "End session", a plain form after which the agent is on their own home,
 /// told so. When a page finds the session gone, the agent is taken there too: by the server on a
 /// page load, by the app as it moves between pages.
 #[component]
@@ -54,7 +54,7 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
             <p class="assist-reason">{move || td_string!(i18n.get_locale(), assist.bar_reason, reason = reason.clone()).to_string()}</p>
             <p>
                 {tr!(i18n, assist.bar_left)} " "
-                <AssistClock id secs_left=banner.secs_left />
+                <span class="assist-clock" id=CLOCK>{clock(banner.secs_left)}</span>
             </p>
             <form method="post" action={crate::form::post_to::<EndAssist>()}>
                 <input type="hidden" name="id" value=id />
@@ -64,28 +64,16 @@ pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
     }
 }
 
-/// The time a delegated session has left, counted down each second; at the limit the agent is
-/// taken to their own home, which says why. (The server ends the session at the limit whether
-/// or not this runs.)
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
-pub fn AssistClock(id: i64, secs_left: i64) -> impl IntoView {
-    let left = RwSignal::new(secs_left);
-    Effect::new(move |_| {
-        let (started, total) = (crate::auth::now_ms(), left.get_untracked());
-        let tick = move || {
-            let secs = total - ((crate::auth::now_ms() - started) / 1000.0) as i64;
-            left.set(secs.max(0));
-            if secs <= 0 {
-                leave_assist(id);
-            }
-        };
-        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    view! { <span class="assist-clock">{move || clock(left.get())}</span> }
+/// Shows the time a delegated session has left in the banner's clock (counted down by the idle
+/// watch, [`crate::auth::IdleWatch`]).
+pub fn show_time_left(secs: i64) {
+    if let Some(shown) = document().get_element_by_id(CLOCK) {
+        shown.set_text_content(Some(&clock(secs)));
+    }
 }
+
+/// The banner's clock.
+const CLOCK: &str = "assist-clock";
 
 /// What a signed-in customer sees at the top of every page while a request for their consent
 /// waits (the agent, the reason, the code to read out, "Refuse") or a session is live in their
@@ -238,26 +226,25 @@ pub fn StartAssistPage() -> impl IntoView {
     let locale = move || i18n.get_locale();
     let query = leptos_router::hooks::use_query_map();
     let customer = move || query.with(|q| q.get("customer").unwrap_or_default());
-    // A refusal of the form sent before the page was live (or without WASM), back in the address.
-    let refused = crate::form::refusal::<RequestAssist>();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, assist.start_title).to_string()) />
         <section class="page narrow">
             <p><a href=move || format!("/staff/customers?q={}", customer())>{tr!(i18n, assist.back_to_search)}</a></p>
             <h1>{tr!(i18n, assist.start_title)}</h1>
             <p class="lead">{move || td_string!(locale(), assist.start_lead, no = customer()).to_string()}</p>
-            {move || view! { <RequestAssistForm customer=customer() refused=refused.clone() /> }}
+            {move || view! { <RequestAssistForm customer=customer() /> }}
         </section>
     }
 }
 
 /// The request's reason and reference: a plain HTML form posted to `request_assist`, which goes
-/// on to the request's page, or comes back with the refusal (`refused`), said under its field and
+/// on to the request's page, or comes back with the refusal, said under its field and
 /// with what was typed put back ([`crate::form::CheckedForms`], which also checks the reason's
 /// length before the form is sent).
 #[component]
-fn RequestAssistForm(customer: String, refused: Option<AppError>) -> impl IntoView {
+fn RequestAssistForm(customer: String) -> impl IntoView {
     let i18n = use_i18n();
+    let refused = crate::form::refusal::<RequestAssist>();
     let locale = move || i18n.get_locale();
     let problems = match &refused {
         Some(AppError::Invalid { field, problem }) if field == "assist" => {
