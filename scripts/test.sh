@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (server and hydrate builds), unit and integration tests on
 # SQLite, the same integration tests on PostgreSQL when a server is reachable, and the browser
-# tests in headless Chromium (first the few of the islands build, then all of the default one). Installs what is missing first. Exits non-zero on any failure.
+# tests in headless Chromium (first the few of the islands build, then all of the default one),
+# after the size budget of the islands build's first load (a release build of its WASM). Installs
+# what is missing first. Exits non-zero on any failure.
 #
 # PostgreSQL: PORTAL_TEST_POSTGRES_URL (default postgres://portal:portal@127.0.0.1:5432/postgres)
 # names a role allowed to create databases; each test creates its own database there.
@@ -39,6 +41,11 @@ if (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null; then
 else
   say "PostgreSQL suite SKIPPED: no PostgreSQL server answers at $pg_host:$pg_port (set PORTAL_TEST_POSTGRES_URL, or run .ci/run which starts one)"
 fi
+
+say "size budget: the first load of the islands build (release; README, Islands)"
+setup_release_tools
+build_release_islands_site
+python3 scripts/size_budget.py --islands target/site-islands/pkg
 
 say "building the site in islands mode (debug) for its browser tests"
 cargo leptos build --features islands
