@@ -89,12 +89,18 @@ pub fn TextField(
 ///
 /// `form` names the form (with what makes it unique, such as the transaction it is about).
 pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -> impl Fn() + Clone + 'static {
-    // The storage key: per person and form, known once the session is. (In islands mode an island
-    // has no session yet: no draft is kept there.)
+    // The storage key: per person and form, known once the session is; in an island, which has no
+    // session of its own, from the page ([`DraftOwner`]).
     let session = use_context::<crate::auth::SessionContext>();
-    let key = Memo::new(move |_| match session.and_then(|session| session.viewer.get()) {
-        Some(Ok(Some(viewer))) => Some(format!("portal-draft:{}:{form}", viewer.principal)),
-        _ => None,
+    let key = Memo::new(move |_| {
+        let owner = match session {
+            Some(session) => match session.viewer.get() {
+                Some(Ok(Some(viewer))) => Some(viewer.principal),
+                _ => None,
+            },
+            None => draft_owner_in_page(),
+        };
+        owner.map(|owner| format!("portal-draft:{owner}:{form}"))
     });
     let discarded = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
@@ -129,6 +135,23 @@ pub fn keep_draft(form: String, fields: Vec<(&'static str, RwSignal<String>)>) -
     #[cfg(not(feature = "hydrate"))]
     let _ = (fields, key);
     move || discarded.set(true)
+}
+
+/// The element that says whose drafts a page keeps.
+const DRAFT_OWNER: &str = "draft-owner";
+
+/// Whose drafts this page keeps ([`keep_draft`]), in the page for the islands: the frame puts it
+/// there for a signed-in person (`principal`, as "customer:12"; no one else's page has it).
+#[component]
+pub fn DraftOwner(principal: String) -> impl IntoView {
+    view! { <span id=DRAFT_OWNER hidden data-owner=principal></span> }
+}
+
+fn draft_owner_in_page() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return document().get_element_by_id(DRAFT_OWNER)?.get_attribute("data-owner");
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 /// A group of radio buttons with its legend and, when `error` says so, the problem in words tied

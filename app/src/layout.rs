@@ -91,11 +91,17 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             }
         })
     };
-    // Only for a signed-in person.
+    // Only for a signed-in person: the idle watch, and whose drafts the page's islands keep.
     let idle_watch = move || {
         Suspend::new(async move {
-            let clock = session.viewer.await.ok().flatten().map(|viewer| crate::auth::IdleClock::of(&viewer));
-            clock.map(|clock| view! { <crate::auth::IdleWatch clock /> })
+            let viewer = session.viewer.await.ok().flatten();
+            viewer.map(|viewer| {
+                let clock = crate::auth::IdleClock::of(&viewer);
+                view! {
+                    <crate::auth::IdleWatch clock />
+                    <crate::form::DraftOwner principal=viewer.principal />
+                }
+            })
         })
     };
     view! {

@@ -251,7 +251,7 @@ fn filing_error(problem: FilingProblem, locale: Locale) -> String {
 }
 
 /// The filing form. `start`: the visit and its low rating the complaint starts from. An island
-/// in islands mode (where it keeps no draft yet: `form::keep_draft`).
+/// in islands mode.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
 pub fn FilingForm(
