@@ -323,12 +323,13 @@ pub fn CheckedForms(children: Children) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 const SENT_FORM: &str = "portal-sent-form";
 
-/// The typed fields of a form (text, numbers, choices; never files or hidden fields).
+/// The typed fields of a form (text, numbers, choices; never passwords, files or hidden fields).
 #[cfg(feature = "hydrate")]
 fn typed_fields(form: &leptos::web_sys::Element) -> Vec<leptos::web_sys::Element> {
     use leptos::wasm_bindgen::JsCast;
-    let found =
-        form.query_selector_all("textarea[name], select[name], input[name]:not([type=hidden]):not([type=file])");
+    let found = form.query_selector_all(
+        "textarea[name], select[name], input[name]:not([type=hidden]):not([type=file]):not([type=password])",
+    );
     let Ok(found) = found else { return Vec::new() };
     (0..found.length()).filter_map(|i| found.item(i)?.dyn_into().ok()).collect()
 }
