@@ -212,12 +212,16 @@ pub fn Stars(
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    fn star_label(n: &str, locale: crate::i18n::Locale) -> String {
-        leptos_i18n::td_string!(locale, rating.stars, n = n).to_string()
-    }
     view! {
-        <Choices name legend options=&["1", "2", "3", "4", "5"] label=star_label value error class="stars" />
+        <Choices name legend options=&STARS label=star_label value error class="stars" />
     }
+}
+
+/// A rating's choices, and each one's label ("3 星" / "3 of 5 stars").
+const STARS: [&str; 5] = ["1", "2", "3", "4", "5"];
+
+fn star_label(n: &str, locale: crate::i18n::Locale) -> String {
+    leptos_i18n::td_string!(locale, rating.stars, n = n).to_string()
 }
 
 /// [`Stars`] for a plain form ([`CheckedForms`]): one of them must be chosen; until then the
@@ -234,14 +238,14 @@ pub fn PlainStars(
     view! {
         <fieldset class="stars">
             <legend>{legend}</legend>
-            {["1", "2", "3", "4", "5"]
+            {STARS
                 .into_iter()
                 .map(|n| {
                     let id = format!("{name}-{n}");
                     view! {
                         <div class="choice">
                             <input type="radio" name=name id=id.clone() value=n required aria-invalid="false" data-error=error_id.clone() />
-                            <label for=id>{move || leptos_i18n::td_string!(i18n.get_locale(), rating.stars, n = n).to_string()}</label>
+                            <label for=id>{move || star_label(n, i18n.get_locale())}</label>
                         </div>
                     }
                 })
