@@ -50,7 +50,7 @@ export default defineConfig({
     ? [
         {
           name: 'islands',
-          testMatch: /(islands|idle|settings|branch|delegation|complaints|wealth)\.spec\.ts/,
+          testMatch: /(islands|idle|settings|branch|delegation|complaints|wealth|password)\.spec\.ts/,
           grepInvert: /settings list this device|file a complaint, follow it|take the questionnaire, sign it/,
           use: { viewport: { width: 1280, height: 800 } },
         },

@@ -82,6 +82,56 @@ pub fn TextField(
     }
 }
 
+/// One text-like input of a plain HTML form ([`CheckedForms`]), with its label, optional hint and
+/// the error the check shows when it is left blank or too short (`<id>-error`, hidden until then;
+/// shown from the start when the server refused the field). Not bound to the app, so what was typed
+/// before the page was live stays.
+#[component]
+pub fn PlainField(
+    id: &'static str,
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(into)] error: Signal<String>,
+    /// The server refused what was sent in this field.
+    #[prop(optional)]
+    refused: bool,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] minlength: Option<u32>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described: Vec<&str> = [hint.is_some().then_some(hint_id.as_str()), refused.then_some(error_id.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                minlength=minlength
+                required
+                aria-describedby=described
+                aria-invalid=refused.to_string()
+                autofocus=autofocus
+            />
+            <p class="error" id=error_id.clone() hidden=!refused>{error}</p>
+        </div>
+    }
+}
+
 /// Keeps a form being filled in, in this browser tab (sessionStorage), so an idle sign-out does
 /// not lose it: the fields are saved as they change and put back when the same person opens the
 /// form again after signing in. Nothing is kept for passwords or codes: pass only free-text

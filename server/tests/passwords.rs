@@ -10,7 +10,9 @@ use app::auth::service::{
 };
 use app::auth::{Door, SignInRefusal};
 use app::guard::authenticate;
-use common::{PASSWORD, TestApp, client, code_of_kind_sent_to, deps, signed_in, signed_in_at};
+use common::{
+    PASSWORD, TestApp, client, code_of_kind_sent_to, cookie_pair, deps, plain_form_post, signed_in, signed_in_at,
+};
 
 const NEW_PASSWORD: &str = "Harbour7Lantern";
 
@@ -146,5 +148,52 @@ async fn password_functions_need_their_session_and_name_missing_fields() {
         common::split(app.send(post("/api/password-reset/start", "login_id=C000001&mobile=")).await).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("mobile"), "{body}");
+    app.cleanup().await;
+}
+
+/// The forgotten-password page is plain forms: each step answers with a redirect to the page,
+/// which shows the step this browser's reset cookie says, and a refusal at its field.
+#[tokio::test]
+async fn the_reset_page_goes_step_by_step_by_plain_forms() {
+    let app = TestApp::spawn(&[]).await;
+    let page = "http://localhost/forgot-password";
+    let html_of = |location: String, cookie: String| {
+        let app = &app;
+        async move { app.get(&location, &[("accept", "text/html"), ("cookie", &cookie)]).await.1 }
+    };
+    let (status, location, set) =
+        plain_form_post(&app, "/api/password-reset/start", page, "login_id=C000024&mobile=13800000024", "").await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(location, "/forgot-password");
+    assert!(set.iter().any(|c| c.starts_with("portal_reset=") && c.contains("HttpOnly")), "{set:?}");
+    let cookie = cookie_pair(&set, "portal_reset");
+
+    // Without the cookie the page asks for the ID; with it, for the code sent to the phone.
+    assert!(!html_of(location.clone(), String::new()).await.contains(r#"name="challenge_id""#));
+    let html = html_of(location, cookie.clone()).await;
+    assert!(html.contains("138****0024"), "where the code went");
+    let challenge = html.split(r#"name="challenge_id" value=""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
+    let code = code_of_kind_sent_to(&app, "13800000024", "password_reset_code");
+
+    // Two different entries: back to the page, the refusal at the second one.
+    let body = |again: &str| {
+        format!("challenge_id={challenge}&code={code}&new_password={NEW_PASSWORD}&confirm_password={again}")
+    };
+    let (_, location, _) =
+        plain_form_post(&app, "/api/password-reset/finish", page, &body("Harbour7Lanterm"), &cookie).await;
+    assert!(location.starts_with("http://localhost/forgot-password?__path="), "{location}");
+    assert!(!location.contains(NEW_PASSWORD), "no password in an address");
+    let html = html_of(location, cookie.clone()).await;
+    assert!(html.contains(r#"<p id="confirm-password-error" class="error">"#), "shown");
+    assert!(html.contains(r#"id="new-password-error" hidden"#), "not this one");
+
+    // Done: on to the page saying so, the reset forgotten, the new password in force.
+    let (_, location, set) =
+        plain_form_post(&app, "/api/password-reset/finish", page, &body(NEW_PASSWORD), &cookie).await;
+    assert_eq!(location, "/forgot-password?done=reset");
+    assert_eq!(cookie_pair(&set, "portal_reset"), "portal_reset=");
+    assert!(html_of(location, String::new()).await.contains("密码已重置"));
+    let now = chrono::Utc::now().timestamp();
+    signed_in_at(&app, Door::Customer, "C000024", "13800000024", NEW_PASSWORD, now + 60).await;
     app.cleanup().await;
 }

@@ -10,7 +10,7 @@ use app::auth::service::{
 use app::auth::token::verify;
 use app::auth::{Challenge, Door, SignInRefusal};
 use app::guard::authenticate;
-use common::{PASSWORD, TestApp, client, code_sent_to, deps, set_cookies, signed_in};
+use common::{PASSWORD, TestApp, client, code_sent_to, cookie_pair, deps, set_cookies, signed_in};
 
 const NOW: i64 = 1_800_000_000;
 
@@ -357,30 +357,14 @@ async fn customers_see_and_end_only_their_own_sessions() {
     app.cleanup().await;
 }
 
-/// A plain form post (the sign-in page loads no WASM): answered by a redirect, with its cookies.
+/// A plain form post from the sign-in page (which loads no WASM).
 async fn post_form(
     app: &TestApp,
     endpoint: &str,
     body: &str,
     cookies: &str,
 ) -> (http::StatusCode, String, Vec<String>) {
-    let request = http::Request::post(endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("referer", "http://localhost/sign-in?next=/messages")
-        .header("cookie", cookies)
-        .body(axum::body::Body::from(body.to_owned()))
-        .unwrap();
-    let (res, _) = common::split(app.send(request).await).await;
-    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    let set = set_cookies(&res);
-    (res.status(), location, set)
-}
-
-/// `name=value` of the cookie `name` among `Set-Cookie` values.
-fn cookie_pair(set: &[String], name: &str) -> String {
-    let found = set.iter().find(|c| c.starts_with(&format!("{name}="))).unwrap_or_else(|| panic!("{name} in {set:?}"));
-    found.split(';').next().unwrap().to_owned()
+    common::plain_form_post(app, endpoint, "http://localhost/sign-in?next=/messages", body, cookies).await
 }
 
 #[tokio::test]

@@ -128,6 +128,34 @@ pub fn set_cookies(response: &Response<()>) -> Vec<String> {
     response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
+/// A plain HTML form posted from the page at `referer` (as a page without the app sends it):
+/// answered by a redirect. Returns the status, where it redirects to, and the cookies it sets.
+pub async fn plain_form_post(
+    app: &TestApp,
+    endpoint: &str,
+    referer: &str,
+    body: &str,
+    cookies: &str,
+) -> (http::StatusCode, String, Vec<String>) {
+    let request = Request::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", referer)
+        .header("cookie", cookies)
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let (res, _) = split(app.send(request).await).await;
+    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let set = set_cookies(&res);
+    (res.status(), location, set)
+}
+
+/// `name=value` of the cookie `name` among `Set-Cookie` values.
+pub fn cookie_pair(set: &[String], name: &str) -> String {
+    let found = set.iter().find(|c| c.starts_with(&format!("{name}="))).unwrap_or_else(|| panic!("{name} in {set:?}"));
+    found.split(';').next().unwrap().to_owned()
+}
+
 // Signing in, as the sign-in, role and password tests need it. Demo customers' password: Demo-2026!
 
 pub const PASSWORD: &str = "Demo-2026!";
