@@ -44,8 +44,8 @@ export default defineConfig({
   // its other test signs in as islands.spec's settings test does), the branch staff's day
   // (plain check-in forms, the range-closing island), delegated sessions (the banner's clock
   // counted down by the idle watch, every step a plain form), the complaints desk and the supervisors' wealth review
-  // (plain forms, checked by one island); the customer's side of complaints and of the
-  // questionnaire is islands.spec's.
+  // (plain forms, checked by one island), passwords (the forgotten one's plain forms); the
+  // customer's side of complaints and of the questionnaire is islands.spec's.
   projects: process.env.PORTAL_E2E_ISLANDS
     ? [
         {
