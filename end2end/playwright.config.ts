@@ -38,29 +38,18 @@ export default defineConfig({
     // files: PORTAL_E2E_TRACE=1 records one for each failing test (end2end/test-results/).
     trace: process.env.PORTAL_E2E_TRACE ? 'retain-on-failure' : 'off',
   },
-  // PORTAL_E2E_ISLANDS=1: the build in islands mode (scripts/test.sh), with its own tests, the
-  // idle watch's (an island of the frame, with the problem report's draft kept across an idle
-  // sign-out by an island), the devices ended by plain forms (settings;
-  // its other test signs in as islands.spec's settings test does), the branch staff's day
-  // (plain check-in forms, the range-closing island), delegated sessions (the banner's clock
-  // counted down by the idle watch, every step a plain form), the complaints desk and the supervisors' wealth review
-  // (plain forms, checked by one island), passwords (the forgotten one's plain forms); the
-  // customer's side of complaints and of the questionnaire is islands.spec's.
-  projects: process.env.PORTAL_E2E_ISLANDS
-    ? [
-        {
-          name: 'islands',
-          testMatch: /(islands|idle|settings|branch|delegation|complaints|wealth|password)\.spec\.ts/,
-          grepInvert: /settings list this device|file a complaint, follow it|take the questionnaire, sign it/,
-          use: { viewport: { width: 1280, height: 800 } },
-        },
-      ]
-    : [
-        { name: 'phone-360', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } },
-        { name: 'desktop-1280', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 1280, height: 800 } } },
-        // The accessibility matrix (every page x language x width x mode) sets its own widths, on
-        // sessions signed in once by its setup.
-        { name: 'a11y-setup', testMatch: /a11y\.setup\.ts/ },
-        { name: 'a11y', testMatch: /a11y\.spec\.ts/, dependencies: ['a11y-setup'] },
-      ],
+  // PORTAL_E2E_ISLANDS=1: the build under test is the islands build (README, Islands), which
+  // scripts/test.sh tests, and the few checks that differ from the whole-app build's follow it.
+  // The `islands` project (islands.spec.ts: the pages are islands, one WASM file for all) signs in
+  // as other tests' customers: it runs on a server of its own (`--project=islands`), the other
+  // projects together on another.
+  projects: [
+    { name: 'phone-360', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } },
+    { name: 'desktop-1280', testIgnore: /a11y\.|islands\./, use: { viewport: { width: 1280, height: 800 } } },
+    // The accessibility matrix (every page x language x width x mode) sets its own widths, on
+    // sessions signed in once by its setup.
+    { name: 'a11y-setup', testMatch: /a11y\.setup\.ts/ },
+    { name: 'a11y', testMatch: /a11y\.spec\.ts/, dependencies: ['a11y-setup'] },
+    { name: 'islands', testMatch: /islands\.spec\.ts/, use: { viewport: { width: 1280, height: 800 } } },
+  ],
 });

@@ -51,12 +51,8 @@ else
 fi
 fi
 
-say "first load of each page (JS and WASM, brotli)"
-python3 scripts/size_budget.py target/site/pkg || status=1
-
-say "first load in islands mode (the pages moved to islands so far; README, Islands)"
-build_release_islands_site
-python3 scripts/size_budget.py --islands target/site-islands/pkg || true
+say "first load of every page that loads the app (JS and WASM, brotli)"
+python3 scripts/size_budget.py --islands target/site/pkg || status=1
 
 say "HTTP: release server (SQLite, demo data) and nginx serving the same bytes, wrk -c64"
 BENCH_LIGHTHOUSE="$PWD/$lighthouse" python3 scripts/bench_http.py "$bin" "$dir/http" || status=1

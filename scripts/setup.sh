@@ -71,7 +71,7 @@ setup_test_tools() {
 }
 
 build_release() {
-  # The release build: the site (precompressed, split by job) and the server.
+  # The release build: the site in islands mode (README, Islands; precompressed) and the server.
   # The browser's WASM is built with Rust's standard library compiled for it, with panics that
   # abort at once (`panic = "immediate-abort"`): no panic messages, formatting or unwinding code
   # in the WASM, which took 22 KB off the app as sent and 23-35 KB off each page's first load
@@ -79,8 +79,8 @@ build_release() {
   # without its message in the browser's console (debug builds, which the tests use, keep it).
   # These are cargo's unstable (-Z) options, which RUSTC_BOOTSTRAP allows on the stable
   # toolchain; it is set for the browser's build only, so the server is built as always.
-  build_release_site --split
-  cargo leptos build --release --split --server-only
+  build_release_site --features islands
+  cargo leptos build --release --server-only --features islands
 }
 
 build_release_site() {
@@ -92,7 +92,7 @@ build_release_site() {
 }
 
 build_release_islands_site() {
-  # The browser's release build in islands mode (README, Islands), beside the default one: only
-  # to measure what it loads (scripts/bench.sh).
+  # The browser's release build (as build_release), beside the debug site the browser tests use:
+  # only to measure what it loads (scripts/test.sh's size budget).
   LEPTOS_SITE_ROOT=target/site-islands build_release_site --features islands
 }

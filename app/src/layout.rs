@@ -131,15 +131,17 @@ fn SiteHeader() -> impl IntoView {
     // over once hydrated.
     let hydrated = crate::form::hydrated();
     let menu_open = RwSignal::new(false);
-    // The menu button repeats the unread count the folded navigation holds; set from the browser
-    // only, so the server's and the browser's first render agree.
-    let unread = RwSignal::new(0u32);
+    // The menu button repeats the unread count the folded navigation holds (rendered on the
+    // server too: in islands mode the header is the server's HTML).
     let inbox = crate::messages::page::use_inbox();
-    Effect::new(move |_| {
-        if let Some(Ok(n)) = inbox.unread.get() {
-            unread.set(n);
-        }
-    });
+    let unread = move || {
+        Suspend::new(async move {
+            let n = inbox.unread.await.unwrap_or(0);
+            (n > 0).then(
+                || view! { " " <span class="count">{n}<span class="sr-only">{tr!(i18n, nav.unread)}</span></span> },
+            )
+        })
+    };
     let location = use_location();
     // Following a link closes the menu.
     Effect::new(move |_| {
@@ -172,10 +174,11 @@ fn SiteHeader() -> impl IntoView {
                         on:click=move |_| menu_open.update(|open| *open = !*open)
                     >
                         <span aria-hidden="true" class="menu-icon"></span>
-                        {move || if menu_open.get() { t_string!(i18n, menu.close) } else { t_string!(i18n, menu.open) }}
-                        {move || (unread.get() > 0).then(|| view! {
-                            " " <span class="count">{unread.get()}<span class="sr-only">{tr!(i18n, nav.unread)}</span></span>
-                        })}
+                        // Both words, the one that does not apply hidden by the style (by
+                        // `aria-expanded`, which the page's own script sets until the app is live).
+                        <span class="menu-open-label">{tr!(i18n, menu.open)}</span>
+                        <span class="menu-close-label">{tr!(i18n, menu.close)}</span>
+                        <Transition fallback=|| ()>{unread}</Transition>
                     </button>
                 </div>
             </div>

@@ -1,9 +1,8 @@
-// Islands mode (README, "Islands"): the portal built with the `islands` feature, where only the
-// components marked as islands are hydrated and the rest of each page is the server's HTML. The
-// pages moved so far (the accounts, settings, messages and wealth jobs, the customer's complaints
-// and appointments, and the idle watch of the frame) must work in it as they
-// do in the default build. Run by scripts/test.sh against that build, as the `islands` project
-// (PORTAL_E2E_ISLANDS=1), with idle.spec.ts's first test; the default run leaves this file out.
+// Islands mode (README, "Islands"): the portal's build, with the `islands` feature, where only
+// the components marked as islands are hydrated and the rest of each page is the server's HTML.
+// Every other spec runs against it too (scripts/test.sh); these check that the pages are made of
+// islands, with one WASM file for all, job by job. Its own project (`--project=islands`) on a
+// server of its own, as it signs in as other specs' customers.
 import { type Page, expect, test } from '@playwright/test';
 import { arrangeBalance, arrangeReadInbox, arrangeSession, baseUrl, codeFromOutbox, collectErrors, demoCustomer, PASSWORD, signIn, waitForHydration } from './helpers';
 
