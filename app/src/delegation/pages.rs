@@ -26,8 +26,8 @@ fn clock(secs: i64) -> String {
 
 /// The fixed banner over every page of a delegated session: whose session, why, the time left
 /// (counted down by the idle watch, [`show_time_left`]), and "End session", a plain form after
-/// which the agent is on their own home, told so. When a page finds the session gone, the agent is taken there too: by the server on a
-/// page load, by the app as it moves between pages.
+/// which the agent is on their own home, told so. When a page finds the session gone, the agent
+/// is taken there too: by the server on a page load, by the app as it moves between pages.
 #[component]
 pub fn AssistBar(banner: AssistBanner) -> impl IntoView {
     let i18n = use_i18n();
