@@ -79,20 +79,24 @@ build_release() {
   # without its message in the browser's console (debug builds, which the tests use, keep it).
   # These are cargo's unstable (-Z) options, which RUSTC_BOOTSTRAP allows on the stable
   # toolchain; it is set for the browser's build only, so the server is built as always.
-  build_release_site --features islands
-  cargo leptos build --release --server-only --features islands
+  build_release_site
+  cargo leptos build --release --server-only "${PORTAL_BUILD_FEATURES[@]}"
 }
 
+# The portal's build is in islands mode (README, Islands): the release builds and the debug build
+# the browser tests use (scripts/test.sh).
+PORTAL_BUILD_FEATURES=(--features islands)
+
 build_release_site() {
-  # The browser's release build (build_release), with cargo-leptos's further arguments.
-  RUSTC_BOOTSTRAP=1 cargo leptos build --release --precompress --frontend-only \
+  # The browser's release build (build_release).
+  RUSTC_BOOTSTRAP=1 cargo leptos build --release --precompress --frontend-only "${PORTAL_BUILD_FEATURES[@]}" \
     --lib-cargo-args=-Zbuild-std=std,panic_abort \
     --lib-cargo-args=-Zpanic-immediate-abort \
-    '--lib-cargo-args=--config=profile.wasm-release.panic="immediate-abort"' "$@"
+    '--lib-cargo-args=--config=profile.wasm-release.panic="immediate-abort"'
 }
 
 build_release_islands_site() {
   # The browser's release build (as build_release), beside the debug site the browser tests use:
   # only to measure what it loads (scripts/test.sh's size budget).
-  LEPTOS_SITE_ROOT=target/site-islands build_release_site --features islands
+  LEPTOS_SITE_ROOT=target/site-islands build_release_site
 }

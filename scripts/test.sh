@@ -48,7 +48,7 @@ build_release_islands_site
 python3 scripts/size_budget.py --islands target/site-islands/pkg
 
 say "building the site (debug, islands mode) for the browser tests"
-cargo leptos build --features islands
+cargo leptos build "${PORTAL_BUILD_FEATURES[@]}"
 
 server_bin="$(realpath "$target_dir")/debug/server"
 say "browser tests: the pages are islands (a server of its own)"

@@ -46,14 +46,7 @@ pub fn TextField(
     let has_hint = hint.is_some();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let ids: Vec<&str> =
-                [has_hint.then_some(hint_id.as_str()), error.with(Option::is_some).then_some(error_id.as_str())]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        move || described_by(has_hint.then_some(&hint_id), error.with(Option::is_some).then_some(&error_id))
     };
     view! {
         <div class="field">
@@ -82,6 +75,12 @@ pub fn TextField(
     }
 }
 
+/// A field's `aria-describedby`: its hint and its error, those it shows; none when neither.
+fn described_by(hint_id: Option<&str>, error_id: Option<&str>) -> Option<String> {
+    let ids: Vec<&str> = [hint_id, error_id].into_iter().flatten().collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 /// One text-like input of a plain HTML form ([`CheckedForms`]), with its label, optional hint and
 /// the error the check shows when it is left blank or too short (`<id>-error`, hidden until then;
 /// shown from the start when the server refused the field). Not bound to the app, so what was typed
@@ -105,11 +104,7 @@ pub fn PlainField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described: Vec<&str> = [hint.is_some().then_some(hint_id.as_str()), refused.then_some(error_id.as_str())]
-        .into_iter()
-        .flatten()
-        .collect();
-    let described = (!described.is_empty()).then(|| described.join(" "));
+    let described = described_by(hint.is_some().then_some(&hint_id), refused.then_some(&error_id));
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -337,14 +332,20 @@ fn refusal_where<E: leptos::server_fn::error::FromServerFnError>(from: impl Fn(&
         .map(|e| ServerFnUrlError::<E>::decode_err(e.err()))
 }
 
+/// Whether the page's address says `what` is done (`?done=<what>`, from [`back_saying`] or [`on_to`]), and no
+/// refusal came back with it: what [`DoneNote`] shows on.
+pub fn done(what: &'static str) -> impl Fn() -> bool + Clone + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.with(|q| q.get("done").as_deref() == Some(what) && q.get("__err").is_none())
+}
+
 /// What a plain form's server function did, said on the page it came back to (`done=<what>` in
 /// the address, and no refusal there): a status where the form was, which takes the focus, so
 /// that a screen reader starts the page again from what was done. (It follows the address, for
 /// the frame's, which stays while the app moves from page to page.)
 #[component]
 pub fn DoneNote(what: &'static str, children: ChildrenFn) -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
-    let done = move || query.with(|q| q.get("done").as_deref() == Some(what) && q.get("__err").is_none());
+    let done = done(what);
     move || done().then(|| view! { <p role="status" class="notice done-note" tabindex="-1" autofocus>{children()}</p> })
 }
 

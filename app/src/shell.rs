@@ -16,6 +16,16 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     security_policy::set_content_security_policy();
+    // Islands mode: only the islands are hydrated (each turns hydration on for itself), so the
+    // data of a resource outside them is not written into the page. Leptos's `HydrationScripts`,
+    // which `AppLoader` replaces, does this in islands mode. Without it every page carried its
+    // resources' JSON that no code read (10 KB of the account page's 68 KB), and an island's own
+    // resource was numbered after them, where the browser, which has only the islands, looks for
+    // it first.
+    #[cfg(all(feature = "ssr", feature = "islands"))]
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     // Elder mode and the theme, from this browser's cookies, for the first paint (crate::display).
     let display = crate::display::current();
     view! {

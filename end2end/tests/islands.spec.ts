@@ -31,6 +31,11 @@ test('an account: the full number after a code, the charts as a table, and "load
   await page.goto(`${page.url()}?period=12m`);
   await waitForHydration(page);
   await expectIslands(page);
+  // Only islands are hydrated, so the page carries no data of the resources outside them (none of
+  // this page's islands has one of its own): neither the history nor who is signed in.
+  const html = await (await page.request.get(page.url())).text();
+  expect(html).toContain('class="tx-list"');
+  expect(html).not.toContain('__RESOLVED_RESOURCES[');
   const rows = page.locator('.tx-list > li');
   await expect(rows).toHaveCount(50);
 
