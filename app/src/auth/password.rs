@@ -157,30 +157,6 @@ const RESET_DONE: &str = "reset";
 const RULES: [PasswordRule; 4] =
     [PasswordRule::Length, PasswordRule::LettersAndDigits, PasswordRule::NotTheLoginId, PasswordRule::NotASequence];
 
-/// The new password's rules, each marked "met" or "not yet" where `met` knows (`None`: not said).
-#[component]
-fn RuleList(met: impl Fn(PasswordRule) -> Option<bool> + Clone + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let state =
-        move |met: bool| if met { t_string!(i18n, password.rule_met) } else { t_string!(i18n, password.rule_not_met) };
-    view! {
-        <ul class="password-rules">
-            {RULES
-                .iter()
-                .map(|&rule| {
-                    let (met, met_too) = (met.clone(), met.clone());
-                    view! {
-                        <li class:met=move || met(rule) == Some(true)>
-                            {move || met_too(rule).map(|met| view! { <span class="rule-state">{state(met)}</span> " " })}
-                            {move || rule_text(rule, i18n.get_locale())}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-}
-
 fn rule_text(rule: PasswordRule, locale: Locale) -> String {
     match rule {
         PasswordRule::Length => td_string!(locale, password.rule_length),
@@ -237,7 +213,24 @@ fn NewPasswordFields(
                 td_string!(i18n.get_locale(), password.rules_met_count, n = met, total = RULES.len()).to_string()
             }}
         </p>
-        <RuleList met=move |rule| Some(!password.with(String::is_empty) && !broken().contains(&rule)) />
+        <ul class="password-rules">
+            {RULES
+                .iter()
+                .map(|rule| {
+                    let rule = *rule;
+                    let met = move || !password.with(String::is_empty) && !broken().contains(&rule);
+                    view! {
+                        <li class:met=met>
+                            <span class="rule-state">
+                                {move || if met() { t_string!(i18n, password.rule_met) } else { t_string!(i18n, password.rule_not_met) }}
+                            </span>
+                            " "
+                            {move || rule_text(rule, i18n.get_locale())}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
         <TextField
             id="confirm-password"
             name="confirm_password"
@@ -501,8 +494,27 @@ fn ResetCodeStep(challenge: Challenge, refusal: Option<AppError>) -> impl IntoVi
                     minlength=8
                     autofocus=weak
                 />
-                // Whether the password sent kept each rule: known once the server has said.
-                <RuleList met=move |rule| (!broken.is_empty()).then(|| !broken.contains(&rule)) />
+                <ul class="password-rules">
+                    {RULES
+                        .iter()
+                        .map(|rule| {
+                            let rule = *rule;
+                            // Whether the password sent kept it: known once the server has said.
+                            let met = (!broken.is_empty()).then(|| !broken.contains(&rule));
+                            view! {
+                                <li class:met=met == Some(true)>
+                                    {met.map(|met| view! {
+                                        <span class="rule-state">
+                                            {move || if met { t_string!(i18n, password.rule_met) } else { t_string!(i18n, password.rule_not_met) }}
+                                        </span>
+                                        " "
+                                    })}
+                                    {move || rule_text(rule, i18n.get_locale())}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
                 <crate::form::PlainField
                     id="confirm-password"
                     name="confirm_password"
