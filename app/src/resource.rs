@@ -70,8 +70,9 @@ where
 /// There a fetcher's future is a server function's whole body, its queries' state inline: some
 /// kilobytes. Leptos moves the future through several wrappers as it makes the resource (its
 /// derived value, the owner's sandbox, the scoped future), and each move copies all of it: on the
-/// account overview those copies were a sixth of the server's instructions (callgrind, 2026-12-06:
-/// `memcpy` 17.7%, most of it called from `ArcResource::new_with_options` and `Sandboxed::new`).
+/// account overview `memcpy` was 17.7% of the server's instructions (callgrind, 2026-12-06), three
+/// quarters of it called from `ArcResource::new_with_options`, `Resource::new_with_options` and
+/// `Sandboxed::new`.
 /// Boxed, each move is a pointer: the overview's instructions per request fell by 15% (`memcpy`
 /// to 5.5%). Its requests/s under `wrk` moved by less than the noise (-2% to +4%): a large copy is
 /// few cycles for its instructions. The browser keeps the unboxed future: there the few islands'
