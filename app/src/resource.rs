@@ -100,11 +100,12 @@ fn boxed<F>(fetcher: F) -> F {
 /// server, where a page is rendered once, the child is the `Suspend` the closure makes. Leptos
 /// (0.8.23) walks a Suspense's children before rendering them, to find every resource they read:
 /// once at once, and again when those have loaded, then renders them. A closure is called anew at
-/// each walk, so the content (a whole page, the navigation) was built three times per request, two
-/// of them in full and thrown away (callgrind, 2026-12-06: the overview's `Suspend` closure ran 3
-/// times per request, the navigation's links were built 28 times for 7 links). A `Suspend` keeps
-/// its progress between walks, and keeps its content once built (tachys's `Suspend::dry_resolve`),
-/// so it is built once. Its HTML is the same, since a closure renders as what it returns, and the
+/// each walk, so the content (a whole page, the navigation) was built up to three times per
+/// request, all but the last thrown away (callgrind, 2026-12-06: the overview's content closure
+/// ran 3 times per request; the landing page's 7 navigation links were built 28 times, 7 of them
+/// as the Transition's fallback, which Leptos builds on the server too, and now 14). A `Suspend`
+/// keeps its progress between walks, and keeps its content once built (tachys's
+/// `Suspend::dry_resolve`), so it is built once. Its HTML is the same, since a closure renders as what it returns, and the
 /// browser hydrates it as the closure. Leptos 0.9 has a `strict` Suspense that saves one walk.
 #[cfg(feature = "ssr")]
 pub fn suspended<V>(content: impl Fn() -> Suspend<V> + Send + 'static) -> Suspend<V> {
