@@ -107,12 +107,12 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     view! {
         <SiteTitle />
         <a class="skip-link" href="#main" on:click=skip_to_main>{tr!(i18n, skip_to_content)}</a>
-        <Transition fallback=|| ()>{crate::resource::suspended(banner)}</Transition>
+        <Transition fallback=|| ()>{banner}</Transition>
         <SiteHeader />
-        <Transition fallback=|| ()>{crate::resource::suspended(idle_watch)}</Transition>
+        <Transition fallback=|| ()>{idle_watch}</Transition>
         <main id="main" tabindex="-1" node_ref=main_ref on:submit=crate::announce::focus_first_problem>
             <crate::delegation::pages::AssistDone />
-            <Transition fallback=|| ()>{crate::resource::suspended(notice)}</Transition>
+            <Transition fallback=|| ()>{notice}</Transition>
             {children()}
             {announcements}
         </main>
@@ -178,7 +178,7 @@ fn SiteHeader() -> impl IntoView {
                         // `aria-expanded`, which the page's own script sets until the app is live).
                         <span class="menu-open-label">{tr!(i18n, menu.open)}</span>
                         <span class="menu-close-label">{tr!(i18n, menu.close)}</span>
-                        <Transition fallback=|| ()>{crate::resource::suspended(unread)}</Transition>
+                        <Transition fallback=|| ()>{unread}</Transition>
                     </button>
                 </div>
             </div>
@@ -216,7 +216,7 @@ fn NavLinks() -> impl IntoView {
     };
     view! {
         <Transition fallback=move || customer_links(0)>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) if viewer.role.is_staff() => {
                         view! { <li><NavLink href="/staff/home">{tr!(i18n, nav.staff_home)}</NavLink></li> }.into_any()
@@ -224,7 +224,7 @@ fn NavLinks() -> impl IntoView {
                     Ok(Some(_)) => customer_links(inbox.unread.await.unwrap_or(0)).into_any(),
                     _ => customer_links(0).into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }
@@ -263,7 +263,7 @@ fn SessionControl() -> impl IntoView {
     let sign_out_url = <crate::auth::SignOut as leptos::server_fn::ServerFn>::url();
     view! {
         <Transition fallback=sign_in_link>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match session.viewer.await {
                     Ok(Some(viewer)) => view! {
                         <span class="viewer">{viewer.name}</span>
@@ -285,7 +285,7 @@ fn SessionControl() -> impl IntoView {
                     .into_any(),
                     _ => sign_in_link().into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

@@ -9,7 +9,6 @@
 //! from strings and 366 KB from bytes, a sixth of the whole program before optimisation. Reading
 //! the page's text as bytes leaves one.
 
-use leptos::prelude::Suspend;
 use leptos::serde_json;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{Serialize, de::DeserializeOwned};
@@ -91,30 +90,6 @@ where
 #[cfg(not(feature = "ssr"))]
 fn boxed<F>(fetcher: F) -> F {
     fetcher
-}
-
-/// What a `<Suspense>` or `<Transition>` shows once its resources are read: given as the closure
-/// that makes its `Suspend`, as Leptos's examples write it.
-///
-/// In the browser that closure is the child itself, made again when what it reads changes. On the
-/// server, where a page is rendered once, the child is the `Suspend` the closure makes. Leptos
-/// (0.8.23) walks a Suspense's children before rendering them, to find every resource they read:
-/// once at once, and again when those have loaded, then renders them. A closure is called anew at
-/// each walk, so the content (a whole page, the navigation) was built up to three times per
-/// request, all but the last thrown away (callgrind, 2026-12-06: the overview's content closure
-/// ran 3 times per request; the landing page's 7 navigation links were built 28 times, 7 of them
-/// as the Transition's fallback, which Leptos builds on the server too, and now 14). A `Suspend`
-/// keeps its progress between walks, and keeps its content once built (tachys's
-/// `Suspend::dry_resolve`), so it is built once. Its HTML is the same, since a closure renders as what it returns, and the
-/// browser hydrates it as the closure. Leptos 0.9 has a `strict` Suspense that saves one walk.
-#[cfg(feature = "ssr")]
-pub fn suspended<V>(content: impl Fn() -> Suspend<V> + Send + 'static) -> Suspend<V> {
-    content()
-}
-
-#[cfg(not(feature = "ssr"))]
-pub fn suspended<V, F: Fn() -> Suspend<V> + Send + 'static>(content: F) -> F {
-    content
 }
 
 #[cfg(test)]

@@ -196,12 +196,12 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{tr!(i18n, nav.settings)}</h1>
             <h2 id="devices-heading">{tr!(i18n, settings.sessions_title)}</h2>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => view! { <DeviceList sessions=list /> }.into_any(),
                         Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
-                }))}
+                })}
             </Transition>
 
             <crate::messages::page::MessagePreferences />
@@ -216,7 +216,7 @@ pub fn SettingsPage() -> impl IntoView {
 
             <h2 id="activity-heading">{tr!(i18n, settings.activity_title)}</h2>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match activity.await {
                         Ok(items) if items.is_empty() => view! { <p>{tr!(i18n, settings.activity_empty)}</p> }.into_any(),
                         Ok(items) => view! {
@@ -247,7 +247,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

@@ -128,7 +128,7 @@ pub fn StaffHomePage() -> impl IntoView {
             <h1>{tr!(i18n, staff.home_title)}</h1>
             <crate::delegation::pages::AssistEnded ended />
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match profile.await {
                         Ok(p) => {
                             let locale = i18n.get_locale();
@@ -175,7 +175,7 @@ pub fn StaffHomePage() -> impl IntoView {
                         }
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

@@ -470,7 +470,7 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 let first_page = history.await;
                 let charts = charts.await.ok();
                 let alerts = alerts.await.ok();
@@ -539,7 +539,7 @@ pub fn AccountPage() -> impl IntoView {
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

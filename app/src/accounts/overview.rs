@@ -148,7 +148,7 @@ pub fn AccountsPage() -> impl IntoView {
         <section class="page">
             <h1>{tr!(i18n, nav.accounts)}</h1>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     let risk = risk.await.ok();
                     match overview.await {
                         Ok(o) if o.accounts.is_empty() => view! { <p>{tr!(i18n, accounts.none)}</p> }.into_any(),
@@ -199,7 +199,7 @@ pub fn AccountsPage() -> impl IntoView {
                         }
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

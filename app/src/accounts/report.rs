@@ -172,7 +172,7 @@ pub fn ReportPage() -> impl IntoView {
     });
     view! {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match (subject.await, ids()) {
                     (Ok(subject), Some((account_id, tx_id))) => view! {
                         // Outside the form, which may be an island: a page's title is the server's.
@@ -183,7 +183,7 @@ pub fn ReportPage() -> impl IntoView {
                     (Err(AppError::NotFound), _) | (_, None) => view! { <crate::layout::NotFound /> }.into_any(),
                     (Err(_), _) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

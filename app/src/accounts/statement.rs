@@ -146,7 +146,7 @@ pub fn StatementPage() -> impl IntoView {
     );
     view! {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match (statement.await, account_id()) {
                     (Ok(s), Some(id)) => view! { <StatementView s account_id=id /> }.into_any(),
                     (Err(AppError::NotFound), _) | (_, None) => view! { <crate::layout::NotFound /> }.into_any(),
@@ -170,7 +170,7 @@ pub fn StatementPage() -> impl IntoView {
                     }
                     (Err(_), _) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

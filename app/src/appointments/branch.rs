@@ -397,7 +397,7 @@ pub fn BranchDayPage() -> impl IntoView {
             <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
             <h1>{tr!(i18n, branch.title)}</h1>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match day.await {
                         Ok(d) => {
                             let offset = d.offset_secs;
@@ -507,7 +507,7 @@ pub fn BranchDayPage() -> impl IntoView {
                         Err(AppError::Forbidden) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.not_yours)}</p> }.into_any(),
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -590,7 +590,7 @@ pub fn WeekReportPage() -> impl IntoView {
             <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
             <h1>{tr!(i18n, branch.report_title)}</h1>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match report.await {
                         Ok(r) => {
                             let monday = r.monday;
@@ -637,7 +637,7 @@ pub fn WeekReportPage() -> impl IntoView {
                         Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.bad_day)}</p> }.into_any(),
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

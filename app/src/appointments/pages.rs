@@ -62,7 +62,7 @@ pub fn AppointmentsPage() -> impl IntoView {
             <p class="lead">{tr!(i18n, appointments.lead)}</p>
             <p><a class="button primary" href="/appointments/book">{tr!(i18n, appointments.book)}</a></p>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match list.await {
                         Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, appointments.none)}</p> }.into_any(),
                         Ok(all) => {
@@ -91,7 +91,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                         }
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -183,12 +183,12 @@ pub fn BookPage() -> impl IntoView {
             <p><a href="/appointments">{tr!(i18n, appointments.back)}</a></p>
             <h1>{tr!(i18n, appointments.book_title)}</h1>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match step.await {
                         Ok(step) => view! { <Steps step chosen=chosen() /> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -607,13 +607,13 @@ pub fn AppointmentPage() -> impl IntoView {
     let just_booked = move || query.with(|q| q.get("done").as_deref() == Some("1"));
     view! {
         <Transition fallback=loading>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match appointment.await {
                     Ok(a) => view! { <AppointmentView a just_booked=just_booked() /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

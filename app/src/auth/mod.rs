@@ -544,7 +544,7 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| ()>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 let viewer = session.viewer.await;
                 // On the server, never decided at the first poll. The server resolves a view twice,
                 // once to find its resources (polling each Suspend once) and once to render it, and
@@ -566,7 +566,7 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
                         view! { <leptos_router::components::Redirect path=path /> }.into_any()
                     }
                 }
-            }))}
+            })}
         </Suspense>
     }
 }
@@ -924,13 +924,13 @@ pub fn SignInPage(door: Door) -> impl IntoView {
             </Show>
             <p class="lead">{move || if staff { t_string!(i18n, sign_in.staff_lead) } else { t_string!(i18n, sign_in.lead) }}</p>
             <Suspense fallback=|| ()>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     let progress = progress.await.unwrap_or_default();
                     match progress.challenge {
                         Some(challenge) => code_step(challenge).into_any(),
                         None => password_step(progress.login_id).into_any(),
                     }
-                }))}
+                })}
             </Suspense>
             <ul class="links">
                 {if staff {

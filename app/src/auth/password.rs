@@ -380,7 +380,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         let (started, finished) = (started.clone(), finished.clone());
         view! {
             <Suspense fallback=|| ()>
-                {crate::resource::suspended(move || {
+                {move || {
                     let (started, finished) = (started.clone(), finished.clone());
                     Suspend::new(async move {
                         match progress.await.ok().flatten() {
@@ -389,7 +389,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             None => view! { <ResetStartStep refusal=started.or(finished) /> }.into_any(),
                         }
                     })
-                })}
+                }}
             </Suspense>
         }
     };

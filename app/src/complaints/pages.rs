@@ -159,7 +159,7 @@ pub fn ComplaintsPage() -> impl IntoView {
             <p><a class="button primary" href="/complaints/new">{tr!(i18n, complaints.file)}</a></p>
             <h2 id="mine-heading">{tr!(i18n, complaints.mine)}</h2>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match list.await {
                         Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, complaints.none)}</p> }.into_any(),
                         Ok(all) => view! {
@@ -170,7 +170,7 @@ pub fn ComplaintsPage() -> impl IntoView {
                         .into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
             <p class="hint">{tr!(i18n, complaints.rule)}</p>
         </section>
@@ -192,7 +192,7 @@ pub fn NewComplaintPage() -> impl IntoView {
             <p><a href="/complaints">{tr!(i18n, complaints.back)}</a></p>
             <h1>{tr!(i18n, complaints.new_title)}</h1>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match (accounts.await, visits.await) {
                         (Ok(overview), Ok(visits)) => {
                             let accounts: Vec<(i64, String, crate::money::Currency)> = overview
@@ -207,7 +207,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                         }
                         _ => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -466,7 +466,7 @@ pub fn FilingForm(
                     <Show when=move || !account.with(String::is_empty)>
                         <div class="field">
                             <Transition fallback=loading>
-                                {crate::resource::suspended(move || Suspend::new(async move {
+                                {move || Suspend::new(async move {
                                     let rows = transactions.await.unwrap_or_default();
                                     let currency = currency();
                                     view! {
@@ -483,7 +483,7 @@ pub fn FilingForm(
                                             })}
                                         </select>
                                     }
-                                }))}
+                                })}
                             </Transition>
                         </div>
                     </Show>
@@ -588,7 +588,7 @@ pub fn ComplaintPage() -> impl IntoView {
     });
     view! {
         <Transition fallback=loading>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match detail.await {
                     Ok(d) => {
                         let reference = d.summary.reference.clone();
@@ -600,7 +600,7 @@ pub fn ComplaintPage() -> impl IntoView {
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

@@ -408,7 +408,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
             <p><a href="/staff/home">{tr!(i18n, branch.back)}</a></p>
             <h1>{tr!(i18n, complaint_report.title)}</h1>
             <Transition fallback=crate::layout::loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match report.await {
                         Ok(r) => {
                             let monday = r.monday;
@@ -513,7 +513,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
                         Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, branch.bad_day)}</p> }.into_any(),
                         Err(_) => crate::layout::failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

@@ -495,7 +495,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
             </form>
             <h2 id="queue-heading">{tr!(i18n, workbench.queue)}</h2>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.items.is_empty() => view! { <p class="empty">{tr!(i18n, workbench.empty)}</p> }.into_any(),
                         Ok(p) => {
@@ -519,7 +519,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
                         }
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -565,13 +565,13 @@ pub fn StaffComplaintPage() -> impl IntoView {
     });
     view! {
         <Transition fallback=loading>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match complaint.await {
                     Ok(c) => view! { <StaffComplaintView c /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

@@ -417,7 +417,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
                 <p><button type="submit" class="button primary">{tr!(i18n, customers.search)}</button></p>
             </form>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match results.await {
                         Ok(None) => ().into_any(),
                         Ok(Some(found)) if found.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, customers.none)}</p> }.into_any(),
@@ -462,7 +462,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
                         Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, customers.unreadable)}</p> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

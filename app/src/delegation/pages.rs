@@ -325,7 +325,7 @@ pub fn AssistPage() -> impl IntoView {
             <crate::form::DoneNote what="assist-withdrawn">{tr!(i18n, announce.done)}</crate::form::DoneNote>
             {move || page_error.get_value().map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match status.await {
                         Ok(a) => {
                             let id = a.id;
@@ -360,7 +360,7 @@ pub fn AssistPage() -> impl IntoView {
                         Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, assist.not_found)}</p> }.into_any(),
                         Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -460,7 +460,7 @@ pub fn AssistHistory() -> impl IntoView {
         <h2 id="assisted-heading">{tr!(i18n, assist.history_title)}</h2>
         <p>{tr!(i18n, assist.history_lead)}</p>
         <Transition fallback=loading>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match records.await {
                     Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, assist.history_empty)}</p> }.into_any(),
                     Ok(list) => view! {
@@ -477,7 +477,7 @@ pub fn AssistHistory() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }
@@ -543,7 +543,7 @@ pub fn DelegationsPage() -> impl IntoView {
             <crate::form::DoneNote what="assist-decided">{tr!(i18n, announce.done)}</crate::form::DoneNote>
             <p role="alert" class="error-box">{action_error}</p>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match records.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, assist.review_empty)}</p> }.into_any(),
                         Ok(list) => { let n = list.len(); view! {
@@ -584,7 +584,7 @@ pub fn DelegationsPage() -> impl IntoView {
                         Err(AppError::Invalid { .. }) => view! { <p class="error-box" role="alert">{tr!(i18n, assist.day_unreadable)}</p> }.into_any(),
                         Err(e) => view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -597,7 +597,7 @@ pub fn AssistEnded(ended: crate::resource::Resource<Option<Result<Assist, AppErr
     let locale = move || i18n.get_locale();
     view! {
         <Transition fallback=|| ()>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 ended.await.map(|found| {
                     let text = match found {
                         Ok(a) => {
@@ -613,7 +613,7 @@ pub fn AssistEnded(ended: crate::resource::Resource<Option<Result<Assist, AppErr
                     };
                     view! { <p class="notice" role="status">{text}</p> }
                 })
-            }))}
+            })}
         </Transition>
     }
 }

@@ -68,13 +68,13 @@ pub fn MessagesPage() -> impl IntoView {
             <p class="lead">{tr!(i18n, messages.lead)}</p>
             <p><a href="/settings#message-preferences">{tr!(i18n, messages.preferences_link)}</a></p>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match messages.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, messages.empty)}</p> }.into_any(),
                         Ok(list) => view! { <MessageList list /> }.into_any(),
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -243,12 +243,12 @@ pub fn MessagePreferences() -> impl IntoView {
     view! {
         <h2 id="message-preferences">{tr!(i18n, messages.preferences_title)}</h2>
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
-            {crate::resource::suspended(move || Suspend::new(async move {
+            {move || Suspend::new(async move {
                 match current.await {
                     Ok(stored) => view! { <PreferencesForm stored /> }.into_any(),
                     Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }
-            }))}
+            })}
         </Transition>
     }
 }

@@ -167,17 +167,17 @@ pub fn WealthPage() -> impl IntoView {
             <h1>{tr!(i18n, nav.wealth)}</h1>
             <p class="lead">{tr!(i18n, area.wealth_lead)}</p>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match home.await {
                         Ok(h) => view! { <Head home=h /> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
             <h2 id="products-heading">{tr!(i18n, wealth.products_title)}</h2>
             <Filters filter=filter() />
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match list.await {
                         Ok(products) if products.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, wealth.no_products)}</p> }.into_any(),
                         Ok(products) => view! {
@@ -188,7 +188,7 @@ pub fn WealthPage() -> impl IntoView {
                         .into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -358,7 +358,7 @@ pub fn ProductDetailPage() -> impl IntoView {
         <section class="page narrow product-page">
             <p><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <ProductView page=p /> }.into_any(),
                         Err(AppError::NotFound) => view! {
@@ -367,7 +367,7 @@ pub fn ProductDetailPage() -> impl IntoView {
                         }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

@@ -71,12 +71,12 @@ pub fn AssessmentPage() -> impl IntoView {
             <p><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
             <h1>{tr!(i18n, wealth.questionnaire_title)}</h1>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match questionnaire.await {
                         Ok(q) => view! { <Steps questionnaire=q /> }.into_any(),
                         Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
@@ -226,13 +226,13 @@ pub fn AssessmentResultPage() -> impl IntoView {
             <p class="no-print"><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
             <h1>{tr!(i18n, wealth.result_title)}</h1>
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match result.await {
                         Ok(a) => view! { <ResultView assessment=a /> }.into_any(),
                         Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, wealth.no_such_assessment)}</p> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }

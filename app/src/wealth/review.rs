@@ -369,12 +369,12 @@ pub fn WealthReviewPage() -> impl IntoView {
             <crate::form::DoneNote what="wealth-decided">{tr!(i18n, announce.done)}</crate::form::DoneNote>
             {refused.map(|e| view! { <p role="alert" class="error-box">{move || decision_error(&e, i18n.get_locale())}</p> })}
             <Transition fallback=loading>
-                {crate::resource::suspended(move || Suspend::new(async move {
+                {move || Suspend::new(async move {
                     match queue.await {
                         Ok(q) => view! { <crate::form::CheckedForms><Queue queue=q /></crate::form::CheckedForms> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
-                }))}
+                })}
             </Transition>
         </section>
     }
