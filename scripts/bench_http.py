@@ -5,11 +5,11 @@ and Lighthouse on the pages a phone opens first.
 Starts the server on a free loopback port with a fresh SQLite database and the demo data, signs
 customer C000001 in through the API (the code read from the development outbox), saves each
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
-connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page, the
-same for the landing page rendered for every request (no target: the most a rendered page reaches), and
-the portal's figures once more for requests that accept compression, as browsers send them. Then,
-when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it), Lighthouse's
-mobile run (default simulated throttling, Debian's Chromium) on the landing page, the sign-in page,
+connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page (the
+landing page rendered for every request among them, with no target: the most a rendered page
+reaches), and the portal's figures once more for requests that accept compression, as browsers
+send them. Then, when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs
+it), Lighthouse's mobile run (default simulated throttling, Debian's Chromium) on the landing page, the sign-in page,
 the signed-in overview and the visits page: the performance score (target at least 95 on the
 first three), the accessibility score (target 100 on all four, failing audits named), largest
 contentful paint and time to interactive. Exits non-zero when a target is missed.
@@ -33,18 +33,17 @@ CONNECTIONS = 64
 # What Chromium sends with every page request.
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
-# (name, path, signed in, minimum share of nginx's requests/s, highest p99 in ms or None)
+# (name, path, signed in, minimum share of nginx's requests/s or None, highest p99 in ms or None)
 PAGES = [
     ("landing", "/", False, 0.25, None),
     ("sign-in", "/sign-in", False, 0.25, None),
     ("overview", "/accounts", True, 0.15, 25.0),
     ("account", "/accounts/1", True, 0.15, 25.0),
+    # For the record, no target: the landing page rendered for every request. A query bypasses the
+    # server's rendered copy (server/src/page_cache.rs), so this is Leptos rendering the frame and
+    # the smallest page, with no session and no SQL: the most any rendered page can reach here.
+    ("rendered", "/?bench=rendered", False, None, None),
 ]
-# For the record, no target: the landing page rendered for every request. A query string bypasses
-# the server's rendered copy (server/src/page_cache.rs), so this is Leptos rendering the frame and
-# the smallest page, with no session and no SQL: the most any page rendered per request can reach
-# here. It is compared with nginx serving the landing page's saved bytes.
-RENDERED = ("rendered", "/?bench=rendered", "landing")
 
 
 def free_port():
@@ -220,21 +219,17 @@ def main():
             rps, p50, p99, bad = wrk(f"http://127.0.0.1:{port}{path}", cookie if signed else None)
             n_rps, _, _, _ = wrk(f"http://127.0.0.1:{nginx_port}/{name}.html")
             ratio = rps / n_rps
-            target = f">= {share:.2f}x nginx" + (f", p99 <= {p99_max:.0f} ms" if p99_max else "")
+            if share is None:
+                target = "none"
+            else:
+                target = f">= {share:.2f}x nginx" + (f", p99 <= {p99_max:.0f} ms" if p99_max else "")
             print(f"{name:<10} {rps:>13.0f} {p50:>8.2f} {p99:>8.2f} {n_rps:>12.0f} {ratio:>7.3f}  {target}")
             if bad:
                 failed.append(f"{name}: {bad} answers other than 2xx/3xx")
-            if ratio < share:
+            if share is not None and ratio < share:
                 failed.append(f"{name}: {ratio:.3f} of nginx's requests/s, target {share}")
             if p99_max and p99 > p99_max:
                 failed.append(f"{name}: p99 {p99:.1f} ms, target {p99_max} ms")
-
-        name, path, saved = RENDERED
-        rps, p50, p99, bad = wrk(f"http://127.0.0.1:{port}{path}")
-        n_rps, _, _, _ = wrk(f"http://127.0.0.1:{nginx_port}/{saved}.html")
-        print(f"{name:<10} {rps:>13.0f} {p50:>8.2f} {p99:>8.2f} {n_rps:>12.0f} {rps / n_rps:>7.3f}  none: the landing page, rendered per request")
-        if bad:
-            failed.append(f"{name}: {bad} answers other than 2xx/3xx")
 
         # Browsers ask for compressed pages, which the portal compresses as it sends them (nginx
         # above sends the same bytes uncompressed): what that costs, for the record (no target).
