@@ -7,12 +7,12 @@ customer C000001 in through the API (the code read from the development outbox),
 measured page as the server renders it, serves those files with nginx, and runs wrk at 64
 connections against both. Prints requests/s, p50 and p99 and the ratio to nginx per page (the
 landing page rendered for every request among them, with no target: the most a rendered page
-reaches), and the portal's figures once more for requests that accept compression, as browsers
-send them. Then, when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs
-it), Lighthouse's mobile run (default simulated throttling, Debian's Chromium) on the landing page, the sign-in page,
-the signed-in overview and the visits page: the performance score (target at least 95 on the
-first three), the accessibility score (target 100 on all four, failing audits named), largest
-contentful paint and time to interactive. Exits non-zero when a target is missed.
+reaches), and the portal's figures once more for requests that accept compression, as browsers send
+them. Then, when BENCH_LIGHTHOUSE names the lighthouse command (scripts/bench.sh installs it),
+Lighthouse's mobile run (default simulated throttling, Debian's Chromium) on the landing page, the
+sign-in page, the signed-in overview and the visits page: the performance score (target at least 95
+on the first three), the accessibility score (target 100 on all four, failing audits named),
+largest contentful paint and time to interactive. Exits non-zero when a target is missed.
 
     scripts/bench_http.py SERVER_BINARY WORK_DIR
 """
