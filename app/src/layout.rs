@@ -2,6 +2,7 @@
 //! navigation, the `<main>` landmark, the footer, and the not-found page.
 
 use crate::i18n::*;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -76,13 +77,13 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     // request or a live session, at the top of the page's content.
     let banner = move || {
         Suspend::new(async move {
-            let banner = session.viewer.await.ok().flatten().and_then(|viewer| viewer.assist);
+            let banner = settled(session.viewer.await).await.ok().flatten().and_then(|viewer| viewer.assist);
             banner.map(|banner| view! { <crate::delegation::pages::AssistBar banner /> })
         })
     };
     let notice = move || {
         Suspend::new(async move {
-            let viewer = session.viewer.await.ok().flatten();
+            let viewer = settled(session.viewer.await).await.ok().flatten();
             let offer = viewer.as_ref().is_some_and(|viewer| viewer.offer_elder);
             let notice = viewer.and_then(|viewer| viewer.assist_notice);
             view! {
@@ -94,7 +95,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     // Only for a signed-in person: the idle watch, and whose drafts the page's islands keep.
     let idle_watch = move || {
         Suspend::new(async move {
-            let viewer = session.viewer.await.ok().flatten();
+            let viewer = settled(session.viewer.await).await.ok().flatten();
             viewer.map(|viewer| {
                 let clock = crate::auth::IdleClock::of(&viewer);
                 view! {
@@ -136,7 +137,7 @@ fn SiteHeader() -> impl IntoView {
     let inbox = crate::messages::page::use_inbox();
     let unread = move || {
         Suspend::new(async move {
-            let n = inbox.unread.await.unwrap_or(0);
+            let n = settled(inbox.unread.await).await.unwrap_or(0);
             (n > 0).then(
                 || view! { " " <span class="count">{n}<span class="sr-only">{tr!(i18n, nav.unread)}</span></span> },
             )
@@ -217,7 +218,7 @@ fn NavLinks() -> impl IntoView {
     view! {
         <Transition fallback=move || customer_links(0)>
             {move || Suspend::new(async move {
-                match session.viewer.await {
+                match settled(session.viewer.await).await {
                     Ok(Some(viewer)) if viewer.role.is_staff() => {
                         view! { <li><NavLink href="/staff/home">{tr!(i18n, nav.staff_home)}</NavLink></li> }.into_any()
                     }
@@ -264,7 +265,7 @@ fn SessionControl() -> impl IntoView {
     view! {
         <Transition fallback=sign_in_link>
             {move || Suspend::new(async move {
-                match session.viewer.await {
+                match settled(session.viewer.await).await {
                     Ok(Some(viewer)) => view! {
                         <span class="viewer">{viewer.name}</span>
                         // A form, for the pages that load no app (a signed-in customer may open the

@@ -92,6 +92,26 @@ fn boxed<F>(fetcher: F) -> F {
     fetcher
 }
 
+/// `value`, handed on at the second poll on the server: written between a `Suspend`'s reading of
+/// its resources and the view it builds from them (`match settled(list.await).await { … }`), so that
+/// the server builds that view once per request.
+///
+/// Leptos (0.8.23, `SuspenseBoundary::to_html_async_with_buf`) walks a `<Suspense>`'s or
+/// `<Transition>`'s children before rendering them, to find the resources they read: once at once,
+/// and again when those have loaded. Each walk calls the content closure anew and polls the
+/// `Suspend` it makes once; one whose resources were loaded built its whole view there (its
+/// components, and the server functions of resources made in them), and the walk threw it away.
+/// The landing page's navigation links were built 28 times per request for 7 links (callgrind,
+/// 2026-12-06). Yielding once makes a walk's single poll stop before the view is built; only the
+/// render, which polls to the end, builds it. In the browser it hands `value` on at once. (Keeping
+/// one `Suspend` across the walks instead was tried and reverted: a complaint's page then hung
+/// once in the browser tests, cause not found. Leptos 0.9's `strict` Suspense saves one walk.)
+pub async fn settled<T>(value: T) -> T {
+    #[cfg(feature = "ssr")]
+    tokio::task::yield_now().await;
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::Json;

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::format::format_datetime;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -197,7 +198,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 id="devices-heading">{tr!(i18n, settings.sessions_title)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match sessions.await {
+                    match settled(sessions.await).await {
                         Ok(list) => view! { <DeviceList sessions=list /> }.into_any(),
                         Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
@@ -217,7 +218,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 id="activity-heading">{tr!(i18n, settings.activity_title)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match activity.await {
+                    match settled(activity.await).await {
                         Ok(items) if items.is_empty() => view! { <p>{tr!(i18n, settings.activity_empty)}</p> }.into_any(),
                         Ok(items) => view! {
                             <div class="table-scroll" role="region" aria-labelledby="activity-heading" tabindex="0">

@@ -6,6 +6,7 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -129,7 +130,7 @@ pub fn StaffHomePage() -> impl IntoView {
             <crate::delegation::pages::AssistEnded ended />
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match profile.await {
+                    match settled(profile.await).await {
                         Ok(p) => {
                             let locale = i18n.get_locale();
                             let branch = match locale {

@@ -10,6 +10,7 @@ use crate::format::{format_date, format_datetime, format_money, format_signed_mo
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use crate::money::{Currency, Money};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -474,7 +475,7 @@ pub fn AccountPage() -> impl IntoView {
                 let first_page = history.await;
                 let charts = charts.await.ok();
                 let alerts = alerts.await.ok();
-                match account.await {
+                match settled(account.await).await {
                     Ok(a) => {
                         let id = a.id;
                         let currency = a.currency;

@@ -7,6 +7,7 @@ use crate::format::{format_date, format_datetime, format_money};
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use crate::money::Money;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
@@ -150,7 +151,7 @@ pub fn AccountsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let risk = risk.await.ok();
-                    match overview.await {
+                    match settled(overview.await).await {
                         Ok(o) if o.accounts.is_empty() => view! { <p>{tr!(i18n, accounts.none)}</p> }.into_any(),
                         Ok(o) => {
                             let upcoming = o.upcoming.clone();

@@ -11,6 +11,7 @@ use crate::format::{format_date, format_datetime, format_signed_money};
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use crate::money::{Currency, Money};
+use crate::resource::settled;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -173,7 +174,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                match (subject.await, ids()) {
+                match (settled(subject.await).await, ids()) {
                     (Ok(subject), Some((account_id, tx_id))) => view! {
                         // Outside the form, which may be an island: a page's title is the server's.
                         <PageTitle text=Signal::derive(move || t_string!(i18n, report.title).to_string()) />

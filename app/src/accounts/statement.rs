@@ -9,6 +9,7 @@ use crate::format::{format_date, format_datetime, format_money};
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use crate::money::Money;
+use crate::resource::settled;
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -147,7 +148,7 @@ pub fn StatementPage() -> impl IntoView {
     view! {
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                match (statement.await, account_id()) {
+                match (settled(statement.await).await, account_id()) {
                     (Ok(s), Some(id)) => view! { <StatementView s account_id=id /> }.into_any(),
                     (Err(AppError::NotFound), _) | (_, None) => view! { <crate::layout::NotFound /> }.into_any(),
                     (Err(AppError::Invalid { problem, .. }), Some(id)) => {

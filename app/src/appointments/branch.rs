@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::format::format_date;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -398,7 +399,7 @@ pub fn BranchDayPage() -> impl IntoView {
             <h1>{tr!(i18n, branch.title)}</h1>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match day.await {
+                    match settled(day.await).await {
                         Ok(d) => {
                             let offset = d.offset_secs;
                             let (code, name) = (d.code.clone(), d.name.clone());
@@ -591,7 +592,7 @@ pub fn WeekReportPage() -> impl IntoView {
             <h1>{tr!(i18n, branch.report_title)}</h1>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match report.await {
+                    match settled(report.await).await {
                         Ok(r) => {
                             let monday = r.monday;
                             let prev = (monday - chrono::Duration::days(7)).to_string();

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
+use crate::resource::settled;
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -63,7 +64,7 @@ pub fn AppointmentsPage() -> impl IntoView {
             <p><a class="button primary" href="/appointments/book">{tr!(i18n, appointments.book)}</a></p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    match settled(list.await).await {
                         Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, appointments.none)}</p> }.into_any(),
                         Ok(all) => {
                             let (upcoming, past): (Vec<_>, Vec<_>) =
@@ -184,7 +185,7 @@ pub fn BookPage() -> impl IntoView {
             <h1>{tr!(i18n, appointments.book_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match step.await {
+                    match settled(step.await).await {
                         Ok(step) => view! { <Steps step chosen=chosen() /> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
@@ -608,7 +609,7 @@ pub fn AppointmentPage() -> impl IntoView {
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match appointment.await {
+                match settled(appointment.await).await {
                     Ok(a) => view! { <AppointmentView a just_booked=just_booked() /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),

@@ -11,6 +11,7 @@ pub mod token;
 use crate::form::TextField;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -545,14 +546,9 @@ pub fn RequireSignIn(staff: bool, children: ChildrenFn) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let viewer = session.viewer.await;
-                // On the server, never decided at the first poll. The server resolves a view twice,
-                // once to find its resources (polling each Suspend once) and once to render it, and
-                // the router and this closure build their views afresh for each pass: a page
-                // decided at the first poll was built, and its server functions started, twice.
-                #[cfg(feature = "ssr")]
-                tokio::task::yield_now().await;
-                match viewer {
+                // Never decided at a walk (`settled`): a page decided there was built, and its server
+                // functions started, once more per walk.
+                match settled(session.viewer.await).await {
                     Ok(Some(viewer)) if viewer.role.is_staff() == staff => children.read_value()().into_any(),
                     // An agent whose delegated session has ended lands on their home, told why.
                     Ok(Some(Viewer { assist_ended: Some(id), .. })) => {
@@ -925,7 +921,7 @@ pub fn SignInPage(door: Door) -> impl IntoView {
             <p class="lead">{move || if staff { t_string!(i18n, sign_in.staff_lead) } else { t_string!(i18n, sign_in.lead) }}</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let progress = progress.await.unwrap_or_default();
+                    let progress = settled(progress.await).await.unwrap_or_default();
                     match progress.challenge {
                         Some(challenge) => code_step(challenge).into_any(),
                         None => password_step(progress.login_id).into_any(),

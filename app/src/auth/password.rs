@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::form::TextField;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
@@ -383,7 +384,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 {move || {
                     let (started, finished) = (started.clone(), finished.clone());
                     Suspend::new(async move {
-                        match progress.await.ok().flatten() {
+                        match settled(progress.await).await.ok().flatten() {
                             Some(challenge) => view! { <ResetCodeStep challenge refusal=finished /> }.into_any(),
                             // A refusal of the code step here: its code can no longer be entered.
                             None => view! { <ResetStartStep refusal=started.or(finished) /> }.into_any(),

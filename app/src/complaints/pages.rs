@@ -12,6 +12,7 @@ use crate::form::Choices;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
@@ -160,7 +161,7 @@ pub fn ComplaintsPage() -> impl IntoView {
             <h2 id="mine-heading">{tr!(i18n, complaints.mine)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    match settled(list.await).await {
                         Ok(all) if all.is_empty() => view! { <p class="empty">{tr!(i18n, complaints.none)}</p> }.into_any(),
                         Ok(all) => view! {
                             <ul class="cards" aria-labelledby="mine-heading">
@@ -193,7 +194,7 @@ pub fn NewComplaintPage() -> impl IntoView {
             <h1>{tr!(i18n, complaints.new_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match (accounts.await, visits.await) {
+                    match settled((accounts.await, visits.await)).await {
                         (Ok(overview), Ok(visits)) => {
                             let accounts: Vec<(i64, String, crate::money::Currency)> = overview
                                 .accounts
@@ -467,7 +468,7 @@ pub fn FilingForm(
                         <div class="field">
                             <Transition fallback=loading>
                                 {move || Suspend::new(async move {
-                                    let rows = transactions.await.unwrap_or_default();
+                                    let rows = settled(transactions.await).await.unwrap_or_default();
                                     let currency = currency();
                                     view! {
                                         <label for="transaction">{tr!(i18n, complaints.transaction_optional)}</label>
@@ -589,7 +590,7 @@ pub fn ComplaintPage() -> impl IntoView {
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match detail.await {
+                match settled(detail.await).await {
                     Ok(d) => {
                         let reference = d.summary.reference.clone();
                         let title = Signal::derive(move || {

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::format::format_date;
 use crate::i18n::*;
 use crate::layout::PageTitle;
+use crate::resource::settled;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -409,7 +410,7 @@ pub fn ComplaintReportPage() -> impl IntoView {
             <h1>{tr!(i18n, complaint_report.title)}</h1>
             <Transition fallback=crate::layout::loading>
                 {move || Suspend::new(async move {
-                    match report.await {
+                    match settled(report.await).await {
                         Ok(r) => {
                             let monday = r.monday;
                             let prev = (monday - chrono::Duration::days(7)).to_string();

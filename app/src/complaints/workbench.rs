@@ -14,6 +14,7 @@ use crate::form::CheckedForms;
 use crate::format::format_date;
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -496,7 +497,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
             <h2 id="queue-heading">{tr!(i18n, workbench.queue)}</h2>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match page.await {
+                    match settled(page.await).await {
                         Ok(p) if p.items.is_empty() => view! { <p class="empty">{tr!(i18n, workbench.empty)}</p> }.into_any(),
                         Ok(p) => {
                             let next = p.next.map(|cursor| {
@@ -566,7 +567,7 @@ pub fn StaffComplaintPage() -> impl IntoView {
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match complaint.await {
+                match settled(complaint.await).await {
                     Ok(c) => view! { <StaffComplaintView c /> }.into_any(),
                     Err(AppError::NotFound) => view! { <crate::layout::NotFound /> }.into_any(),
                     Err(_) => failed().into_any(),

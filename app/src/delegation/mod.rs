@@ -20,6 +20,7 @@ pub mod service;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::use_query_map;
@@ -418,7 +419,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
             </form>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match results.await {
+                    match settled(results.await).await {
                         Ok(None) => ().into_any(),
                         Ok(Some(found)) if found.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, customers.none)}</p> }.into_any(),
                         Ok(Some(found)) => {

@@ -5,6 +5,7 @@
 use super::rules::{REASON_MAX, REASON_MIN};
 use super::*;
 use crate::format::format_datetime;
+use crate::resource::settled;
 use crate::shell::load_page;
 use leptos_router::hooks::{use_location, use_params_map};
 
@@ -326,7 +327,7 @@ pub fn AssistPage() -> impl IntoView {
             {move || page_error.get_value().map(|e| view! { <p class="error-box" role="alert">{error_text(&e, locale())}</p> })}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match status.await {
+                    match settled(status.await).await {
                         Ok(a) => {
                             let id = a.id;
                             let status = a.status;
@@ -461,7 +462,7 @@ pub fn AssistHistory() -> impl IntoView {
         <p>{tr!(i18n, assist.history_lead)}</p>
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match records.await {
+                match settled(records.await).await {
                     Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, assist.history_empty)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="cards" aria-labelledby="assisted-heading">
@@ -544,7 +545,7 @@ pub fn DelegationsPage() -> impl IntoView {
             <p role="alert" class="error-box">{action_error}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match records.await {
+                    match settled(records.await).await {
                         Ok(list) if list.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, assist.review_empty)}</p> }.into_any(),
                         Ok(list) => { let n = list.len(); view! {
                             <h2 id="sessions-heading">{move || td_string!(locale(), assist.review_found, n = n).to_string()}</h2>
@@ -598,7 +599,7 @@ pub fn AssistEnded(ended: crate::resource::Resource<Option<Result<Assist, AppErr
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                ended.await.map(|found| {
+                settled(ended.await).await.map(|found| {
                     let text = match found {
                         Ok(a) => {
                             let reason = a.end_reason.clone().unwrap_or_default();

@@ -11,6 +11,7 @@ use crate::format::format_datetime;
 use crate::i18n::*;
 use crate::layout::PageTitle;
 use crate::money::Money;
+use crate::resource::settled;
 use leptos::prelude::*;
 
 /// The unread count every page's navigation shows, re-read after signing in or out, on every
@@ -69,7 +70,7 @@ pub fn MessagesPage() -> impl IntoView {
             <p><a href="/settings#message-preferences">{tr!(i18n, messages.preferences_link)}</a></p>
             <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match messages.await {
+                    match settled(messages.await).await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(i18n, messages.empty)}</p> }.into_any(),
                         Ok(list) => view! { <MessageList list /> }.into_any(),
                         Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
@@ -244,7 +245,7 @@ pub fn MessagePreferences() -> impl IntoView {
         <h2 id="message-preferences">{tr!(i18n, messages.preferences_title)}</h2>
         <Transition fallback=move || view! { <p role="status">{tr!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                match current.await {
+                match settled(current.await).await {
                     Ok(stored) => view! { <PreferencesForm stored /> }.into_any(),
                     Err(_) => view! { <p class="error-box" role="alert">{tr!(i18n, error.generic)}</p> }.into_any(),
                 }

@@ -11,6 +11,7 @@ use crate::format::{format_date, format_datetime, format_money};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
 use crate::money::Money;
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -168,7 +169,7 @@ pub fn WealthPage() -> impl IntoView {
             <p class="lead">{tr!(i18n, area.wealth_lead)}</p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match home.await {
+                    match settled(home.await).await {
                         Ok(h) => view! { <Head home=h /> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
@@ -178,7 +179,7 @@ pub fn WealthPage() -> impl IntoView {
             <Filters filter=filter() />
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    match settled(list.await).await {
                         Ok(products) if products.is_empty() => view! { <p class="empty" role="status">{tr!(i18n, wealth.no_products)}</p> }.into_any(),
                         Ok(products) => view! {
                             <ul class="cards products" aria-labelledby="products-heading">
@@ -359,7 +360,7 @@ pub fn ProductDetailPage() -> impl IntoView {
             <p><a href="/wealth">{tr!(i18n, wealth.back)}</a></p>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match page.await {
+                    match settled(page.await).await {
                         Ok(p) => view! { <ProductView page=p /> }.into_any(),
                         Err(AppError::NotFound) => view! {
                             <h1>{tr!(i18n, wealth.product_title)}</h1>

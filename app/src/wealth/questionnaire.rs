@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::format::{format_date, format_datetime};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -72,7 +73,7 @@ pub fn AssessmentPage() -> impl IntoView {
             <h1>{tr!(i18n, wealth.questionnaire_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match questionnaire.await {
+                    match settled(questionnaire.await).await {
                         Ok(q) => view! { <Steps questionnaire=q /> }.into_any(),
                         Err(e) => crate::layout::failed_because(&e).into_any(),
                     }
@@ -227,7 +228,7 @@ pub fn AssessmentResultPage() -> impl IntoView {
             <h1>{tr!(i18n, wealth.result_title)}</h1>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match result.await {
+                    match settled(result.await).await {
                         Ok(a) => view! { <ResultView assessment=a /> }.into_any(),
                         Err(AppError::NotFound) => view! { <p class="error-box" role="alert">{tr!(i18n, wealth.no_such_assessment)}</p> }.into_any(),
                         Err(_) => failed().into_any(),

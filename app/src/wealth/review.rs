@@ -12,6 +12,7 @@ use crate::format::{format_datetime, format_money};
 use crate::i18n::*;
 use crate::layout::{PageTitle, failed, loading};
 use crate::money::{Currency, Money};
+use crate::resource::settled;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
@@ -370,7 +371,7 @@ pub fn WealthReviewPage() -> impl IntoView {
             {refused.map(|e| view! { <p role="alert" class="error-box">{move || decision_error(&e, i18n.get_locale())}</p> })}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match queue.await {
+                    match settled(queue.await).await {
                         Ok(q) => view! { <crate::form::CheckedForms><Queue queue=q /></crate::form::CheckedForms> }.into_any(),
                         Err(_) => failed().into_any(),
                     }
